@@ -1,0 +1,121 @@
+// The snapshot schema (version 1): the contract between the engine, the CLI, the tree and every webview.
+// Pure types and tiny helpers; no I/O, no `vscode`.
+
+export const SCHEMA_VERSION = 1 as const;
+
+/** Every kind of IPC object the engine can report. Later issues extend this list, never rename it. */
+export type IpcKind =
+  | 'pipe'
+  | 'fifo'
+  | 'unix'
+  | 'tcp'
+  | 'udp'
+  | 'posix-shm'
+  | 'posix-sem'
+  | 'posix-mq'
+  | 'sysv-shm'
+  | 'sysv-msg'
+  | 'sysv-sem'
+  | 'eventfd'
+  | 'signalfd'
+  | 'memfd';
+
+export const ALL_KINDS: readonly IpcKind[] = [
+  'pipe', 'fifo', 'unix', 'tcp', 'udp', 'posix-shm', 'sysv-shm', 'memfd', 'posix-mq', 'sysv-msg',
+  'posix-sem', 'sysv-sem', 'eventfd', 'signalfd',
+];
+
+export type Access = 'r' | 'w' | 'rw' | 'map';
+
+export interface Endpoint {
+  pid: number;
+  /** File descriptor number; null for a holder that only maps the object. */
+  fd: number | null;
+  access: Access;
+}
+
+export type QueueUnit = 'bytes' | 'messages' | 'connections';
+
+export interface QueueFill {
+  used: number;
+  capacity: number | null;
+  unit: QueueUnit;
+}
+
+export type UnixType = 'stream' | 'dgram' | 'seqpacket';
+export type UnixState = 'listen' | 'connected' | 'unconnected' | 'connecting' | 'disconnecting';
+export type UnixAddress = 'path' | 'abstract' | 'unnamed';
+
+export interface UnixInfo {
+  type: UnixType;
+  state: UnixState;
+  address: UnixAddress;
+  /** Id of the peer socket object, or null (no peer, or no peer information). */
+  peer: string | null;
+  pendingConnections: number;
+  inflightFds: number;
+}
+
+export interface InetInfo {
+  family: 4 | 6;
+  protocol: 'tcp' | 'udp';
+  local: string;
+  remote: string | null;
+  state: string;
+  peer: string | null;
+}
+
+export type Severity = 'info' | 'warning';
+
+export interface Finding {
+  severity: Severity;
+  code: string;
+  message: string;
+}
+
+export interface IpcObject {
+  /** Stable id: `<kind>:<dev>:<ino>` for inode-backed objects, a kernel id otherwise. */
+  id: string;
+  kind: IpcKind;
+  inode: number;
+  /** Display name (FIFO path, socket path, '@'+abstract name, ...), decoded with U+FFFD for bad bytes. */
+  name: string;
+  /** Raw bytes of the name, present when the name is not valid UTF-8 or contains NUL. */
+  nameBase64?: string;
+  endpoints: Endpoint[];
+  queue?: QueueFill;
+  unix?: UnixInfo;
+  inet?: InetInfo;
+  findings: Finding[];
+  /** Kind-specific extra fields added by later issues (size, mode, owner, namespace label, ...). */
+  [extra: string]: unknown;
+}
+
+export interface ProcessInfo {
+  pid: number;
+  ppid: number;
+  comm: string;
+  cmdline: string[];
+  uid: number;
+  /** Inode of /proc/PID/ns/net, or null when unreadable. */
+  netns: number | null;
+  /** Inode of /proc/PID/ns/ipc, or null when unreadable. */
+  ipcns: number | null;
+  [extra: string]: unknown;
+}
+
+export interface Snapshot {
+  schemaVersion: typeof SCHEMA_VERSION;
+  takenAt: string;
+  durationMs: number;
+  self: { pid: number };
+  hidden: { processes: number };
+  notes: string[];
+  processes: ProcessInfo[];
+  objects: IpcObject[];
+}
+
+/** Stable id of an inode-backed object. */
+export function inodeId(kind: IpcKind, dev: number | bigint, ino: number | bigint): string {
+  return `${kind}:${dev}:${ino}`;
+}

@@ -1,0 +1,84 @@
+// Names from the machine are arbitrary bytes: decode them for display, keep the raw bytes, escape for terminals.
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+const lenient = new TextDecoder('utf-8', { fatal: false });
+
+export interface DecodedName {
+  name: string;
+  /** Raw bytes in base64, present when the bytes are not valid UTF-8 or contain NUL. */
+  nameBase64?: string;
+}
+
+/** Decode raw name bytes; `prefix` (e.g. '@' for abstract sockets) is prepended to the display name only. */
+export function decodeName(bytes: Uint8Array, prefix = ''): DecodedName {
+  let valid = true;
+  let text: string;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    valid = false;
+    text = lenient.decode(bytes);
+  }
+  const hasNul = bytes.includes(0);
+  const out: DecodedName = { name: prefix + text };
+  if (!valid || hasNul) out.nameBase64 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  return out;
+}
+
+/** Raw bytes of a decoded name (inverse of decodeName, without the display prefix). */
+export function nameBytes(d: DecodedName, prefix = ''): Buffer {
+  if (d.nameBase64 !== undefined) return Buffer.from(d.nameBase64, 'base64');
+  const s = prefix && d.name.startsWith(prefix) ? d.name.slice(prefix.length) : d.name;
+  return Buffer.from(s, 'utf8');
+}
+
+// C0 and C1 controls, DEL, and the Unicode bidi/format controls that can reorder or hide terminal text.
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufffd]/gu;
+
+/**
+ * Make a string safe to print on a terminal or in a single-line label: every control, bidi or format
+ * character becomes a visible escape (`\n`, `\x1b`, `\u202e`), and backslashes are doubled so the result is
+ * unambiguous. U+FFFD (a byte that was not UTF-8) is shown as `\ufffd`.
+ */
+export function escapeControl(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(UNSAFE, (c) => {
+    switch (c) {
+      case '\n': return '\\n';
+      case '\r': return '\\r';
+      case '\t': return '\\t';
+      case '\0': return '\\0';
+    }
+    const cp = c.codePointAt(0)!;
+    return cp <= 0xff ? `\\x${cp.toString(16).padStart(2, '0')}` : `\\u${cp.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** Escape for display, showing the raw bytes as `\xNN` when the name was not valid UTF-8. */
+export function displayName(d: { name: string; nameBase64?: string }, prefix = ''): string {
+  if (d.nameBase64 === undefined) return escapeControl(d.name);
+  const raw = Buffer.from(d.nameBase64, 'base64');
+  let out = prefix;
+  // Decode valid UTF-8 runs, escape everything else byte by byte.
+  let i = 0;
+  while (i < raw.length) {
+    const b = raw[i]!;
+    let len = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (len > 1) {
+      try {
+        out += escapeControl(decoder.decode(raw.subarray(i, i + len)));
+        i += len;
+        continue;
+      } catch {
+        len = 0;
+      }
+    }
+    if (len === 1) {
+      out += escapeControl(String.fromCharCode(b));
+    } else {
+      out += `\\x${b.toString(16).padStart(2, '0')}`;
+    }
+    i += 1;
+  }
+  return out;
+}
