@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// The `ipc-inspector` command line: the same engine as the extension, in a terminal.
+
+import { parseArgs } from 'node:util';
+import { takeSnapshot } from './core/scan/snapshot';
+import { ALL_KINDS, type IpcKind, type Snapshot } from './core/model';
+import { renderTable } from './core/cliTable';
+
+const HELP = `ipc-inspector: the inter-process communication of this Linux machine
+
+Usage:
+  ipc-inspector ls [--json] [--kind KIND[,KIND...]]
+      List IPC objects with the processes and file descriptors holding them, their peers and queue fill.
+      --json   print the snapshot (schemaVersion 1) as JSON
+      --kind   only these kinds: ${ALL_KINDS.join(', ')}
+  ipc-inspector --help | --version
+
+Names are printed escaped (control, escape and bidi characters as \\n, \\x1b, \\u202e); --json keeps the
+exact bytes in nameBase64 when a name is not valid UTF-8 or contains NUL.
+Processes of other users are only inspectable as root; their count is reported.
+`;
+
+function parseKinds(v: string | undefined): Set<IpcKind> | undefined {
+  if (!v) return undefined;
+  const out = new Set<IpcKind>();
+  for (const k of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (!(ALL_KINDS as readonly string[]).includes(k)) throw new UsageError(`unknown kind '${k}' (known: ${ALL_KINDS.join(', ')})`);
+    out.add(k as IpcKind);
+  }
+  return out;
+}
+
+class UsageError extends Error {}
+
+function filterKinds(s: Snapshot, kinds: Set<IpcKind> | undefined): Snapshot {
+  if (!kinds) return s;
+  return { ...s, objects: s.objects.filter((o) => kinds.has(o.kind)) };
+}
+
+function cmdLs(args: string[]): number {
+  const { values } = parseArgs({ args, options: { json: { type: 'boolean' }, kind: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const kinds = parseKinds(values.kind);
+  const snap = filterKinds(takeSnapshot({}), kinds);
+  if (values.json) process.stdout.write(JSON.stringify(snap) + '\n');
+  else process.stdout.write(renderTable(snap));
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        process.stdout.write(HELP);
+        return cmd === undefined ? 2 : 0;
+      case '--version':
+        process.stdout.write(`${VERSION}\n`);
+        return 0;
+      case 'ls':
+        return cmdLs(rest);
+      default:
+        throw new UsageError(`unknown command '${cmd}'`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError || (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
+      process.stderr.write(`ipc-inspector: ${e.message}\nRun 'ipc-inspector --help' for usage.\n`);
+      return 2;
+    }
+    process.stderr.write(`ipc-inspector: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}
+
+declare const __VERSION__: string | undefined;
+const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

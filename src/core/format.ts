@@ -1,0 +1,31 @@
+// Small, pure formatting helpers shared by the CLI, the tree and the webviews.
+
+import type { Endpoint, QueueFill } from './model';
+
+/** 1536 -> "1.5 KiB"; exact below 1 KiB. */
+export function formatBytes(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (Math.abs(v) >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  if (u === 0) return `${v} B`;
+  const s = v >= 100 || Number.isInteger(v) ? v.toFixed(0) : v.toFixed(1);
+  return `${s} ${units[u]}`;
+}
+
+/** "12 KiB / 64 KiB", "3 / 10 messages", "2 / 128 connections". */
+export function formatQueue(q: QueueFill): string {
+  if (q.unit === 'bytes') {
+    return q.capacity === null ? `${formatBytes(q.used)} queued` : `${formatBytes(q.used)} / ${formatBytes(q.capacity)}`;
+  }
+  const unit = q.unit;
+  return q.capacity === null ? `${q.used} ${unit}` : `${q.used} / ${q.capacity} ${unit}`;
+}
+
+export function formatAccess(e: Endpoint): string {
+  return e.fd === null ? `map (${e.access})` : `fd ${e.fd} ${e.access}`;
+}

@@ -1,0 +1,267 @@
+// Pure view model of the explorer tree: groups, labels, descriptions, stable ids, and the minimal diff
+// between two snapshots. The VS Code adapter (src/extension/tree) only maps these nodes to TreeItems.
+
+import type { Endpoint, IpcKind, IpcObject, ProcessInfo, Snapshot } from '../model';
+import { escapeControl, displayName } from '../names';
+import { formatQueue } from '../format';
+
+export interface GroupDef {
+  key: string;
+  label: string;
+  kinds: IpcKind[];
+  icon: string;
+}
+
+/** Groups in the seed's order of mechanisms. */
+export const GROUPS: readonly GroupDef[] = [
+  { key: 'pipes', label: 'Pipes', kinds: ['pipe'], icon: 'arrow-right' },
+  { key: 'fifos', label: 'FIFOs', kinds: ['fifo'], icon: 'arrow-swap' },
+  { key: 'unix', label: 'Unix sockets', kinds: ['unix'], icon: 'plug' },
+  { key: 'tcp', label: 'TCP', kinds: ['tcp'], icon: 'globe' },
+  { key: 'udp', label: 'UDP', kinds: ['udp'], icon: 'broadcast' },
+  { key: 'shm', label: 'Shared memory', kinds: ['posix-shm', 'sysv-shm', 'memfd'], icon: 'database' },
+  { key: 'mq', label: 'Message queues', kinds: ['posix-mq', 'sysv-msg'], icon: 'mail' },
+  { key: 'sem', label: 'Semaphores', kinds: ['posix-sem', 'sysv-sem'], icon: 'lock' },
+  { key: 'signals', label: 'Signals', kinds: ['signalfd'], icon: 'zap' },
+  { key: 'events', label: 'eventfd', kinds: ['eventfd'], icon: 'bell' },
+];
+
+/** Groups always shown (with a 0 count) so the first-slice kinds are discoverable. */
+const ALWAYS_SHOWN = new Set(['pipes', 'fifos', 'unix']);
+
+export type TreeNode = GroupNode | ObjectNode | EndpointNode | PeerNode;
+
+export interface GroupNode {
+  type: 'group';
+  id: string;
+  group: GroupDef;
+  label: string;
+  description: string;
+  objectIds: string[];
+}
+export interface ObjectNode {
+  type: 'object';
+  id: string;
+  object: IpcObject;
+  label: string;
+  description: string;
+  tooltip: string;
+  icon: string;
+  warning: boolean;
+  contextValue: string;
+  childIds: string[];
+}
+export interface EndpointNode {
+  type: 'endpoint';
+  id: string;
+  objectId: string;
+  endpoint: Endpoint;
+  process: ProcessInfo | undefined;
+  label: string;
+  description: string;
+  tooltip: string;
+}
+export interface PeerNode {
+  type: 'peer';
+  id: string;
+  objectId: string;
+  peerObjectId: string;
+  label: string;
+  description: string;
+}
+
+export interface TreeModel {
+  roots: string[];
+  nodes: Map<string, TreeNode>;
+}
+
+const objNodeId = (o: IpcObject) => `obj:${o.id}`;
+
+export function commOf(p: ProcessInfo | undefined, pid: number): string {
+  return p ? escapeControl(p.comm) : `pid ${pid}`;
+}
+
+/** Label of an object: its name, or a readable stand-in for nameless objects. */
+export function objectLabel(o: IpcObject): string {
+  if (o.name) return displayName(o, o.unix?.address === 'abstract' ? '@' : '');
+  switch (o.kind) {
+    case 'pipe': return `pipe ${o.inode}`;
+    case 'unix': return 'unnamed socket';
+    default: return `${o.kind} ${o.inode}`;
+  }
+}
+
+function endpointSummary(o: IpcObject, procs: Map<number, ProcessInfo>): string {
+  const parts: string[] = [];
+  const byAccess = new Map<string, string[]>();
+  for (const e of o.endpoints) {
+    const key = e.access;
+    const list = byAccess.get(key) ?? [];
+    const label = `${commOf(procs.get(e.pid), e.pid)} ${e.pid}`;
+    if (!list.includes(label)) list.push(label);
+    byAccess.set(key, list);
+  }
+  for (const [access, list] of byAccess) {
+    const shown = list.slice(0, 2).join(', ') + (list.length > 2 ? ` +${list.length - 2}` : '');
+    parts.push(`${access}: ${shown}`);
+  }
+  return parts.join(' · ');
+}
+
+export function objectDescription(o: IpcObject, procs: Map<number, ProcessInfo>): string {
+  const parts: string[] = [];
+  if (o.unix) parts.push(`${o.unix.type} ${o.unix.state}`);
+  if (o.inet) parts.push(o.inet.state);
+  const eps = endpointSummary(o, procs);
+  parts.push(eps || 'no visible holder');
+  if (o.queue) parts.push(formatQueue(o.queue));
+  return parts.join(' · ');
+}
+
+/** Markdown-safe escaping of display text (already control-escaped): metacharacters and angle brackets. */
+export function md(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, (c) => `\\${c}`);
+}
+
+/** Markdown-safe escaping of a raw machine string. */
+export function escapeMarkdown(s: string): string {
+  return md(escapeControl(s));
+}
+
+export function objectTooltip(o: IpcObject, procs: Map<number, ProcessInfo>): string {
+  const lines: string[] = [];
+  lines.push(`**${md(objectLabel(o))}**`, '');
+  lines.push(`- kind: ${escapeMarkdown(o.kind)}`);
+  lines.push(`- inode: ${o.inode}`);
+  lines.push(`- id: ${escapeMarkdown(o.id)}`);
+  if (o.nameBase64) lines.push(`- raw name (base64): ${escapeMarkdown(o.nameBase64)}`);
+  if (o.unix) {
+    const u = o.unix;
+    lines.push(`- type: ${u.type}, state: ${u.state}, address: ${u.address}`);
+    lines.push(`- peer: ${u.peer ? escapeMarkdown(u.peer) : 'none'}`);
+    if (u.pendingConnections) lines.push(`- pending connections: ${u.pendingConnections}`);
+    if (u.inflightFds) lines.push(`- file descriptors in flight: ${u.inflightFds}`);
+  }
+  if (o.inet) {
+    const i = o.inet;
+    lines.push(`- ${i.protocol}${i.family === 6 ? '6' : ''} ${escapeMarkdown(i.local)} → ${escapeMarkdown(i.remote ?? '*')} (${escapeMarkdown(i.state)})`);
+  }
+  if (o.queue) lines.push(`- queue: ${escapeMarkdown(formatQueue(o.queue))}`);
+  for (const e of o.endpoints) {
+    lines.push(`- holder: ${md(commOf(procs.get(e.pid), e.pid))} (pid ${e.pid}${e.fd === null ? ', mapped' : `, fd ${e.fd}`}, ${e.access})`);
+  }
+  for (const f of o.findings) lines.push(`- ⚠ ${escapeMarkdown(f.message)}`);
+  return lines.join('\n');
+}
+
+export function buildTree(snapshot: Snapshot): TreeModel {
+  const procs = new Map(snapshot.processes.map((p) => [p.pid, p]));
+  const nodes = new Map<string, TreeNode>();
+  const roots: string[] = [];
+  const objectsById = new Map(snapshot.objects.map((o) => [o.id, o]));
+  for (const g of GROUPS) {
+    const objs = snapshot.objects
+      .filter((o) => g.kinds.includes(o.kind))
+      .sort((a, b) => objectLabel(a).localeCompare(objectLabel(b)) || a.inode - b.inode);
+    if (objs.length === 0 && !ALWAYS_SHOWN.has(g.key)) continue;
+    const groupId = `group:${g.key}`;
+    const group: GroupNode = {
+      type: 'group', id: groupId, group: g, label: g.label, description: String(objs.length), objectIds: [],
+    };
+    for (const o of objs) {
+      const id = objNodeId(o);
+      const childIds: string[] = [];
+      for (const e of o.endpoints) {
+        const epId = `ep:${o.id}:${e.pid}:${e.fd ?? 'map'}`;
+        const p = procs.get(e.pid);
+        nodes.set(epId, {
+          type: 'endpoint', id: epId, objectId: id, endpoint: e, process: p,
+          label: `${commOf(p, e.pid)} ${e.pid}`,
+          description: e.fd === null ? `mapped · ${e.access}` : `fd ${e.fd} · ${e.access}`,
+          tooltip: p ? escapeControl(p.cmdline.join(' ')) : '',
+        });
+        childIds.push(epId);
+      }
+      const peerId = o.unix?.peer ?? o.inet?.peer ?? null;
+      if (peerId) {
+        const peer = objectsById.get(peerId);
+        const pid = `peer:${o.id}`;
+        nodes.set(pid, {
+          type: 'peer', id: pid, objectId: id, peerObjectId: `obj:${peerId}`,
+          label: `peer: ${peer ? objectLabel(peer) : peerId}`,
+          description: peer ? endpointSummary(peer, procs) || 'no visible holder' : 'not visible',
+        });
+        childIds.push(pid);
+      }
+      nodes.set(id, {
+        type: 'object', id, object: o, label: objectLabel(o), description: objectDescription(o, procs),
+        tooltip: objectTooltip(o, procs), icon: g.icon, warning: o.findings.some((f) => f.severity === 'warning'),
+        contextValue: `ipc.${o.kind}`, childIds,
+      });
+      group.objectIds.push(id);
+    }
+    nodes.set(groupId, group);
+    roots.push(groupId);
+  }
+  return { roots, nodes };
+}
+
+/** Children of a node id (roots for undefined). */
+export function childrenOf(model: TreeModel, id: string | undefined): string[] {
+  if (id === undefined) return model.roots;
+  const n = model.nodes.get(id);
+  if (!n) return [];
+  if (n.type === 'group') return n.objectIds;
+  if (n.type === 'object') return n.childIds;
+  return [];
+}
+
+export function parentOf(model: TreeModel, id: string): string | undefined {
+  const n = model.nodes.get(id);
+  if (!n || n.type === 'group') return undefined;
+  if (n.type === 'object') {
+    for (const r of model.roots) {
+      const g = model.nodes.get(r);
+      if (g?.type === 'group' && g.objectIds.includes(id)) return r;
+    }
+    return undefined;
+  }
+  return n.objectId;
+}
+
+function nodeSignature(n: TreeNode): string {
+  switch (n.type) {
+    case 'group': return `${n.description}|${n.objectIds.join(',')}`;
+    case 'object': return `${n.label}|${n.description}|${n.tooltip}|${n.warning}|${n.childIds.join(',')}`;
+    case 'endpoint': return `${n.label}|${n.description}|${n.tooltip}`;
+    case 'peer': return `${n.label}|${n.description}`;
+  }
+}
+
+export interface TreeDiff {
+  /** The root list itself changed (a group appeared or disappeared): refresh everything. */
+  rootsChanged: boolean;
+  /** Ids of nodes whose own rendering or child list changed; firing these refreshes them and their subtrees. */
+  changed: string[];
+}
+
+/**
+ * Minimal change events: a node is reported when its rendering or its list of children changed; a node
+ * whose parent is already reported is left out (refreshing the parent refreshes its subtree).
+ */
+export function diffTrees(prev: TreeModel | undefined, next: TreeModel): TreeDiff {
+  if (!prev) return { rootsChanged: true, changed: [] };
+  if (prev.roots.join('|') !== next.roots.join('|')) return { rootsChanged: true, changed: [] };
+  const changed: string[] = [];
+  const visit = (id: string) => {
+    const a = prev.nodes.get(id);
+    const b = next.nodes.get(id);
+    if (!a || !b || nodeSignature(a) !== nodeSignature(b)) {
+      changed.push(id);
+      return; // its subtree is refreshed with it
+    }
+    for (const c of childrenOf(next, id)) visit(c);
+  };
+  for (const r of next.roots) visit(r);
+  return { rootsChanged: false, changed };
+}

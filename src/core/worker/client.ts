@@ -1,0 +1,76 @@
+// Client side of the scan worker: one long-lived worker thread, request ids, restart after a crash.
+
+import { Worker } from 'node:worker_threads';
+import type { Snapshot } from '../model';
+import { isScanResponse, type ScanResponse, type SnapshotOptions } from './protocol';
+
+export class ScanError extends Error {
+  constructor(message: string, readonly native: boolean, readonly workerStack?: string) {
+    super(message);
+    this.name = 'ScanError';
+  }
+}
+
+interface Pending {
+  resolve(s: Snapshot): void;
+  reject(e: Error): void;
+}
+
+export class ScanClient {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private disposed = false;
+
+  /** @param workerPath absolute path of the bundled dist/scan.worker.js */
+  constructor(private readonly workerPath: string) {}
+
+  snapshot(options: SnapshotOptions = {}): Promise<Snapshot> {
+    if (this.disposed) return Promise.reject(new Error('scan client disposed'));
+    const w = this.ensureWorker();
+    const id = this.nextId++;
+    return new Promise<Snapshot>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      w.postMessage({ id, type: 'snapshot', options });
+    });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.failAll(new Error('scan client disposed'));
+    void this.worker?.terminate();
+    this.worker = undefined;
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const w = new Worker(this.workerPath);
+    w.unref();
+    w.on('message', (m: unknown) => this.onMessage(m));
+    w.on('error', (e) => {
+      this.failAll(new ScanError(`scan worker crashed: ${e.message}`, false, e.stack));
+      this.worker = undefined;
+    });
+    w.on('exit', (code) => {
+      if (this.worker === w) this.worker = undefined;
+      if (code !== 0) this.failAll(new ScanError(`scan worker exited with code ${code}`, false));
+    });
+    this.worker = w;
+    return w;
+  }
+
+  private onMessage(m: unknown): void {
+    if (!isScanResponse(m)) return;
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    this.pending.delete(m.id);
+    const r = m as ScanResponse;
+    if (r.type === 'snapshot') p.resolve(r.snapshot);
+    else p.reject(new ScanError(r.error.message, r.error.native, r.error.stack));
+  }
+
+  private failAll(e: Error): void {
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,113 @@
+// The "Objects" tree: maps the pure tree model (core/view/treeModel) to TreeItems; element = stable node id.
+
+import * as vscode from 'vscode';
+import type { Snapshot } from '../../core/model';
+import { buildTree, childrenOf, diffTrees, parentOf, type TreeModel, type TreeNode } from '../../core/view/treeModel';
+
+export type ExplorerState = 'loading' | 'ok' | 'empty' | 'unsupported' | 'nativeFailed' | 'scanFailed';
+
+export class ObjectsTreeProvider implements vscode.TreeDataProvider<string> {
+  private model: TreeModel | undefined;
+  private state: ExplorerState = 'loading';
+  private readonly emitter = new vscode.EventEmitter<string | string[] | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+
+  get current(): TreeModel | undefined {
+    return this.model;
+  }
+
+  setState(state: ExplorerState): void {
+    const changed = state !== this.state;
+    this.state = state;
+    void vscode.commands.executeCommand('setContext', 'ipcInspector.state', state);
+    if (changed) {
+      if (state !== 'ok') this.model = undefined;
+      this.emitter.fire(undefined);
+    }
+  }
+
+  /** Install a new snapshot and fire change events only for the nodes that changed. */
+  setSnapshot(snapshot: Snapshot): { changed: number; full: boolean } {
+    const next = buildTree(snapshot);
+    const empty = snapshot.objects.length === 0;
+    const prevState = this.state;
+    const prev = this.model;
+    this.model = next;
+    this.state = empty ? 'empty' : 'ok';
+    void vscode.commands.executeCommand('setContext', 'ipcInspector.state', this.state);
+    if (prevState !== this.state) {
+      this.emitter.fire(undefined);
+      return { changed: 0, full: true };
+    }
+    const d = diffTrees(prev, next);
+    if (d.rootsChanged) {
+      this.emitter.fire(undefined);
+      return { changed: 0, full: true };
+    }
+    if (d.changed.length) this.emitter.fire(d.changed);
+    return { changed: d.changed.length, full: false };
+  }
+
+  node(id: string): TreeNode | undefined {
+    return this.model?.nodes.get(id);
+  }
+
+  getChildren(element?: string): string[] {
+    if (!this.model || this.state !== 'ok') return [];
+    return childrenOf(this.model, element);
+  }
+
+  getParent(element: string): string | undefined {
+    return this.model ? parentOf(this.model, element) : undefined;
+  }
+
+  getTreeItem(id: string): vscode.TreeItem {
+    const n = this.model?.nodes.get(id);
+    if (!n) return new vscode.TreeItem('(gone)', vscode.TreeItemCollapsibleState.None);
+    switch (n.type) {
+      case 'group': {
+        const item = new vscode.TreeItem(n.label, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = n.id;
+        item.description = n.description;
+        item.iconPath = new vscode.ThemeIcon(n.group.icon);
+        item.contextValue = `ipc.group.${n.group.key}`;
+        item.accessibilityInformation = { label: `${n.label}, ${n.description} objects` };
+        return item;
+      }
+      case 'object': {
+        const item = new vscode.TreeItem(n.label, n.childIds.length
+          ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        item.id = n.id;
+        item.description = n.description;
+        const md = new vscode.MarkdownString(n.tooltip);
+        md.supportHtml = false;
+        md.isTrusted = false;
+        item.tooltip = md;
+        item.iconPath = n.warning
+          ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+          : new vscode.ThemeIcon(n.icon);
+        item.contextValue = n.contextValue;
+        item.accessibilityInformation = { label: `${n.object.kind} ${n.label}, ${n.description}` };
+        return item;
+      }
+      case 'endpoint': {
+        const item = new vscode.TreeItem(n.label, vscode.TreeItemCollapsibleState.None);
+        item.id = n.id;
+        item.description = n.description;
+        item.tooltip = n.tooltip;
+        item.iconPath = new vscode.ThemeIcon(n.endpoint.access === 'r' ? 'arrow-left' : n.endpoint.access === 'w' ? 'arrow-right' : 'arrow-both');
+        item.contextValue = 'ipc.endpoint';
+        return item;
+      }
+      case 'peer': {
+        const item = new vscode.TreeItem(n.label, vscode.TreeItemCollapsibleState.None);
+        item.id = n.id;
+        item.description = n.description;
+        item.iconPath = new vscode.ThemeIcon('link');
+        item.contextValue = 'ipc.peer';
+        item.command = { command: 'ipcInspector.revealPeer', title: 'Go to Peer', arguments: [n.id] };
+        return item;
+      }
+    }
+  }
+}

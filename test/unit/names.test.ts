@@ -1,0 +1,33 @@
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { decodeName, displayName, escapeControl, nameBytes } from '../../src/core/names';
+
+describe('names', () => {
+  it('keeps valid UTF-8 names as text without base64', () => {
+    const d = decodeName(Buffer.from('/tmp/ü.sock'));
+    assert.deepEqual(d, { name: '/tmp/ü.sock' });
+  });
+
+  it('keeps raw bytes for invalid UTF-8 and NUL, with a display prefix', () => {
+    const raw = Buffer.from([0x61, 0xff, 0x00, 0x62]);
+    const d = decodeName(raw, '@');
+    assert.equal(d.name, '@a\ufffd\u0000b');
+    assert.equal(d.nameBase64, raw.toString('base64'));
+    assert.deepEqual(nameBytes(d, '@'), raw);
+    assert.equal(displayName(d, '@'), '@a\\xff\\0b');
+  });
+
+  it('escapes controls, ESC, bidi and backslashes unambiguously', () => {
+    assert.equal(escapeControl('a\nb\x1b[31mc\u202ed\\'), 'a\\nb\\x1b[31mc\\u202ed\\\\');
+    assert.equal(escapeControl('<img src=x onerror=alert(1)>'), '<img src=x onerror=alert(1)>');
+  });
+
+  it('never lets a control character through, for any input', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+      const shown = displayName(decodeName(bytes));
+      // eslint-disable-next-line no-control-regex
+      assert.ok(!/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u.test(shown), JSON.stringify(shown));
+      assert.deepEqual(nameBytes(decodeName(bytes)), Buffer.from(bytes));
+    }), { numRuns: 500 });
+  });
+});

@@ -1,0 +1,78 @@
+import { strict as assert } from 'node:assert';
+import type { IpcObject, Snapshot } from '../../src/core/model';
+import { buildTree, childrenOf, diffTrees, parentOf, objectTooltip } from '../../src/core/view/treeModel';
+import { renderTable } from '../../src/core/cliTable';
+
+function snap(objects: IpcObject[]): Snapshot {
+  return {
+    schemaVersion: 1, takenAt: '2026-11-29T00:00:00Z', durationMs: 3, self: { pid: 1 }, hidden: { processes: 0 }, notes: [],
+    processes: [
+      { pid: 812, ppid: 1, comm: 'cat', cmdline: ['cat'], uid: 0, netns: 1, ipcns: 2 },
+      { pid: 790, ppid: 1, comm: 'make', cmdline: ['make', '-j2'], uid: 0, netns: 1, ipcns: 2 },
+    ],
+    objects,
+  };
+}
+const pipe = (used: number): IpcObject => ({
+  id: 'pipe:15:160571', kind: 'pipe', inode: 160571, name: '',
+  endpoints: [{ pid: 812, fd: 0, access: 'r' }, { pid: 790, fd: 5, access: 'w' }],
+  queue: { used, capacity: 65536, unit: 'bytes' }, findings: [],
+});
+const sockA: IpcObject = {
+  id: 'unix:8:100', kind: 'unix', inode: 100, name: '/run/x.sock', endpoints: [{ pid: 812, fd: 3, access: 'rw' }], findings: [],
+  unix: { type: 'stream', state: 'connected', address: 'path', peer: 'unix:8:101', pendingConnections: 0, inflightFds: 0 },
+};
+const sockB: IpcObject = {
+  id: 'unix:8:101', kind: 'unix', inode: 101, name: '', endpoints: [{ pid: 790, fd: 4, access: 'rw' }], findings: [],
+  unix: { type: 'stream', state: 'connected', address: 'unnamed', peer: 'unix:8:100', pendingConnections: 0, inflightFds: 0 },
+};
+
+describe('tree model', () => {
+  it('groups by mechanism in the seed order with counts, and labels nameless objects', () => {
+    const m = buildTree(snap([pipe(12288), sockA, sockB]));
+    assert.deepEqual(m.roots, ['group:pipes', 'group:fifos', 'group:unix']);
+    const g = m.nodes.get('group:unix');
+    assert.equal(g?.type === 'group' && g.description, '2');
+    const p = m.nodes.get('obj:pipe:15:160571');
+    assert.ok(p?.type === 'object');
+    assert.equal(p.label, 'pipe 160571');
+    assert.equal(p.description, 'r: cat 812 · w: make 790 · 12 KiB / 64 KiB');
+    const unnamed = m.nodes.get('obj:unix:8:101');
+    assert.equal(unnamed?.type === 'object' && unnamed.label, 'unnamed socket');
+  });
+
+  it('gives endpoints and the peer as children with stable ids and a navigable parent', () => {
+    const m = buildTree(snap([sockA, sockB]));
+    assert.deepEqual(childrenOf(m, 'obj:unix:8:100'), ['ep:unix:8:100:812:3', 'peer:unix:8:100']);
+    const peer = m.nodes.get('peer:unix:8:100');
+    assert.ok(peer?.type === 'peer');
+    assert.equal(peer.peerObjectId, 'obj:unix:8:101');
+    assert.equal(parentOf(m, 'obj:unix:8:101'), 'group:unix');
+    assert.equal(parentOf(m, 'ep:unix:8:100:812:3'), 'obj:unix:8:100');
+  });
+
+  it('reports only the changed object when its queue fill changes', () => {
+    const a = buildTree(snap([pipe(0), sockA, sockB]));
+    const b = buildTree(snap([pipe(4096), sockA, sockB]));
+    assert.deepEqual(diffTrees(a, b), { rootsChanged: false, changed: ['obj:pipe:15:160571'] });
+    assert.deepEqual(diffTrees(b, buildTree(snap([pipe(4096), sockA, sockB]))), { rootsChanged: false, changed: [] });
+  });
+
+  it('reports the group when an object appears, and the roots when a group appears', () => {
+    const a = buildTree(snap([sockA]));
+    const b = buildTree(snap([sockA, sockB]));
+    assert.deepEqual(diffTrees(a, b), { rootsChanged: false, changed: ['group:unix'] });
+    const c = buildTree(snap([sockA, { ...sockB, id: 'tcp:1', kind: 'tcp', unix: undefined }]));
+    assert.equal(diffTrees(b, c).rootsChanged, true);
+  });
+
+  it('escapes hostile names in tooltips and in the CLI table', () => {
+    const hostile: IpcObject = { ...sockA, id: 'unix:8:200', inode: 200, name: '/tmp/<img src=x onerror=alert(1)>\n\x1b[31m', unix: { ...sockA.unix!, peer: null } };
+    const tip = objectTooltip(hostile, new Map());
+    assert.ok(!/(^|[^\\])</.test(tip), tip);
+    assert.ok(tip.includes('/tmp/\\<img src=x onerror=alert\\(1\\)\\>\\\\n\\\\x1b\\[31m'), tip);
+    const table = renderTable(snap([hostile]));
+    assert.ok(!table.includes('\x1b'), 'ESC reached the terminal');
+    assert.ok(table.includes('\\n\\x1b[31m'));
+  });
+});
