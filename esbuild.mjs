@@ -43,7 +43,7 @@ for (const w of [...findWorkers('src'), ...findWorkers('native')]) {
 // Browser bundles: every folder under webview/ with a main.ts (except shared/).
 const webEntries = {};
 for (const e of readdirSync('webview', { withFileTypes: true })) {
-  if (e.isDirectory() && e.name !== 'shared' && existsSync(path.join('webview', e.name, 'main.ts'))) {
+  if (e.isDirectory() && e.name !== 'shared' && e.name !== 'lib' && existsSync(path.join('webview', e.name, 'main.ts'))) {
     webEntries[e.name] = path.join('webview', e.name, 'main.ts');
   }
 }
