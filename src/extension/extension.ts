@@ -5,61 +5,108 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Log } from './log';
 import { registerCommand } from './commands';
-import { ObjectsTreeProvider } from './tree/objectsTree';
-import { RefreshController } from './tree/refresh';
-import { ScanClient, ScanError } from '../core/worker/client';
+import { ScanClient } from '../core/worker/client';
+import { Explorer } from './explorer';
+import { ProcessDocumentProvider, sendSignal, unlinkObject } from './actions';
+import { objectPath } from '../core/view/filter';
+import type { IpcObject } from '../core/model';
 
 export function activate(context: vscode.ExtensionContext): void {
   const t0 = performance.now();
   const log = new Log();
-  context.subscriptions.push(log);
-  const tree = new ObjectsTreeProvider();
-  const view = vscode.window.createTreeView('ipcInspector.objects', { treeDataProvider: tree, showCollapseAll: true });
-  context.subscriptions.push(view, registerCommand(log, 'ipcInspector.showLog', () => log.show()));
+  context.subscriptions.push(log, registerCommand(log, 'ipcInspector.showLog', () => log.show()));
 
   if (process.platform !== 'linux') {
-    tree.setState('unsupported');
-    context.subscriptions.push(registerCommand(log, 'ipcInspector.refresh', () => tree.setState('unsupported')));
+    void vscode.commands.executeCommand('setContext', 'ipcInspector.state', 'unsupported');
+    context.subscriptions.push(registerCommand(log, 'ipcInspector.refresh', () => undefined));
     log.info(`not Linux (${process.platform}): explorer disabled; activated in ${(performance.now() - t0).toFixed(1)} ms`);
     return;
   }
 
   const client = new ScanClient(path.join(context.extensionPath, 'dist', 'scan.worker.js'));
   context.subscriptions.push({ dispose: () => client.dispose() });
+  const explorer = new Explorer(context, client, log);
+  context.subscriptions.push(explorer);
 
-  const refresh = async (): Promise<void> => {
-    const t = performance.now();
-    try {
-      const snap = await client.snapshot({
-        workspaceDirs: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
-      });
-      const r = tree.setSnapshot(snap);
-      view.message = snap.hidden.processes > 0
-        ? `${snap.hidden.processes} processes of other users are not inspectable (run VS Code as that user, or as root, to see them).`
-        : snap.notes.length ? snap.notes.join(' · ') : undefined;
-      log.debug(`snapshot: ${snap.objects.length} objects, ${snap.processes.length} processes, scan ${snap.durationMs.toFixed(1)} ms, round trip ${(performance.now() - t).toFixed(1)} ms, ${r.full ? 'full refresh' : `${r.changed} changed nodes`}`);
-    } catch (e) {
-      log.error('scan failed:', e);
-      tree.setState(e instanceof ScanError && e.native ? 'nativeFailed' : 'scanFailed');
-      view.message = e instanceof Error ? `Scan failed: ${e.message}` : 'Scan failed';
+  /** The object behind a tree element (Objects view node id, or a Findings/Processes node that points to one). */
+  const objectOf = (arg: unknown): IpcObject | undefined => {
+    if (typeof arg !== 'string') return undefined;
+    const n = explorer.objects.node(arg);
+    if (n?.type === 'object') return n.object;
+    if (n?.type === 'endpoint' || n?.type === 'peer') return explorer.object(n.objectId.replace(/^obj:/, ''));
+    return arg.startsWith('obj:') ? explorer.object(arg.slice(4)) : undefined;
+  };
+  const pidOf = (arg: unknown): number | undefined => {
+    if (typeof arg !== 'string') return undefined;
+    const n = explorer.objects.node(arg);
+    if (n?.type === 'endpoint') return n.endpoint.pid;
+    return explorer.processes.pidOf(arg);
+  };
+  const copy = async (text: string | undefined, what: string) => {
+    if (text === undefined) {
+      void vscode.window.showInformationMessage(`This item has no ${what}.`);
+      return;
     }
+    await vscode.env.clipboard.writeText(text);
+    vscode.window.setStatusBarMessage(`Copied ${what}`, 2000);
   };
 
-  const controller = new RefreshController(view, 'ipcInspector.objects', refresh, () =>
-    vscode.workspace.getConfiguration('ipcInspector.explorer').get<number>('refreshIntervalSeconds', 5));
   context.subscriptions.push(
-    controller,
-    registerCommand(log, 'ipcInspector.refresh', () => controller.manual()),
-    registerCommand(log, 'ipcInspector.revealPeer', async (peerNodeId: unknown) => {
-      if (typeof peerNodeId !== 'string') return;
-      const n = tree.node(peerNodeId);
-      if (n?.type !== 'peer') return;
-      if (!tree.node(n.peerObjectId)) {
-        void vscode.window.showInformationMessage('The peer socket is not visible in the current snapshot.');
+    vscode.workspace.registerTextDocumentContentProvider(ProcessDocumentProvider.scheme, new ProcessDocumentProvider()),
+    registerCommand(log, 'ipcInspector.refresh', () => explorer.manualRefresh()),
+    registerCommand(log, 'ipcInspector.revealObject', async (nodeId: unknown) => {
+      if (typeof nodeId !== 'string' || !explorer.objects.node(nodeId)) {
+        void vscode.window.showInformationMessage('That object is not in the current (filtered) snapshot.');
         return;
       }
-      await view.reveal(n.peerObjectId, { select: true, focus: true, expand: true });
+      await explorer.objectsView.reveal(nodeId, { select: true, focus: true, expand: true });
     }),
+    registerCommand(log, 'ipcInspector.revealPeer', async (peerNodeId: unknown) => {
+      if (typeof peerNodeId !== 'string') return;
+      const n = explorer.objects.node(peerNodeId);
+      if (n?.type !== 'peer') return;
+      if (!explorer.objects.node(n.peerObjectId)) {
+        void vscode.window.showInformationMessage('The peer is not visible in the current (filtered) snapshot.');
+        return;
+      }
+      await explorer.objectsView.reveal(n.peerObjectId, { select: true, focus: true, expand: true });
+    }),
+    registerCommand(log, 'ipcInspector.copyName', (a: unknown) => copy(objectOf(a)?.name, 'name')),
+    registerCommand(log, 'ipcInspector.copyPath', (a: unknown) => { const o = objectOf(a); return copy(o && objectPath(o), 'path'); }),
+    registerCommand(log, 'ipcInspector.copyInode', (a: unknown) => copy(objectOf(a)?.inode.toString(), 'inode')),
+    registerCommand(log, 'ipcInspector.copyPid', (a: unknown) => copy(pidOf(a)?.toString(), 'pid')),
+    registerCommand(log, 'ipcInspector.revealInOS', async (a: unknown) => {
+      const o = objectOf(a);
+      const p = o && objectPath(o);
+      if (p) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(p));
+    }),
+    registerCommand(log, 'ipcInspector.revealInExplorer', async (a: unknown) => {
+      const o = objectOf(a);
+      const p = o && objectPath(o);
+      if (p) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(p));
+    }),
+    registerCommand(log, 'ipcInspector.showProcess', async (a: unknown) => {
+      const pid = pidOf(a);
+      if (pid === undefined) return;
+      const doc = await vscode.workspace.openTextDocument(ProcessDocumentProvider.uri(pid));
+      await vscode.window.showTextDocument(doc, { preview: true });
+    }),
+    registerCommand(log, 'ipcInspector.sendSignal', async (a: unknown) => {
+      const pid = pidOf(a);
+      const p = pid === undefined ? undefined : explorer.process(pid);
+      if (p) await sendSignal(p);
+    }),
+    registerCommand(log, 'ipcInspector.unlink', async (a: unknown) => {
+      const o = objectOf(a);
+      if (o && (await unlinkObject(o))) await explorer.manualRefresh();
+    }),
+    registerCommand(log, 'ipcInspector.filterMine', () => explorer.setFilter({ ...explorer.currentFilter, mine: true })),
+    registerCommand(log, 'ipcInspector.filterAll', () => explorer.setFilter({ ...explorer.currentFilter, mine: false })),
+    registerCommand(log, 'ipcInspector.filterWorkspace', () => explorer.setFilter({ ...explorer.currentFilter, workspaceOnly: true })),
+    registerCommand(log, 'ipcInspector.filterMachine', () => explorer.setFilter({ ...explorer.currentFilter, workspaceOnly: false })),
+    registerCommand(log, 'ipcInspector.filterKinds', () => explorer.pickKinds()),
+    registerCommand(log, 'ipcInspector.filterText', () => explorer.pickText()),
+    registerCommand(log, 'ipcInspector.clearFilter', () => explorer.clearFilter()),
   );
   log.info(`activated in ${(performance.now() - t0).toFixed(1)} ms`);
 }

@@ -4,6 +4,7 @@
 import type { Endpoint, IpcKind, IpcObject, ProcessInfo, Snapshot } from '../model';
 import { escapeControl, displayName } from '../names';
 import { formatQueue } from '../format';
+import { objectPath } from './filter';
 
 export interface GroupDef {
   key: string;
@@ -154,6 +155,22 @@ export function objectTooltip(o: IpcObject, procs: Map<number, ProcessInfo>): st
   return lines.join('\n');
 }
 
+/**
+ * `ipc.<kind>` plus capabilities the menus key on: `.file` (has a path in the file system), `.stale`
+ * (socket file without listener or FIFO nobody holds: may be unlinked), `.queue` (has a fill to chart),
+ * `.shm` (shared memory that can be peeked), `.peer` (has a peer to jump to).
+ */
+export function objectContextValue(o: IpcObject): string {
+  let v = `ipc.${o.kind}`;
+  if (objectPath(o)) v += '.file';
+  if (o.findings.some((f) => f.code === 'stale-socket-file' || f.code === 'orphan-fifo')) v += '.stale';
+  if (o.queue) v += '.queue';
+  if (o.kind === 'posix-shm' || o.kind === 'sysv-shm' || o.kind === 'memfd') v += '.shm';
+  if (o.kind === 'posix-shm' || o.kind === 'posix-mq') v += '.unlinkable';
+  if (o.unix?.peer || o.inet?.peer) v += '.peer';
+  return v;
+}
+
 export function buildTree(snapshot: Snapshot): TreeModel {
   const procs = new Map(snapshot.processes.map((p) => [p.pid, p]));
   const nodes = new Map<string, TreeNode>();
@@ -196,7 +213,7 @@ export function buildTree(snapshot: Snapshot): TreeModel {
       nodes.set(id, {
         type: 'object', id, object: o, label: objectLabel(o), description: objectDescription(o, procs),
         tooltip: objectTooltip(o, procs), icon: g.icon, warning: o.findings.some((f) => f.severity === 'warning'),
-        contextValue: `ipc.${o.kind}`, childIds,
+        contextValue: objectContextValue(o), childIds,
       });
       group.objectIds.push(id);
     }

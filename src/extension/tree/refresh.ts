@@ -5,17 +5,18 @@ import * as vscode from 'vscode';
 
 export class RefreshController implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
+  private debounce: NodeJS.Timeout | undefined;
+  private lastRun = 0;
   private inFlight: Promise<void> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
-    private readonly view: vscode.TreeView<string>,
-    private readonly viewId: string,
+    private readonly views: { id: string; view: vscode.TreeView<string> }[],
     private readonly doRefresh: () => Promise<void>,
     private readonly intervalSeconds: () => number,
   ) {
     this.disposables.push(
-      view.onDidChangeVisibility(() => this.onVisibility()),
+      ...views.map((v) => v.view.onDidChangeVisibility(() => this.onVisibility())),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('ipcInspector.explorer')) this.reschedule();
       }),
@@ -25,13 +26,29 @@ export class RefreshController implements vscode.Disposable {
 
   /** A user-requested refresh: immediate, with progress shown in the view. */
   manual(): Promise<void> {
-    return Promise.resolve(
-      vscode.window.withProgress({ location: { viewId: this.viewId } }, () => this.run()),
-    );
+    const viewId = (this.views.find((v) => v.view.visible) ?? this.views[0])!.id;
+    return Promise.resolve(vscode.window.withProgress({ location: { viewId } }, () => this.run()));
+  }
+
+  /**
+   * An event-driven refresh (file watcher): only while a view is visible, coalesced (a burst of events
+   * gives one refresh) and throttled so a busy directory cannot cause more than one scan per `minGapMs`.
+   */
+  soon(delayMs = 500, minGapMs = 2000): void {
+    if (!this.visible || this.debounce) return;
+    const wait = Math.max(delayMs, this.lastRun + minGapMs - Date.now());
+    this.debounce = setTimeout(() => {
+      this.debounce = undefined;
+      void this.run();
+    }, wait);
+  }
+
+  get visible(): boolean {
+    return this.views.some((v) => v.view.visible);
   }
 
   private onVisibility(): void {
-    if (this.view.visible) {
+    if (this.visible) {
       void this.run();
       this.reschedule();
     } else {
@@ -42,7 +59,7 @@ export class RefreshController implements vscode.Disposable {
   private reschedule(): void {
     this.stop();
     const s = this.intervalSeconds();
-    if (!this.view.visible || !(s > 0)) return;
+    if (!this.visible || !(s > 0)) return;
     this.timer = setInterval(() => {
       if (!this.inFlight) void this.run();
     }, s * 1000);
@@ -51,10 +68,13 @@ export class RefreshController implements vscode.Disposable {
   private stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    if (this.debounce) clearTimeout(this.debounce);
+    this.debounce = undefined;
   }
 
-  private run(): Promise<void> {
+  run(): Promise<void> {
     if (this.inFlight) return this.inFlight;
+    this.lastRun = Date.now();
     this.inFlight = this.doRefresh().finally(() => {
       this.inFlight = undefined;
     });

@@ -1,0 +1,227 @@
+// The explorer: owns the scan client, the current snapshot, the filter, the three views, the file watchers
+// that trigger a debounced refresh, and the optional status bar item.
+
+import * as vscode from 'vscode';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { IpcObject, ProcessInfo, Snapshot } from '../core/model';
+import { ALL_KINDS, type IpcKind } from '../core/model';
+import { ScanClient, ScanError } from '../core/worker/client';
+import { applyFilter, describeFilter, isFilterActive, NO_FILTER, objectPath, parseFilter, type ExplorerFilter } from '../core/view/filter';
+import { GROUPS } from '../core/view/treeModel';
+import type { Log } from './log';
+import { ObjectsTreeProvider } from './tree/objectsTree';
+import { FindingsTreeProvider, ProcessesTreeProvider } from './tree/otherViews';
+import { RefreshController } from './tree/refresh';
+
+const FILTER_KEY = 'ipcInspector.filter';
+const MAX_WATCHED_DIRS = 64;
+
+export class Explorer implements vscode.Disposable {
+  readonly objects = new ObjectsTreeProvider();
+  readonly processes = new ProcessesTreeProvider();
+  readonly findings = new FindingsTreeProvider();
+  readonly objectsView: vscode.TreeView<string>;
+  readonly processesView: vscode.TreeView<string>;
+  readonly findingsView: vscode.TreeView<string>;
+  private readonly controller: RefreshController;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly watchers = new Map<string, fs.FSWatcher>();
+  private readonly statusItem: vscode.StatusBarItem;
+  private raw: Snapshot | undefined;
+  private filter: ExplorerFilter;
+  private readonly listeners = new Set<(s: Snapshot) => void>();
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly client: ScanClient,
+    private readonly log: Log,
+  ) {
+    this.filter = parseFilter(context.workspaceState.get(FILTER_KEY), ALL_KINDS);
+    this.objectsView = vscode.window.createTreeView('ipcInspector.objects', { treeDataProvider: this.objects, showCollapseAll: true });
+    this.processesView = vscode.window.createTreeView('ipcInspector.processes', { treeDataProvider: this.processes, showCollapseAll: true });
+    this.findingsView = vscode.window.createTreeView('ipcInspector.findings', { treeDataProvider: this.findings });
+    this.statusItem = vscode.window.createStatusBarItem('ipcInspector.findings', vscode.StatusBarAlignment.Left, 10);
+    this.statusItem.name = 'IPC Inspector findings';
+    this.statusItem.command = 'ipcInspector.findings.focus';
+    this.disposables.push(this.objectsView, this.processesView, this.findingsView, this.statusItem);
+    this.controller = new RefreshController(
+      [
+        { id: 'ipcInspector.objects', view: this.objectsView },
+        { id: 'ipcInspector.processes', view: this.processesView },
+        { id: 'ipcInspector.findings', view: this.findingsView },
+      ],
+      () => this.refresh(),
+      () => vscode.workspace.getConfiguration('ipcInspector.explorer').get<number>('refreshIntervalSeconds', 5),
+    );
+    this.disposables.push(this.controller, vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('ipcInspector.statusBar')) this.updateStatus();
+    }));
+    this.applyFilterContext();
+    this.watchDir('/dev/shm');
+    this.watchDir('/dev/mqueue');
+  }
+
+  get snapshot(): Snapshot | undefined {
+    return this.raw;
+  }
+
+  /** Called with every new raw (unfiltered) snapshot; used by code lenses and live views. */
+  onSnapshot(fn: (s: Snapshot) => void): vscode.Disposable {
+    this.listeners.add(fn);
+    return { dispose: () => this.listeners.delete(fn) };
+  }
+
+  manualRefresh(): Promise<void> {
+    return this.controller.manual();
+  }
+
+  /** A refresh even when no view is visible (e.g. for a code lens), sharing the in-flight scan. */
+  ensureSnapshot(): Promise<void> {
+    return this.controller.run();
+  }
+
+  object(id: string): IpcObject | undefined {
+    return this.raw?.objects.find((o) => o.id === id);
+  }
+
+  process(pid: number): ProcessInfo | undefined {
+    return this.raw?.processes.find((p) => p.pid === pid);
+  }
+
+  private async refresh(): Promise<void> {
+    const t = performance.now();
+    try {
+      const snap = await this.client.snapshot({ workspaceDirs: this.workspaceDirs() });
+      this.raw = snap;
+      this.render();
+      this.updateWatches(snap);
+      for (const fn of this.listeners) {
+        try {
+          fn(snap);
+        } catch (e) {
+          this.log.error('snapshot listener failed:', e);
+        }
+      }
+      this.log.debug(`snapshot: ${snap.objects.length} objects, ${snap.processes.length} processes, scan ${snap.durationMs.toFixed(1)} ms, round trip ${(performance.now() - t).toFixed(1)} ms`);
+    } catch (e) {
+      this.log.error('scan failed:', e);
+      this.objects.setState(e instanceof ScanError && e.native ? 'nativeFailed' : 'scanFailed');
+      this.objectsView.message = e instanceof Error ? `Scan failed: ${e.message}` : 'Scan failed';
+    }
+  }
+
+  private workspaceDirs(): string[] {
+    return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+  }
+
+  private render(): void {
+    const snap = this.raw;
+    if (!snap) return;
+    const filtered = applyFilter(snap, this.filter, { uid: process.getuid?.() ?? -1, workspaceDirs: this.workspaceDirs() });
+    const r = this.objects.setSnapshot(filtered);
+    this.processes.setSnapshot(filtered);
+    this.findings.setSnapshot(filtered);
+    const msgs: string[] = [];
+    if (snap.hidden.processes > 0) {
+      msgs.push(`${snap.hidden.processes} processes of other users are not inspectable: run VS Code as that user, or as root, to see them.`);
+    }
+    msgs.push(...snap.notes);
+    this.objectsView.message = msgs.length ? msgs.join(' · ') : undefined;
+    const active = isFilterActive(this.filter);
+    const desc = active ? `filtered: ${describeFilter(this.filter)} (${filtered.objects.length} of ${snap.objects.length})` : undefined;
+    this.objectsView.description = desc;
+    this.processesView.description = desc;
+    this.findingsView.description = desc;
+    const f = this.findings.count;
+    this.findingsView.badge = f.warnings ? { value: f.warnings, tooltip: `${f.warnings} security warnings` } : undefined;
+    this.updateStatus();
+    this.log.trace(`render: ${r.full ? 'full' : `${r.changed} changed nodes`}`);
+  }
+
+  private updateStatus(): void {
+    const show = vscode.workspace.getConfiguration('ipcInspector.statusBar').get<boolean>('showFindings', false);
+    const f = this.findings.count;
+    if (!show || !this.raw) {
+      this.statusItem.hide();
+      return;
+    }
+    this.statusItem.text = `$(shield) ${f.warnings}`;
+    this.statusItem.tooltip = `IPC Inspector: ${f.warnings} security warnings, ${f.total - f.warnings} notes`;
+    this.statusItem.accessibilityInformation = { label: `IPC Inspector: ${f.warnings} security warnings` };
+    this.statusItem.show();
+  }
+
+  // ---- filters --------------------------------------------------------------------------------------
+
+  async setFilter(f: ExplorerFilter): Promise<void> {
+    this.filter = f;
+    await this.context.workspaceState.update(FILTER_KEY, f);
+    this.applyFilterContext();
+    this.render();
+  }
+
+  get currentFilter(): ExplorerFilter {
+    return this.filter;
+  }
+
+  private applyFilterContext(): void {
+    void vscode.commands.executeCommand('setContext', 'ipcInspector.filter.mine', this.filter.mine);
+    void vscode.commands.executeCommand('setContext', 'ipcInspector.filter.workspace', this.filter.workspaceOnly);
+    void vscode.commands.executeCommand('setContext', 'ipcInspector.filter.active', isFilterActive(this.filter));
+  }
+
+  async pickKinds(): Promise<void> {
+    const items = GROUPS.flatMap((g) => g.kinds.map((k) => ({ label: k, description: g.label, picked: !this.filter.kinds || this.filter.kinds.includes(k) })));
+    const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Show these kinds' });
+    if (!picked) return;
+    const kinds = picked.map((p) => p.label as IpcKind);
+    await this.setFilter({ ...this.filter, kinds: kinds.length === items.length || kinds.length === 0 ? null : kinds });
+  }
+
+  async pickText(): Promise<void> {
+    const text = await vscode.window.showInputBox({
+      title: 'Filter IPC objects', prompt: 'Part of a name, a pid, or a process name (empty clears)', value: this.filter.text,
+    });
+    if (text === undefined) return;
+    await this.setFilter({ ...this.filter, text: text.slice(0, 200) });
+  }
+
+  clearFilter(): Promise<void> {
+    return this.setFilter(NO_FILTER);
+  }
+
+  // ---- watchers ------------------------------------------------------------------------------------
+
+  private watchDir(dir: string): void {
+    if (this.watchers.has(dir) || this.watchers.size >= MAX_WATCHED_DIRS) return;
+    try {
+      const w = fs.watch(dir, { persistent: false }, () => this.controller.soon());
+      w.on('error', () => {
+        w.close();
+        this.watchers.delete(dir);
+      });
+      this.watchers.set(dir, w);
+    } catch {
+      // Missing or unreadable directory (e.g. /dev/mqueue not mounted): polling covers it.
+    }
+  }
+
+  /** Watch the directories holding listed FIFOs and socket files, so a new or removed one shows at once. */
+  private updateWatches(s: Snapshot): void {
+    const dirs = new Set<string>();
+    for (const o of s.objects) {
+      const p = objectPath(o);
+      if (p && path.isAbsolute(p)) dirs.add(path.dirname(p));
+    }
+    for (const d of ['/tmp', ...this.workspaceDirs()]) dirs.add(d);
+    for (const d of dirs) this.watchDir(d);
+  }
+
+  dispose(): void {
+    for (const w of this.watchers.values()) w.close();
+    this.watchers.clear();
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,109 @@
+// The "Processes" and "Findings" trees: adapters over the pure models in core/view.
+
+import * as vscode from 'vscode';
+import type { Snapshot } from '../../core/model';
+import { buildProcessTree, procChildren, type ProcModel } from '../../core/view/processModel';
+import { buildFindings, type FindingNode } from '../../core/view/findingsModel';
+
+export class ProcessesTreeProvider implements vscode.TreeDataProvider<string> {
+  private model: ProcModel | undefined;
+  private readonly emitter = new vscode.EventEmitter<string | string[] | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+
+  setSnapshot(s: Snapshot | undefined): void {
+    const next = s ? buildProcessTree(s) : undefined;
+    const sig = (m: ProcModel | undefined) => (m ? JSON.stringify([...m.nodes.values()]) : '');
+    if (sig(next) === sig(this.model)) return; // nothing visible changed: no event, no flicker
+    this.model = next;
+    this.emitter.fire(undefined);
+  }
+
+  getChildren(id?: string): string[] {
+    return this.model ? procChildren(this.model, id) : [];
+  }
+
+  getTreeItem(id: string): vscode.TreeItem {
+    const n = this.model?.nodes.get(id);
+    if (!n) return new vscode.TreeItem('(gone)');
+    const collapsible = 'childIds' in n && n.childIds.length
+      ? (n.type === 'process' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded)
+      : vscode.TreeItemCollapsibleState.None;
+    const item = new vscode.TreeItem(n.label, collapsible);
+    item.id = n.id;
+    item.description = n.description;
+    switch (n.type) {
+      case 'process':
+        item.iconPath = new vscode.ThemeIcon('server-process');
+        item.tooltip = n.tooltip;
+        item.contextValue = 'ipc.process';
+        break;
+      case 'holding':
+        item.iconPath = new vscode.ThemeIcon('symbol-field');
+        item.contextValue = 'ipc.holding';
+        item.command = { command: 'ipcInspector.revealObject', title: 'Reveal in Objects', arguments: [n.objectNodeId] };
+        break;
+      case 'talkPeer':
+        item.iconPath = new vscode.ThemeIcon('arrow-swap');
+        item.contextValue = 'ipc.process';
+        break;
+      case 'signals':
+        item.iconPath = new vscode.ThemeIcon('zap');
+        break;
+      case 'talks':
+        item.iconPath = new vscode.ThemeIcon('references');
+        break;
+      default:
+        break;
+    }
+    return item;
+  }
+
+  /** pid of a process-like node (for the process actions). */
+  pidOf(id: string): number | undefined {
+    const n = this.model?.nodes.get(id);
+    return n && (n.type === 'process' || n.type === 'talkPeer') ? n.pid : undefined;
+  }
+}
+
+export class FindingsTreeProvider implements vscode.TreeDataProvider<string> {
+  private nodes = new Map<string, FindingNode>();
+  private order: string[] = [];
+  private readonly emitter = new vscode.EventEmitter<string | string[] | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+
+  get count(): { warnings: number; total: number } {
+    let warnings = 0;
+    for (const n of this.nodes.values()) if (n.severity === 'warning') warnings++;
+    return { warnings, total: this.nodes.size };
+  }
+
+  setSnapshot(s: Snapshot | undefined): void {
+    const list = s ? buildFindings(s) : [];
+    const sig = JSON.stringify(list);
+    if (sig === JSON.stringify(this.order.map((id) => this.nodes.get(id)))) return;
+    this.nodes = new Map(list.map((f) => [f.id, f]));
+    this.order = list.map((f) => f.id);
+    this.emitter.fire(undefined);
+  }
+
+  getChildren(id?: string): string[] {
+    return id === undefined ? this.order : [];
+  }
+
+  getTreeItem(id: string): vscode.TreeItem {
+    const n = this.nodes.get(id);
+    if (!n) return new vscode.TreeItem('(gone)');
+    const item = new vscode.TreeItem(n.label, vscode.TreeItemCollapsibleState.None);
+    item.id = n.id;
+    item.description = n.description;
+    const md = new vscode.MarkdownString();
+    md.appendText(n.explanation);
+    item.tooltip = md;
+    item.iconPath = n.severity === 'warning'
+      ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+      : new vscode.ThemeIcon('info');
+    item.contextValue = `ipc.finding.${n.code}`;
+    item.command = { command: 'ipcInspector.revealObject', title: 'Reveal in Objects', arguments: [n.objectNodeId] };
+    return item;
+  }
+}
