@@ -54,6 +54,10 @@ export interface UnixInfo {
   peer: string | null;
   pendingConnections: number;
   inflightFds: number;
+  /** Owner uid of the socket (sock_diag UNIX_DIAG_UID); null or absent when unknown. */
+  uid?: number | null;
+  /** The bound socket file (dev in st_dev encoding, inode), from UNIX_DIAG_VFS; null for abstract/unnamed. */
+  boundFile?: { dev: number; ino: number } | null;
 }
 
 export interface InetInfo {

@@ -1,0 +1,193 @@
+// Lazy koffi bindings to the few libc calls the engine needs (ioctl/fcntl on pipes, netlink sockets).
+// koffi is required on first use only, so importing this module never loads native code.
+
+import { makedev } from './netlinkParse';
+
+/** Constants for x86-64/aarch64 Linux (the only platforms the extension ships for). */
+export const O_RDONLY = 0;
+export const O_WRONLY = 1;
+export const O_RDWR = 2;
+export const O_ACCMODE = 3;
+export const O_NONBLOCK = 0o4000;
+export const O_DIRECTORY = 0o200000;
+export const O_CLOEXEC = 0o2000000;
+export const O_PATH = 0o10000000;
+export const AT_FDCWD = -100;
+export const AT_SYMLINK_NOFOLLOW = 0x100;
+export const AT_EMPTY_PATH = 0x1000;
+export const STATX_TYPE = 0x1;
+export const STATX_MODE = 0x2;
+export const STATX_UID = 0x8;
+export const STATX_INO = 0x100;
+export const STATX_SIZE = 0x200;
+export const STATX_BUF_SIZE = 256;
+export const S_IFMT = 0o170000;
+export const S_IFIFO = 0o010000;
+export const S_IFSOCK = 0o140000;
+export const S_IFREG = 0o100000;
+export const S_IFDIR = 0o040000;
+export const S_IFLNK = 0o120000;
+export const FIONREAD = 0x541b;
+export const F_GETPIPE_SZ = 1032;
+export const AF_UNIX = 1;
+export const AF_INET = 2;
+export const AF_INET6 = 10;
+export const AF_NETLINK = 16;
+export const SOCK_RAW = 3;
+export const SOCK_CLOEXEC = 0o2000000;
+export const NETLINK_SOCK_DIAG = 4;
+export const MSG_DONTWAIT = 0x40;
+export const MSG_TRUNC = 0x20;
+export const SOL_SOCKET = 1;
+export const SO_RCVTIMEO = 20;
+export const EINTR = 4;
+export const EAGAIN = 11;
+
+/**
+ * File descriptors the inspector itself holds open right now (netlink socket, /proc directory fds,
+ * sampling fds): the fd walk of the inspector's own process skips them.
+ */
+export const inspectorFds = new Set<number>();
+
+export interface Libc {
+  /** open(2); returns -1 and sets errno on failure. */
+  open(path: string, flags: number, mode: number): number;
+  /** openat(2) relative to a directory fd. */
+  openat(dirfd: number, path: string, flags: number, mode: number): number;
+  close(fd: number): number;
+  read(fd: number, buf: Uint8Array, len: number): number;
+  /** pipe2(2): fills fds[0] (read end) and fds[1] (write end). */
+  pipe2(fds: Int32Array, flags: number): number;
+  /** statx(2) into a STATX_BUF_SIZE buffer; decode with readStatx(). */
+  statx(dirfd: number, path: string, flags: number, mask: number, buf: Uint8Array): number;
+  /** getdents64(2) on a directory fd; decode with parseDirents(). */
+  getdents64(fd: number, buf: Uint8Array, len: number): number;
+  readlinkat(dirfd: number, path: string, buf: Uint8Array, len: number): number;
+  /** ioctl(fd, req, int *out): `out` receives the int result (e.g. FIONREAD). */
+  ioctlInt(fd: number, request: number, out: Int32Array): number;
+  /** fcntl(fd, cmd, arg) for integer commands such as F_GETPIPE_SZ. */
+  fcntl(fd: number, cmd: number, arg: number): number;
+  socket(domain: number, type: number, protocol: number): number;
+  bind(fd: number, addr: Uint8Array, addrlen: number): number;
+  sendto(fd: number, buf: Uint8Array, len: number, flags: number, addr: Uint8Array | null, addrlen: number): number;
+  recv(fd: number, buf: Uint8Array, len: number, flags: number): number;
+  setsockopt(fd: number, level: number, name: number, value: Uint8Array, len: number): number;
+  /** errno of the last failed call on this thread. */
+  errno(): number;
+  /** Symbolic name of an errno value ("EACCES"), or "errno N". */
+  errnoName(code: number): string;
+}
+
+type KoffiModule = typeof import('koffi');
+type Fn = (...args: unknown[]) => number;
+
+let cached: Libc | undefined;
+let failure: Error | undefined;
+
+/**
+ * The libc bindings, loaded once. Throws an Error whose message starts with
+ * "native layer failed to load:" when koffi or libc cannot be loaded; the error is cached too.
+ */
+export function libc(): Libc {
+  if (cached) return cached;
+  if (failure) throw failure;
+  try {
+    cached = load();
+    return cached;
+  } catch (e) {
+    failure = new Error(`native layer failed to load: ${e instanceof Error ? e.message : String(e)}`);
+    throw failure;
+  }
+}
+
+/** The load error, if libc() has failed (without retrying). */
+export function libcFailure(): Error | undefined {
+  return failure;
+}
+
+function load(): Libc {
+  if (process.platform !== 'linux') throw new Error(`unsupported platform ${process.platform}`);
+  // A plain require keeps koffi external in the esbuild bundles and lazy here.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const koffi = require('koffi') as KoffiModule;
+  const lib = koffi.load('libc.so.6');
+  // Variadic libc functions (open, ioctl, fcntl) are declared with fixed arguments: on the Linux
+  // x86-64 and aarch64 ABIs integer/pointer varargs are passed exactly like fixed ones, and fixed
+  // declarations avoid koffi's slower variadic call path.
+  const f = (decl: string): Fn => lib.func(decl) as unknown as Fn;
+  const open = f('int open(const char *path, int flags, int mode)');
+  const openat = f('int openat(int dirfd, const char *path, int flags, int mode)');
+  const close = f('int close(int fd)');
+  const read = f('intptr_t read(int fd, void *buf, size_t len)');
+  const pipe2 = f('int pipe2(void *fds, int flags)');
+  const statx = f('int statx(int dirfd, const char *path, int flags, unsigned int mask, void *buf)');
+  const getdents64 = f('intptr_t getdents64(int fd, void *buf, size_t len)');
+  const readlinkat = f('intptr_t readlinkat(int dirfd, const char *path, void *buf, size_t len)');
+  const ioctl = f('int ioctl(int fd, unsigned long request, void *out)');
+  const fcntl = f('int fcntl(int fd, int cmd, long arg)');
+  const socket = f('int socket(int domain, int type, int protocol)');
+  const bind = f('int bind(int fd, const void *addr, uint32_t addrlen)');
+  const sendto = f('intptr_t sendto(int fd, const void *buf, size_t len, int flags, const void *addr, uint32_t addrlen)');
+  const recv = f('intptr_t recv(int fd, void *buf, size_t len, int flags)');
+  const setsockopt = f('int setsockopt(int fd, int level, int name, const void *value, uint32_t len)');
+  const names = new Map<number, string>();
+  for (const [name, code] of Object.entries(koffi.os.errno as Record<string, number>)) {
+    if (!names.has(code)) names.set(code, name);
+  }
+  return {
+    open: (p, flags, mode) => open(p, flags, mode),
+    openat: (d, p, flags, mode) => openat(d, p, flags, mode),
+    close: (fd) => close(fd),
+    read: (fd, b, l) => read(fd, b, l),
+    pipe2: (fds, flags) => pipe2(fds, flags),
+    statx: (d, p, flags, mask, b) => statx(d, p, flags, mask, b),
+    getdents64: (fd, b, l) => getdents64(fd, b, l),
+    readlinkat: (d, p, b, l) => readlinkat(d, p, b, l),
+    ioctlInt: (fd, req, out) => ioctl(fd, req, out),
+    fcntl: (fd, cmd, arg) => fcntl(fd, cmd, arg),
+    socket: (d, t, p) => socket(d, t, p),
+    bind: (fd, a, l) => bind(fd, a, l),
+    sendto: (fd, b, l, fl, a, al) => sendto(fd, b, l, fl, a, al),
+    recv: (fd, b, l, fl) => recv(fd, b, l, fl),
+    setsockopt: (fd, lv, n, v, l) => setsockopt(fd, lv, n, v, l),
+    errno: () => koffi.errno(),
+    errnoName: (code) => names.get(code) ?? `errno ${code}`,
+  };
+}
+
+export interface StatxFields {
+  mode: number;
+  uid: number;
+  ino: number;
+  size: number;
+  /** st_dev in the userspace (glibc makedev) encoding, equal to Node's fs.stat().dev. */
+  dev: number;
+}
+
+/** Decode the fields of struct statx the engine uses (fixed layout on every architecture). */
+export function readStatx(b: Buffer): StatxFields {
+  const devMajor = b.readUInt32LE(136);
+  const devMinor = b.readUInt32LE(140);
+  return {
+    mode: b.readUInt16LE(28),
+    uid: b.readUInt32LE(20),
+    ino: Number(b.readBigUInt64LE(32)),
+    size: Number(b.readBigUInt64LE(40)),
+    dev: makedev(devMajor, devMinor),
+  };
+}
+
+/** Names in a getdents64 buffer of n bytes (struct linux_dirent64 records), without "." and "..". */
+export function parseDirents(b: Buffer, n: number, out: string[]): void {
+  let off = 0;
+  while (off + 19 < n) {
+    const reclen = b.readUInt16LE(off + 16);
+    if (reclen < 20 || off + reclen > n) break;
+    let end = off + 19;
+    const stop = off + reclen;
+    while (end < stop && b[end] !== 0) end++;
+    const name = b.toString('latin1', off + 19, end);
+    if (name !== '.' && name !== '..') out.push(name);
+    off += reclen;
+  }
+}

@@ -1,0 +1,96 @@
+// NETLINK_SOCK_DIAG through koffi: one request, a recv loop until NLMSG_DONE. The loop is generic so
+// inet_diag (TCP/UDP) reuses it with its own request builder and parser.
+
+import {
+  AF_NETLINK, AT_EMPTY_PATH, EINTR, MSG_TRUNC, NETLINK_SOCK_DIAG, SOCK_CLOEXEC, SOCK_RAW, SOL_SOCKET,
+  SO_RCVTIMEO, STATX_BUF_SIZE, STATX_INO, STATX_TYPE, inspectorFds, libc, readStatx,
+} from './libc';
+import {
+  UDIAG_SHOW_ICONS, UDIAG_SHOW_NAME, UDIAG_SHOW_PEER, UDIAG_SHOW_RQLEN, UDIAG_SHOW_UID, UDIAG_SHOW_VFS,
+  buildUnixDiagRequest, parseUnixDiag, type UnixDiagRecord,
+} from './netlinkParse';
+
+/** Receive buffer: the kernel fills dump skbs up to 32 KiB; more room lets MSG_TRUNC detect oversize. */
+const RECV_SIZE = 64 * 1024;
+let recvBuf: Buffer | undefined;
+let seqCounter = Math.floor(Math.random() * 0x7fffffff);
+
+/** What one chunk handler reports back to the loop. */
+export interface ChunkResult {
+  done: boolean;
+}
+
+/**
+ * Send one sock_diag request and hand every received datagram to `onChunk` (the buffer is reused:
+ * copy what you keep) until it reports done. Returns st_dev of sockfs (from the netlink socket itself).
+ * Throws an Error naming the failing call and errno when netlink is unavailable.
+ */
+export function sockDiagDump(request: Buffer, onChunk: (chunk: Buffer) => ChunkResult): { sockDev: number } {
+  const c = libc();
+  const fd = c.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  if (fd < 0) throw new Error(`socket(AF_NETLINK, NETLINK_SOCK_DIAG): ${c.errnoName(c.errno())}`);
+  inspectorFds.add(fd);
+  try {
+    // A receive timeout so a kernel that never answers cannot hang the scan.
+    const tv = Buffer.alloc(16);
+    tv.writeBigInt64LE(5n, 0);
+    c.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, tv, 16);
+    const st = Buffer.alloc(STATX_BUF_SIZE);
+    const sockDev = c.statx(fd, '', AT_EMPTY_PATH, STATX_TYPE | STATX_INO, st) === 0 ? readStatx(st).dev : -1;
+    const kernel = Buffer.alloc(12);
+    kernel.writeUInt16LE(AF_NETLINK, 0); // sockaddr_nl { family, pad, pid 0 = kernel, groups 0 }
+    if (c.sendto(fd, request, request.length, 0, kernel, kernel.length) < 0) {
+      throw new Error(`sendto(sock_diag): ${c.errnoName(c.errno())}`);
+    }
+    const buf = (recvBuf ??= Buffer.alloc(RECV_SIZE));
+    for (;;) {
+      const n = c.recv(fd, buf, buf.length, MSG_TRUNC);
+      if (n < 0) {
+        const e = c.errno();
+        if (e === EINTR) continue;
+        throw new Error(`recv(sock_diag): ${c.errnoName(e)}`);
+      }
+      if (n === 0) break;
+      if (n > buf.length) throw new Error(`recv(sock_diag): datagram of ${n} bytes exceeds ${buf.length}`);
+      if (onChunk(buf.subarray(0, n)).done) break;
+    }
+    return { sockDev };
+  } finally {
+    c.close(fd);
+    inspectorFds.delete(fd);
+  }
+}
+
+export interface UnixDump {
+  sockets: UnixDiagRecord[];
+  /** st_dev of sockfs: socket object ids are unix:<sockDev>:<ino>. */
+  sockDev: number;
+  /** Records or attributes that could not be parsed. */
+  skipped: number;
+  /** The kernel flagged the dump as interrupted twice in a row (results may miss or repeat sockets). */
+  interrupted: boolean;
+}
+
+export const UNIX_SHOW_ALL = UDIAG_SHOW_NAME | UDIAG_SHOW_VFS | UDIAG_SHOW_PEER | UDIAG_SHOW_ICONS |
+  UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID;
+
+/** Dump every AF_UNIX socket of the caller's network namespace. Throws when sock_diag is unavailable. */
+export function dumpUnixSockets(show = UNIX_SHOW_ALL): UnixDump {
+  for (let attempt = 0; ; attempt++) {
+    const sockets: UnixDiagRecord[] = [];
+    let skipped = 0;
+    let interrupted = false;
+    let error: number | null = null;
+    const seq = (seqCounter = (seqCounter + 1) & 0x7fffffff);
+    const { sockDev } = sockDiagDump(buildUnixDiagRequest(seq, show), (chunk) => {
+      const p = parseUnixDiag(chunk);
+      for (const s of p.sockets) sockets.push(s);
+      skipped += p.skipped + (p.truncated ? 1 : 0);
+      interrupted ||= p.interrupted;
+      if (p.error !== null) error = p.error;
+      return { done: p.done };
+    });
+    if (error !== null) throw new Error(`sock_diag AF_UNIX dump: ${libc().errnoName(error)}`);
+    if (!interrupted || attempt >= 1) return { sockets, sockDev, skipped, interrupted };
+  }
+}

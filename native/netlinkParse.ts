@@ -1,0 +1,232 @@
+// Pure builders and parsers for NETLINK_SOCK_DIAG messages (no koffi): requests as bytes, replies to records.
+// Every parser reads defensively: a truncated or malformed buffer yields what was readable, never a throw.
+
+export const NLMSG_HDRLEN = 16;
+export const NLMSG_NOOP = 1;
+export const NLMSG_ERROR = 2;
+export const NLMSG_DONE = 3;
+export const NLM_F_REQUEST = 0x1;
+export const NLM_F_DUMP = 0x300;
+/** The dump was interrupted by a change (results may be inconsistent). */
+export const NLM_F_DUMP_INTR = 0x10;
+export const SOCK_DIAG_BY_FAMILY = 20;
+
+export const UDIAG_SHOW_NAME = 0x01;
+export const UDIAG_SHOW_VFS = 0x02;
+export const UDIAG_SHOW_PEER = 0x04;
+export const UDIAG_SHOW_ICONS = 0x08;
+export const UDIAG_SHOW_RQLEN = 0x10;
+export const UDIAG_SHOW_MEMINFO = 0x20;
+export const UDIAG_SHOW_UID = 0x40;
+
+const UNIX_DIAG_NAME = 0;
+const UNIX_DIAG_VFS = 1;
+const UNIX_DIAG_PEER = 2;
+const UNIX_DIAG_ICONS = 3;
+const UNIX_DIAG_RQLEN = 4;
+const UNIX_DIAG_SHUTDOWN = 6;
+const UNIX_DIAG_UID = 7;
+
+export interface NetlinkMessage {
+  type: number;
+  flags: number;
+  seq: number;
+  portId: number;
+  payload: Buffer;
+}
+
+export interface NetlinkParse {
+  messages: NetlinkMessage[];
+  /** The buffer ended inside a message (or a header claimed an impossible length). */
+  truncated: boolean;
+}
+
+/** Split a recv()'d buffer into netlink messages. */
+export function parseNetlinkMessages(buf: Buffer): NetlinkParse {
+  const messages: NetlinkMessage[] = [];
+  let off = 0;
+  let truncated = false;
+  while (off < buf.length) {
+    if (buf.length - off < NLMSG_HDRLEN) {
+      truncated = true;
+      break;
+    }
+    const len = buf.readUInt32LE(off);
+    if (len < NLMSG_HDRLEN || len > buf.length - off) {
+      truncated = true;
+      break;
+    }
+    messages.push({
+      type: buf.readUInt16LE(off + 4),
+      flags: buf.readUInt16LE(off + 6),
+      seq: buf.readUInt32LE(off + 8),
+      portId: buf.readUInt32LE(off + 12),
+      payload: buf.subarray(off + NLMSG_HDRLEN, off + len),
+    });
+    off += align4(len);
+  }
+  return { messages, truncated };
+}
+
+export interface Rtattr {
+  type: number;
+  data: Buffer;
+}
+
+/** Split a run of rtattrs (struct rtattr { u16 len; u16 type; } + data, 4-byte aligned). */
+export function parseRtattrs(buf: Buffer): { attrs: Rtattr[]; truncated: boolean } {
+  const attrs: Rtattr[] = [];
+  let off = 0;
+  while (off + 4 <= buf.length) {
+    const len = buf.readUInt16LE(off);
+    if (len < 4 || len > buf.length - off) return { attrs, truncated: true };
+    attrs.push({ type: buf.readUInt16LE(off + 2) & 0x3fff, data: buf.subarray(off + 4, off + len) });
+    off += align4(len);
+  }
+  return { attrs, truncated: off < buf.length };
+}
+
+/** Build a sock_diag dump request for AF_UNIX: all states, the given UDIAG_SHOW_* bits. */
+export function buildUnixDiagRequest(seq: number, show: number): Buffer {
+  const b = Buffer.alloc(NLMSG_HDRLEN + 24);
+  b.writeUInt32LE(b.length, 0);
+  b.writeUInt16LE(SOCK_DIAG_BY_FAMILY, 4);
+  b.writeUInt16LE(NLM_F_REQUEST | NLM_F_DUMP, 6);
+  b.writeUInt32LE(seq >>> 0, 8);
+  b.writeUInt32LE(0, 12);
+  const o = NLMSG_HDRLEN;
+  b.writeUInt8(1 /* AF_UNIX */, o);
+  b.writeUInt8(0, o + 1);
+  b.writeUInt32LE(0xffffffff, o + 4); // udiag_states: every state
+  b.writeUInt32LE(0, o + 8); // udiag_ino: 0 = all (dump)
+  b.writeUInt32LE(show >>> 0, o + 12);
+  b.writeUInt32LE(0xffffffff, o + 16); // cookie: ignored by dumps
+  b.writeUInt32LE(0xffffffff, o + 20);
+  return b;
+}
+
+export interface UnixDiagRecord {
+  /** SOCK_STREAM 1, SOCK_DGRAM 2, SOCK_SEQPACKET 5. */
+  type: number;
+  /** TCP_* state as the kernel uses for unix sockets: 1 established, 7 close, 10 listen, ... */
+  state: number;
+  ino: number;
+  /** Raw sun_path bytes (abstract: leading NUL, may contain more NULs; path: may end with NUL). */
+  name: Buffer | null;
+  /** Bound file (kernel dev_t encoding, see kernelDevToUser). */
+  vfs: { ino: number; dev: number } | null;
+  peer: number | null;
+  /** Inodes of connections waiting in a listener's accept queue. */
+  icons: number[] | null;
+  /** Listener: accept-queue length and max backlog; otherwise bytes readable and write memory. */
+  rqlen: { rqueue: number; wqueue: number } | null;
+  uid: number | null;
+  shutdown: number | null;
+}
+
+export interface UnixDiagParse {
+  sockets: UnixDiagRecord[];
+  /** NLMSG_DONE seen: the dump is complete. */
+  done: boolean;
+  /** errno from an NLMSG_ERROR reply (positive), or null. */
+  error: number | null;
+  /** The kernel flagged the dump as interrupted (a socket table change during the dump). */
+  interrupted: boolean;
+  truncated: boolean;
+  /** Messages or attributes that could not be read. */
+  skipped: number;
+}
+
+/** Parse one recv()'d buffer of a unix sock_diag dump. */
+export function parseUnixDiag(buf: Buffer): UnixDiagParse {
+  const out: UnixDiagParse = { sockets: [], done: false, error: null, interrupted: false, truncated: false, skipped: 0 };
+  const { messages, truncated } = parseNetlinkMessages(buf);
+  out.truncated = truncated;
+  for (const m of messages) {
+    if (m.flags & NLM_F_DUMP_INTR) out.interrupted = true;
+    if (m.type === NLMSG_DONE) {
+      out.done = true;
+      // A dump can end with an error code in the DONE payload.
+      if (m.payload.length >= 4) {
+        const err = m.payload.readInt32LE(0);
+        if (err < 0) out.error = -err;
+      }
+      continue;
+    }
+    if (m.type === NLMSG_ERROR) {
+      const err = m.payload.length >= 4 ? m.payload.readInt32LE(0) : -1;
+      if (err !== 0) out.error = err < 0 ? -err : err;
+      out.done = true;
+      continue;
+    }
+    if (m.type !== SOCK_DIAG_BY_FAMILY) continue;
+    const rec = parseUnixDiagMsg(m.payload);
+    if (rec) out.sockets.push(rec.record);
+    if (!rec || rec.skipped) out.skipped++;
+  }
+  return out;
+}
+
+function parseUnixDiagMsg(p: Buffer): { record: UnixDiagRecord; skipped: boolean } | null {
+  // struct unix_diag_msg { u8 family, type, state, pad; u32 ino; u32 cookie[2]; }
+  if (p.length < 16 || p[0] !== 1) return null;
+  const rec: UnixDiagRecord = {
+    type: p[1]!,
+    state: p[2]!,
+    ino: p.readUInt32LE(4),
+    name: null, vfs: null, peer: null, icons: null, rqlen: null, uid: null, shutdown: null,
+  };
+  const { attrs, truncated } = parseRtattrs(p.subarray(16));
+  let skipped = truncated;
+  for (const a of attrs) {
+    const d = a.data;
+    switch (a.type) {
+      case UNIX_DIAG_NAME:
+        rec.name = Buffer.from(d); // copy: the receive buffer is reused
+        break;
+      case UNIX_DIAG_VFS:
+        if (d.length >= 8) rec.vfs = { ino: d.readUInt32LE(0), dev: d.readUInt32LE(4) };
+        else skipped = true;
+        break;
+      case UNIX_DIAG_PEER:
+        if (d.length >= 4) rec.peer = d.readUInt32LE(0);
+        else skipped = true;
+        break;
+      case UNIX_DIAG_ICONS: {
+        const icons: number[] = [];
+        for (let i = 0; i + 4 <= d.length; i += 4) icons.push(d.readUInt32LE(i));
+        rec.icons = icons;
+        break;
+      }
+      case UNIX_DIAG_RQLEN:
+        if (d.length >= 8) rec.rqlen = { rqueue: d.readUInt32LE(0), wqueue: d.readUInt32LE(4) };
+        else skipped = true;
+        break;
+      case UNIX_DIAG_UID:
+        if (d.length >= 4) rec.uid = d.readUInt32LE(0);
+        else skipped = true;
+        break;
+      case UNIX_DIAG_SHUTDOWN:
+        if (d.length >= 1) rec.shutdown = d[0]!;
+        break;
+    }
+  }
+  return { record: rec, skipped };
+}
+
+/** Convert a kernel-internal dev_t (major << 20 | minor) to the userspace st_dev encoding (glibc makedev). */
+export function kernelDevToUser(kdev: number): number {
+  const major = Math.floor(kdev / 0x100000);
+  const minor = kdev & 0xfffff;
+  return makedev(major, minor);
+}
+
+/** glibc makedev(): the st_dev / st_rdev encoding Node's fs.stat returns. */
+export function makedev(major: number, minor: number): number {
+  // ((major & 0xfffff000) << 32) | ((major & 0xfff) << 8) | ((minor & 0xffffff00) << 12) | (minor & 0xff)
+  return (major & 0xfffff000) * 2 ** 32 + (major & 0xfff) * 256 + (minor & 0xffffff00) * 4096 + (minor & 0xff);
+}
+
+function align4(n: number): number {
+  return (n + 3) & ~3;
+}

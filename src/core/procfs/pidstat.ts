@@ -1,0 +1,69 @@
+// Parser for /proc/PID/stat: the comm field may hold any bytes, including ') (', spaces and newlines.
+
+export interface PidStat {
+  pid: number;
+  /** Raw bytes of comm (the task name, at most 15 bytes in practice, never trusted). */
+  comm: Uint8Array;
+  state: string;
+  ppid: number;
+  pgrp: number;
+  session: number;
+  ttyNr: number;
+  flags: number;
+  numThreads: number;
+  /** Start time after boot in clock ticks: with pid, identifies a process across pid reuse. */
+  starttime: number;
+}
+
+export interface PidStatResult {
+  stat: PidStat | null;
+  skipped: string[];
+}
+
+const CLOSE_PAREN = 0x29;
+const OPEN_PAREN = 0x28;
+
+/** Parse the bytes of /proc/PID/stat. Never throws; returns stat null when pid/comm/ppid are unreadable. */
+export function parsePidStat(input: Uint8Array | string): PidStatResult {
+  const buf = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
+  const skipped: string[] = [];
+  const open = buf.indexOf(OPEN_PAREN);
+  // The kernel writes "pid (comm) state ...": comm ends at the LAST ')' because comm may contain ')'.
+  const close = buf.lastIndexOf(CLOSE_PAREN);
+  if (open < 0 || close < open) {
+    return { stat: null, skipped: ['no "(comm)" field'] };
+  }
+  const pid = toInt(Buffer.from(buf.subarray(0, open)).toString('latin1').trim());
+  const comm = Uint8Array.from(buf.subarray(open + 1, close));
+  const rest = Buffer.from(buf.subarray(close + 1)).toString('latin1').trim().split(/\s+/);
+  // rest[0] = state (field 3), rest[1] = ppid (4), ... rest[n] = field n+3.
+  const field = (n: number): number => {
+    const v = toInt(rest[n - 3]);
+    if (v === null) skipped.push(`field ${n} missing or not a number`);
+    return v ?? 0;
+  };
+  if (pid === null) return { stat: null, skipped: ['pid is not a number'] };
+  const ppid = toInt(rest[1]);
+  if (ppid === null || rest[0] === undefined || rest[0] === '') {
+    return { stat: null, skipped: ['state/ppid missing (truncated?)'] };
+  }
+  const stat: PidStat = {
+    pid,
+    comm,
+    state: rest[0],
+    ppid,
+    pgrp: field(5),
+    session: field(6),
+    ttyNr: field(7),
+    flags: field(9),
+    numThreads: field(20),
+    starttime: field(22),
+  };
+  return { stat, skipped };
+}
+
+function toInt(s: string | undefined): number | null {
+  if (s === undefined || !/^-?\d+$/.test(s)) return null;
+  const n = Number(s);
+  return Number.isSafeInteger(n) ? n : null;
+}

@@ -1,0 +1,124 @@
+// The fd walk: every fd of every readable process, identified by (st_dev, st_ino) from stat of the fd.
+// Uses dirfd-relative statx/readlinkat through koffi (about 3 µs per fd instead of ~10 µs via node:fs).
+
+import {
+  AT_FDCWD, AT_SYMLINK_NOFOLLOW, O_CLOEXEC, O_DIRECTORY, O_RDONLY, S_IFIFO, S_IFMT, S_IFSOCK,
+  STATX_BUF_SIZE, STATX_INO, STATX_MODE, STATX_TYPE, inspectorFds, libc, parseDirents,
+} from '../../../native/libc';
+import { makedev } from '../../../native/netlinkParse';
+import type { Access } from '../model';
+import { isVanished } from './procio';
+
+export interface FdRecord {
+  pid: number;
+  fd: number;
+  /** S_IFMT bits of the object (S_IFIFO, S_IFSOCK, ...). */
+  type: number;
+  dev: number;
+  ino: number;
+  access: Exclude<Access, 'map'> | null;
+  /** Raw link text, read only where it names the object (FIFOs). */
+  link: Buffer | null;
+}
+
+export interface FdWalk {
+  fds: FdRecord[];
+  /** Processes whose fd directory is not readable (EACCES/EPERM): counted as hidden. */
+  hiddenPids: number[];
+  /** Processes gone before their fds could be listed. */
+  vanishedPids: number[];
+  /** fds that closed between listing and stat. */
+  vanishedFds: number;
+  problems: string[];
+}
+
+export interface WalkOptions {
+  /** st_dev of pipefs: FIFOs on other devices get their path read. */
+  pipeDev: number;
+  /** The inspector's own pid: its scanning fds (inspectorFds) are skipped. */
+  selfPid: number;
+}
+
+const STAT_MASK = STATX_TYPE | STATX_MODE | STATX_INO;
+const S_IRUSR = 0o400;
+const S_IWUSR = 0o200;
+
+export function emptyWalk(): FdWalk {
+  return { fds: [], hiddenPids: [], vanishedPids: [], vanishedFds: 0, problems: [] };
+}
+
+/** Walk /proc/PID/fd of every pid, keeping pipes, FIFOs and sockets. Never throws on vanished pids/fds. */
+export function walkFds(pids: readonly number[], opts: WalkOptions): FdWalk {
+  const out = emptyWalk();
+  for (const pid of pids) walkProcessFds(pid, AT_FDCWD, opts, out);
+  return out;
+}
+
+const st = Buffer.alloc(STATX_BUF_SIZE);
+const dents = Buffer.alloc(32 * 1024);
+const link = Buffer.alloc(4096);
+const names: string[] = [];
+
+/**
+ * Append the pipe, FIFO and socket fds of one process to `out`. `pidDirfd` is an fd on /proc/PID
+ * (paths are then relative), or AT_FDCWD.
+ */
+export function walkProcessFds(pid: number, pidDirfd: number, opts: WalkOptions, out: FdWalk): void {
+  const c = libc();
+  const dfd = c.openat(pidDirfd, pidDirfd === AT_FDCWD ? `/proc/${pid}/fd` : 'fd', O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (dfd < 0) {
+    const e = c.errnoName(c.errno());
+    if (isVanished(e)) out.vanishedPids.push(pid);
+    else {
+      out.hiddenPids.push(pid);
+      if (e !== 'EACCES' && e !== 'EPERM') out.problems.push(`${pid} fd: ${e}`);
+    }
+    return;
+  }
+  inspectorFds.add(dfd);
+  try {
+    names.length = 0;
+    for (;;) {
+      const n = c.getdents64(dfd, dents, dents.length);
+      if (n <= 0) break;
+      parseDirents(dents, n, names);
+    }
+    const self = pid === opts.selfPid;
+    for (const name of names) {
+      const fd = Number(name);
+      if (self && inspectorFds.has(fd)) continue;
+      if (c.statx(dfd, name, 0, STAT_MASK, st) !== 0) {
+        out.vanishedFds++;
+        continue;
+      }
+      const mode = st.readUInt16LE(28);
+      const type = mode & S_IFMT;
+      if (type !== S_IFIFO && type !== S_IFSOCK) continue;
+      const ino = Number(st.readBigUInt64LE(32));
+      const dev = makedev(st.readUInt32LE(136), st.readUInt32LE(140));
+      let access: FdRecord['access'] = 'rw';
+      let linkText: Buffer | null = null;
+      if (type === S_IFIFO) {
+        // The kernel sets the permission bits of the /proc/PID/fd/N symlink itself from the file's
+        // f_mode (FMODE_READ -> u+r, FMODE_WRITE -> u+w): the same information as fdinfo's O_ACCMODE,
+        // for one lstat instead of an open/read/close of fdinfo.
+        if (c.statx(dfd, name, AT_SYMLINK_NOFOLLOW, STATX_MODE, st) !== 0) {
+          out.vanishedFds++;
+          continue;
+        }
+        const lmode = st.readUInt16LE(28);
+        const r = (lmode & S_IRUSR) !== 0;
+        const w = (lmode & S_IWUSR) !== 0;
+        access = r && w ? 'rw' : r ? 'r' : w ? 'w' : null;
+        if (dev !== opts.pipeDev) {
+          const n = c.readlinkat(dfd, name, link, link.length);
+          if (n >= 0) linkText = Buffer.from(link.subarray(0, n));
+        }
+      }
+      out.fds.push({ pid, fd, type, dev, ino, access, link: linkText });
+    }
+  } finally {
+    c.close(dfd);
+    inspectorFds.delete(dfd);
+  }
+}

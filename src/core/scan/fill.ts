@@ -1,0 +1,83 @@
+// Pipe/FIFO fill sampling: FIONREAD and F_GETPIPE_SZ through /proc/PID/fd/N of a process that already
+// holds the read end. Never opens a FIFO by its path, never reads, closes at once.
+
+import {
+  AT_EMPTY_PATH, AT_FDCWD, FIONREAD, F_GETPIPE_SZ, O_CLOEXEC, O_NONBLOCK, O_PATH, O_RDONLY, S_IFIFO, S_IFMT,
+  STATX_BUF_SIZE, STATX_INO, STATX_TYPE, inspectorFds, libc,
+} from '../../../native/libc';
+import { makedev } from '../../../native/netlinkParse';
+import type { Endpoint, IpcObject } from '../model';
+
+export interface PipeSample {
+  used: number;
+  capacity: number;
+}
+
+const st = Buffer.alloc(STATX_BUF_SIZE);
+const count = new Int32Array(1);
+
+/**
+ * Sample one pipe through the holder's fd. The fd is first opened O_PATH (which never runs the file's
+ * open handler) and checked to still be the same pipe (dev, ino): the holder may have closed and reused
+ * the fd number since the walk, and re-opening an arbitrary device could disturb it. Only then is that
+ * very file re-opened O_RDONLY|O_NONBLOCK through /proc/self/fd. Returns null when it cannot be sampled.
+ */
+export function samplePipe(pid: number, fd: number, dev: number, ino: number): PipeSample | null {
+  const c = libc();
+  const pathFd = c.openat(AT_FDCWD, `/proc/${pid}/fd/${fd}`, O_PATH | O_CLOEXEC, 0);
+  if (pathFd < 0) return null;
+  inspectorFds.add(pathFd);
+  try {
+    if (c.statx(pathFd, '', AT_EMPTY_PATH, STATX_TYPE | STATX_INO, st) !== 0) return null;
+    if ((st.readUInt16LE(28) & S_IFMT) !== S_IFIFO) return null;
+    if (Number(st.readBigUInt64LE(32)) !== ino) return null;
+    if (makedev(st.readUInt32LE(136), st.readUInt32LE(140)) !== dev) return null;
+    const rfd = c.openat(AT_FDCWD, `/proc/self/fd/${pathFd}`, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+    if (rfd < 0) return null;
+    inspectorFds.add(rfd);
+    try {
+      if (c.ioctlInt(rfd, FIONREAD, count) !== 0) return null;
+      const used = count[0]!;
+      const capacity = c.fcntl(rfd, F_GETPIPE_SZ, 0);
+      if (capacity < 0) return null;
+      return { used, capacity };
+    } finally {
+      c.close(rfd);
+      inspectorFds.delete(rfd);
+    }
+  } finally {
+    c.close(pathFd);
+    inspectorFds.delete(pathFd);
+  }
+}
+
+/** Read ends first ('r', then 'rw'): only a process that already reads the pipe is used. */
+export function readEnds(endpoints: readonly Endpoint[]): Endpoint[] {
+  return [
+    ...endpoints.filter((e) => e.access === 'r' && e.fd !== null),
+    ...endpoints.filter((e) => e.access === 'rw' && e.fd !== null),
+  ];
+}
+
+/** Set `queue` on every pipe and FIFO object that has a sampleable read end. Returns how many failed. */
+export function samplePipeFills(objects: IpcObject[]): { sampled: number; failed: number } {
+  let sampled = 0;
+  let failed = 0;
+  for (const o of objects) {
+    if (o.kind !== 'pipe' && o.kind !== 'fifo') continue;
+    const dev = o['dev'];
+    if (typeof dev !== 'number') continue;
+    const ends = readEnds(o.endpoints);
+    if (!ends.length) continue;
+    let s: PipeSample | null = null;
+    for (const e of ends) {
+      s = samplePipe(e.pid, e.fd!, dev, o.inode);
+      if (s) break;
+    }
+    if (s) {
+      o.queue = { used: s.used, capacity: s.capacity, unit: 'bytes' };
+      sampled++;
+    } else failed++;
+  }
+  return { sampled, failed };
+}

@@ -1,0 +1,114 @@
+// Pure join: fd records + socket records -> IpcObjects (pipes, FIFOs, Unix sockets) with endpoints.
+
+import { inodeId, type Endpoint, type IpcObject } from '../model';
+import { decodeName } from '../names';
+import type { FdRecord } from './fds';
+import type { UnixSocket } from './unixSockets';
+
+const S_IFIFO = 0o010000;
+const S_IFSOCK = 0o140000;
+
+export interface JoinInput {
+  fds: readonly FdRecord[];
+  /** st_dev of pipefs: FIFO-type fds on this device are anonymous pipes. */
+  pipeDev: number;
+  /** st_dev of sockfs. */
+  sockDev: number;
+  unixSockets: readonly UnixSocket[];
+  /** Socket inode -> fds in flight (fdinfo scm_fds) queued on it. */
+  scmFds?: ReadonlyMap<number, number>;
+}
+
+function endpointOf(f: FdRecord): Endpoint {
+  return { pid: f.pid, fd: f.fd, access: f.access ?? 'rw' };
+}
+
+function byPidFd(a: Endpoint, b: Endpoint): number {
+  return a.pid - b.pid || (a.fd ?? -1) - (b.fd ?? -1);
+}
+
+/** Build pipe, FIFO and Unix socket objects. Deterministic order: kind, then inode. */
+export function joinObjects(input: JoinInput): IpcObject[] {
+  const pipes = new Map<number, IpcObject>();
+  const fifos = new Map<string, IpcObject>();
+  const sockHolders = new Map<number, Endpoint[]>();
+  for (const f of input.fds) {
+    if (f.type === S_IFIFO) {
+      if (f.dev === input.pipeDev) {
+        let o = pipes.get(f.ino);
+        if (!o) {
+          o = { id: inodeId('pipe', f.dev, f.ino), kind: 'pipe', inode: f.ino, name: `pipe:[${f.ino}]`, endpoints: [], findings: [], dev: f.dev };
+          pipes.set(f.ino, o);
+        }
+        o.endpoints.push(endpointOf(f));
+      } else {
+        const key = `${f.dev}:${f.ino}`;
+        let o = fifos.get(key);
+        if (!o) {
+          o = { id: inodeId('fifo', f.dev, f.ino), kind: 'fifo', inode: f.ino, name: '', endpoints: [], findings: [], dev: f.dev };
+          fifos.set(key, o);
+        }
+        // The first holder's link text is the name (another holder may see another path to it).
+        if (o.name === '' && o['nameBase64'] === undefined && f.link) Object.assign(o, decodeName(f.link));
+        o.endpoints.push(endpointOf(f));
+      }
+    } else if (f.type === S_IFSOCK && f.dev === input.sockDev) {
+      let list = sockHolders.get(f.ino);
+      if (!list) sockHolders.set(f.ino, (list = []));
+      list.push(endpointOf(f));
+    }
+  }
+  const unix: IpcObject[] = [];
+  const seen = new Set<number>();
+  for (const s of input.unixSockets) {
+    if (seen.has(s.ino)) continue; // an interrupted dump may repeat a socket
+    seen.add(s.ino);
+    unix.push(unixObject(s, input, sockHolders.get(s.ino) ?? []));
+  }
+  const out = [...pipes.values(), ...fifos.values()];
+  for (const o of out) o.endpoints.sort(byPidFd);
+  out.sort((a, b) => (a.kind === b.kind ? a.inode - b.inode : a.kind === 'pipe' ? -1 : 1));
+  unix.sort((a, b) => a.inode - b.inode);
+  return [...out, ...unix];
+}
+
+function unixObject(s: UnixSocket, input: JoinInput, holders: Endpoint[]): IpcObject {
+  const decoded = s.name ? decodeName(s.name, s.address === 'abstract' ? '@' : '') : { name: `socket:[${s.ino}]` };
+  const listening = s.state === 'listen';
+  const o: IpcObject = {
+    id: inodeId('unix', input.sockDev, s.ino),
+    kind: 'unix',
+    inode: s.ino,
+    ...decoded,
+    endpoints: holders.sort(byPidFd),
+    unix: {
+      type: s.type,
+      state: s.state,
+      address: s.address,
+      peer: s.peer !== null ? inodeId('unix', input.sockDev, s.peer) : null,
+      pendingConnections: listening ? Math.max(s.icons.length, s.rqueue ?? 0) : 0,
+      inflightFds: input.scmFds?.get(s.ino) ?? 0,
+      uid: s.uid,
+      boundFile: s.boundFile,
+    },
+    findings: [],
+    dev: input.sockDev,
+  };
+  if (s.rqueue !== null) {
+    o.queue = listening
+      ? { used: s.rqueue, capacity: s.wqueue, unit: 'connections' }
+      : { used: s.rqueue, capacity: null, unit: 'bytes' };
+  }
+  return o;
+}
+
+/**
+ * Socket fds whose fdinfo may report in-flight fds: with sock_diag, only sockets with queued data or
+ * message-oriented ones (a dgram/seqpacket message may carry fds with no payload); without it, all.
+ */
+export function mayHoldInflight(s: UnixSocket | undefined, haveQueues: boolean): boolean {
+  if (!s) return false;
+  if (!haveQueues || s.rqueue === null) return true;
+  if (s.state === 'listen') return false;
+  return s.type !== 'stream' || s.rqueue > 0;
+}

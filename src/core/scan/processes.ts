@@ -1,0 +1,81 @@
+// Reads one process's identity from /proc/PID: pid, ppid, comm, cmdline, uid and net/ipc namespace inodes.
+
+import { readdirSync } from 'node:fs';
+import { STATX_INO } from '../../../native/libc';
+import type { ProcessInfo } from '../model';
+import { decodeName } from '../names';
+import { parseCmdline } from '../procfs/cmdline';
+import { parsePidStat } from '../procfs/pidstat';
+import { statusUid } from '../procfs/status';
+import { closeFd, isVanished, openPidDir, readProcFile, statPath } from './procio';
+
+/** Numeric entries of /proc: the thread-group ids (threads are not listed at the top level). */
+export function listPids(root = '/proc'): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync(root)) {
+    const c = name.charCodeAt(0);
+    if (c >= 48 && c <= 57 && /^\d+$/.test(name)) out.push(Number(name));
+  }
+  return out.sort((a, b) => a - b);
+}
+
+/**
+ * One process, read relative to its /proc/PID directory fd, or null when it vanished. Read problems
+ * other than vanishing are appended to `problems`.
+ */
+export function readProcess(pid: number, dirfd: number, problems: string[] = []): ProcessInfo | null {
+  const st = readProcFile('stat', dirfd);
+  if (st.error !== undefined) {
+    if (!isVanished(st.error)) problems.push(`${pid} stat: ${st.error}`);
+    return null;
+  }
+  const parsed = parsePidStat(st.data);
+  if (!parsed.stat) return null;
+  const comm = decodeName(parsed.stat.comm);
+
+  let uid: number | null = null;
+  const status = readProcFile('status', dirfd);
+  if (status.data) uid = statusUid(status.data.toString('latin1'));
+  if (uid === null) {
+    // Owner of /proc/PID is the effective uid (root for non-dumpable processes): a best effort.
+    const s = statPath('', 0x1000 /* AT_EMPTY_PATH */, dirfd);
+    if (typeof s === 'string') {
+      if (isVanished(s)) return null;
+      problems.push(`${pid}: ${s}`);
+    } else uid = s.uid;
+  }
+  const cmd = readProcFile('cmdline', dirfd);
+  const cmdline = cmd.data ? parseCmdline(cmd.data) : [];
+
+  const ns = (name: string): number | null => {
+    const s = statPath(name, 0, dirfd, STATX_INO);
+    if (typeof s === 'string') {
+      if (!isVanished(s) && s !== 'EACCES' && s !== 'EPERM') problems.push(`${pid} ${name}: ${s}`);
+      return null;
+    }
+    return s.ino;
+  };
+  const info: ProcessInfo = {
+    pid,
+    ppid: parsed.stat.ppid,
+    comm: comm.name,
+    cmdline,
+    uid: uid ?? -1,
+    netns: ns('ns/net'),
+    ipcns: ns('ns/ipc'),
+    starttime: parsed.stat.starttime,
+  };
+  if (comm.nameBase64 !== undefined) info['commBase64'] = comm.nameBase64;
+  return info;
+}
+
+/** Read one process by pid (opens and closes its /proc directory). */
+export function readProcessByPid(pid: number, problems: string[] = []): ProcessInfo | null {
+  const dirfd = openPidDir(pid);
+  if (typeof dirfd === 'string') return null;
+  try {
+    return readProcess(pid, dirfd, problems);
+  } finally {
+    closeFd(dirfd);
+  }
+}

@@ -1,0 +1,167 @@
+// takeSnapshot(): processes, the fd walk, sock_diag and pipe fills joined into one Snapshot (schema v1).
+// Synchronous by design: it runs in a worker thread or the CLI, never on the extension host's thread.
+
+import {
+  AF_UNIX, AT_EMPTY_PATH, O_CLOEXEC, SOCK_CLOEXEC, STATX_BUF_SIZE, STATX_INO, STATX_TYPE, libc, readStatx,
+} from '../../../native/libc';
+import { dumpUnixSockets } from '../../../native/netlink';
+import { SCHEMA_VERSION, type IpcKind, type ProcessInfo, type Snapshot } from '../model';
+import { parseFdinfo } from '../procfs/fdinfo';
+import { parseProcNetUnix } from '../procfs/netunix';
+import { emptyWalk, walkProcessFds, type FdRecord } from './fds';
+import { samplePipeFills } from './fill';
+import { joinObjects, mayHoldInflight } from './join';
+import { listPids, readProcess } from './processes';
+import { closeFd, openPidDir, readProcFile, statPath } from './procio';
+import { fromDiag, fromProcNetUnix, type UnixSocket } from './unixSockets';
+
+export interface SnapshotOptions {
+  /** Kinds to report (default: every kind the engine scans). */
+  kinds?: readonly IpcKind[];
+  /** Use NETLINK_SOCK_DIAG (default true); false forces the /proc/net/unix fallback. */
+  sockDiag?: boolean;
+  /** Sample pipe/FIFO fill (default true). */
+  sampleFill?: boolean;
+  /** Workspace folders (used by later issues to flag workspace objects). */
+  workspaceDirs?: readonly string[];
+}
+
+/** The kinds this version of the engine scans. */
+export const SCANNED_KINDS: readonly IpcKind[] = ['pipe', 'fifo', 'unix'];
+
+let devices: { pipeDev: number; sockDev: number } | undefined;
+
+/** st_dev of pipefs and sockfs, learned once from a pipe and a socket of our own, closed at once. */
+export function pseudoDevices(): { pipeDev: number; sockDev: number } {
+  if (devices) return devices;
+  const c = libc();
+  const st = Buffer.alloc(STATX_BUF_SIZE);
+  const fds = new Int32Array(2);
+  if (c.pipe2(fds, O_CLOEXEC) !== 0) throw new Error(`pipe2: ${c.errnoName(c.errno())}`);
+  const pipeOk = c.statx(fds[0]!, '', AT_EMPTY_PATH, STATX_TYPE | STATX_INO, st) === 0;
+  c.close(fds[0]!);
+  c.close(fds[1]!);
+  if (!pipeOk) throw new Error(`statx(pipe): ${c.errnoName(c.errno())}`);
+  const pipeDev = readStatx(st).dev;
+  const s = c.socket(AF_UNIX, 2 /* SOCK_DGRAM */ | SOCK_CLOEXEC, 0);
+  if (s < 0) throw new Error(`socket(AF_UNIX): ${c.errnoName(c.errno())}`);
+  const sockOk = c.statx(s, '', AT_EMPTY_PATH, STATX_TYPE | STATX_INO, st) === 0;
+  c.close(s);
+  if (!sockOk) throw new Error(`statx(socket): ${c.errnoName(c.errno())}`);
+  devices = { pipeDev, sockDev: readStatx(st).dev };
+  return devices;
+}
+
+interface UnixSource {
+  sockets: UnixSocket[];
+  /** True when the records carry queues and peers (sock_diag). */
+  fromDiag: boolean;
+  notes: string[];
+}
+
+/** Unix sockets of our network namespace: sock_diag, or /proc/net/unix with a note. */
+export function readUnixSockets(useDiag = true): UnixSource {
+  let reason = 'disabled';
+  if (useDiag) {
+    try {
+      const dump = dumpUnixSockets();
+      const sockets = dump.sockets.map(fromDiag).filter((s): s is UnixSocket => s !== null);
+      const notes: string[] = [];
+      if (dump.interrupted) notes.push('the Unix socket dump was interrupted by concurrent changes; some sockets may be missing');
+      if (dump.skipped) notes.push(`${dump.skipped} sock_diag records could not be parsed`);
+      return { sockets, fromDiag: true, notes };
+    } catch (e) {
+      reason = e instanceof Error ? e.message : String(e);
+    }
+  }
+  const notes = [`no peer information (sock_diag unavailable: ${reason})`];
+  const r = readProcFile('/proc/net/unix');
+  if (r.error !== undefined) {
+    notes.push(`Unix sockets not listed: /proc/net/unix: ${r.error}`);
+    return { sockets: [], fromDiag: false, notes };
+  }
+  const parsed = parseProcNetUnix(r.data);
+  if (parsed.skipped.length) notes.push(`/proc/net/unix: ${parsed.skipped.length} lines skipped`);
+  const sockets = parsed.sockets.map(fromProcNetUnix).filter((s): s is UnixSocket => s !== null);
+  return { sockets, fromDiag: false, notes };
+}
+
+/** In-flight fd counts (fdinfo scm_fds) of the sockets that may hold some. */
+function readScmFds(fds: readonly FdRecord[], sockets: Map<number, UnixSocket>, haveQueues: boolean, sockDev: number): Map<number, number> {
+  const out = new Map<number, number>();
+  const done = new Set<number>();
+  for (const f of fds) {
+    if (f.dev !== sockDev || done.has(f.ino)) continue;
+    if (!mayHoldInflight(sockets.get(f.ino), haveQueues)) continue;
+    const r = readProcFile(`/proc/${f.pid}/fdinfo/${f.fd}`);
+    if (r.error !== undefined) continue;
+    const info = parseFdinfo(r.data.toString('latin1')).fdinfo;
+    // fdinfo of a reused fd number would name another inode: trust it only when ino matches.
+    if (info.ino !== f.ino) continue;
+    done.add(f.ino);
+    if (info.scmFds) out.set(f.ino, info.scmFds);
+  }
+  return out;
+}
+
+/** Take one snapshot of the machine's IPC as seen from this process. Throws only if koffi cannot load. */
+export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
+  const t0 = performance.now();
+  const takenAt = new Date().toISOString();
+  const selfPid = process.pid;
+  const { pipeDev, sockDev } = pseudoDevices();
+  const kinds = new Set(options.kinds ?? SCANNED_KINDS);
+  const notes: string[] = [];
+
+  // The dump comes first and its netlink socket is closed before the walk, so it never shows up.
+  const unix: UnixSource = kinds.has('unix') ? readUnixSockets(options.sockDiag !== false) : { sockets: [], fromDiag: true, notes: [] };
+  notes.push(...unix.notes);
+
+  // One pass per process: identity and fds, relative to one /proc/PID directory fd.
+  const walk = emptyWalk();
+  const processes: ProcessInfo[] = [];
+  const problems: string[] = [];
+  const opts = { pipeDev, selfPid };
+  for (const pid of listPids()) {
+    const dirfd = openPidDir(pid);
+    if (typeof dirfd === 'string') continue; // gone
+    try {
+      const info = readProcess(pid, dirfd, problems);
+      if (!info) continue;
+      const before = walk.vanishedPids.length;
+      walkProcessFds(pid, dirfd, opts, walk);
+      if (walk.vanishedPids.length !== before) continue; // exited during the scan: skipped
+      processes.push(info);
+    } finally {
+      closeFd(dirfd);
+    }
+  }
+  const hidden = new Set(walk.hiddenPids);
+  for (const p of processes) if (hidden.has(p.pid)) p['fdsHidden'] = true;
+
+  const byIno = new Map(unix.sockets.map((s) => [s.ino, s] as const));
+  const scmFds = kinds.has('unix') ? readScmFds(walk.fds, byIno, unix.fromDiag, sockDev) : new Map<number, number>();
+  let objects = joinObjects({ fds: walk.fds, pipeDev, sockDev, unixSockets: unix.sockets, scmFds });
+  objects = objects.filter((o) => kinds.has(o.kind));
+  if (options.sampleFill !== false) {
+    const fill = samplePipeFills(objects);
+    if (fill.failed) notes.push(`fill of ${fill.failed} pipes/FIFOs could not be sampled (read end not accessible)`);
+  }
+
+  const ownNet = statPath('/proc/self/ns/net');
+  if (typeof ownNet !== 'string') {
+    const other = processes.filter((p) => p.netns !== null && p.netns !== ownNet.ino).length;
+    if (other) notes.push(`${other} processes live in other network namespaces: their sockets are not listed`);
+  }
+
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    takenAt,
+    durationMs: Math.round((performance.now() - t0) * 100) / 100,
+    self: { pid: selfPid },
+    hidden: { processes: hidden.size },
+    notes,
+    processes,
+    objects,
+  };
+}

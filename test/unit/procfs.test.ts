@@ -1,0 +1,166 @@
+// Unit tests for the /proc parsers: real captured text (test/fixtures/proc) plus odd and fuzzed input.
+
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { parseCmdline } from '../../src/core/procfs/cmdline';
+import { accessFromFlags, parseFdinfo } from '../../src/core/procfs/fdinfo';
+import { parseProcNetUnix } from '../../src/core/procfs/netunix';
+import { parsePidStat } from '../../src/core/procfs/pidstat';
+import { parseStatus, statusUid } from '../../src/core/procfs/status';
+
+const fixture = (name: string): Buffer => readFileSync(path.join(__dirname, '../fixtures/proc', name));
+
+describe('procfs: /proc/PID/stat', () => {
+  it('reads a real stat line', () => {
+    const { stat, skipped } = parsePidStat(fixture('stat-python.txt'));
+    assert.ok(stat);
+    assert.equal(Buffer.from(stat.comm).toString(), 'python3');
+    assert.equal(stat.state, 'R');
+    assert.ok(stat.pid > 0 && stat.ppid > 0 && stat.starttime > 0);
+    assert.deepEqual(skipped, []);
+  });
+  it('keeps a comm holding ") (", spaces, a newline and fake fields (captured from a real process)', () => {
+    const { stat } = parsePidStat(fixture('stat-odd-comm.txt'));
+    assert.ok(stat);
+    assert.equal(Buffer.from(stat.comm).toString(), 'x) (y\nz) S 1 2');
+    assert.equal(stat.state, 'R');
+    // The real ppid, not the "1" planted in the comm.
+    const real = parsePidStat(fixture('stat-python.txt')).stat!;
+    assert.equal(stat.ppid, real.ppid);
+  });
+  it('keeps comm bytes that are not UTF-8', () => {
+    const buf = Buffer.concat([Buffer.from('42 ('), Buffer.from([0xff, 0xfe, 0x29]), Buffer.from(') S 7 1 1 0 -1 0')]);
+    const { stat } = parsePidStat(buf);
+    assert.deepEqual([...stat!.comm], [0xff, 0xfe, 0x29]);
+    assert.equal(stat!.ppid, 7);
+  });
+  it('returns null, not a throw, for truncated lines', () => {
+    const full = fixture('stat-odd-comm.txt');
+    for (let i = 0; i <= full.length; i++) {
+      const { stat } = parsePidStat(full.subarray(0, i));
+      if (stat) assert.ok(Number.isInteger(stat.ppid));
+    }
+    assert.equal(parsePidStat('').stat, null);
+    assert.equal(parsePidStat('12 (x)').stat, null);
+  });
+  it('never throws on arbitrary bytes', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 400 }), (b) => { parsePidStat(b); }), { numRuns: 2000 });
+  });
+});
+
+describe('procfs: /proc/PID/status', () => {
+  it('reads uid, threads and the signal masks of a real file', () => {
+    const { status, skipped } = parseStatus(fixture('status-python.txt').toString());
+    assert.deepEqual(skipped, []);
+    assert.equal(status.uid?.length, 4);
+    assert.equal(status.uid![0], 0);
+    assert.equal(status.threads, 1);
+    assert.equal(typeof status.sigBlk, 'bigint');
+    assert.ok(status.sigQ && status.sigQ.limit > 0);
+    assert.equal(statusUid(fixture('status-python.txt').toString()), status.uid![0]);
+  });
+  it('decodes signal masks as bit sets (bit n-1 = signal n)', () => {
+    const { status } = parseStatus('SigBlk:\t0000000000000200\nSigCgt:\t0000000180000002\n');
+    assert.equal(status.sigBlk, 1n << 9n); // SIGUSR1 = 10 -> bit 9
+    assert.equal(status.sigCgt, (1n << 1n) | (1n << 31n) | (1n << 32n));
+  });
+  it('reports malformed lines instead of throwing', () => {
+    const { status, skipped } = parseStatus('Uid:\tx y\nnonsense\nSigBlk:\tzz\n');
+    assert.equal(status.uid, null);
+    assert.equal(status.sigBlk, null);
+    assert.equal(skipped.length, 3);
+    assert.equal(statusUid('Name:\tx\n'), null);
+  });
+  it('never throws on arbitrary text', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 300 }), (s) => { parseStatus(s); statusUid(s); }), { numRuns: 2000 });
+  });
+});
+
+describe('procfs: cmdline', () => {
+  it('splits a real cmdline at NUL without a trailing empty argument', () => {
+    const args = parseCmdline(fixture('cmdline-python.bin'));
+    assert.ok(args[0]!.endsWith('python3'));
+    assert.equal(args[1], '-');
+    assert.ok(args.every((a) => a !== ''));
+  });
+  it('keeps empty arguments in the middle and a rewritten cmdline without NULs', () => {
+    assert.deepEqual(parseCmdline(Buffer.from('a\0\0b\0')), ['a', '', 'b']);
+    assert.deepEqual(parseCmdline(Buffer.from('nginx: worker process')), ['nginx: worker process']);
+    assert.deepEqual(parseCmdline(Buffer.alloc(0)), []);
+  });
+});
+
+describe('procfs: fdinfo', () => {
+  it('reads access mode from the octal flags of real pipe ends', () => {
+    assert.equal(parseFdinfo(fixture('fdinfo-pipe-read.txt').toString()).fdinfo.access, 'r');
+    const w = parseFdinfo(fixture('fdinfo-pipe-write.txt').toString()).fdinfo;
+    assert.equal(w.access, 'w');
+    assert.equal(w.flags! & 0o2000000, 0o2000000); // O_CLOEXEC, read as octal
+    assert.ok(w.ino! > 0 && w.mntId! > 0);
+  });
+  it('reads scm_fds (in-flight fds) of a real unix socket', () => {
+    const f = parseFdinfo(fixture('fdinfo-unix-scm.txt').toString()).fdinfo;
+    assert.equal(f.scmFds, 2);
+    assert.equal(f.access, 'rw');
+  });
+  it('reads the eventfd counter in hex (20 written -> 0x14)', () => {
+    const f = parseFdinfo(fixture('fdinfo-eventfd.txt').toString()).fdinfo;
+    assert.equal(f.eventfdCount, 20);
+    assert.equal(f.eventfdSemaphore, false);
+    assert.ok(f.eventfdId !== null);
+  });
+  it('reads signalfd masks, pidfd pids and keeps unknown keys', () => {
+    const f = parseFdinfo('pos:\t0\nflags:\t02\nmnt_id:\t15\nino:\t1\nsigmask:\t0000000000004000\nlock:\t1: POSIX\nlock:\t2: FLOCK\nPid:\t77\n').fdinfo;
+    assert.equal(f.sigmask, 1n << 14n);
+    assert.equal(f.pidfdPid, 77);
+    assert.equal(f.extra['lock'], '2: FLOCK');
+  });
+  it('O_PATH fds have no access mode', () => {
+    assert.equal(accessFromFlags(0o10000000), null);
+    assert.equal(accessFromFlags(0o2), 'rw');
+  });
+  it('truncated at every offset gives nulls, never a throw', () => {
+    const full = fixture('fdinfo-unix-scm.txt').toString();
+    for (let i = 0; i <= full.length; i++) {
+      const { fdinfo } = parseFdinfo(full.slice(0, i));
+      if (fdinfo.scmFds !== null) assert.ok(fdinfo.scmFds >= 0);
+    }
+    assert.equal(parseFdinfo('flags:\t09\n').fdinfo.flags, null); // not octal
+  });
+  it('never throws on arbitrary text', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 300 }), (s) => { parseFdinfo(s); }), { numRuns: 2000 });
+  });
+});
+
+describe('procfs: /proc/net/unix (fallback)', () => {
+  it('parses a real file with a newline in a path, an abstract name with NUL and a relative "@" path', () => {
+    const { sockets, skipped, joinedLines } = parseProcNetUnix(fixture('net-unix-hostile.txt'));
+    assert.deepEqual(skipped, []);
+    assert.equal(joinedLines, 1);
+    const byPath = new Map(sockets.filter((s) => s.path).map((s) => [s.path!.toString('latin1'), s]));
+    const nl = byPath.get('/tmp/fixture-line1\nline2');
+    assert.ok(nl, 'the split record is joined back');
+    assert.equal(nl.flags & 0x10000, 0x10000);
+    assert.equal(nl.type, 1);
+    // Abstract NULs print as '@'; a relative '@' path looks identical: the text cannot tell them apart.
+    assert.ok(byPath.has('@fixture-abs@tail'));
+    assert.ok(byPath.has('@fixture-rel'));
+    assert.ok(sockets.some((s) => s.path === null && s.inode > 0), 'unnamed sockets');
+  });
+  it('keeps invalid UTF-8 path bytes', () => {
+    const buf = Buffer.concat([
+      Buffer.from('Num       RefCount Protocol Flags    Type St Inode Path\n0000000000000000: 00000002 00000000 00000000 0002 01 99 /tmp/'),
+      Buffer.from([0xff, 0x1b]), Buffer.from('\n'),
+    ]);
+    const { sockets } = parseProcNetUnix(buf);
+    assert.deepEqual([...sockets[0]!.path!.subarray(5)], [0xff, 0x1b]);
+    assert.equal(sockets[0]!.inode, 99);
+  });
+  it('never throws on truncated or arbitrary input', () => {
+    const full = fixture('net-unix-hostile.txt');
+    for (let i = 0; i <= full.length; i += 7) parseProcNetUnix(full.subarray(0, i));
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 500 }), (b) => { parseProcNetUnix(Buffer.from(b)); }), { numRuns: 2000 });
+  });
+});
