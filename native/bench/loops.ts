@@ -1,0 +1,114 @@
+// The timed loops of a benchmark worker: synchronous syscalls only, no event loop, no allocation per message.
+
+import { PATTERNS, fillPattern } from '../../src/core/bench/protocol';
+import type { Channel, Frame } from './frame';
+import { frame } from './frame';
+
+export interface LatencyOut { samples: number[] }
+
+/** Role b: `warmup + iters` ping-pong round trips; sample i = time between the ends of round trips i-1 and i. */
+export function latencyInitiator(ch: Channel, n: number, warmup: number, iters: number): LatencyOut {
+  const f = frame(Math.max(n, 8));
+  const t = new Float64Array(iters + 1);
+  const total = warmup + iters;
+  const now = performance.now.bind(performance);
+  let prev = now();
+  for (let i = 0; i < total; i++) {
+    const tag = i & 255;
+    f.payload[0] = tag;
+    ch.send(f, n);
+    ch.recv(f, n);
+    if (f.payload[0] !== tag) throw new Error(`round trip ${i}: got back ${f.payload[0]}, sent ${tag}`);
+    const x = now();
+    if (i >= warmup) t[i - warmup] = x - prev;
+    prev = x;
+  }
+  const samples = new Array<number>(iters);
+  for (let i = 0; i < iters; i++) samples[i] = Math.round(t[i]! * 1e6);
+  return { samples };
+}
+
+/** Role a: echoes every message. */
+export function latencyResponder(ch: Channel, n: number, warmup: number, iters: number): void {
+  const f = frame(Math.max(n, 8));
+  const total = warmup + iters;
+  for (let i = 0; i < total; i++) {
+    ch.recv(f, n);
+    ch.send(f, n);
+  }
+}
+
+function patterns(n: number, seed: number): Frame[] {
+  const out: Frame[] = [];
+  for (let k = 0; k < PATTERNS; k++) {
+    const f = frame(n);
+    fillPattern(f.payload, (seed + k) >>> 0);
+    out.push(f);
+  }
+  return out;
+}
+
+function stamp(f: Frame, seq: number): void {
+  f.payload.writeUInt32LE(seq >>> 0, 0);
+  f.payload.writeUInt32LE(~seq >>> 0, 4);
+}
+
+export interface ThroughputParams { n: number; warmup: number; iters: number; seed: number; window: number; ackEvery: number }
+
+/** Role b: sends warm-up, waits for its ack, starts the clock, sends the measured messages, waits for the last ack. */
+export function throughputSender(ch: Channel, p: ThroughputParams): { t_start: number; msgs: number } {
+  const pats = patterns(p.n, p.seed);
+  const ack = frame(Math.max(p.n, 8));
+  const total = p.warmup + p.iters;
+  let acked = 0;
+  const readAck = (): void => {
+    ch.recv(ack, 4);
+    const v = ack.payload.readUInt32LE(0);
+    if (v <= acked || v > total) throw new Error(`bad ack ${v} after ${acked}`);
+    acked = v;
+  };
+  let sent = 0;
+  let tStart = 0n;
+  for (;;) {
+    if (sent === p.warmup) {
+      while (acked < p.warmup) readAck();
+      tStart = process.hrtime.bigint();
+    }
+    if (sent === total) break;
+    if (p.window > 0) while (sent - acked >= p.window) readAck();
+    const f = pats[sent % PATTERNS]!;
+    stamp(f, sent);
+    ch.send(f, p.n);
+    sent++;
+  }
+  while (acked < total) readAck();
+  return { t_start: Number(tStart), msgs: p.iters };
+}
+
+/** Role a: receives and compares every message with the expected bytes; acks as the protocol says. */
+export function throughputReceiver(ch: Channel, p: ThroughputParams): { t_end: number; bytes: number } {
+  const pats = patterns(p.n, p.seed);
+  const r = frame(Math.max(p.n, 8));
+  const got = r.payload.subarray(0, p.n);
+  const ack = frame(8);
+  const total = p.warmup + p.iters;
+  let tEnd = 0n;
+  for (let c = 0; c < total;) {
+    ch.recv(r, p.n);
+    const e = pats[c % PATTERNS]!;
+    stamp(e, c);
+    if (!got.equals(e.payload)) {
+      const seq = got.readUInt32LE(0);
+      throw new Error(seq !== c
+        ? `data lost or reordered: message ${c} arrived as message ${seq}`
+        : `data corrupted in message ${c}`);
+    }
+    c++;
+    if (c === total) tEnd = process.hrtime.bigint();
+    if (c === p.warmup || c === total || (p.ackEvery > 0 && c % p.ackEvery === 0)) {
+      ack.payload.writeUInt32LE(c, 0);
+      ch.send(ack, 4);
+    }
+  }
+  return { t_end: Number(tEnd), bytes: p.iters * p.n };
+}

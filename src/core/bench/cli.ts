@@ -1,0 +1,146 @@
+// `ipc-inspector bench ...`: parses the options, runs the plan, prints JSON lines or a table; returns the exit code.
+
+import { parseArgs } from 'node:util';
+import type { BenchKind, MechanismId, Pin } from './catalogue';
+import { MECHANISM_IDS, isMechanismId } from './catalogue';
+import { formatRun } from './format';
+import { allowedCpus, readLimits } from './machine';
+import type { PlanOptions } from './plan';
+import { buildPlan, parseBytes } from './plan';
+import type { BenchResult, BenchRun } from './results';
+import { machineLine, toJsonLine } from './results';
+import { AbortError, runPlan } from './runner';
+import { appendRun } from './storage';
+
+export const BENCH_HELP = `Usage: ipc-inspector bench [options]
+
+Measures IPC mechanisms between two worker processes on this machine.
+  --mechanism a,b      mechanisms to run (default: all): ${MECHANISM_IDS.join(', ')}
+  --quick              quick preset: 10,000 round trips, 32 MiB per throughput run (the default)
+  --standard           standard preset: 100,000 round trips, 256 MiB per throughput run
+  --latency-only       only ping-pong latency
+  --throughput-only    only throughput
+  --pin split|same|none  pin the two workers to two CPUs, one CPU, or not at all
+                       (default: latency in split and same, throughput split)
+  --size N[,M...]      latency message sizes in bytes (default 1; e.g. 1,64,4K); with --throughput-only,
+                       the throughput message size instead
+  --chunk N            throughput message size (default 64K; datagram and queue mechanisms use at most
+                       their kernel limit and say so)
+  --iterations N       measured round trips per latency run
+  --warmup N           warm-up round trips
+  --total BYTES        bytes per throughput run (e.g. 256M)
+  --json               one JSON object per result line, then a {"kind":"machine"} line
+  --store DIR          append the run to DIR/bench-runs.jsonl
+  -h, --help           this text
+Exit code: 0 all ran, 1 a measurement failed (data lost, error), 2 bad usage, 130 cancelled.`;
+
+interface Out { out(s: string): void; err(s: string): void }
+const stdio: Out = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+
+function positiveInt(v: string | undefined, what: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = parseBytes(v);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${what} must be a positive integer, got ${v}`);
+  return n;
+}
+
+export function parseBenchArgs(argv: string[]): PlanOptions & { json: boolean; store?: string; help: boolean } {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      mechanism: { type: 'string', multiple: true },
+      quick: { type: 'boolean' },
+      standard: { type: 'boolean' },
+      'latency-only': { type: 'boolean' },
+      'throughput-only': { type: 'boolean' },
+      pin: { type: 'string' },
+      size: { type: 'string' },
+      chunk: { type: 'string' },
+      iterations: { type: 'string' },
+      warmup: { type: 'string' },
+      total: { type: 'string' },
+      json: { type: 'boolean' },
+      store: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: false,
+    strict: true,
+  });
+  if (values.quick && values.standard) throw new Error('--quick and --standard exclude each other');
+  if (values['latency-only'] && values['throughput-only']) throw new Error('--latency-only and --throughput-only exclude each other');
+  const mechanisms: MechanismId[] = [];
+  for (const m of (values.mechanism ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean)) {
+    if (!isMechanismId(m)) throw new Error(`unknown mechanism '${m}'; known: ${MECHANISM_IDS.join(', ')}`);
+    if (!mechanisms.includes(m)) mechanisms.push(m);
+  }
+  let pins: Pin[] | undefined;
+  if (values.pin !== undefined) {
+    if (!['split', 'same', 'none'].includes(values.pin)) throw new Error(`--pin must be split, same or none, got ${values.pin}`);
+    pins = [values.pin as Pin];
+  }
+  const kinds: BenchKind[] | undefined = values['latency-only'] ? ['latency'] : values['throughput-only'] ? ['throughput'] : undefined;
+  const sizes = values.size?.split(',').map((s) => positiveInt(s, '--size')!);
+  const chunk = positiveInt(values.chunk, '--chunk');
+  if (chunk !== undefined && sizes && kinds?.[0] === 'throughput') throw new Error('with --throughput-only give --size or --chunk, not both');
+  const latencySizes = kinds?.[0] === 'throughput' ? undefined : sizes;
+  const throughputSizes = chunk !== undefined ? [chunk] : kinds?.[0] === 'throughput' ? sizes : undefined;
+  const iterations = positiveInt(values.iterations, '--iterations');
+  const warmup = values.warmup === '0' ? 0 : positiveInt(values.warmup, '--warmup');
+  const totalBytes = positiveInt(values.total, '--total');
+  const custom = sizes || chunk || iterations || warmup !== undefined || totalBytes;
+  return {
+    preset: values.standard ? 'standard' : custom ? 'custom' : 'quick',
+    mechanisms, kinds, pins, latencySizes, throughputSizes, iterations, warmup, totalBytes,
+    json: !!values.json, store: values.store, help: !!values.help,
+  };
+}
+
+export async function runBenchCli(argv: string[], io: Out = stdio, signal?: AbortSignal): Promise<number> {
+  let opts: ReturnType<typeof parseBenchArgs>;
+  try {
+    opts = parseBenchArgs(argv);
+  } catch (e) {
+    io.err(`ipc-inspector bench: ${(e as Error).message}\n\n${BENCH_HELP}\n`);
+    return 2;
+  }
+  if (opts.help) { io.out(`${BENCH_HELP}\n`); return 0; }
+  if (process.platform !== 'linux') { io.err('ipc-inspector bench: Linux only\n'); return 2; }
+  const plan = buildPlan(opts, allowedCpus(), readLimits());
+  if (!plan.cases.length) {
+    io.err(`ipc-inspector bench: nothing to run${plan.skipped.length ? `: ${plan.skipped.map((s) => s.reason).join('; ')}` : ''}\n`);
+    return 2;
+  }
+  const ac = new AbortController();
+  const onSig = (): void => ac.abort();
+  process.once('SIGINT', onSig);
+  process.once('SIGTERM', onSig);
+  signal?.addEventListener('abort', onSig, { once: true });
+  let run: BenchRun;
+  try {
+    run = await runPlan(plan, {
+      signal: ac.signal,
+      onProgress: (ev) => {
+        if (ev.phase === 'start' && !opts.json) io.err(`[${ev.index + 1}/${ev.total}] ${ev.case.mechanism} ${ev.case.kind} pin ${ev.case.pin}...\n`);
+        if (ev.phase === 'done' && opts.json && ev.result?.status === 'ok') io.out(`${JSON.stringify(toJsonLine(ev.result))}\n`);
+        if (ev.phase === 'done' && ev.result?.status === 'failed') io.err(`FAILED ${ev.case.mechanism} ${ev.case.kind} pin ${ev.case.pin}: ${ev.result.error}\n`);
+      },
+    });
+  } catch (e) {
+    if (e instanceof AbortError) {
+      const partial = (e as AbortError & { run?: BenchRun }).run;
+      if (partial && opts.json) io.out(`${JSON.stringify(machineLine(partial))}\n`);
+      io.err('ipc-inspector bench: cancelled; workers stopped and IPC objects removed\n');
+      return 130;
+    }
+    io.err(`ipc-inspector bench: ${(e as Error).stack ?? e}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSig);
+    process.off('SIGTERM', onSig);
+    signal?.removeEventListener('abort', onSig);
+  }
+  if (opts.store) appendRun(opts.store, run);
+  if (opts.json) io.out(`${JSON.stringify(machineLine(run))}\n`);
+  else io.out(`${formatRun(run)}\n`);
+  return run.results.some((r: BenchResult) => r.status === 'failed') ? 1 : 0;
+}

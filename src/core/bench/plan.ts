@@ -1,0 +1,176 @@
+// Benchmark plans: presets (Quick, Standard, Custom) expanded into cases, with every skipped case and why.
+
+import type { BenchKind, MechanismId, Pin } from './catalogue';
+import { MECHANISM_IDS, mechanism } from './catalogue';
+
+export type Preset = 'quick' | 'standard' | 'custom';
+
+export interface BenchCase {
+  mechanism: MechanismId;
+  kind: BenchKind;
+  pin: Pin;
+  /** CPUs of worker a and b ([] when not pinned). */
+  cpus: number[];
+  msgBytes: number;
+  /** Measured round trips (latency) or messages (throughput). */
+  iterations: number;
+  warmup: number;
+  /** Why the case differs from what was asked (e.g. a datagram size limit). */
+  notes: string[];
+}
+
+export interface SkippedCase {
+  mechanism: MechanismId;
+  kind: BenchKind;
+  pin: Pin | null;
+  reason: string;
+}
+
+export interface BenchPlan {
+  preset: Preset;
+  cases: BenchCase[];
+  skipped: SkippedCase[];
+}
+
+export interface PlanOptions {
+  preset?: Preset;
+  mechanisms?: readonly MechanismId[];
+  kinds?: readonly BenchKind[];
+  /** Pin modes; default: latency of blocking mechanisms in both split and same, everything else split. */
+  pins?: readonly Pin[];
+  /** Latency message sizes in bytes (default [1]). */
+  latencySizes?: readonly number[];
+  /** Throughput message sizes in bytes (default [65536]). */
+  throughputSizes?: readonly number[];
+  iterations?: number;
+  warmup?: number;
+  totalBytes?: number;
+}
+
+/** Kernel limits that bound message sizes (read by machine.ts; defaults are Linux's). */
+export interface Limits {
+  mqMsgsizeMax: number;
+  sysvMsgmax: number;
+  /** net.core.wmem_default: a Unix datagram must fit in the sender's buffer. */
+  wmemDefault: number;
+}
+
+export const DEFAULT_LIMITS: Limits = { mqMsgsizeMax: 8192, sysvMsgmax: 8192, wmemDefault: 212992 };
+
+export const PRESETS: Record<Exclude<Preset, 'custom'>, { iterations: number; warmup: number; totalBytes: number }> = {
+  quick: { iterations: 10_000, warmup: 1_000, totalBytes: 32 << 20 },
+  standard: { iterations: 100_000, warmup: 10_000, totalBytes: 256 << 20 },
+};
+
+export const DEFAULT_LATENCY_BYTES = 1;
+export const DEFAULT_THROUGHPUT_BYTES = 64 << 10;
+const UDP_MAX = 65507;
+
+/** Largest message a mechanism carries, with the reason, or null when unbounded. */
+export function sizeLimit(id: MechanismId, limits: Limits): { bytes: number; why: string } | null {
+  switch (id) {
+    case 'udp': return { bytes: UDP_MAX, why: 'UDP over IPv4 carries at most 65507 bytes per datagram' };
+    case 'unix-dgram':
+    case 'unix-seqpacket': return { bytes: Math.floor(limits.wmemDefault / 2), why: 'a Unix datagram must fit in the socket send buffer (net.core.wmem_default / 2)' };
+    case 'posix-mq': return { bytes: limits.mqMsgsizeMax, why: 'POSIX mq messages are limited by fs.mqueue.msgsize_max' };
+    case 'sysv-msg': return { bytes: limits.sysvMsgmax, why: 'System V messages are limited by kernel.msgmax' };
+    default: return null;
+  }
+}
+
+export function buildPlan(opts: PlanOptions, allowedCpus: readonly number[], limits: Limits = DEFAULT_LIMITS): BenchPlan {
+  const preset = opts.preset ?? 'quick';
+  const base = PRESETS[preset === 'custom' ? 'quick' : preset];
+  const iterations = opts.iterations ?? base.iterations;
+  const warmup = opts.warmup ?? Math.min(base.warmup, Math.ceil(iterations / 10));
+  const totalBytes = opts.totalBytes ?? base.totalBytes;
+  const mechs = opts.mechanisms?.length ? opts.mechanisms : MECHANISM_IDS;
+  const kinds = opts.kinds?.length ? opts.kinds : (['latency', 'throughput'] as const);
+  const cases: BenchCase[] = [];
+  const skipped: SkippedCase[] = [];
+
+  for (const kind of kinds) {
+    for (const id of mechs) {
+      const m = mechanism(id);
+      if (!m) continue;
+      if (kind === 'throughput' && m.latencyOnly) {
+        skipped.push({ mechanism: id, kind, pin: null, reason: `${id} carries no payload (latency only)` });
+        continue;
+      }
+      const pins: readonly Pin[] = opts.pins?.length ? opts.pins : kind === 'latency' ? ['split', 'same'] : ['split'];
+      const asked = kind === 'latency' ? opts.latencySizes : opts.throughputSizes;
+      const sizes = asked?.length ? asked : [kind === 'latency' ? DEFAULT_LATENCY_BYTES : DEFAULT_THROUGHPUT_BYTES];
+      const seen = new Set<number>();
+      for (const pin of pins) {
+        if (pin === 'same' && m.spins) {
+          skipped.push({ mechanism: id, kind, pin, reason: 'both sides spin: on one CPU each waits out the other\'s time slice, which measures the scheduler, not the mechanism' });
+          continue;
+        }
+        const cpus = pinCpus(pin, allowedCpus);
+        if (cpus === null) {
+          skipped.push({ mechanism: id, kind, pin, reason: `pin ${pin} needs ${pin === 'split' ? 'two CPUs' : 'one CPU'}; this process may use ${allowedCpus.length}` });
+          continue;
+        }
+        for (const want of sizes) {
+          const notes: string[] = [];
+          let bytes = want;
+          if (m.fixedLatencyBytes !== null) {
+            if (want !== m.fixedLatencyBytes && asked?.length) notes.push(`${id} carries ${m.fixedLatencyBytes === 0 ? 'no payload' : `an ${m.fixedLatencyBytes}-byte counter`}; size ${want} ignored`);
+            bytes = m.fixedLatencyBytes;
+          }
+          const lim = sizeLimit(id, limits);
+          if (lim && bytes > lim.bytes) {
+            notes.push(`${bytes}-byte messages reduced to ${lim.bytes}: ${lim.why}`);
+            bytes = lim.bytes;
+          }
+          if (kind === 'throughput' && bytes < 8) {
+            notes.push(`${bytes}-byte messages raised to 8: each throughput message carries an 8-byte sequence header`);
+            bytes = 8;
+          }
+          // Several asked sizes can end up the same (a fixed-size counter, a datagram limit): run it once.
+          if (seen.has(bytes)) continue;
+          seen.add(bytes);
+          if (kind === 'latency') {
+            cases.push({ mechanism: id, kind, pin, cpus, msgBytes: bytes, iterations, warmup, notes });
+          } else {
+            const msgs = Math.max(1, Math.floor(totalBytes / bytes));
+            if (msgs * bytes !== totalBytes) notes.push(`${msgs} messages of ${bytes} bytes = ${msgs * bytes} bytes`);
+            cases.push({
+              mechanism: id, kind, pin, cpus, msgBytes: bytes, iterations: msgs,
+              warmup: Math.max(4, Math.floor(msgs / 16)), notes,
+            });
+          }
+        }
+      }
+    }
+  }
+  return { preset, cases, skipped };
+}
+
+/** CPUs for worker a and b: split = the first two allowed CPUs, same = the first one twice. */
+export function pinCpus(pin: Pin, allowed: readonly number[]): number[] | null {
+  if (pin === 'none') return [];
+  if (pin === 'same') return allowed.length >= 1 ? [allowed[0]!, allowed[0]!] : null;
+  return allowed.length >= 2 ? [allowed[0]!, allowed[1]!] : null;
+}
+
+/** Parses a Linux CPU list ("0-3,8,10-11"); returns [] on anything odd. */
+export function parseCpuList(text: string): number[] {
+  const out = new Set<number>();
+  for (const part of text.trim().split(',')) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
+    if (!m) return [];
+    const lo = Number(m[1]), hi = m[2] === undefined ? lo : Number(m[2]);
+    if (hi < lo || hi - lo > 4096) return [];
+    for (let i = lo; i <= hi; i++) out.add(i);
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+/** Size in bytes from "65536", "64K", "32M", "1G" (binary units); NaN when invalid. */
+export function parseBytes(s: string): number {
+  const m = /^(\d+)([kmg]i?b?)?$/i.exec(s.trim());
+  if (!m) return NaN;
+  const mult = { k: 1 << 10, m: 1 << 20, g: 1 << 30 }[(m[2] ?? '').charAt(0).toLowerCase() as 'k' | 'm' | 'g'] ?? 1;
+  return Number(m[1]) * mult;
+}
