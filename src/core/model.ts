@@ -58,6 +58,8 @@ export interface UnixInfo {
   uid?: number | null;
   /** The bound socket file (dev in st_dev encoding, inode), from UNIX_DIAG_VFS; null for abstract/unnamed. */
   boundFile?: { dev: number; ino: number } | null;
+  /** A connection not yet accepted: id of the listener whose accept queue holds it (its peer is null). */
+  pendingOn?: string | null;
 }
 
 export interface InetInfo {
@@ -117,6 +119,18 @@ export interface Snapshot {
   notes: string[];
   processes: ProcessInfo[];
   objects: IpcObject[];
+  /** How the scan went (counts and phase times), for diagnostics and benchmarks. */
+  scan?: ScanStats;
+}
+
+export interface ScanStats {
+  /** fds looked at (every fd of every readable process). */
+  fds: number;
+  /** Processes that exited during the scan (skipped) and fds closed between listing and stat. */
+  vanishedProcesses: number;
+  vanishedFds: number;
+  /** Wall time per phase in ms (e.g. unix, processes+fds, fdinfo, join, fill). */
+  phasesMs: Record<string, number>;
 }
 
 /** Stable id of an inode-backed object. */

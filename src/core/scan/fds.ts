@@ -27,6 +27,8 @@ export interface FdWalk {
   hiddenPids: number[];
   /** Processes gone before their fds could be listed. */
   vanishedPids: number[];
+  /** fds listed (of every type). */
+  seen: number;
   /** fds that closed between listing and stat. */
   vanishedFds: number;
   problems: string[];
@@ -44,7 +46,7 @@ const S_IRUSR = 0o400;
 const S_IWUSR = 0o200;
 
 export function emptyWalk(): FdWalk {
-  return { fds: [], hiddenPids: [], vanishedPids: [], vanishedFds: 0, problems: [] };
+  return { fds: [], hiddenPids: [], vanishedPids: [], seen: 0, vanishedFds: 0, problems: [] };
 }
 
 /** Walk /proc/PID/fd of every pid, keeping pipes, FIFOs and sockets. Never throws on vanished pids/fds. */
@@ -84,6 +86,7 @@ export function walkProcessFds(pid: number, pidDirfd: number, opts: WalkOptions,
       parseDirents(dents, n, names);
     }
     const self = pid === opts.selfPid;
+    out.seen += names.length;
     for (const name of names) {
       const fd = Number(name);
       if (self && inspectorFds.has(fd)) continue;

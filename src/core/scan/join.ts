@@ -58,12 +58,19 @@ export function joinObjects(input: JoinInput): IpcObject[] {
       list.push(endpointOf(f));
     }
   }
+  // UNIX_DIAG_ICONS lists the clients waiting in a listener's accept queue (their own peer, the
+  // embryo socket, has no inode yet, so the kernel reports no peer for them).
+  const pendingOn = new Map<number, number>();
+  for (const s of input.unixSockets) for (const c of s.icons) if (c) pendingOn.set(c, s.ino);
   const unix: IpcObject[] = [];
   const seen = new Set<number>();
   for (const s of input.unixSockets) {
     if (seen.has(s.ino)) continue; // an interrupted dump may repeat a socket
     seen.add(s.ino);
-    unix.push(unixObject(s, input, sockHolders.get(s.ino) ?? []));
+    const o = unixObject(s, input, sockHolders.get(s.ino) ?? []);
+    const l = pendingOn.get(s.ino);
+    if (l !== undefined && o.unix) o.unix.pendingOn = inodeId('unix', input.sockDev, l);
+    unix.push(o);
   }
   const out = [...pipes.values(), ...fifos.values()];
   for (const o of out) o.endpoints.sort(byPidFd);

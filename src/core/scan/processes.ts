@@ -24,7 +24,7 @@ export function listPids(root = '/proc'): number[] {
  * other than vanishing are appended to `problems`.
  */
 export function readProcess(pid: number, dirfd: number, problems: string[] = []): ProcessInfo | null {
-  const st = readProcFile('stat', dirfd);
+  const st = readProcFile('stat', dirfd, true);
   if (st.error !== undefined) {
     if (!isVanished(st.error)) problems.push(`${pid} stat: ${st.error}`);
     return null;
@@ -34,7 +34,7 @@ export function readProcess(pid: number, dirfd: number, problems: string[] = [])
   const comm = decodeName(parsed.stat.comm);
 
   let uid: number | null = null;
-  const status = readProcFile('status', dirfd);
+  const status = readProcFile('status', dirfd, true);
   if (status.data) uid = statusUid(status.data.toString('latin1'));
   if (uid === null) {
     // Owner of /proc/PID is the effective uid (root for non-dumpable processes): a best effort.
@@ -44,7 +44,7 @@ export function readProcess(pid: number, dirfd: number, problems: string[] = [])
       problems.push(`${pid}: ${s}`);
     } else uid = s.uid;
   }
-  const cmd = readProcFile('cmdline', dirfd);
+  const cmd = readProcFile('cmdline', dirfd, true);
   const cmdline = cmd.data ? parseCmdline(cmd.data) : [];
 
   const ns = (name: string): number | null => {

@@ -8,11 +8,12 @@ const statBuf = Buffer.alloc(STATX_BUF_SIZE);
 export type ReadResult = { data: Buffer; error?: undefined } | { data?: undefined; error: string };
 
 /**
- * Read a whole (small) /proc file, relative to `dirfd` when given. Returns a copy of the bytes, or the
- * errno name. /proc files generated in one go (stat, status, fdinfo, cmdline) return everything in the
- * first read when the buffer is larger, so a short read ends the loop without a second read(2).
+ * Read a whole /proc file, relative to `dirfd` when given. Returns a copy of the bytes, or the errno
+ * name. `oneShot`: the file is generated in one go (stat, status, fdinfo, cmdline), so a read shorter
+ * than the buffer is the whole file and the EOF read(2) is skipped. Record-by-record files such as
+ * /proc/net/unix return about a page per read and must not set it.
  */
-export function readProcFile(path: string, dirfd = AT_FDCWD): ReadResult {
+export function readProcFile(path: string, dirfd = AT_FDCWD, oneShot = false): ReadResult {
   const c = libc();
   const fd = c.openat(dirfd, path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0) return { error: c.errnoName(c.errno()) };
@@ -29,7 +30,7 @@ export function readProcFile(path: string, dirfd = AT_FDCWD): ReadResult {
       if (n < 0) return { error: c.errnoName(c.errno()) };
       if (n === 0) break;
       len += n;
-      if (len < readBuf.length) break;
+      if (oneShot && len < readBuf.length) break;
     }
     return { data: Buffer.from(readBuf.subarray(0, len)) };
   } finally {

@@ -93,7 +93,7 @@ function readScmFds(fds: readonly FdRecord[], sockets: Map<number, UnixSocket>, 
   for (const f of fds) {
     if (f.dev !== sockDev || done.has(f.ino)) continue;
     if (!mayHoldInflight(sockets.get(f.ino), haveQueues)) continue;
-    const r = readProcFile(`/proc/${f.pid}/fdinfo/${f.fd}`);
+    const r = readProcFile(`/proc/${f.pid}/fdinfo/${f.fd}`, undefined, true);
     if (r.error !== undefined) continue;
     const info = parseFdinfo(r.data.toString('latin1')).fdinfo;
     // fdinfo of a reused fd number would name another inode: trust it only when ino matches.
@@ -107,6 +107,13 @@ function readScmFds(fds: readonly FdRecord[], sockets: Map<number, UnixSocket>, 
 /** Take one snapshot of the machine's IPC as seen from this process. Throws only if koffi cannot load. */
 export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   const t0 = performance.now();
+  const phasesMs: Record<string, number> = {};
+  let tPhase = t0;
+  const phase = (name: string): void => {
+    const now = performance.now();
+    phasesMs[name] = Math.round((now - tPhase) * 100) / 100;
+    tPhase = now;
+  };
   const takenAt = new Date().toISOString();
   const selfPid = process.pid;
   const { pipeDev, sockDev } = pseudoDevices();
@@ -116,21 +123,32 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   // The dump comes first and its netlink socket is closed before the walk, so it never shows up.
   const unix: UnixSource = kinds.has('unix') ? readUnixSockets(options.sockDiag !== false) : { sockets: [], fromDiag: true, notes: [] };
   notes.push(...unix.notes);
+  phase('unix');
 
   // One pass per process: identity and fds, relative to one /proc/PID directory fd.
   const walk = emptyWalk();
   const processes: ProcessInfo[] = [];
   const problems: string[] = [];
   const opts = { pipeDev, selfPid };
+  let vanished = 0;
   for (const pid of listPids()) {
     const dirfd = openPidDir(pid);
-    if (typeof dirfd === 'string') continue; // gone
+    if (typeof dirfd === 'string') {
+      vanished++;
+      continue;
+    }
     try {
       const info = readProcess(pid, dirfd, problems);
-      if (!info) continue;
+      if (!info) {
+        vanished++;
+        continue;
+      }
       const before = walk.vanishedPids.length;
       walkProcessFds(pid, dirfd, opts, walk);
-      if (walk.vanishedPids.length !== before) continue; // exited during the scan: skipped
+      if (walk.vanishedPids.length !== before) {
+        vanished++; // exited during the scan: skipped
+        continue;
+      }
       processes.push(info);
     } finally {
       closeFd(dirfd);
@@ -138,15 +156,21 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   }
   const hidden = new Set(walk.hiddenPids);
   for (const p of processes) if (hidden.has(p.pid)) p['fdsHidden'] = true;
+  problems.push(...walk.problems);
+  if (problems.length) notes.push(`${problems.length} unexpected read errors, e.g. ${problems[0]}`);
+  phase('processes+fds');
 
   const byIno = new Map(unix.sockets.map((s) => [s.ino, s] as const));
   const scmFds = kinds.has('unix') ? readScmFds(walk.fds, byIno, unix.fromDiag, sockDev) : new Map<number, number>();
+  phase('fdinfo');
   let objects = joinObjects({ fds: walk.fds, pipeDev, sockDev, unixSockets: unix.sockets, scmFds });
   objects = objects.filter((o) => kinds.has(o.kind));
+  phase('join');
   if (options.sampleFill !== false) {
     const fill = samplePipeFills(objects);
-    if (fill.failed) notes.push(`fill of ${fill.failed} pipes/FIFOs could not be sampled (read end not accessible)`);
+    if (fill.failed) notes.push(`fill of ${fill.failed} pipes/FIFOs could not be sampled (read end not accessible or gone)`);
   }
+  phase('fill');
 
   const ownNet = statPath('/proc/self/ns/net');
   if (typeof ownNet !== 'string') {
@@ -163,5 +187,6 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
     notes,
     processes,
     objects,
+    scan: { fds: walk.seen, vanishedProcesses: vanished, vanishedFds: walk.vanishedFds, phasesMs },
   };
 }

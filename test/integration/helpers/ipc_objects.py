@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""Creates real kernel IPC objects for the integration tests, prints what it created as one JSON line
+on stdout, then holds everything until stdin closes (or the test kills it). Forked holders die with it.
+
+Usage: ipc_objects.py <scenario> <workdir>
+"""
+import array
+import ctypes
+import json
+import os
+import signal
+import socket
+import sys
+
+libc = ctypes.CDLL(None, use_errno=True)
+PR_SET_PDEATHSIG = 1
+
+
+def fork_holder(keep_fds, close_fds):
+    """Fork a child that keeps keep_fds open and closes close_fds, dies with its parent. Returns pid."""
+    pid = os.fork()
+    if pid == 0:
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        for fd in close_fds:
+            os.close(fd)
+        while True:
+            signal.pause()
+    return pid
+
+
+def ident(fd):
+    st = os.fstat(fd)
+    return {"dev": st.st_dev, "ino": st.st_ino}
+
+
+def sock_ino(s):
+    return os.fstat(s.fileno()).st_ino
+
+
+def b64(b):
+    import base64
+    return base64.b64encode(b).decode()
+
+
+def scenario_pipe(work, out):
+    r, w = os.pipe()
+    os.write(w, b"p" * 1234)
+    reader = fork_holder([r], [w])
+    os.close(r)  # the parent keeps only the write end
+    out.update(pipe=ident(w), writer={"pid": os.getpid(), "fd": w}, reader={"pid": reader, "fd": r}, queued=1234)
+
+
+def scenario_fifo(work, out):
+    path = os.path.join(work, "fifo0")
+    os.mkfifo(path, 0o600)
+    r = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    w = os.open(path, os.O_WRONLY)
+    os.write(w, b"f" * 777)
+    reader = fork_holder([r], [w])
+    os.close(r)
+    out.update(fifo=ident(w), path=path, writer={"pid": os.getpid(), "fd": w}, reader={"pid": reader, "fd": r}, queued=777)
+
+
+def scenario_socketpairs(work, out):
+    pairs = {}
+    for name, typ, sends in (("stream", socket.SOCK_STREAM, [500, 11]), ("dgram", socket.SOCK_DGRAM, [300, 40]),
+                             ("seqpacket", socket.SOCK_SEQPACKET, [100, 200])):
+        a, b = socket.socketpair(socket.AF_UNIX, typ)
+        for n in sends:
+            a.send(b"s" * n)
+        pairs[name] = {"a": {"fd": a.fileno(), "ino": sock_ino(a)}, "b": {"fd": b.fileno(), "ino": sock_ino(b)}, "sent": sends}
+        globals().setdefault("_keep", []).extend([a, b])
+    out.update(pid=os.getpid(), pairs=pairs)
+
+
+def scenario_listeners(work, out):
+    keep = globals().setdefault("_keep", [])
+    path = os.path.join(work, "listen-%d.sock" % os.getpid())
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    srv.bind(path)
+    srv.listen(5)
+    c1 = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    c1.connect(path)
+    conn, _ = srv.accept()
+    conn.send(b"a" * 42)  # 42 bytes queued at c1
+    c2 = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    c2.connect(path)  # never accepted: pending
+    abs_name = b"\0ipci-abs\0tail-" + str(os.getpid()).encode()
+    ab = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    ab.bind(abs_name)
+    ab.listen(3)
+    unnamed = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    os.chdir(work)
+    rel = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    rel_name = "@rel-" + str(os.getpid())
+    rel.bind(rel_name)
+    rel.listen(1)
+    keep.extend([srv, c1, conn, c2, ab, unnamed, rel])
+    st = os.stat(path)
+    out.update(pid=os.getpid(), path=path, pathFile={"dev": st.st_dev, "ino": st.st_ino},
+               listener={"fd": srv.fileno(), "ino": sock_ino(srv)},
+               client={"fd": c1.fileno(), "ino": sock_ino(c1)}, accepted={"fd": conn.fileno(), "ino": sock_ino(conn)},
+               pending={"fd": c2.fileno(), "ino": sock_ino(c2)},
+               abstract={"fd": ab.fileno(), "ino": sock_ino(ab), "nameBase64": b64(abs_name[1:])},
+               unnamed={"fd": unnamed.fileno(), "ino": sock_ino(unnamed)},
+               relative={"fd": rel.fileno(), "ino": sock_ino(rel), "name": rel_name})
+
+
+HOSTILE = [
+    b"<img src=x onerror=alert(1)>",
+    b"line1\nline2",
+    b"esc\x1b[31mred",
+    "bidi\u202etxt.exe".encode(),
+    b"bad\xff\xfeutf8",
+]
+
+
+def scenario_hostile(work, out):
+    keep = globals().setdefault("_keep", [])
+    libc.prctl(15, b"x) (y\nz\x1b\xff", 0, 0, 0)  # PR_SET_NAME: a comm with ') (', newline, ESC, bad UTF-8
+    socks, fifos = [], []
+    names = HOSTILE + [b"L" * (107 - len(work.encode()) - 1)]
+    for i, n in enumerate(names):
+        p = os.path.join(work.encode(), n)
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.bind(p)
+        s.listen(1)
+        keep.append(s)
+        socks.append({"fd": s.fileno(), "ino": sock_ino(s), "raw": b64(p)})
+        a = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        a.bind(b"\0" + n + b"\0" + str(os.getpid()).encode())
+        keep.append(a)
+        socks.append({"fd": a.fileno(), "ino": sock_ino(a), "raw": b64(b"\0" + n + b"\0" + str(os.getpid()).encode()), "abstract": True})
+    for n in HOSTILE + [b"F" * 255, b"pipe:[4242]"]:
+        p = os.path.join(work.encode(), b"fifo-" + n)[:len(work) + 1 + 255]
+        os.mkfifo(p, 0o600)
+        r = os.open(p, os.O_RDONLY | os.O_NONBLOCK)
+        w = os.open(p, os.O_WRONLY)
+        os.write(w, b"h" * 5)
+        fifos.append({"r": r, "w": w, "raw": b64(p), **ident(r)})
+    out.update(pid=os.getpid(), sockets=socks, fifos=fifos)
+
+
+def scenario_inflight(work, out):
+    keep = globals().setdefault("_keep", [])
+    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    r, w = os.pipe()
+    a.sendmsg([b"!"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [r, w]))])
+    os.close(r)
+    os.close(w)  # the pipe now exists only in flight, inside b's receive queue
+    keep.extend([a, b])
+    out.update(pid=os.getpid(), sender={"fd": a.fileno(), "ino": sock_ino(a)}, receiver={"fd": b.fileno(), "ino": sock_ino(b)}, inflight=2)
+
+
+def scenario_writer(work, out):
+    """A pipe between two children: one writes 100 bytes, the other reads only on request (SIGUSR1)."""
+    r, w = os.pipe()
+    os.write(w, b"w" * 100)
+    out.update(pipe=ident(r), writer={"pid": os.getpid(), "fd": w}, reader={"pid": os.getpid(), "fd": r})
+
+
+def main():
+    scenario, work = sys.argv[1], sys.argv[2]
+    out = {"holder": os.getpid()}
+    globals()["scenario_" + scenario](work, out)
+    sys.stdout.write(json.dumps(out) + "\n")
+    sys.stdout.flush()
+    sys.stdin.read()  # hold everything until the test closes stdin
+
+
+if __name__ == "__main__":
+    main()
