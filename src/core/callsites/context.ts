@@ -1,0 +1,214 @@
+// The finder's working state for one document: masked code, literals, named constants, and the small
+// evaluators (argument lists, literal/number/constant values, ports) that every language's rules share.
+
+import type { LexFamily, Lexed, StringLit } from './lexbase';
+import { lex } from './lexer';
+
+export interface Span { start: number; end: number }
+
+export type Value =
+  | { kind: 'str'; bytes: Uint8Array; lit: StringLit; via?: string }
+  | { kind: 'num'; n: number; via?: string }
+  | { kind: 'expr'; start: number; end: number; via?: string };
+
+interface ConstDef { pos: number; value: Span }
+
+export class Ctx {
+  readonly lexed: Lexed;
+  readonly code: string;
+  private consts: Map<string, ConstDef[]> | undefined;
+  constructor(readonly text: string, family: LexFamily) {
+    this.lexed = lex(text, family);
+    this.code = this.lexed.code;
+  }
+
+  /** Arguments of the call whose '(' is at `open`: trimmed spans, and the index of ')' (-1 if unbalanced). */
+  args(open: number, limit = 4000): { args: Span[]; close: number } {
+    const code = this.code;
+    const args: Span[] = [];
+    let depth = 0;
+    let from = open + 1;
+    const max = Math.min(code.length, open + limit);
+    for (let j = open + 1; j < max; j++) {
+      const c = code[j]!;
+      if (c === '(' || c === '[' || c === '{') depth++;
+      else if (c === ')' || c === ']' || c === '}') {
+        if (depth === 0) {
+          if (c !== ')') return { args, close: -1 };
+          const s = this.trim(from, j);
+          if (s.end > s.start || args.length > 0) args.push(s);
+          return { args, close: j };
+        }
+        depth--;
+      } else if (c === ',' && depth === 0) {
+        args.push(this.trim(from, j));
+        from = j + 1;
+      } else if (c === ';' && depth === 0) {
+        return { args, close: -1 };
+      }
+    }
+    return { args, close: -1 };
+  }
+
+  trim(start: number, end: number): Span {
+    const code = this.code;
+    while (start < end && /\s/.test(code[start]!)) start++;
+    while (end > start && /\s/.test(code[end - 1]!)) end--;
+    return { start, end };
+  }
+
+  slice(s: Span): string {
+    return this.code.slice(s.start, s.end);
+  }
+
+  /** Python keyword argument `name=value` among `args`, as the value's span. */
+  kwarg(args: Span[], name: string): Span | undefined {
+    const re = new RegExp(`^${name}\\s*=(?!=)`);
+    for (const a of args) {
+      const m = re.exec(this.slice(a));
+      if (m) return this.trim(a.start + m[0].length, a.end);
+    }
+    return undefined;
+  }
+
+  /** Value of a struct/object field (`port: 8080`, `Name: "x"`, `path: SOCK`) inside `within`. */
+  field(within: Span, name: RegExp): Span | undefined {
+    const code = this.code;
+    const text = code.slice(within.start, within.end);
+    const re = new RegExp(`(?:^|[{,(\\s])(?:${name.source})\\s*:(?!:)\\s*`, 'g');
+    const m = re.exec(text);
+    if (!m) return undefined;
+    const from = within.start + m.index + m[0].length;
+    let depth = 0;
+    for (let j = from; j < within.end; j++) {
+      const c = code[j]!;
+      if (c === '(' || c === '[' || c === '{') depth++;
+      else if (c === ')' || c === ']' || c === '}') { if (depth === 0) return this.trim(from, j); depth--; }
+      else if (c === ',' && depth === 0) return this.trim(from, j);
+    }
+    return this.trim(from, within.end);
+  }
+
+  /** Evaluate an argument: a literal (through harmless wrappers), a number, or a named constant. */
+  value(span: Span, depth = 0): Value | undefined {
+    const s = this.unwrap(this.trim(span.start, span.end));
+    if (s.end <= s.start) return undefined;
+    const code = this.code;
+    const lit = this.lexed.at.get(s.start);
+    if (lit && lit.end === s.end) return lit.interpolated ? undefined : { kind: 'str', bytes: lit.bytes, lit };
+    const t = code.slice(s.start, s.end);
+    const num = /^(\d[\d_']*|0[xX][0-9a-fA-F_]+)(?:_?[uUiI](?:8|16|32|64|size)|[uUlL]{0,3})?(?:\s+as\s+\w+)?$/.exec(t);
+    if (num) {
+      const n = Number(num[1]!.replace(/[_']/g, ''));
+      return Number.isFinite(n) ? { kind: 'num', n } : undefined;
+    }
+    const id = /^[A-Za-z_$][\w$]*(?:\s*(?:::|\.)\s*[A-Za-z_$][\w$]*)*$/.exec(t);
+    if (id) {
+      if (depth >= 3) return undefined;
+      const name = /([A-Za-z_$][\w$]*)$/.exec(t)![1]!;
+      const def = this.constant(name, s.start);
+      if (!def) return undefined;
+      const v = this.value(def.value, depth + 1);
+      return v ? { ...v, via: v.via ?? name } : undefined;
+    }
+    return { kind: 'expr', start: s.start, end: s.end };
+  }
+
+  /**
+   * Strip wrappers that do not change a literal's value: `&`, `*`, `Path::new(…)`, `CString::new(…)?`,
+   * `….as_ptr()`, `….unwrap()`, `Buffer.from(…)`, a cast `(const char *)`.
+   */
+  private unwrap(s: Span): Span {
+    const code = this.code;
+    let { start, end } = s;
+    for (let guard = 0; guard < 6; guard++) {
+      const head = /^(?:&\s*(?:mut\s+)?|\*\s*|\(\s*(?:const\s+)?(?:unsigned\s+)?char\s*\*\s*\)\s*)/.exec(code.slice(start, Math.min(end, start + 40)));
+      if (head && head[0].length > 0) { start += head[0].length; continue; }
+      const tailRe = /(?:\s*\?|\s*\.\s*(?:unwrap|expect|as_ptr|as_ref|as_c_str|to_string|to_owned|into|as_bytes|to_vec|as_os_str|encode|unwrap_or_default)\s*\([^()]*\))$/;
+      const tail = tailRe.exec(code.slice(Math.max(start, end - 60), end));
+      if (tail) { end -= tail[0].length; continue; }
+      const wrap = /^(?:[\w:]*(?:Path|PathBuf|CString|CStr|OsStr|OsString|String|str)\s*::\s*(?:new|from|from_bytes_with_nul|from_bytes_until_nul)|Buffer\s*\.\s*from|os\s*\.\s*fsencode|str|bytes|Path|pathlib\s*\.\s*Path)\s*\(/.exec(code.slice(start, Math.min(end, start + 60)));
+      if (wrap && code[end - 1] === ')') {
+        const inner = this.args(start + wrap[0].length - 1);
+        if (inner.close === end - 1 && inner.args.length === 1) { start = inner.args[0]!.start; end = inner.args[0]!.end; continue; }
+      }
+      break;
+    }
+    return { start, end };
+  }
+
+  /** The definition of `name` nearest before `pos` (else the first after it). */
+  constant(name: string, pos: number): ConstDef | undefined {
+    const defs = (this.consts ??= this.collectConstants()).get(name);
+    if (!defs) return undefined;
+    let best: ConstDef | undefined;
+    for (const d of defs) if (d.pos < pos && d.value.start !== pos) best = d;
+    return best ?? defs.find((d) => d.value.start > pos);
+  }
+
+  private collectConstants(): Map<string, ConstDef[]> {
+    const code = this.code;
+    const out = new Map<string, ConstDef[]>();
+    // `#define NAME value`, `NAME = value`, `NAME: Type = value`, `NAME := value`, `char NAME[] = value`.
+    const re = /#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+|\b([A-Za-z_$][\w$]*)[ \t]*(?:\[[^\]\n]{0,20}\][ \t]*)?(?::[^=;\n(){}]{1,80}?)?:?=(?![=>])[ \t]*/g;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(code))) {
+      const name = m[1] ?? m[2]!;
+      const from = m.index + m[0].length;
+      const value = this.statementEnd(from, m[1] !== undefined);
+      if (value.end <= value.start) continue;
+      let list = out.get(name);
+      if (!list) out.set(name, (list = []));
+      list.push({ pos: m.index, value });
+    }
+    return out;
+  }
+
+  /** The expression from `from` to the end of its statement (`;`, `,`, or a newline at depth 0). */
+  private statementEnd(from: number, define: boolean): Span {
+    const code = this.code;
+    let depth = 0;
+    const max = Math.min(code.length, from + 400);
+    let j = from;
+    for (; j < max; j++) {
+      const c = code[j]!;
+      if (c === '(' || c === '[' || c === '{') depth++;
+      else if (c === ')' || c === ']' || c === '}') { if (depth === 0) break; depth--; }
+      else if (depth === 0 && (c === ';' || c === '\n' || (c === ',' && !define))) break;
+    }
+    if (j === max && depth > 0) return { start: from, end: from };
+    return this.trim(from, j);
+  }
+
+  /** Nearest match of `re` (global) in the masked code within `dist` before `pos`. */
+  lastBefore(re: RegExp, pos: number, dist: number): RegExpExecArray | null {
+    const from = Math.max(0, pos - dist);
+    const text = this.code.slice(from, pos);
+    let last: RegExpExecArray | null = null;
+    re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text))) { last = m; if (m[0].length === 0) re.lastIndex++; }
+    return last;
+  }
+
+  /** First match of `re` in the masked code within `dist` after `pos`. */
+  firstAfter(re: RegExp, pos: number, dist: number): RegExpExecArray | null {
+    re.lastIndex = 0;
+    return re.exec(this.code.slice(pos, Math.min(this.code.length, pos + dist)));
+  }
+}
+
+/** "host:port", "[::1]:8080", ":8080", "8080" -> port and host. */
+export function parseHostPort(s: string): { host?: string; port: number } | undefined {
+  const m = /^(?:\[([^\]]*)\]|([^:\s]*)):(\d{1,5})$/.exec(s) ?? /^()()(\d{1,5})$/.exec(s);
+  if (!m) return undefined;
+  const port = Number(m[3]);
+  if (port < 1 || port > 65535) return undefined;
+  const host = m[1] ?? m[2];
+  return host === undefined ? { port } : { host, port };
+}
+
+const latin = new TextDecoder('utf-8', { fatal: false });
+export function text(bytes: Uint8Array): string {
+  return latin.decode(bytes);
+}
