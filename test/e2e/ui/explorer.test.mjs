@@ -1,0 +1,124 @@
+// UI test in a real VS Code (code-server): a FIFO and a listening Unix socket held by a child process must
+// appear in the IPC Inspector "Objects" tree under "FIFOs" and "Unix sockets", with their holder as children.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, copyFileSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { ancestors, descendants, env, launchBrowser, newPage, openContainer, readTree, focusRow, treeList, workbenchUrl } from '../lib/workbench.mjs';
+
+const CONTAINER_ID = 'ipcInspector';
+const TITLE = 'IPC Inspector';
+const tree = treeList(CONTAINER_ID, 'Objects');
+
+function startFixture() {
+  const child = spawn(process.execPath, [path.join(env.root, 'test/e2e/fixtures/ipc-objects.cjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('fixture did not start in 10 s')), 10000);
+    child.once('exit', (code) => reject(new Error(`fixture exited early (${code})`)));
+    createInterface({ input: child.stdout }).once('line', (line) => {
+      clearTimeout(timer);
+      resolve({ child, ...JSON.parse(line) });
+    });
+  });
+}
+
+describe('IPC Inspector explorer (code-server UI)', function () {
+  let fixture;
+  let browser;
+  let page;
+
+  before(async function () {
+    fixture = await startFixture();
+    browser = await launchBrowser();
+    page = await newPage(browser);
+  });
+
+  after(async function () {
+    if (this.currentTest?.state === 'failed' || process.exitCode) {
+      console.log(page?.consoleLines?.filter((l) => !/vsda|ERR_INTERNET_DISCONNECTED|ENOTFOUND|allow-scripts/.test(l)).slice(-40).join('\n'));
+    }
+    await browser?.close();
+    fixture?.child.stdin.end(); // the fixture removes its FIFO and socket when its stdin closes
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) {
+      mkdirSync(env.out, { recursive: true });
+      await page.screenshot({ path: path.join(env.out, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) }).catch(() => {});
+    }
+  });
+
+  it('shows a FIFO under "FIFOs" and a Unix listener under "Unix sockets", with their holder', async function () {
+    const t0 = Date.now();
+    await page.goto(workbenchUrl());
+    await page.locator(`.part.activitybar a.action-label[aria-label^="${TITLE}"]`).waitFor({ timeout: 60000 });
+    const tReady = Date.now();
+    await openContainer(page, TITLE, CONTAINER_ID);
+    await page.locator(`${tree} .monaco-list-row[aria-level="1"]`, { hasText: 'FIFOs' }).first().waitFor({ timeout: 30000 });
+    const tGroups = Date.now();
+
+    // The extension scans in a worker and refreshes while visible: poll the rows until both objects show up.
+    let rows = [];
+    let fifoRow;
+    let sockRow;
+    const deadline = Date.now() + 30000;
+    for (;;) {
+      rows = await readTree(page, tree);
+      fifoRow = rows.find((r) => r.label.includes(fixture.fifo));
+      sockRow = rows.find((r) => r.label.includes(fixture.sock));
+      if ((fifoRow && sockRow) || Date.now() > deadline) break;
+      await page.waitForTimeout(500);
+    }
+    const tFound = Date.now();
+    const dump = () => rows.map((r) => `${'  '.repeat(r.level - 1)}${r.label}  [${r.description}]`).join('\n');
+    assert.ok(fifoRow, `FIFO ${fixture.fifo} not in the tree:\n${dump()}`);
+    assert.ok(sockRow, `Unix listener ${fixture.sock} not in the tree:\n${dump()}`);
+    assert.equal(ancestors(rows, fifoRow)[0], 'FIFOs', `FIFO row is not under "FIFOs":\n${dump()}`);
+    assert.equal(ancestors(rows, sockRow)[0], 'Unix sockets', `listener row is not under "Unix sockets":\n${dump()}`);
+    assert.match(sockRow.description, /listen/, 'listener description names its state');
+
+    // Expanding the FIFO shows its holder: our fixture's pid with the read end and the write end.
+    await focusRow(page, tree, (l) => l.includes(fixture.fifo));
+    await page.keyboard.press('ArrowRight');
+    await page.locator(`${tree} .monaco-list-row[aria-level="3"]`, { hasText: String(fixture.pid) }).first().waitFor({ timeout: 10000 });
+    rows = await readTree(page, tree);
+    const text = descendants(rows, rows.find((r) => r.label.includes(fixture.fifo))).map((r) => `${r.label} ${r.description}`);
+    for (const fd of fixture.fifoFds) {
+      assert.ok(text.some((t) => t.includes(String(fixture.pid)) && new RegExp(`\\b${fd}\\b`).test(t)),
+        `FIFO endpoint pid ${fixture.pid} fd ${fd} missing; children: ${JSON.stringify(text)}`);
+    }
+    const tDone = Date.now();
+
+    await screenshotForReadme(page);
+    console.log(`      workbench ready ${tReady - t0} ms after load; groups ${tGroups - tReady} ms after opening the container; `
+      + `fixture rows ${tFound - tGroups} ms later; endpoints checked ${tDone - tFound} ms later; tree has ${rows.length} rows`);
+  });
+
+  async function screenshotForReadme(p) {
+    // A wider sidebar so paths are readable, Pipes collapsed, the listener expanded and in view.
+    const sash = await p.locator('.monaco-sash.vertical.primary-sidebar-sash').boundingBox();
+    if (sash) {
+      const [x, y] = [sash.x + sash.width / 2, sash.y + sash.height / 2];
+      await p.mouse.move(x, y);
+      await p.mouse.down();
+      await p.mouse.move(x + 260, y, { steps: 10 });
+      await p.mouse.up();
+    }
+    const pipes = await focusRow(p, tree, (l, r) => r.level === 1 && l === 'Pipes');
+    if ((await pipes.getAttribute('aria-expanded')) === 'true') await p.keyboard.press('ArrowLeft');
+    await focusRow(p, tree, (l) => l.includes(fixture.sock));
+    await p.keyboard.press('ArrowRight');
+    await p.mouse.move(1300, 850);
+    await p.waitForTimeout(300);
+    mkdirSync(env.out, { recursive: true });
+    const shot = path.join(env.out, 'explorer.png');
+    await p.screenshot({ path: shot });
+    // The README's copy is only rewritten on request, so a test run does not dirty the git tree.
+    const readmeShot = path.join(env.root, 'media/screenshots/explorer.png');
+    if (!existsSync(readmeShot) || process.env.IPC_E2E_UPDATE_SCREENSHOTS === '1') {
+      mkdirSync(path.dirname(readmeShot), { recursive: true });
+      copyFileSync(shot, readmeShot);
+    }
+  }
+});
