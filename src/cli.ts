@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { takeSnapshot } from './core/scan/snapshot';
 import { ALL_KINDS, type IpcKind, type Snapshot } from './core/model';
 import { renderTable } from './core/cliTable';
+import { runBenchCli } from './core/bench/cli';
 
 const HELP = `ipc-inspector: the inter-process communication of this Linux machine
 
@@ -13,6 +14,10 @@ Usage:
       List IPC objects with the processes and file descriptors holding them, their peers and queue fill.
       --json   print the snapshot (schemaVersion 1) as JSON
       --kind   only these kinds: ${ALL_KINDS.join(', ')}
+  ipc-inspector bench [--mechanism a,b] [--quick|--standard] [--latency-only|--throughput-only]
+                      [--pin split|same|none] [--json]
+      Measure latency percentiles and throughput of each mechanism between two processes
+      ('ipc-inspector bench --help' for every option).
   ipc-inspector --help | --version
 
 Names are printed escaped (control, escape and bidi characters as \\n, \\x1b, \\u202e); --json keeps the
@@ -65,6 +70,19 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'ls':
         return cmdLs(rest);
+      case 'bench': {
+        // Ctrl-C ends the workers and removes every IPC object they made.
+        const ac = new AbortController();
+        const onSig = () => ac.abort();
+        process.once('SIGINT', onSig);
+        process.once('SIGTERM', onSig);
+        try {
+          return await runBenchCli(rest, undefined, ac.signal);
+        } finally {
+          process.off('SIGINT', onSig);
+          process.off('SIGTERM', onSig);
+        }
+      }
       default:
         throw new UsageError(`unknown command '${cmd}'`);
     }
