@@ -3,3 +3,4 @@ export { findCallSites } from './find';
 export { resolveCallSite, type LensBenchmark, type LensResolution } from './resolve';
 export { indexSnapshot } from './snapshotIndex';
 export * from './types';
+export * from './lensView';
