@@ -100,7 +100,6 @@ export function buildPlan(opts: PlanOptions, allowedCpus: readonly number[], lim
       const pins: readonly Pin[] = opts.pins?.length ? opts.pins : kind === 'latency' ? ['split', 'same'] : ['split'];
       const asked = kind === 'latency' ? opts.latencySizes : opts.throughputSizes;
       const sizes = asked?.length ? asked : [kind === 'latency' ? DEFAULT_LATENCY_BYTES : DEFAULT_THROUGHPUT_BYTES];
-      const seen = new Set<number>();
       for (const pin of pins) {
         if (pin === 'same' && m.spins) {
           skipped.push({ mechanism: id, kind, pin, reason: 'both sides spin: on one CPU each waits out the other\'s time slice, which measures the scheduler, not the mechanism' });
@@ -111,6 +110,7 @@ export function buildPlan(opts: PlanOptions, allowedCpus: readonly number[], lim
           skipped.push({ mechanism: id, kind, pin, reason: `pin ${pin} needs ${pin === 'split' ? 'two CPUs' : 'one CPU'}; this process may use ${allowedCpus.length}` });
           continue;
         }
+        const seen = new Set<number>();
         for (const want of sizes) {
           const notes: string[] = [];
           let bytes = want;

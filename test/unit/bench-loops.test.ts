@@ -1,0 +1,74 @@
+import { strict as assert } from 'node:assert';
+import type { Channel, Frame } from '../../native/bench/frame';
+import { latencyInitiator, throughputReceiver, throughputSender } from '../../native/bench/loops';
+
+const params = { n: 64, warmup: 2, iters: 10, seed: 99, window: 0, ackEvery: 0 };
+
+/**
+ * Runs the sender to completion into an in-memory queue (its acks are answered in advance), then the
+ * receiver over that queue. `tamper` may drop, reorder or damage messages in flight.
+ */
+function transfer(tamper: (q: Buffer[], m: Buffer) => void = (q, m) => q.push(m)): { t_end: number; bytes: number } {
+  const wire: Buffer[] = [];
+  const acks = [params.warmup, params.warmup + params.iters].map((v) => Buffer.from([v, 0, 0, 0]));
+  const sender: Channel = {
+    send: (f, n) => tamper(wire, Buffer.from(f.payload.subarray(0, n))),
+    recv: (f, n) => { acks.shift()!.copy(f.payload, 0, 0, n); },
+    close() {},
+  };
+  throughputSender(sender, params);
+  const receiver: Channel = {
+    send() {},
+    recv(f: Frame, n: number) {
+      const m = wire.shift();
+      if (!m) throw new Error('would block forever');
+      assert.equal(m.length, n);
+      m.copy(f.payload);
+    },
+    close() {},
+  };
+  return throughputReceiver(receiver, params);
+}
+
+describe('benchmark timed loops (protocol, in memory)', () => {
+  it('delivers every message intact and reports the bytes measured', () => {
+    const r = transfer();
+    assert.equal(r.bytes, params.iters * params.n);
+    assert.ok(r.t_end > 0);
+  });
+
+  it('fails loudly when a message is lost', () => {
+    let i = 0;
+    assert.throws(() => transfer((q, m) => { if (i++ !== 5) q.push(m); }), /lost or reordered: message 5 arrived as message 6/);
+  });
+
+  it('fails loudly when two messages are swapped', () => {
+    let held: Buffer | null = null;
+    let i = 0;
+    assert.throws(() => transfer((q, m) => {
+      if (i++ === 3) { held = m; return; }
+      q.push(m);
+      if (held) { q.push(held); held = null; }
+    }), /message 3 arrived as message 4/);
+  });
+
+  it('fails loudly when a byte is damaged', () => {
+    let i = 0;
+    assert.throws(() => transfer((q, m) => { if (i++ === 7) m[40] = m[40]! ^ 1; q.push(m); }), /corrupted in message 7/);
+  });
+
+  it('latency: samples per round trip, and a wrong echo fails', () => {
+    const echo = (bad: boolean): Channel => {
+      let last: Buffer = Buffer.alloc(0);
+      return {
+        send(f, n) { last = Buffer.from(f.payload.subarray(0, n)); if (bad && f.payload[0] === 9) last[0] = 10; },
+        recv(f) { last.copy(f.payload); },
+        close() {},
+      };
+    };
+    const out = latencyInitiator(echo(false), 1, 5, 20);
+    assert.equal(out.samples.length, 20);
+    assert.ok(out.samples.every((s) => Number.isInteger(s) && s >= 0));
+    assert.throws(() => latencyInitiator(echo(true), 1, 5, 20), /round trip 9: got back 10, sent 9/);
+  });
+});
