@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { parseCmdline } from '../../src/core/procfs/cmdline';
-import { accessFromFlags, parseFdinfo } from '../../src/core/procfs/fdinfo';
+import { accessFromFlags, parseFdinfo, scanFdinfoScm } from '../../src/core/procfs/fdinfo';
 import { parseProcNetUnix } from '../../src/core/procfs/netunix';
 import { parsePidStat } from '../../src/core/procfs/pidstat';
 import { parseStatus, statusUid } from '../../src/core/procfs/status';
@@ -129,8 +129,18 @@ describe('procfs: fdinfo', () => {
     }
     assert.equal(parseFdinfo('flags:\t09\n').fdinfo.flags, null); // not octal
   });
-  it('never throws on arbitrary text', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 300 }), (s) => { parseFdinfo(s); }), { numRuns: 2000 });
+  it('never throws on arbitrary text; the scan fast path agrees with the full parser', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 300 }), (s) => { parseFdinfo(s); scanFdinfoScm(s); }), { numRuns: 2000 });
+    const lines = fc.array(fc.oneof(
+      fc.nat().map((n) => `ino:\t${n}`), fc.nat(9).map((n) => `scm_fds: ${n}`), fc.constant('pos:\t0'),
+      fc.constant('flags:\t02'), fc.constant('scm_fds: x'), fc.constant('xino: 5'), fc.string({ maxLength: 12 }),
+    ), { maxLength: 8 });
+    fc.assert(fc.property(lines, (ls) => {
+      const text = ls.join('\n') + '\n';
+      const full = parseFdinfo(text).fdinfo;
+      assert.deepEqual(scanFdinfoScm(text), { ino: full.ino, scmFds: full.scmFds });
+    }), { numRuns: 2000 });
+    assert.deepEqual(scanFdinfoScm(fixture('fdinfo-unix-scm.txt').toString()), { ino: 48932, scmFds: 2 });
   });
 });
 

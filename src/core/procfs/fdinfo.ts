@@ -110,3 +110,25 @@ function hexCount(v: string | undefined, skipped: string[]): number | null {
   const n = parseInt(v, 16);
   return Number.isSafeInteger(n) ? n : null;
 }
+
+/** Fast path for the scan: only `ino` and `scm_fds` of an fdinfo text (same results as parseFdinfo). */
+export function scanFdinfoScm(text: string): { ino: number | null; scmFds: number | null } {
+  return { ino: lineNumber(text, 'ino:'), scmFds: lineNumber(text, 'scm_fds:') };
+}
+
+function lineNumber(text: string, key: string): number | null {
+  const at = text.startsWith(key) ? 0 : text.indexOf('\n' + key) + 1;
+  if (at <= 0 && !text.startsWith(key)) return null;
+  let i = at + key.length;
+  while (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09) i++;
+  let v = 0;
+  const start = i;
+  for (; i < text.length; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    v = v * 10 + d;
+  }
+  const end = text.charCodeAt(i);
+  if (i === start || !(i === text.length || end === 0x0a || end === 0x20 || end === 0x09)) return null;
+  return Number.isSafeInteger(v) ? v : null;
+}

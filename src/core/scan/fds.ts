@@ -7,6 +7,8 @@ import {
 } from '../../../native/libc';
 import { makedev } from '../../../native/netlinkParse';
 import type { Access } from '../model';
+import { scanFdinfoScm } from '../procfs/fdinfo';
+import { sampleAt, type PipeSample } from './fill';
 import { isVanished } from './procio';
 
 export interface FdRecord {
@@ -32,6 +34,12 @@ export interface FdWalk {
   /** fds that closed between listing and stat. */
   vanishedFds: number;
   problems: string[];
+  /** Pipe/FIFO fill sampled from the first read end met, by "dev:ino" (when sampleFill is set). */
+  fills: Map<string, PipeSample>;
+  /** Pipes/FIFOs that had a read end but could not be sampled through any of them. */
+  fillFailed: Set<string>;
+  /** Socket inode -> in-flight fds (fdinfo scm_fds), for the sockets wantScm selected. */
+  scmFds: Map<number, number>;
 }
 
 export interface WalkOptions {
@@ -39,6 +47,10 @@ export interface WalkOptions {
   pipeDev: number;
   /** The inspector's own pid: its scanning fds (inspectorFds) are skipped. */
   selfPid: number;
+  /** Sample pipe/FIFO fill through the first read end met during the walk. */
+  sampleFill?: boolean;
+  /** Socket inodes whose fdinfo is read for scm_fds (in-flight fds). */
+  wantScm?: (ino: number) => boolean;
 }
 
 const STAT_MASK = STATX_TYPE | STATX_MODE | STATX_INO;
@@ -46,7 +58,7 @@ const S_IRUSR = 0o400;
 const S_IWUSR = 0o200;
 
 export function emptyWalk(): FdWalk {
-  return { fds: [], hiddenPids: [], vanishedPids: [], seen: 0, vanishedFds: 0, problems: [] };
+  return { fds: [], hiddenPids: [], vanishedPids: [], seen: 0, vanishedFds: 0, problems: [], fills: new Map(), fillFailed: new Set(), scmFds: new Map() };
 }
 
 /** Walk /proc/PID/fd of every pid, keeping pipes, FIFOs and sockets. Never throws on vanished pids/fds. */
@@ -78,6 +90,7 @@ export function walkProcessFds(pid: number, pidDirfd: number, opts: WalkOptions,
     return;
   }
   inspectorFds.add(dfd);
+  let infoDir = -1;
   try {
     names.length = 0;
     for (;;) {
@@ -117,11 +130,56 @@ export function walkProcessFds(pid: number, pidDirfd: number, opts: WalkOptions,
           const n = c.readlinkat(dfd, name, link, link.length);
           if (n >= 0) linkText = Buffer.from(link.subarray(0, n));
         }
+        if (opts.sampleFill && (access === 'r' || access === 'rw')) {
+          const key = `${dev}:${ino}`;
+          if (!out.fills.has(key)) {
+            const sample = sampleAt(dfd, name, dev, ino);
+            if (sample) {
+              out.fills.set(key, sample);
+              out.fillFailed.delete(key);
+            } else out.fillFailed.add(key);
+          }
+        }
+      } else if (opts.wantScm && !out.scmFds.has(ino) && opts.wantScm(ino)) {
+        if (infoDir < 0) {
+          infoDir = c.openat(pidDirfd, pidDirfd === AT_FDCWD ? `/proc/${pid}/fdinfo` : 'fdinfo', O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+          if (infoDir >= 0) inspectorFds.add(infoDir);
+        }
+        const scm = infoDir >= 0 ? readScmFds(infoDir, name, ino) : null;
+        if (scm !== null) out.scmFds.set(ino, scm);
       }
       out.fds.push({ pid, fd, type, dev, ino, access, link: linkText });
     }
   } finally {
     c.close(dfd);
     inspectorFds.delete(dfd);
+    if (infoDir >= 0) {
+      c.close(infoDir);
+      inspectorFds.delete(infoDir);
+    }
   }
+}
+
+const infoBuf = Buffer.alloc(4096);
+
+/**
+ * scm_fds of one socket fd from fdinfo (relative to an fd on /proc/PID/fdinfo); null when unreadable,
+ * or when the fd now names another inode (closed and reused since the stat).
+ */
+function readScmFds(infoDir: number, name: string, ino: number): number | null {
+  const c = libc();
+  const fd = c.openat(infoDir, name, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0) return null;
+  inspectorFds.add(fd);
+  let n: number;
+  try {
+    n = c.read(fd, infoBuf, infoBuf.length);
+  } finally {
+    c.close(fd);
+    inspectorFds.delete(fd);
+  }
+  if (n <= 0) return null;
+  const f = scanFdinfoScm(infoBuf.toString('latin1', 0, n));
+  if (f.ino !== ino) return null;
+  return f.scmFds ?? 0;
 }

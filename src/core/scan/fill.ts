@@ -2,8 +2,8 @@
 // holds the read end. Never opens a FIFO by its path, never reads, closes at once.
 
 import {
-  AT_EMPTY_PATH, AT_FDCWD, FIONREAD, F_GETPIPE_SZ, O_CLOEXEC, O_NONBLOCK, O_PATH, O_RDONLY, S_IFIFO, S_IFMT,
-  STATX_BUF_SIZE, STATX_INO, STATX_TYPE, inspectorFds, libc,
+  AT_EMPTY_PATH, AT_FDCWD, FIONREAD, F_GETPIPE_SZ, O_CLOEXEC, O_DIRECTORY, O_NONBLOCK, O_PATH, O_RDONLY, S_IFIFO,
+  S_IFMT, STATX_BUF_SIZE, STATX_INO, STATX_TYPE, inspectorFds, libc,
 } from '../../../native/libc';
 import { makedev } from '../../../native/netlinkParse';
 import type { Endpoint, IpcObject } from '../model';
@@ -15,16 +15,27 @@ export interface PipeSample {
 
 const st = Buffer.alloc(STATX_BUF_SIZE);
 const count = new Int32Array(1);
+let selfFdDir = -1;
+
+/** An fd on /proc/self/fd, kept open for the life of the process (the re-open goes through it). */
+function selfFds(): number {
+  if (selfFdDir >= 0) return selfFdDir;
+  const c = libc();
+  selfFdDir = c.openat(AT_FDCWD, '/proc/self/fd', O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+  if (selfFdDir >= 0) inspectorFds.add(selfFdDir);
+  return selfFdDir;
+}
 
 /**
- * Sample one pipe through the holder's fd. The fd is first opened O_PATH (which never runs the file's
- * open handler) and checked to still be the same pipe (dev, ino): the holder may have closed and reused
- * the fd number since the walk, and re-opening an arbitrary device could disturb it. Only then is that
- * very file re-opened O_RDONLY|O_NONBLOCK through /proc/self/fd. Returns null when it cannot be sampled.
+ * Sample one pipe through a holder's fd: `name` (the fd number) relative to `fdDir` (an fd on
+ * /proc/PID/fd, or AT_FDCWD with a full path). The fd is first opened O_PATH, which never runs the
+ * file's open handler, and checked to still be the same pipe (dev, ino): the holder may have closed and
+ * reused the fd number, and re-opening an arbitrary device could disturb it. Only then is that very
+ * file re-opened O_RDONLY|O_NONBLOCK through /proc/self/fd, queried and closed. Null if not sampleable.
  */
-export function samplePipe(pid: number, fd: number, dev: number, ino: number): PipeSample | null {
+export function sampleAt(fdDir: number, name: string, dev: number, ino: number): PipeSample | null {
   const c = libc();
-  const pathFd = c.openat(AT_FDCWD, `/proc/${pid}/fd/${fd}`, O_PATH | O_CLOEXEC, 0);
+  const pathFd = c.openat(fdDir, name, O_PATH | O_CLOEXEC, 0);
   if (pathFd < 0) return null;
   inspectorFds.add(pathFd);
   try {
@@ -32,7 +43,10 @@ export function samplePipe(pid: number, fd: number, dev: number, ino: number): P
     if ((st.readUInt16LE(28) & S_IFMT) !== S_IFIFO) return null;
     if (Number(st.readBigUInt64LE(32)) !== ino) return null;
     if (makedev(st.readUInt32LE(136), st.readUInt32LE(140)) !== dev) return null;
-    const rfd = c.openat(AT_FDCWD, `/proc/self/fd/${pathFd}`, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+    const self = selfFds();
+    const rfd = self >= 0
+      ? c.openat(self, String(pathFd), O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0)
+      : c.openat(AT_FDCWD, `/proc/self/fd/${pathFd}`, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
     if (rfd < 0) return null;
     inspectorFds.add(rfd);
     try {
@@ -51,6 +65,11 @@ export function samplePipe(pid: number, fd: number, dev: number, ino: number): P
   }
 }
 
+/** Sample one pipe through /proc/PID/fd/FD. */
+export function samplePipe(pid: number, fd: number, dev: number, ino: number): PipeSample | null {
+  return sampleAt(AT_FDCWD, `/proc/${pid}/fd/${fd}`, dev, ino);
+}
+
 /** Read ends first ('r', then 'rw'): only a process that already reads the pipe is used. */
 export function readEnds(endpoints: readonly Endpoint[]): Endpoint[] {
   return [
@@ -59,7 +78,10 @@ export function readEnds(endpoints: readonly Endpoint[]): Endpoint[] {
   ];
 }
 
-/** Set `queue` on every pipe and FIFO object that has a sampleable read end. Returns how many failed. */
+/**
+ * Re-sample `queue` of known pipe and FIFO objects (the refresh path; a full snapshot samples during
+ * the fd walk). Objects without a sampleable read end keep no queue.
+ */
 export function samplePipeFills(objects: IpcObject[]): { sampled: number; failed: number } {
   let sampled = 0;
   let failed = 0;
@@ -77,7 +99,10 @@ export function samplePipeFills(objects: IpcObject[]): { sampled: number; failed
     if (s) {
       o.queue = { used: s.used, capacity: s.capacity, unit: 'bytes' };
       sampled++;
-    } else failed++;
+    } else {
+      delete o.queue;
+      failed++;
+    }
   }
   return { sampled, failed };
 }

@@ -17,6 +17,8 @@ export interface JoinInput {
   unixSockets: readonly UnixSocket[];
   /** Socket inode -> fds in flight (fdinfo scm_fds) queued on it. */
   scmFds?: ReadonlyMap<number, number>;
+  /** Pipe/FIFO fill by "dev:ino" (sampled during the walk). */
+  fills?: ReadonlyMap<string, { used: number; capacity: number }>;
 }
 
 function endpointOf(f: FdRecord): Endpoint {
@@ -73,7 +75,11 @@ export function joinObjects(input: JoinInput): IpcObject[] {
     unix.push(o);
   }
   const out = [...pipes.values(), ...fifos.values()];
-  for (const o of out) o.endpoints.sort(byPidFd);
+  for (const o of out) {
+    o.endpoints.sort(byPidFd);
+    const fill = input.fills?.get(`${o['dev']}:${o.inode}`);
+    if (fill) o.queue = { used: fill.used, capacity: fill.capacity, unit: 'bytes' };
+  }
   out.sort((a, b) => (a.kind === b.kind ? a.inode - b.inode : a.kind === 'pipe' ? -1 : 1));
   unix.sort((a, b) => a.inode - b.inode);
   return [...out, ...unix];

@@ -6,10 +6,8 @@ import {
 } from '../../../native/libc';
 import { dumpUnixSockets } from '../../../native/netlink';
 import { SCHEMA_VERSION, type IpcKind, type ProcessInfo, type Snapshot } from '../model';
-import { parseFdinfo } from '../procfs/fdinfo';
 import { parseProcNetUnix } from '../procfs/netunix';
-import { emptyWalk, walkProcessFds, type FdRecord } from './fds';
-import { samplePipeFills } from './fill';
+import { emptyWalk, walkProcessFds, type WalkOptions } from './fds';
 import { joinObjects, mayHoldInflight } from './join';
 import { listPids, readProcess } from './processes';
 import { closeFd, openPidDir, readProcFile, statPath } from './procio';
@@ -86,24 +84,6 @@ export function readUnixSockets(useDiag = true): UnixSource {
   return { sockets, fromDiag: false, notes };
 }
 
-/** In-flight fd counts (fdinfo scm_fds) of the sockets that may hold some. */
-function readScmFds(fds: readonly FdRecord[], sockets: Map<number, UnixSocket>, haveQueues: boolean, sockDev: number): Map<number, number> {
-  const out = new Map<number, number>();
-  const done = new Set<number>();
-  for (const f of fds) {
-    if (f.dev !== sockDev || done.has(f.ino)) continue;
-    if (!mayHoldInflight(sockets.get(f.ino), haveQueues)) continue;
-    const r = readProcFile(`/proc/${f.pid}/fdinfo/${f.fd}`, undefined, true);
-    if (r.error !== undefined) continue;
-    const info = parseFdinfo(r.data.toString('latin1')).fdinfo;
-    // fdinfo of a reused fd number would name another inode: trust it only when ino matches.
-    if (info.ino !== f.ino) continue;
-    done.add(f.ino);
-    if (info.scmFds) out.set(f.ino, info.scmFds);
-  }
-  return out;
-}
-
 /** Take one snapshot of the machine's IPC as seen from this process. Throws only if koffi cannot load. */
 export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   const t0 = performance.now();
@@ -129,7 +109,13 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   const walk = emptyWalk();
   const processes: ProcessInfo[] = [];
   const problems: string[] = [];
-  const opts = { pipeDev, selfPid };
+  const byIno = new Map(unix.sockets.map((s) => [s.ino, s] as const));
+  const opts: WalkOptions = {
+    pipeDev,
+    selfPid,
+    sampleFill: options.sampleFill !== false && (kinds.has('pipe') || kinds.has('fifo')),
+    wantScm: kinds.has('unix') ? (ino) => mayHoldInflight(byIno.get(ino), unix.fromDiag) : undefined,
+  };
   let vanished = 0;
   for (const pid of listPids()) {
     const dirfd = openPidDir(pid);
@@ -158,19 +144,13 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   for (const p of processes) if (hidden.has(p.pid)) p['fdsHidden'] = true;
   problems.push(...walk.problems);
   if (problems.length) notes.push(`${problems.length} unexpected read errors, e.g. ${problems[0]}`);
-  phase('processes+fds');
+  phase('processes+fds+fill');
 
-  const byIno = new Map(unix.sockets.map((s) => [s.ino, s] as const));
-  const scmFds = kinds.has('unix') ? readScmFds(walk.fds, byIno, unix.fromDiag, sockDev) : new Map<number, number>();
-  phase('fdinfo');
-  let objects = joinObjects({ fds: walk.fds, pipeDev, sockDev, unixSockets: unix.sockets, scmFds });
+  if (walk.fillFailed.size) notes.push(`fill of ${walk.fillFailed.size} pipes/FIFOs could not be sampled (read end not accessible or gone)`);
+
+  let objects = joinObjects({ fds: walk.fds, pipeDev, sockDev, unixSockets: unix.sockets, scmFds: walk.scmFds, fills: walk.fills });
   objects = objects.filter((o) => kinds.has(o.kind));
   phase('join');
-  if (options.sampleFill !== false) {
-    const fill = samplePipeFills(objects);
-    if (fill.failed) notes.push(`fill of ${fill.failed} pipes/FIFOs could not be sampled (read end not accessible or gone)`);
-  }
-  phase('fill');
 
   const ownNet = statPath('/proc/self/ns/net');
   if (typeof ownNet !== 'string') {
