@@ -22,19 +22,20 @@ export class Ctx {
     this.code = this.lexed.code;
   }
 
-  /** Arguments of the call whose '(' is at `open`: trimmed spans, and the index of ')' (-1 if unbalanced). */
+  /** Items of the list whose '(' (or '[' / '{') is at `open`: trimmed spans, and the closer's index (-1 if unbalanced). */
   args(open: number, limit = 4000): { args: Span[]; close: number } {
     const code = this.code;
     const args: Span[] = [];
     let depth = 0;
     let from = open + 1;
     const max = Math.min(code.length, open + limit);
+    const closer = code[open] === '[' ? ']' : code[open] === '{' ? '}' : ')';
     for (let j = open + 1; j < max; j++) {
       const c = code[j]!;
       if (c === '(' || c === '[' || c === '{') depth++;
       else if (c === ')' || c === ']' || c === '}') {
         if (depth === 0) {
-          if (c !== ')') return { args, close: -1 };
+          if (c !== closer) return { args, close: -1 };
           const s = this.trim(from, j);
           if (s.end > s.start || args.length > 0) args.push(s);
           return { args, close: j };
@@ -96,6 +97,19 @@ export class Ctx {
     const code = this.code;
     const lit = this.lexed.at.get(s.start);
     if (lit && lit.end === s.end) return lit.interpolated ? undefined : { kind: 'str', bytes: lit.bytes, lit };
+    if (lit && !lit.interpolated) {
+      // Adjacent literals are one string in C, C++ and Python: "/ipcd-" "replies".
+      const parts = [lit.bytes];
+      let at = lit.end;
+      for (;;) {
+        while (at < s.end && /\s/.test(code[at]!)) at++;
+        const next = this.lexed.at.get(at);
+        if (!next || next.interpolated || next.end > s.end) break;
+        parts.push(next.bytes);
+        at = next.end;
+      }
+      if (at === s.end && parts.length > 1) return { kind: 'str', bytes: Uint8Array.from(Buffer.concat(parts)), lit };
+    }
     const t = code.slice(s.start, s.end);
     const num = /^(\d[\d_']*|0[xX][0-9a-fA-F_]+)(?:_?[uUiI](?:8|16|32|64|size)|[uUlL]{0,3})?(?:\s+as\s+\w+)?$/.exec(t);
     if (num) {
@@ -124,7 +138,7 @@ export class Ctx {
     for (let guard = 0; guard < 6; guard++) {
       const head = /^(?:&\s*(?:mut\s+)?|\*\s*|\(\s*(?:const\s+)?(?:unsigned\s+)?char\s*\*\s*\)\s*)/.exec(code.slice(start, Math.min(end, start + 40)));
       if (head && head[0].length > 0) { start += head[0].length; continue; }
-      const tailRe = /(?:\s*\?|\s*\.\s*(?:unwrap|expect|as_ptr|as_ref|as_c_str|to_string|to_owned|into|as_bytes|to_vec|as_os_str|encode|unwrap_or_default)\s*\([^()]*\))$/;
+      const tailRe = /(?:\s*\?|\s*\.\s*(?:unwrap|expect|as_ptr|as_ref|as_c_str|to_string|to_owned|into|as_bytes|to_vec|as_os_str|encode|unwrap_or_default|cast|as_mut_ptr)\s*\([^()]*\))$/;
       const tail = tailRe.exec(code.slice(Math.max(start, end - 60), end));
       if (tail) { end -= tail[0].length; continue; }
       const wrap = /^(?:[\w:]*(?:Path|PathBuf|CString|CStr|OsStr|OsString|String|str)\s*::\s*(?:new|from|from_bytes_with_nul|from_bytes_until_nul)|Buffer\s*\.\s*from|os\s*\.\s*fsencode|str|bytes|Path|pathlib\s*\.\s*Path)\s*\(/.exec(code.slice(start, Math.min(end, start + 60)));
