@@ -10,11 +10,26 @@ import { Explorer } from './explorer';
 import { ProcessDocumentProvider, sendSignal, unlinkObject } from './actions';
 import { objectPath } from '../core/view/filter';
 import type { IpcObject } from '../core/model';
+import { runBenchmarkCommand, stopAllBenchmarks, type BenchCommandArgs } from './bench/benchCommand';
+import { BENCH_VIEW_TYPE, BenchPanel } from './bench/benchPanel';
+import { chooseMechanism } from './advisor';
 
 export function activate(context: vscode.ExtensionContext): void {
   const t0 = performance.now();
   const log = new Log();
   context.subscriptions.push(log, registerCommand(log, 'ipcInspector.showLog', () => log.show()));
+
+  const storageDir = context.globalStorageUri.fsPath;
+  context.subscriptions.push(
+    registerCommand(log, 'ipcInspector.runBenchmark', (args?: BenchCommandArgs) =>
+      runBenchmarkCommand(context, log, typeof args === 'object' && args !== null ? args : {})),
+    registerCommand(log, 'ipcInspector.showBenchmarks', () => BenchPanel.show(context.extensionUri, storageDir, log, null)),
+    registerCommand(log, 'ipcInspector.chooseMechanism', () => chooseMechanism(storageDir)),
+    vscode.window.registerWebviewPanelSerializer(BENCH_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state) => BenchPanel.revive(panel, context.extensionUri, storageDir, log, state),
+    }),
+    { dispose: stopAllBenchmarks },
+  );
 
   if (process.platform !== 'linux') {
     void vscode.commands.executeCommand('setContext', 'ipcInspector.state', 'unsupported');
@@ -112,5 +127,6 @@ export function activate(context: vscode.ExtensionContext): void {
 }
 
 export function deactivate(): void {
-  // Everything is owned by context.subscriptions.
+  // Everything else is owned by context.subscriptions; stop benchmark workers at once.
+  stopAllBenchmarks();
 }

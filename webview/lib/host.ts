@@ -8,7 +8,7 @@ declare function acquireVsCodeApi(): {
 
 const api = acquireVsCodeApi();
 
-export function post(msg: { type: string }): void {
+export function post<T extends { type: string }>(msg: T): void {
   api.postMessage(msg);
 }
 

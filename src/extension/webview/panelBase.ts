@@ -20,11 +20,18 @@ export function nonce(): string {
 
 const escapeAttr = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** The page skeleton: the bundle `dist/webview/<bundle>.js` builds everything else from data it is sent. */
-export function buildHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bundle: string, title: string): string {
+/**
+ * The page skeleton: the bundle `dist/webview/<bundle>.js` builds everything else from data it is sent.
+ * `extraCss` names further stylesheets under media/ (plain file names), loaded after webview.css.
+ */
+export function buildHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bundle: string, title: string, extraCss: readonly string[] = []): string {
   const n = nonce();
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${bundle}.js`));
   const css = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'webview.css'));
+  const links = extraCss
+    .filter((f) => /^[\w.-]+\.css$/.test(f))
+    .map((f) => `<link rel="stylesheet" href="${escapeAttr(webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', f)).toString())}">\n`)
+    .join('');
   const csp = [
     "default-src 'none'",
     `script-src 'nonce-${n}'`,
@@ -39,7 +46,7 @@ export function buildHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bun
 <meta http-equiv="Content-Security-Policy" content="${escapeAttr(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${escapeAttr(css.toString())}">
-<title>${escapeAttr(title)}</title>
+${links}<title>${escapeAttr(title)}</title>
 </head>
 <body>
 <main id="app" aria-live="polite"></main>
@@ -52,6 +59,8 @@ export interface PanelSpec<From> {
   viewType: string;
   bundle: string;
   title: string;
+  /** Extra stylesheets under media/ (file names), e.g. ['live.css']. */
+  css?: readonly string[];
   /** Returns the typed message, or undefined for anything malformed (which is dropped and logged). */
   validate(msg: unknown): From | undefined;
 }
@@ -73,7 +82,7 @@ export abstract class PanelBase<To extends { type: string }, From extends { type
     protected readonly log: Log,
   ) {
     panel.webview.options = webviewOptions(extensionUri);
-    panel.webview.html = buildHtml(panel.webview, extensionUri, spec.bundle, spec.title);
+    panel.webview.html = buildHtml(panel.webview, extensionUri, spec.bundle, spec.title, spec.css);
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       panel.onDidChangeViewState(() => {
