@@ -70,19 +70,9 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'ls':
         return cmdLs(rest);
-      case 'bench': {
-        // Ctrl-C ends the workers and removes every IPC object they made.
-        const ac = new AbortController();
-        const onSig = () => ac.abort();
-        process.once('SIGINT', onSig);
-        process.once('SIGTERM', onSig);
-        try {
-          return await runBenchCli(rest, undefined, ac.signal);
-        } finally {
-          process.off('SIGINT', onSig);
-          process.off('SIGTERM', onSig);
-        }
-      }
+      case 'bench':
+        // runBenchCli stops the workers and removes their IPC objects on Ctrl-C itself.
+        return await runBenchCli(rest);
       default:
         throw new UsageError(`unknown command '${cmd}'`);
     }
