@@ -1,0 +1,158 @@
+// Starts and stops the ring-buffer demo: a producer and a consumer process over one POSIX shm ring in
+// the seed's layout, with rates and burstiness set over their stdin. Stop ends both and makes sure the
+// segment is gone from /dev/shm. No vscode: used by the extension and by the integration test.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import { createInterface } from 'node:readline';
+
+export interface DemoRates {
+  /** Producer rate, bytes per second. */
+  producer: number;
+  /** Consumer rate, bytes per second. */
+  consumer: number;
+  /** 0 = steady, 1 = very bursty (same mean rate, larger lumps). Applies to both sides. */
+  burstiness: number;
+}
+
+export const DEFAULT_RATES: DemoRates = { producer: 3000, consumer: 2500, burstiness: 0 };
+export const MAX_DEMO_RATE = 1_000_000;
+export const DEMO_CAPACITY = 4096;
+
+export interface DemoOptions {
+  /** argv that runs the demo process entry point, e.g. [process.execPath, 'dist/ringDemo.worker.js']. */
+  command: string[];
+  rates?: DemoRates;
+  capacity?: number;
+  /** How long to wait for each process to say it is ready. */
+  timeoutMs?: number;
+}
+
+interface Proc {
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  stderr: string[];
+}
+
+function launch(command: string[], args: string[]): Proc {
+  const [exe, ...pre] = command;
+  // ELECTRON_RUN_AS_NODE lets the extension host's own binary (Electron in desktop VS Code) run as Node.
+  const child = spawn(exe!, [...pre, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+  });
+  const stderr: string[] = [];
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    if (stderr.join('').length < 8192) stderr.push(d);
+  });
+  child.stdin!.on('error', () => {}); // EPIPE after the child exited
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, exited, stderr };
+}
+
+function waitReady(p: Proc, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`demo process did not start within ${timeoutMs} ms`)), timeoutMs);
+    const rl = createInterface({ input: p.child.stdout! });
+    rl.on('line', (line) => {
+      if (line.includes('"type":"ready"')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    void p.exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`demo process exited (code ${code}): ${p.stderr.join('').trim() || 'no message'}`));
+    });
+  });
+}
+
+export class RingDemo {
+  private stopping: Promise<void> | undefined;
+  private rates: DemoRates;
+
+  private constructor(
+    readonly name: string,
+    readonly capacity: number,
+    private readonly producer: Proc,
+    private readonly consumer: Proc,
+    rates: DemoRates,
+  ) {
+    this.rates = rates;
+  }
+
+  /** Start the producer (which creates the segment), then the consumer. */
+  static async start(opts: DemoOptions): Promise<RingDemo> {
+    const name = `/ipc-inspector-demo-${process.pid}-${randomBytes(4).toString('hex')}`;
+    const capacity = opts.capacity ?? DEMO_CAPACITY;
+    const timeout = opts.timeoutMs ?? 10_000;
+    const producer = launch(opts.command, ['producer', name, String(capacity)]);
+    let consumer: Proc | undefined;
+    try {
+      await waitReady(producer, timeout);
+      consumer = launch(opts.command, ['consumer', name, String(capacity)]);
+      await waitReady(consumer, timeout);
+    } catch (e) {
+      for (const p of [producer, consumer]) p?.child.kill('SIGKILL');
+      await Promise.all([producer.exited, consumer?.exited]);
+      removeSegment(name);
+      throw e;
+    }
+    const demo = new RingDemo(name, capacity, producer, consumer, opts.rates ?? DEFAULT_RATES);
+    demo.setRates(demo.rates);
+    return demo;
+  }
+
+  get file(): string {
+    return `/dev/shm${this.name}`;
+  }
+
+  get pids(): number[] {
+    return [this.producer.child.pid!, this.consumer.child.pid!];
+  }
+
+  get currentRates(): DemoRates {
+    return { ...this.rates };
+  }
+
+  get running(): boolean {
+    return !this.stopping && this.producer.child.exitCode === null && this.consumer.child.exitCode === null;
+  }
+
+  /** Resolves when either process exits (for whatever reason). */
+  whenEitherExits(): Promise<void> {
+    return Promise.race([this.producer.exited, this.consumer.exited]).then(() => undefined);
+  }
+
+  setRates(r: DemoRates): void {
+    this.rates = { ...r };
+    send(this.producer, { type: 'rates', rate: r.producer, burst: r.burstiness });
+    send(this.consumer, { type: 'rates', rate: r.consumer, burst: r.burstiness });
+  }
+
+  /** Ask both to stop, SIGKILL after `graceMs`, then unlink the segment if it is still there. */
+  stop(graceMs = 2000): Promise<void> {
+    this.stopping ??= (async () => {
+      const both = [this.producer, this.consumer];
+      for (const p of both) send(p, { type: 'stop' });
+      const timer = setTimeout(() => both.forEach((p) => p.child.exitCode === null && p.child.kill('SIGKILL')), graceMs);
+      await Promise.all(both.map((p) => p.exited));
+      clearTimeout(timer);
+      removeSegment(this.name);
+    })();
+    return this.stopping;
+  }
+}
+
+function send(p: Proc, msg: object): void {
+  if (p.child.exitCode === null && p.child.stdin?.writable) p.child.stdin.write(`${JSON.stringify(msg)}\n`);
+}
+
+function removeSegment(name: string): void {
+  try {
+    fs.unlinkSync(`/dev/shm${name}`);
+  } catch {
+    // Already gone (the producer unlinks on exit).
+  }
+}

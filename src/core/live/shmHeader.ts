@@ -1,0 +1,96 @@
+// pread of POSIX shared-memory segments (/dev/shm/NAME): ring headers at each tick and the hex peek.
+// Never mmap: an owner that truncates the segment would kill the reader with SIGBUS. A pread past the
+// end just returns fewer bytes. Symlinks and non-regular files (FIFOs, devices) are refused unopened.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { HeaderRead } from './ringLayout';
+
+export const SHM_DIR = '/dev/shm';
+export const HEX_PEEK_BYTES = 64 * 1024;
+
+/** /dev/shm/NAME for a segment name ("/name" or "name"); undefined for names that would escape the dir. */
+export function shmPath(name: string): string | undefined {
+  const base = name.startsWith('/') ? name.slice(1) : name;
+  if (!base || base === '.' || base === '..' || base.includes('/') || base.includes('\0') || base.length > 255) return undefined;
+  return path.join(SHM_DIR, base);
+}
+
+export interface PreadResult {
+  bytes: Buffer;
+  /** st_size at the time of the read. */
+  size: number;
+  dev: number;
+  ino: number;
+}
+
+const errCode = (e: unknown) => (e as NodeJS.ErrnoException)?.code ?? (e instanceof Error ? e.message : String(e));
+
+/**
+ * Read `length` bytes at `offset` from a regular file without following a final symlink and without
+ * blocking. The file is checked with lstat before open (so a FIFO is never opened) and with fstat after
+ * (same inode, still regular). Returns an errno code on failure; never throws.
+ */
+export function preadFile(file: string, length: number, offset = 0, buf?: Buffer): PreadResult | { error: string } {
+  let pre: fs.Stats;
+  try {
+    pre = fs.lstatSync(file);
+  } catch (e) {
+    return { error: errCode(e) };
+  }
+  if (!pre.isFile()) return { error: 'not a regular file' };
+  return openAndRead(file, fs.constants.O_NOFOLLOW, pre.dev, pre.ino, length, offset, buf);
+}
+
+/**
+ * Read a memfd (or any regular file) that a process holds, through /proc/PID/fd/N. The magic link is
+ * followed, but only to a regular file with the expected inode (the fd number may have been reused).
+ */
+export function preadProcFd(pid: number, fd: number, ino: number, length: number): PreadResult | { error: string } {
+  const file = `/proc/${pid}/fd/${fd}`;
+  let pre: fs.Stats;
+  try {
+    pre = fs.statSync(file);
+  } catch (e) {
+    return { error: errCode(e) };
+  }
+  if (!pre.isFile()) return { error: 'not a regular file' };
+  if (pre.ino !== ino) return { error: 'the descriptor now refers to another file' };
+  return openAndRead(file, 0, pre.dev, pre.ino, length, 0);
+}
+
+function openAndRead(file: string, extraFlags: number, dev: number, ino: number, length: number, offset: number, buf?: Buffer): PreadResult | { error: string } {
+  let fd: number; // libuv opens with O_CLOEXEC
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | extraFlags);
+  } catch (e) {
+    return { error: errCode(e) };
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile() || st.ino !== ino || st.dev !== dev) return { error: 'the file changed while opening it' };
+    const out = buf && buf.length >= length ? buf : Buffer.alloc(length);
+    let n = 0;
+    while (n < length) {
+      const k = fs.readSync(fd, out, n, length - n, offset + n);
+      if (k === 0) break;
+      n += k;
+    }
+    return { bytes: out.subarray(0, n), size: st.size, dev: st.dev, ino: st.ino };
+  } catch (e) {
+    return { error: errCode(e) };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** A header reader for readStable(): one open + pread + close per call, so a replaced segment is noticed. */
+export function headerReader(file: string, length: number): () => HeaderRead {
+  const buf = Buffer.alloc(length);
+  return () => {
+    const r = preadFile(file, length, 0, buf);
+    if ('error' in r) return r;
+    // Copy: the next read reuses the buffer and readStable compares two reads.
+    return { bytes: Buffer.from(r.bytes), size: r.size };
+  };
+}

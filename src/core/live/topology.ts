@@ -1,0 +1,70 @@
+// Pure: a snapshot as a graph for the topology view. Processes and IPC objects are nodes; each endpoint
+// (a process holding an object) and each peer pair (two connected sockets) is a link.
+
+import type { IpcObject, Snapshot } from '../model';
+import { escapeControl } from '../names';
+import { objectLabel } from '../view/treeModel';
+import type { TopoLink, TopoNode } from '../../../webview/shared/topologyProtocol';
+
+export const DEFAULT_MAX_NODES = 5000;
+
+export const processNodeId = (pid: number) => `p:${pid}`;
+export const objectNodeId = (id: string) => `o:${id}`;
+
+function fillOf(o: IpcObject): number | null {
+  const q = o.queue;
+  if (!q || q.capacity === null || q.capacity <= 0) return null;
+  return Math.max(0, Math.min(1, q.used / q.capacity));
+}
+
+export interface Topology {
+  nodes: TopoNode[];
+  links: TopoLink[];
+  /** True when objects were left out to stay within maxNodes. */
+  truncated: boolean;
+}
+
+/**
+ * Objects come first in snapshot order until the node budget is spent; a process is included when it
+ * holds an included object. Labels are machine text and stay as such (the page renders them as text).
+ */
+export function buildTopology(s: Snapshot, maxNodes = DEFAULT_MAX_NODES): Topology {
+  const procs = new Map(s.processes.map((p) => [p.pid, p]));
+  const nodes: TopoNode[] = [];
+  const links: TopoLink[] = [];
+  const included = new Set<string>();
+  const procIncluded = new Set<number>();
+  let truncated = false;
+  for (const o of s.objects) {
+    const newProcs = new Set(o.endpoints.map((e) => e.pid).filter((pid) => !procIncluded.has(pid)));
+    if (nodes.length + 1 + newProcs.size > maxNodes) {
+      truncated = true;
+      continue;
+    }
+    const fill = fillOf(o);
+    nodes.push({ id: objectNodeId(o.id), kind: o.kind, label: objectLabel(o), detail: `${o.kind} · inode ${o.inode}`, fill });
+    included.add(o.id);
+    for (const pid of newProcs) {
+      procIncluded.add(pid);
+      const p = procs.get(pid);
+      nodes.push({
+        id: processNodeId(pid), kind: 'process', label: p ? `${escapeControl(p.comm)} ${pid}` : `pid ${pid}`,
+        detail: p ? escapeControl(p.cmdline.join(' ')).slice(0, 2000) : '', fill: null,
+      });
+    }
+    const seen = new Set<number>();
+    for (const e of o.endpoints) {
+      if (seen.has(e.pid)) continue; // one link per process, however many fds it holds
+      seen.add(e.pid);
+      links.push({ source: processNodeId(e.pid), target: objectNodeId(o.id), kind: 'endpoint', fill });
+    }
+  }
+  for (const o of s.objects) {
+    const peer = o.unix?.peer ?? o.inet?.peer ?? null;
+    // Each pair once: from the smaller id.
+    if (peer && included.has(o.id) && included.has(peer) && o.id < peer) {
+      links.push({ source: objectNodeId(o.id), target: objectNodeId(peer), kind: 'peer', fill: null });
+    }
+  }
+  return { nodes, links, truncated };
+}

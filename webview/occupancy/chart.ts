@@ -1,0 +1,91 @@
+// One occupancy chart (d3): fill over time against capacity, alarm threshold and high-water mark.
+// Everything textual is set with .text(); colours come from classes bound to --vscode-* variables.
+
+import { axisBottom, axisLeft, line, scaleLinear, scaleTime, select, type Selection } from 'd3';
+import type { Point, SeriesInfo, SeriesStats } from '../shared/occupancyProtocol';
+import { formatValue } from './format';
+
+const M = { top: 8, right: 16, bottom: 22, left: 64 };
+const HEIGHT = 180;
+
+export class SeriesChart {
+  readonly root: Selection<HTMLElement, unknown, null, undefined>;
+  private readonly svg: Selection<SVGSVGElement, unknown, null, undefined>;
+  private readonly plot: Selection<SVGGElement, unknown, null, undefined>;
+  private readonly xAxis: Selection<SVGGElement, unknown, null, undefined>;
+  private readonly yAxis: Selection<SVGGElement, unknown, null, undefined>;
+  private readonly statsRow: Selection<HTMLTableRowElement, unknown, null, undefined>;
+  private readonly errorLine: Selection<HTMLParagraphElement, unknown, null, undefined>;
+  points: Point[] = [];
+  stats: SeriesStats | null = null;
+
+  constructor(parent: HTMLElement, readonly info: SeriesInfo, onRemove: () => void) {
+    this.root = select(parent).append('section').attr('class', 'series-card');
+    const head = this.root.append('div').attr('class', 'series-head');
+    head.append('h2').attr('class', 'series-title').text(info.label);
+    head.append('span').attr('class', 'muted').text(`${info.kind} · ${info.unit}`);
+    head.append('button').attr('class', 'secondary').attr('title', 'Stop following this object').text('Remove').on('click', onRemove);
+    this.svg = this.root.append('svg').attr('class', 'occupancy-chart').attr('role', 'img').attr('height', HEIGHT);
+    this.svg.append('title').text(`Fill of ${info.label} over time`);
+    this.plot = this.svg.append('g').attr('transform', `translate(${M.left},${M.top})`);
+    this.plot.append('g').attr('class', 'grid');
+    this.plot.append('path').attr('class', 'capacity-line');
+    this.plot.append('line').attr('class', 'alarm-line');
+    this.plot.append('line').attr('class', 'hwm-line');
+    this.plot.append('path').attr('class', 'line series-0');
+    this.xAxis = this.plot.append('g').attr('class', 'axis x');
+    this.yAxis = this.plot.append('g').attr('class', 'axis y');
+    this.errorLine = this.root.append('p').attr('class', 'error series-error');
+    // The data table is the keyboard- and screen-reader-reachable form of the chart.
+    const table = this.root.append('table').attr('class', 'stats-table');
+    const hr = table.append('thead').append('tr');
+    for (const h of ['current', 'capacity', 'min', 'max', 'mean', 'high-water']) hr.append('th').attr('class', 'num').text(h);
+    this.statsRow = table.append('tbody').append('tr');
+  }
+
+  remove(): void {
+    this.root.remove();
+  }
+
+  render(now: number, windowMs: number, alarmLevel: number | null): void {
+    const node = this.svg.node()!;
+    const width = Math.max(240, node.parentElement?.clientWidth ?? 600);
+    this.svg.attr('width', width);
+    const w = width - M.left - M.right;
+    const h = HEIGHT - M.top - M.bottom;
+    const t0 = now - windowMs;
+    const pts = this.points.filter((p) => p[0] >= t0);
+    let top = 1;
+    for (const p of pts) top = Math.max(top, p[1] ?? 0, p[2] ?? 0);
+    if (alarmLevel !== null) top = Math.max(top, alarmLevel);
+    const x = scaleTime().domain([t0, now]).range([0, w]);
+    const y = scaleLinear().domain([0, top * 1.05]).nice().range([h, 0]);
+    const unit = this.info.unit;
+    this.xAxis.attr('transform', `translate(0,${h})`).call(axisBottom<Date>(x).ticks(Math.max(2, Math.floor(w / 90))));
+    this.yAxis.call(axisLeft<number>(y).ticks(5).tickFormat((v) => formatValue(v, unit)));
+    this.plot.select<SVGGElement>('g.grid').call(
+      axisLeft<number>(y).ticks(5).tickSize(-w).tickFormat(() => ''),
+    );
+    const used = line<Point>().defined((p) => p[1] !== null).x((p) => x(p[0])).y((p) => y(p[1] ?? 0));
+    const cap = line<Point>().defined((p) => p[2] !== null).x((p) => x(p[0])).y((p) => y(p[2] ?? 0));
+    const alarm = this.stats?.alarm ?? false;
+    this.plot.select('path.line').attr('d', used(pts) ?? '').classed('alarm', alarm);
+    this.plot.select('path.capacity-line').attr('d', cap(pts) ?? '');
+    const hw = this.stats?.highWater ?? null;
+    this.plot.select('line.hwm-line').attr('x1', 0).attr('x2', w)
+      .attr('y1', hw === null ? -10 : y(hw)).attr('y2', hw === null ? -10 : y(hw)).attr('visibility', hw === null ? 'hidden' : 'visible');
+    this.plot.select('line.alarm-line').attr('x1', 0).attr('x2', w)
+      .attr('y1', alarmLevel === null ? -10 : y(alarmLevel)).attr('y2', alarmLevel === null ? -10 : y(alarmLevel))
+      .attr('visibility', alarmLevel === null ? 'hidden' : 'visible');
+    const s = this.stats;
+    const summary = s
+      ? `${this.info.label}: ${formatValue(s.current, unit)} of ${formatValue(s.capacity, unit)}; window min ${formatValue(s.min, unit)}, max ${formatValue(s.max, unit)}, mean ${formatValue(s.mean, unit)}; high-water ${formatValue(s.highWater, unit)}${s.alarm ? '; ALARM' : ''}`
+      : `${this.info.label}: no samples yet`;
+    this.svg.attr('aria-label', summary);
+    const cells = s ? [s.current, s.capacity, s.min, s.max, s.mean, s.highWater] : [null, null, null, null, null, null];
+    this.statsRow.selectAll('td').data(cells).join('td').attr('class', 'num').classed('warn', (_, i) => i === 0 && alarm)
+      .text((v) => formatValue(v, unit));
+    this.errorLine.text(s?.error ? `Last sample failed: ${s.error}` : '');
+    this.root.classed('alarmed', alarm);
+  }
+}

@@ -1,0 +1,118 @@
+// Occupancy panel page: toolbar (pause, rate, window, alarm, CSV export) and one chart per object.
+// All state comes from the host; the page keeps only what a reload needs (setState).
+
+import { select } from 'd3';
+import { getState, onMessage, post, ready, setState } from '../lib/host';
+import {
+  parseOccupancyState, parseToOccupancy, type FromOccupancy, type OccupancyConfig, type ToOccupancy,
+} from '../shared/occupancyProtocol';
+import { alarmLevel } from '../../src/core/live/samples';
+import { SeriesChart } from './chart';
+
+const send = (m: FromOccupancy) => post(m);
+const app = select<HTMLElement, unknown>('#app');
+let config: OccupancyConfig | null = getState(parseOccupancyState)?.config ?? null;
+const charts = new Map<string, SeriesChart>();
+let lastT = Date.now();
+
+// ---- toolbar ------------------------------------------------------------------------------------------
+const bar = app.append('div').attr('class', 'toolbar').attr('role', 'toolbar').attr('aria-label', 'Sampling');
+const pauseBtn = bar.append('button').attr('id', 'pause').on('click', () => config && send({ type: 'setPaused', paused: !config.paused }));
+const label = (text: string) => bar.append('label').text(text);
+const rateSel = label('Rate ').append('select').attr('id', 'rate').on('change', function () {
+  send({ type: 'setRate', hz: Number(this.value) });
+});
+rateSel.selectAll('option').data([1, 2, 5, 10, 20]).join('option').attr('value', (d) => d).text((d) => `${d} Hz`);
+const winSel = label('Window ').append('select').attr('id', 'window').on('change', function () {
+  send({ type: 'setWindow', seconds: Number(this.value) });
+});
+winSel.selectAll('option').data([30, 60, 120, 300, 600]).join('option').attr('value', (d) => d).text((d) => (d < 60 ? `${d} s` : `${d / 60} min`));
+const alarmKind = label('Alarm ').append('select').attr('id', 'alarm-kind');
+alarmKind.selectAll('option').data([['off', 'off'], ['percent', '% of capacity'], ['absolute', 'absolute']]).join('option')
+  .attr('value', (d) => d[0]).text((d) => d[1]);
+const alarmValue = bar.append('input').attr('id', 'alarm-value').attr('type', 'number').attr('min', 0).attr('step', 'any')
+  .attr('aria-label', 'Alarm threshold').attr('class', 'narrow');
+const applyAlarm = () => {
+  const kind = alarmKind.property('value') as string;
+  const v = Number(alarmValue.property('value'));
+  if (kind === 'off') send({ type: 'setAlarm', alarm: null });
+  else if (Number.isFinite(v) && (kind === 'absolute' ? v >= 0 : v >= 1 && v <= 100)) {
+    send({ type: 'setAlarm', alarm: { kind: kind as 'percent' | 'absolute', value: v } });
+  }
+};
+alarmKind.on('change', applyAlarm);
+alarmValue.on('change', applyAlarm);
+bar.append('button').attr('class', 'secondary').attr('id', 'export').text('Export CSV').on('click', () => send({ type: 'exportCsv' }));
+const status = bar.append('span').attr('class', 'muted').attr('id', 'status');
+const list = app.append('div').attr('id', 'series');
+const empty = app.append('p').attr('class', 'muted').text('No object selected. Use "Show Occupancy" on a pipe, FIFO, socket or queue in the IPC Inspector tree.');
+
+function showConfig(c: OccupancyConfig): void {
+  config = c;
+  pauseBtn.text(c.paused ? 'Resume' : 'Pause').attr('aria-pressed', String(c.paused));
+  rateSel.property('value', String(c.rateHz));
+  winSel.property('value', String(c.windowSeconds));
+  alarmKind.property('value', c.alarm?.kind ?? 'off');
+  if (c.alarm) alarmValue.property('value', String(c.alarm.value));
+  status.text(c.paused ? 'paused' : `sampling at ${c.rateHz} Hz`);
+  save();
+}
+
+function save(): void {
+  if (config) setState({ ids: [...charts.keys()], config });
+}
+
+function handle(m: ToOccupancy): void {
+  switch (m.type) {
+    case 'init': {
+      for (const c of charts.values()) c.remove();
+      charts.clear();
+      for (const s of m.series) {
+        const id = s.info.id;
+        const c = new SeriesChart(list.node()!, s.info, () => send({ type: 'remove', id }));
+        c.points = s.points;
+        c.stats = s.stats;
+        charts.set(id, c);
+      }
+      lastT = m.series.reduce((t, s) => Math.max(t, s.points.at(-1)?.[0] ?? 0), Date.now());
+      showConfig(m.config);
+      break;
+    }
+    case 'tick': {
+      lastT = m.t;
+      const windowMs = (config?.windowSeconds ?? 60) * 1000;
+      for (const v of m.values) {
+        const c = charts.get(v.id);
+        if (!c) continue;
+        c.points.push([m.t, v.used, v.capacity]);
+        // Trim from the front in one go once the stale prefix is large.
+        let i = 0;
+        while (i < c.points.length && c.points[i]![0] < m.t - windowMs) i++;
+        if (i > 0) c.points.splice(0, i);
+        c.stats = v.stats;
+      }
+      break;
+    }
+    case 'config':
+      showConfig(m.config);
+      break;
+  }
+  empty.classed('hidden', charts.size > 0);
+  schedule();
+}
+
+// Coalesce renders to one per animation frame however fast samples arrive.
+let pending = false;
+function schedule(): void {
+  if (pending) return;
+  pending = true;
+  requestAnimationFrame(() => {
+    pending = false;
+    const windowMs = (config?.windowSeconds ?? 60) * 1000;
+    for (const c of charts.values()) c.render(config?.paused ? lastT : Math.max(lastT, Date.now() - 250), windowMs, alarmLevel(c.stats?.capacity ?? null, config?.alarm ?? null));
+  });
+}
+window.addEventListener('resize', schedule);
+
+onMessage(parseToOccupancy, handle);
+ready();
