@@ -13,6 +13,7 @@ import type { IpcObject } from '../core/model';
 import { runBenchmarkCommand, stopAllBenchmarks, type BenchCommandArgs } from './bench/benchCommand';
 import { BENCH_VIEW_TYPE, BenchPanel } from './bench/benchPanel';
 import { chooseMechanism } from './advisor';
+import { registerCodeLenses } from './codelens';
 
 export function activate(context: vscode.ExtensionContext): void {
   const t0 = performance.now();
@@ -123,6 +124,12 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCommand(log, 'ipcInspector.filterText', () => explorer.pickText()),
     registerCommand(log, 'ipcInspector.clearFilter', () => explorer.clearFilter()),
   );
+  context.subscriptions.push(registerCodeLenses(context, {
+    getSnapshot: () => explorer.snapshot,
+    onSnapshot: (fn) => explorer.onSnapshot(fn),
+    ensureSnapshot: () => explorer.ensureSnapshot(),
+    log,
+  }));
   log.info(`activated in ${(performance.now() - t0).toFixed(1)} ms`);
 }
 
