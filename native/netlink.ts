@@ -5,6 +5,7 @@ import {
   AF_NETLINK, AT_EMPTY_PATH, EINTR, MSG_TRUNC, NETLINK_SOCK_DIAG, SOCK_CLOEXEC, SOCK_RAW, SOL_SOCKET,
   SO_RCVTIMEO, STATX_BUF_SIZE, STATX_INO, STATX_TYPE, inspectorFds, libc, readStatx,
 } from './libc';
+import { AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP, buildInetDiagRequest, parseInetDiag, type InetDiagRecord } from './inetDiagParse';
 import {
   UDIAG_SHOW_ICONS, UDIAG_SHOW_NAME, UDIAG_SHOW_PEER, UDIAG_SHOW_RQLEN, UDIAG_SHOW_UID, UDIAG_SHOW_VFS,
   buildUnixDiagRequest, parseUnixDiag, type UnixDiagRecord,
@@ -93,4 +94,32 @@ export function dumpUnixSockets(show = UNIX_SHOW_ALL): UnixDump {
     if (error !== null) throw new Error(`sock_diag AF_UNIX dump: ${libc().errnoName(error)}`);
     if (!interrupted || attempt >= 1) return { sockets, sockDev, skipped, interrupted };
   }
+}
+
+export interface InetDump {
+  protocol: 'tcp' | 'udp';
+  sockets: InetDiagRecord[];
+  skipped: number;
+  interrupted: boolean;
+}
+
+/** Dump the TCP or UDP sockets (IPv4 and IPv6) of the caller's network namespace. Throws when unavailable. */
+export function dumpInetSockets(protocol: 'tcp' | 'udp'): InetDump {
+  const out: InetDump = { protocol, sockets: [], skipped: 0, interrupted: false };
+  for (const family of [AF_INET, AF_INET6]) {
+    let error: number | null = null;
+    const seq = (seqCounter = (seqCounter + 1) & 0x7fffffff);
+    const req = buildInetDiagRequest(seq, family, protocol === 'tcp' ? IPPROTO_TCP : IPPROTO_UDP);
+    sockDiagDump(req, (chunk) => {
+      const p = parseInetDiag(chunk);
+      for (const s of p.sockets) out.sockets.push(s);
+      out.skipped += p.skipped + (p.truncated ? 1 : 0);
+      out.interrupted ||= p.interrupted;
+      if (p.error !== null) error = p.error;
+      return { done: p.done };
+    });
+    // IPv6 may be disabled (EAFNOSUPPORT/ENOENT): IPv4 results still stand.
+    if (error !== null && family === AF_INET) throw new Error(`sock_diag ${protocol} dump: ${libc().errnoName(error)}`);
+  }
+  return out;
 }

@@ -69,6 +69,10 @@ export interface InetInfo {
   remote: string | null;
   state: string;
   peer: string | null;
+  /** TCP: bytes sent and not yet acknowledged; UDP: send memory in use; null for listeners. */
+  sendQueue?: number | null;
+  /** Owner uid of the socket. */
+  uid?: number;
 }
 
 export type Severity = 'info' | 'warning';

@@ -1,8 +1,9 @@
-// Pure join: fd records + socket records -> IpcObjects (pipes, FIFOs, Unix sockets) with endpoints.
+// Pure join: fd records + socket records -> IpcObjects (pipes, FIFOs, Unix, TCP and UDP sockets) with endpoints.
 
 import { inodeId, type Endpoint, type IpcObject } from '../model';
 import { decodeName } from '../names';
 import type { FdRecord } from './fds';
+import { inetObjects, type InetSocket } from './inet';
 import type { UnixSocket } from './unixSockets';
 
 const S_IFIFO = 0o010000;
@@ -19,6 +20,8 @@ export interface JoinInput {
   scmFds?: ReadonlyMap<number, number>;
   /** Pipe/FIFO fill by "dev:ino" (sampled during the walk). */
   fills?: ReadonlyMap<string, { used: number; capacity: number }>;
+  /** TCP and UDP sockets of our network namespace. */
+  inetSockets?: readonly InetSocket[];
 }
 
 function endpointOf(f: FdRecord): Endpoint {
@@ -29,7 +32,7 @@ function byPidFd(a: Endpoint, b: Endpoint): number {
   return a.pid - b.pid || (a.fd ?? -1) - (b.fd ?? -1);
 }
 
-/** Build pipe, FIFO and Unix socket objects. Deterministic order: kind, then inode. */
+/** Build pipe, FIFO, Unix, TCP and UDP socket objects. Deterministic order: kind, then inode. */
 export function joinObjects(input: JoinInput): IpcObject[] {
   const pipes = new Map<number, IpcObject>();
   const fifos = new Map<string, IpcObject>();
@@ -82,7 +85,8 @@ export function joinObjects(input: JoinInput): IpcObject[] {
   }
   out.sort((a, b) => (a.kind === b.kind ? a.inode - b.inode : a.kind === 'pipe' ? -1 : 1));
   unix.sort((a, b) => a.inode - b.inode);
-  return [...out, ...unix];
+  const inet = input.inetSockets ? inetObjects(input.inetSockets, sockHolders, input.sockDev) : [];
+  return [...out, ...unix, ...inet];
 }
 
 function unixObject(s: UnixSocket, input: JoinInput, holders: Endpoint[]): IpcObject {

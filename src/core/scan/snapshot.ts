@@ -4,19 +4,18 @@
 import {
   AF_UNIX, AT_EMPTY_PATH, O_CLOEXEC, SOCK_CLOEXEC, STATX_BUF_SIZE, STATX_INO, STATX_TYPE, libc, readStatx,
 } from '../../../native/libc';
-import { dumpUnixSockets } from '../../../native/netlink';
 import { SCHEMA_VERSION, type IpcKind, type ProcessInfo, type Snapshot } from '../model';
-import { parseProcNetUnix } from '../procfs/netunix';
 import { emptyWalk, walkProcessFds, type WalkOptions } from './fds';
 import { joinObjects, mayHoldInflight } from './join';
 import { listPids, readProcess } from './processes';
-import { closeFd, openPidDir, readProcFile, statPath } from './procio';
-import { fromDiag, fromProcNetUnix, type UnixSocket } from './unixSockets';
+import { closeFd, openPidDir, statPath } from './procio';
+import { readInetSockets, readUnixSockets, type UnixSource } from './sockets';
+import type { InetSocket } from './inet';
 
 export interface SnapshotOptions {
   /** Kinds to report (default: every kind the engine scans). */
   kinds?: readonly IpcKind[];
-  /** Use NETLINK_SOCK_DIAG (default true); false forces the /proc/net/unix fallback. */
+  /** Use NETLINK_SOCK_DIAG (default true); false forces the /proc/net/{unix,tcp,udp} fallbacks. */
   sockDiag?: boolean;
   /** Sample pipe/FIFO fill (default true). */
   sampleFill?: boolean;
@@ -25,7 +24,7 @@ export interface SnapshotOptions {
 }
 
 /** The kinds this version of the engine scans. */
-export const SCANNED_KINDS: readonly IpcKind[] = ['pipe', 'fifo', 'unix'];
+export const SCANNED_KINDS: readonly IpcKind[] = ['pipe', 'fifo', 'unix', 'tcp', 'udp'];
 
 let devices: { pipeDev: number; sockDev: number } | undefined;
 
@@ -50,40 +49,6 @@ export function pseudoDevices(): { pipeDev: number; sockDev: number } {
   return devices;
 }
 
-interface UnixSource {
-  sockets: UnixSocket[];
-  /** True when the records carry queues and peers (sock_diag). */
-  fromDiag: boolean;
-  notes: string[];
-}
-
-/** Unix sockets of our network namespace: sock_diag, or /proc/net/unix with a note. */
-export function readUnixSockets(useDiag = true): UnixSource {
-  let reason = 'disabled';
-  if (useDiag) {
-    try {
-      const dump = dumpUnixSockets();
-      const sockets = dump.sockets.map(fromDiag).filter((s): s is UnixSocket => s !== null);
-      const notes: string[] = [];
-      if (dump.interrupted) notes.push('the Unix socket dump was interrupted by concurrent changes; some sockets may be missing');
-      if (dump.skipped) notes.push(`${dump.skipped} sock_diag records could not be parsed`);
-      return { sockets, fromDiag: true, notes };
-    } catch (e) {
-      reason = e instanceof Error ? e.message : String(e);
-    }
-  }
-  const notes = [`no peer information (sock_diag unavailable: ${reason})`];
-  const r = readProcFile('/proc/net/unix');
-  if (r.error !== undefined) {
-    notes.push(`Unix sockets not listed: /proc/net/unix: ${r.error}`);
-    return { sockets: [], fromDiag: false, notes };
-  }
-  const parsed = parseProcNetUnix(r.data);
-  if (parsed.skipped.length) notes.push(`/proc/net/unix: ${parsed.skipped.length} lines skipped`);
-  const sockets = parsed.sockets.map(fromProcNetUnix).filter((s): s is UnixSocket => s !== null);
-  return { sockets, fromDiag: false, notes };
-}
-
 /** Take one snapshot of the machine's IPC as seen from this process. Throws only if koffi cannot load. */
 export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   const t0 = performance.now();
@@ -103,7 +68,14 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   // The dump comes first and its netlink socket is closed before the walk, so it never shows up.
   const unix: UnixSource = kinds.has('unix') ? readUnixSockets(options.sockDiag !== false) : { sockets: [], fromDiag: true, notes: [] };
   notes.push(...unix.notes);
-  phase('unix');
+  const inetSockets: InetSocket[] = [];
+  for (const protocol of ['tcp', 'udp'] as const) {
+    if (!kinds.has(protocol)) continue;
+    const inet = readInetSockets(protocol, options.sockDiag !== false);
+    inetSockets.push(...inet.sockets);
+    notes.push(...inet.notes);
+  }
+  phase('sock_diag');
 
   // One pass per process: identity and fds, relative to one /proc/PID directory fd.
   const walk = emptyWalk();
@@ -148,7 +120,7 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
 
   if (walk.fillFailed.size) notes.push(`fill of ${walk.fillFailed.size} pipes/FIFOs could not be sampled (read end not accessible or gone)`);
 
-  let objects = joinObjects({ fds: walk.fds, pipeDev, sockDev, unixSockets: unix.sockets, scmFds: walk.scmFds, fills: walk.fills });
+  let objects = joinObjects({ fds: walk.fds, pipeDev, sockDev, unixSockets: unix.sockets, scmFds: walk.scmFds, fills: walk.fills, inetSockets });
   objects = objects.filter((o) => kinds.has(o.kind));
   phase('join');
 

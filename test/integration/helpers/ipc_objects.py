@@ -152,11 +152,43 @@ def scenario_inflight(work, out):
     out.update(pid=os.getpid(), sender={"fd": a.fileno(), "ino": sock_ino(a)}, receiver={"fd": b.fileno(), "ino": sock_ino(b)}, inflight=2)
 
 
-def scenario_writer(work, out):
-    """A pipe between two children: one writes 100 bytes, the other reads only on request (SIGUSR1)."""
-    r, w = os.pipe()
-    os.write(w, b"w" * 100)
-    out.update(pipe=ident(r), writer={"pid": os.getpid(), "fd": w}, reader={"pid": os.getpid(), "fd": r})
+def scenario_inet(work, out):
+    """Loopback TCP (IPv4, IPv6, v4-mapped) with bytes queued both ways and a pending connection; UDP."""
+    import time
+    keep = globals().setdefault("_keep", [])
+
+    def ref(s):
+        return {"fd": s.fileno(), "ino": sock_ino(s), "local": list(s.getsockname()[:2])}
+
+    lst = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    lst.bind(("127.0.0.1", 0))
+    lst.listen(7)
+    cli = socket.create_connection(lst.getsockname())
+    acc, _ = lst.accept()
+    cli.sendall(b"t" * 300)  # queued at acc
+    acc.sendall(b"u" * 50)  # queued at cli
+    pend = socket.create_connection(lst.getsockname())  # never accepted
+    l6 = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    l6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    l6.bind(("::", 0))
+    l6.listen(3)
+    c6 = socket.create_connection(("::1", l6.getsockname()[1]))
+    a6, _ = l6.accept()
+    c6.sendall(b"6" * 66)
+    cm = socket.create_connection(("127.0.0.1", l6.getsockname()[1]))  # v4 client, v4-mapped on the server
+    am, _ = l6.accept()
+    u1 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u1.bind(("127.0.0.1", 0))
+    u2 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u2.bind(("127.0.0.1", 0))
+    u2.connect(u1.getsockname())
+    u1.connect(u2.getsockname())
+    for _ in range(3):
+        u2.send(b"d" * 100)
+    time.sleep(0.05)  # let loopback delivery settle
+    keep.extend([lst, cli, acc, pend, l6, c6, a6, cm, am, u1, u2])
+    out.update(pid=os.getpid(), listener=ref(lst), client=ref(cli), accepted=ref(acc), pending=ref(pend),
+               l6=ref(l6), c6=ref(c6), a6=ref(a6), cm=ref(cm), am=ref(am), u1=ref(u1), u2=ref(u2))
 
 
 def main():

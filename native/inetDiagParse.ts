@@ -1,0 +1,152 @@
+// Pure builder and parser for inet_diag (TCP/UDP over NETLINK_SOCK_DIAG), plus address formatting.
+// Like the unix parser, it never throws: a truncated buffer yields the whole records it holds.
+
+import { NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, SOCK_DIAG_BY_FAMILY, parseNetlinkMessages } from './netlinkParse';
+
+export const IPPROTO_TCP = 6;
+export const IPPROTO_UDP = 17;
+export const AF_INET = 2;
+export const AF_INET6 = 10;
+
+/** TCP state numbers as the kernel reports them (UDP uses 1 = connected, 7 = unconnected). */
+export const TCP_STATES = [
+  '', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE', 'CLOSE_WAIT',
+  'LAST_ACK', 'LISTEN', 'CLOSING', 'NEW_SYN_RECV',
+] as const;
+export const TCP_LISTEN = 10;
+
+/** Every state but TIME_WAIT and NEW_SYN_RECV: those are kernel-only leftovers no process holds. */
+export const STATES_HELD = 0xffffffff & ~((1 << 6) | (1 << 12));
+
+/** Build an inet_diag_req_v2 dump request for one family and protocol. */
+export function buildInetDiagRequest(seq: number, family: number, protocol: number, states = STATES_HELD): Buffer {
+  const b = Buffer.alloc(NLMSG_HDRLEN + 56);
+  b.writeUInt32LE(b.length, 0);
+  b.writeUInt16LE(SOCK_DIAG_BY_FAMILY, 4);
+  b.writeUInt16LE(NLM_F_REQUEST | NLM_F_DUMP, 6);
+  b.writeUInt32LE(seq >>> 0, 8);
+  const o = NLMSG_HDRLEN;
+  b.writeUInt8(family, o);
+  b.writeUInt8(protocol, o + 1);
+  b.writeUInt8(0, o + 2); // idiag_ext: no extensions needed
+  b.writeUInt32LE(states >>> 0, o + 4);
+  // id (48 bytes) stays zero: a dump ignores it.
+  return b;
+}
+
+export interface InetDiagRecord {
+  family: number;
+  state: number;
+  /** Local and remote address bytes (4 or 16) and ports. */
+  src: Buffer;
+  sport: number;
+  dst: Buffer;
+  dport: number;
+  /** Interface index (scoped addresses), 0 if none. */
+  ifindex: number;
+  /** Listener: accept-queue length; TCP: bytes not yet read; UDP: receive memory in use. */
+  rqueue: number;
+  /** Listener: max backlog; TCP: bytes not yet acknowledged; UDP: send memory in use. */
+  wqueue: number;
+  uid: number;
+  ino: number;
+}
+
+export interface InetDiagParse {
+  sockets: InetDiagRecord[];
+  done: boolean;
+  error: number | null;
+  interrupted: boolean;
+  truncated: boolean;
+  skipped: number;
+}
+
+/** Parse one recv()'d buffer of an inet_diag dump. */
+export function parseInetDiag(buf: Buffer): InetDiagParse {
+  const out: InetDiagParse = { sockets: [], done: false, error: null, interrupted: false, truncated: false, skipped: 0 };
+  const { messages, truncated } = parseNetlinkMessages(buf);
+  out.truncated = truncated;
+  for (const m of messages) {
+    if (m.flags & NLM_F_DUMP_INTR) out.interrupted = true;
+    if (m.type === NLMSG_DONE) {
+      out.done = true;
+      if (m.payload.length >= 4 && m.payload.readInt32LE(0) < 0) out.error = -m.payload.readInt32LE(0);
+      continue;
+    }
+    if (m.type === NLMSG_ERROR) {
+      const err = m.payload.length >= 4 ? m.payload.readInt32LE(0) : -1;
+      if (err !== 0) out.error = Math.abs(err);
+      out.done = true;
+      continue;
+    }
+    if (m.type !== SOCK_DIAG_BY_FAMILY) continue;
+    const p = m.payload;
+    // struct inet_diag_msg: family, state, timer, retrans; sockid (48); expires, rqueue, wqueue, uid, inode.
+    if (p.length < 72 || (p[0] !== AF_INET && p[0] !== AF_INET6)) {
+      out.skipped++;
+      continue;
+    }
+    const len = p[0] === AF_INET ? 4 : 16;
+    out.sockets.push({
+      family: p[0]!,
+      state: p[1]!,
+      sport: p.readUInt16BE(4),
+      dport: p.readUInt16BE(6),
+      src: Buffer.from(p.subarray(8, 8 + len)),
+      dst: Buffer.from(p.subarray(24, 24 + len)),
+      ifindex: p.readUInt32LE(40),
+      rqueue: p.readUInt32LE(56),
+      wqueue: p.readUInt32LE(60),
+      uid: p.readUInt32LE(64),
+      ino: p.readUInt32LE(68),
+    });
+  }
+  return out;
+}
+
+/** Text form of an address: dotted IPv4, or RFC 5952 IPv6 (v4-mapped shown as ::ffff:a.b.c.d). */
+export function formatAddress(addr: Uint8Array): string {
+  if (addr.length === 4) return `${addr[0]}.${addr[1]}.${addr[2]}.${addr[3]}`;
+  if (addr.length !== 16) return '?';
+  const words: number[] = [];
+  for (let i = 0; i < 16; i += 2) words.push((addr[i]! << 8) | addr[i + 1]!);
+  if (words.slice(0, 5).every((w) => w === 0) && words[5] === 0xffff) {
+    return `::ffff:${addr[12]}.${addr[13]}.${addr[14]}.${addr[15]}`;
+  }
+  // Longest run of two or more zero words becomes "::" (the first one on a tie).
+  let best = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8;) {
+    if (words[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && words[j] === 0) j++;
+    if (j - i > bestLen && j - i >= 2) {
+      best = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = words.map((w) => w.toString(16));
+  if (best < 0) return hex.join(':');
+  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+}
+
+/** "addr:port", with IPv6 in brackets. */
+export function formatEndpoint(addr: Uint8Array, port: number): string {
+  return addr.length === 16 ? `[${formatAddress(addr)}]:${port}` : `${formatAddress(addr)}:${port}`;
+}
+
+/** The same endpoint for matching: a v4-mapped IPv6 address is its IPv4 address. */
+export function endpointKey(addr: Uint8Array, port: number): string {
+  if (addr.length === 16 && addr.subarray(0, 10).every((b) => b === 0) && addr[10] === 0xff && addr[11] === 0xff) {
+    return `${addr[12]}.${addr[13]}.${addr[14]}.${addr[15]}:${port}`;
+  }
+  return formatEndpoint(addr, port);
+}
+
+export function isUnspecified(addr: Uint8Array): boolean {
+  return addr.every((b) => b === 0);
+}

@@ -1,0 +1,94 @@
+// Pure: TCP/UDP socket records (from inet_diag or /proc/net/*) -> objects, with loopback peers linked.
+
+import { TCP_LISTEN, TCP_STATES, endpointKey, formatEndpoint, isUnspecified, type InetDiagRecord } from '../../../native/inetDiagParse';
+import { inodeId, type Endpoint, type IpcObject } from '../model';
+import type { NetInetRecord } from '../procfs/netinet';
+
+export interface InetSocket {
+  protocol: 'tcp' | 'udp';
+  family: 4 | 6;
+  state: number;
+  src: Buffer;
+  sport: number;
+  dst: Buffer;
+  dport: number;
+  rqueue: number;
+  /** Listener: max backlog (null when unknown, as from /proc/net); otherwise bytes unacknowledged / send memory. */
+  wqueue: number | null;
+  uid: number;
+  ino: number;
+}
+
+export function fromInetDiag(protocol: 'tcp' | 'udp', r: InetDiagRecord): InetSocket {
+  return {
+    protocol, family: r.src.length === 4 ? 4 : 6, state: r.state, src: r.src, sport: r.sport, dst: r.dst, dport: r.dport,
+    rqueue: r.rqueue, wqueue: r.wqueue, uid: r.uid, ino: r.ino,
+  };
+}
+
+export function fromProcNetInet(protocol: 'tcp' | 'udp', r: NetInetRecord): InetSocket {
+  const listening = protocol === 'tcp' && r.state === TCP_LISTEN;
+  return {
+    protocol, family: r.family, state: r.state, src: r.src, sport: r.sport, dst: r.dst, dport: r.dport,
+    rqueue: r.rxQueue, wqueue: listening ? null : r.txQueue, uid: r.uid, ino: r.ino,
+  };
+}
+
+/** "LISTEN", "ESTABLISHED", ...; UDP reports 7 (close) for unconnected sockets: "UNCONN" like ss. */
+export function inetStateName(protocol: 'tcp' | 'udp', state: number): string {
+  if (protocol === 'udp' && state === 7) return 'UNCONN';
+  return TCP_STATES[state] || `STATE_${state}`;
+}
+
+/** Build TCP/UDP objects; two local sockets of one connection (reversed 4-tuples) become peers. */
+export function inetObjects(sockets: readonly InetSocket[], holders: ReadonlyMap<number, Endpoint[]>, sockDev: number): IpcObject[] {
+  const out: IpcObject[] = [];
+  const byTuple = new Map<string, IpcObject>();
+  const pending: [IpcObject, string][] = [];
+  const seen = new Set<string>();
+  for (const s of sockets) {
+    const local = formatEndpoint(s.src, s.sport);
+    const connected = !(isUnspecified(s.dst) && s.dport === 0);
+    const remote = connected ? formatEndpoint(s.dst, s.dport) : null;
+    // Sockets no process holds any more (orphaned, closing) have inode 0: key them by their tuple.
+    const id = s.ino ? inodeId(s.protocol, sockDev, s.ino) : `${s.protocol}:orphan:${local}>${remote ?? '*'}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const listening = s.protocol === 'tcp' && s.state === TCP_LISTEN;
+    const o: IpcObject = {
+      id,
+      kind: s.protocol,
+      inode: s.ino,
+      name: remote ? `${local} -> ${remote}` : local,
+      endpoints: [...(holders.get(s.ino) ?? [])].sort((a, b) => a.pid - b.pid || (a.fd ?? -1) - (b.fd ?? -1)),
+      queue: listening
+        ? { used: s.rqueue, capacity: s.wqueue, unit: 'connections' }
+        : { used: s.rqueue, capacity: null, unit: 'bytes' },
+      inet: {
+        family: s.family,
+        protocol: s.protocol,
+        local,
+        remote,
+        state: inetStateName(s.protocol, s.state),
+        peer: null,
+        sendQueue: listening ? null : s.wqueue,
+        uid: s.uid,
+      },
+      findings: [],
+      dev: sockDev,
+    };
+    out.push(o);
+    if (connected) {
+      const lk = endpointKey(s.src, s.sport);
+      const rk = endpointKey(s.dst, s.dport);
+      byTuple.set(`${s.protocol}|${lk}|${rk}`, o);
+      pending.push([o, `${s.protocol}|${rk}|${lk}`]);
+    }
+  }
+  for (const [o, reverse] of pending) {
+    const peer = byTuple.get(reverse);
+    if (peer && peer !== o && o.inet) o.inet.peer = peer.id;
+  }
+  out.sort((a, b) => (a.kind === b.kind ? a.inode - b.inode : a.kind === 'tcp' ? -1 : 1));
+  return out;
+}

@@ -1,0 +1,100 @@
+// Unit tests for inet_diag and /proc/net/{tcp,udp}{,6} parsing, address formatting and the TCP/UDP join,
+// on buffers and text captured while the integration helper's loopback sockets existed.
+
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import {
+  AF_INET6, IPPROTO_TCP, buildInetDiagRequest, endpointKey, formatAddress, formatEndpoint, parseInetDiag,
+} from '../../native/inetDiagParse';
+import type { Endpoint } from '../../src/core/model';
+import { parseProcNetInet } from '../../src/core/procfs/netinet';
+import { fromInetDiag, fromProcNetInet, inetObjects } from '../../src/core/scan/inet';
+
+const fx = (p: string) => readFileSync(path.join(__dirname, '../fixtures', p));
+const dump = fx('netlink/tcp6-dump.bin');
+const scenario = JSON.parse(fx('netlink/inet-scenario.json').toString()) as Record<string, { ino: number; local: [string, number] }>;
+
+describe('netlink: inet_diag parser', () => {
+  const parsed = parseInetDiag(dump);
+  it('reads a real IPv6 TCP dump: listener backlog, v4-mapped and ::1 connections, queued bytes', () => {
+    assert.equal(parsed.done, true);
+    assert.equal(parsed.skipped, 0);
+    const by = new Map(parsed.sockets.map((s) => [s.ino, s]));
+    const l6 = by.get(scenario['l6']!.ino)!;
+    assert.equal(l6.state, 10);
+    assert.equal(l6.wqueue, 3);
+    assert.equal(formatEndpoint(l6.src, l6.sport), `[::]:${scenario['l6']!.local[1]}`);
+    const a6 = by.get(scenario['a6']!.ino)!;
+    assert.equal(a6.rqueue, 66);
+    assert.equal(formatEndpoint(a6.dst, a6.dport), `[::1]:${scenario['c6']!.local[1]}`);
+    const am = by.get(scenario['am']!.ino)!;
+    assert.equal(formatAddress(am.src), '::ffff:127.0.0.1');
+    assert.equal(endpointKey(am.dst, am.dport), `127.0.0.1:${scenario['cm']!.local[1]}`);
+  });
+  it('truncated at every byte offset or randomly corrupted: never throws', () => {
+    for (let i = 0; i <= dump.length; i++) {
+      const p = parseInetDiag(dump.subarray(0, i));
+      assert.ok(p.sockets.length <= parsed.sockets.length);
+    }
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 400 }), (b) => { parseInetDiag(Buffer.from(b)); }), { numRuns: 1000 });
+  });
+  it('builds an inet_diag_req_v2 for one family/protocol without TIME_WAIT and NEW_SYN_RECV', () => {
+    const r = buildInetDiagRequest(3, AF_INET6, IPPROTO_TCP);
+    assert.equal(r.length, 72);
+    assert.equal(r[16], AF_INET6);
+    assert.equal(r[17], IPPROTO_TCP);
+    assert.equal(r.readUInt32LE(20) & (1 << 6), 0);
+    assert.equal(r.readUInt32LE(20) & (1 << 10), 1 << 10);
+  });
+  it('formats IPv6 addresses as RFC 5952', () => {
+    const a = (s: string) => Buffer.from(s.replace(/:/g, ''), 'hex');
+    assert.equal(formatAddress(a('2001:0db8:0000:0000:0000:0000:0002:0001')), '2001:db8::2:1');
+    assert.equal(formatAddress(a('2001:0db8:0000:0001:0000:0000:0000:0001')), '2001:db8:0:1::1');
+    assert.equal(formatAddress(a('0000:0000:0000:0000:0000:0000:0000:0000')), '::');
+    assert.equal(formatAddress(a('2001:0db8:0001:0001:0001:0001:0001:0001')), '2001:db8:1:1:1:1:1:1');
+    assert.equal(formatAddress(Buffer.from([127, 0, 0, 1])), '127.0.0.1');
+  });
+});
+
+describe('procfs: /proc/net/{tcp,tcp6,udp}', () => {
+  it('decodes real files: host-order hex addresses, queues, inodes', () => {
+    const tcp = parseProcNetInet(fx('proc/net-tcp.txt').toString());
+    assert.deepEqual(tcp.skipped, []);
+    const byIno = new Map(tcp.sockets.map((s) => [s.ino, s]));
+    const acc = byIno.get(scenario['accepted']!.ino)!;
+    assert.equal(formatEndpoint(acc.src, acc.sport), `127.0.0.1:${scenario['accepted']!.local[1]}`);
+    assert.equal(acc.rxQueue, 300);
+    assert.equal(byIno.get(scenario['listener']!.ino)!.rxQueue, 1); // accept queue
+    const tcp6 = parseProcNetInet(fx('proc/net-tcp6.txt').toString());
+    const am = tcp6.sockets.find((s) => s.ino === scenario['am']!.ino)!;
+    assert.equal(formatAddress(am.src), '::ffff:127.0.0.1');
+    const udp = parseProcNetInet(fx('proc/net-udp.txt').toString());
+    assert.ok(udp.sockets.some((s) => s.ino === scenario['u1']!.ino && s.rxQueue >= 300));
+  });
+  it('skips malformed lines and never throws', () => {
+    const r = parseProcNetInet('  sl  local\n 0: zz:1 00:0 01 0:0 0 0 0 0 0\n');
+    assert.equal(r.sockets.length, 0);
+    assert.equal(r.skipped.length, 1);
+    fc.assert(fc.property(fc.string({ maxLength: 300 }), (s) => { parseProcNetInet(s); }), { numRuns: 1000 });
+  });
+});
+
+describe('join: TCP/UDP objects', () => {
+  it('links the two halves of each captured loopback connection, from netlink and from /proc/net alike', () => {
+    const holders = new Map<number, Endpoint[]>([[scenario['c6']!.ino, [{ pid: 9, fd: 8, access: 'rw' }]]]);
+    const fromNl = inetObjects(parseInetDiag(dump).sockets.map((r) => fromInetDiag('tcp', r)), holders, 9);
+    const fromText = inetObjects(parseProcNetInet(fx('proc/net-tcp6.txt').toString()).sockets.map((r) => fromProcNetInet('tcp', r)), holders, 9);
+    for (const objs of [fromNl, fromText]) {
+      const by = new Map(objs.map((o) => [o.inode, o]));
+      assert.equal(by.get(scenario['c6']!.ino)!.inet!.peer, `tcp:9:${scenario['a6']!.ino}`);
+      assert.equal(by.get(scenario['a6']!.ino)!.inet!.peer, `tcp:9:${scenario['c6']!.ino}`);
+      assert.deepEqual(by.get(scenario['c6']!.ino)!.endpoints, [{ pid: 9, fd: 8, access: 'rw' }]);
+      assert.equal(by.get(scenario['l6']!.ino)!.inet!.peer, null);
+      assert.equal(by.get(scenario['l6']!.ino)!.name, `[::]:${scenario['l6']!.local[1]}`);
+    }
+    // The IPv4 half of the v4-mapped connection is in the IPv4 table, so it stays unlinked here.
+    assert.equal(new Map(fromNl.map((o) => [o.inode, o])).get(scenario['am']!.ino)!.inet!.peer, null);
+  });
+});
