@@ -1,4 +1,4 @@
-// Wall time of takeSnapshot() on this machine, next to ss -xap, ss -xa and lsfd measured in the same run.
+// Wall time of takeSnapshot() and refreshQueues() on this machine, next to ss, lsfd and lsof in the same run.
 // Usage: npx tsx scripts/time-snapshot.ts [--runs N] [--procs P --pipes N --pairs N --fifos N]
 
 import { spawnSync } from 'node:child_process';
@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { refreshQueues } from '../src/core/scan/refresh';
 import { takeSnapshot } from '../src/core/scan/snapshot';
 import { startHelper } from '../test/integration/helpers/holders';
 
@@ -50,18 +51,22 @@ async function main(): Promise<void> {
     const procs = snap.processes.length;
     const fds = snap.scan?.fds ?? 0;
     const ours = timeIt(() => void takeSnapshot());
+    const refresh = timeIt(() => void refreshQueues(snap.objects));
     const phases = takeSnapshot().scan?.phasesMs;
     const rows: [string, number | null][] = [
       ['takeSnapshot() in process', ours],
+      ['refreshQueues(all objects)', refresh],
       ['ss -xap', timeCmd('ss', ['-xap'])],
       ['ss -xa', timeCmd('ss', ['-xa'])],
       ['lsfd', timeCmd('lsfd', [])],
       ['lsof -n -P', timeCmd('lsof', ['-n', '-P'])],
     ];
-    console.log(`population: ${procs} processes, ${fds} fds, ${snap.objects.length} objects (pipes/FIFOs/unix); median of ${runs} runs`);
+    console.log(`population: ${procs} processes, ${fds} fds, ${snap.objects.length} objects (pipes, FIFOs, unix, tcp, udp); median of ${runs} runs`);
     for (const [name, ms] of rows) {
       const ratio = ms && ours ? ` (takeSnapshot / this = ${(ours / ms).toFixed(2)})` : '';
-      console.log(`${name.padEnd(28)} ${ms === null ? 'n/a' : ms.toFixed(1).padStart(8) + ' ms'}${name.startsWith('take') ? '' : ratio}`);
+      const own = name.startsWith('take') || name.startsWith('refresh');
+      const refreshRatio = name === 'ss -xa' && ms ? `, refresh / this = ${(refresh / ms).toFixed(2)}` : '';
+      console.log(`${name.padEnd(28)} ${ms === null ? 'n/a' : ms.toFixed(1).padStart(8) + ' ms'}${own ? '' : ratio.replace(/\)$/, refreshRatio + ')')}`);
     }
     console.log('phases of one snapshot (ms):', JSON.stringify(phases));
   } finally {

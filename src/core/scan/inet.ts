@@ -1,7 +1,7 @@
 // Pure: TCP/UDP socket records (from inet_diag or /proc/net/*) -> objects, with loopback peers linked.
 
 import { TCP_LISTEN, TCP_STATES, endpointKey, formatEndpoint, isUnspecified, type InetDiagRecord } from '../../../native/inetDiagParse';
-import { inodeId, type Endpoint, type IpcObject } from '../model';
+import { inodeId, type Endpoint, type IpcObject, type QueueFill } from '../model';
 import type { NetInetRecord } from '../procfs/netinet';
 
 export interface InetSocket {
@@ -40,6 +40,13 @@ export function inetStateName(protocol: 'tcp' | 'udp', state: number): string {
   return TCP_STATES[state] || `STATE_${state}`;
 }
 
+/** A TCP listener's accept queue against its backlog; otherwise the receive queue in bytes. */
+export function inetQueueFill(s: Pick<InetSocket, 'protocol' | 'state' | 'rqueue' | 'wqueue'>): QueueFill {
+  return s.protocol === 'tcp' && s.state === TCP_LISTEN
+    ? { used: s.rqueue, capacity: s.wqueue, unit: 'connections' }
+    : { used: s.rqueue, capacity: null, unit: 'bytes' };
+}
+
 /** Build TCP/UDP objects; two local sockets of one connection (reversed 4-tuples) become peers. */
 export function inetObjects(sockets: readonly InetSocket[], holders: ReadonlyMap<number, Endpoint[]>, sockDev: number): IpcObject[] {
   const out: IpcObject[] = [];
@@ -61,9 +68,7 @@ export function inetObjects(sockets: readonly InetSocket[], holders: ReadonlyMap
       inode: s.ino,
       name: remote ? `${local} -> ${remote}` : local,
       endpoints: [...(holders.get(s.ino) ?? [])].sort((a, b) => a.pid - b.pid || (a.fd ?? -1) - (b.fd ?? -1)),
-      queue: listening
-        ? { used: s.rqueue, capacity: s.wqueue, unit: 'connections' }
-        : { used: s.rqueue, capacity: null, unit: 'bytes' },
+      queue: inetQueueFill(s),
       inet: {
         family: s.family,
         protocol: s.protocol,

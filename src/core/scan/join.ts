@@ -1,6 +1,6 @@
 // Pure join: fd records + socket records -> IpcObjects (pipes, FIFOs, Unix, TCP and UDP sockets) with endpoints.
 
-import { inodeId, type Endpoint, type IpcObject } from '../model';
+import { inodeId, type Endpoint, type IpcObject, type QueueFill } from '../model';
 import { decodeName } from '../names';
 import type { FdRecord } from './fds';
 import { inetObjects, type InetSocket } from './inet';
@@ -111,12 +111,20 @@ function unixObject(s: UnixSocket, input: JoinInput, holders: Endpoint[]): IpcOb
     findings: [],
     dev: input.sockDev,
   };
-  if (s.rqueue !== null) {
-    o.queue = listening
-      ? { used: s.rqueue, capacity: s.wqueue, unit: 'connections' }
-      : { used: s.rqueue, capacity: null, unit: 'bytes' };
-  }
+  const queue = unixQueueFill(s);
+  if (queue) o.queue = queue;
   return o;
+}
+
+/**
+ * Queue of a Unix socket: a listener's accept queue against its backlog, otherwise the bytes readable
+ * (for dgram sockets the kernel reports the size of the next datagram). Null without sock_diag.
+ */
+export function unixQueueFill(s: Pick<UnixSocket, 'state' | 'rqueue' | 'wqueue'>): QueueFill | null {
+  if (s.rqueue === null) return null;
+  return s.state === 'listen'
+    ? { used: s.rqueue, capacity: s.wqueue, unit: 'connections' }
+    : { used: s.rqueue, capacity: null, unit: 'bytes' };
 }
 
 /**

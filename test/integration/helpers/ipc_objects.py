@@ -45,6 +45,7 @@ def b64(b):
 def scenario_pipe(work, out):
     r, w = os.pipe()
     os.write(w, b"p" * 1234)
+    COMMANDS["write"] = lambda n: {"written": os.write(w, b"p" * int(n))}
     reader = fork_holder([r], [w])
     os.close(r)  # the parent keeps only the write end
     out.update(pipe=ident(w), writer={"pid": os.getpid(), "fd": w}, reader={"pid": reader, "fd": r}, queued=1234)
@@ -70,6 +71,8 @@ def scenario_socketpairs(work, out):
             a.send(b"s" * n)
         pairs[name] = {"a": {"fd": a.fileno(), "ino": sock_ino(a)}, "b": {"fd": b.fileno(), "ino": sock_ino(b)}, "sent": sends}
         globals().setdefault("_keep", []).extend([a, b])
+        COMMANDS["send-" + name] = lambda n, a=a: {"sent": a.send(b"m" * int(n))}
+        COMMANDS["recv-" + name] = lambda n, b=b: {"received": len(b.recv(int(n)))}
     out.update(pid=os.getpid(), pairs=pairs)
 
 
@@ -187,8 +190,13 @@ def scenario_inet(work, out):
         u2.send(b"d" * 100)
     time.sleep(0.05)  # let loopback delivery settle
     keep.extend([lst, cli, acc, pend, l6, c6, a6, cm, am, u1, u2])
+    COMMANDS["send-tcp"] = lambda n: {"sent": cli.send(b"t" * int(n))}
+    COMMANDS["accept"] = lambda: {"accepted": keep.append(lst.accept()[0]) or True}
     out.update(pid=os.getpid(), listener=ref(lst), client=ref(cli), accepted=ref(acc), pending=ref(pend),
                l6=ref(l6), c6=ref(c6), a6=ref(a6), cm=ref(cm), am=ref(am), u1=ref(u1), u2=ref(u2))
+
+
+COMMANDS = {}
 
 
 def main():
@@ -197,7 +205,10 @@ def main():
     globals()["scenario_" + scenario](work, out)
     sys.stdout.write(json.dumps(out) + "\n")
     sys.stdout.flush()
-    sys.stdin.read()  # hold everything until the test closes stdin
+    # Hold everything until the test closes stdin; run the scenario's commands meanwhile.
+    for line in sys.stdin:
+        cmd, *args = line.split()
+        print(json.dumps(COMMANDS[cmd](*args)), flush=True)
 
 
 if __name__ == "__main__":
