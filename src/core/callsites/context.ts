@@ -13,42 +13,69 @@ export type Value =
 
 interface ConstDef { pos: number; value: Span }
 
+const MAX_ARGS = 64;
+/** Spans longer than this are never a literal, number or constant: skip the text tests on them. */
+const MAX_VALUE = 2000;
+
+/** For each opening bracket, the index of its closer (-1 when unbalanced). One pass with a stack. */
+function matchBrackets(code: string): Int32Array {
+  const match = new Int32Array(code.length).fill(-1);
+  const stack: number[] = [];
+  for (let i = 0; i < code.length; i++) {
+    const c = code.charCodeAt(i);
+    if (c === 40 || c === 91 || c === 123) stack.push(i);
+    else if (c === 41 || c === 93 || c === 125) {
+      const want = c === 41 ? 40 : c - 2; // ')' pairs with '(', ']' with '[', '}' with '{'
+      // A stray closer is ignored; a closer for an outer bracket abandons the unclosed ones inside it.
+      let k = stack.length - 1;
+      while (k >= 0 && code.charCodeAt(stack[k]!) !== want) k--;
+      if (k < 0) continue;
+      match[stack[k]!] = i;
+      stack.length = k;
+    }
+  }
+  return match;
+}
+
 export class Ctx {
   readonly lexed: Lexed;
   readonly code: string;
   private consts: Map<string, ConstDef[]> | undefined;
+  private matches: Int32Array | undefined;
+  private readonly argCache = new Map<number, { args: Span[]; close: number }>();
+  private readonly tokens = new Map<string, { at: number[]; m: RegExpExecArray[] }>();
   constructor(readonly text: string, family: LexFamily) {
     this.lexed = lex(text, family);
     this.code = this.lexed.code;
   }
 
   /** Items of the list whose '(' (or '[' / '{') is at `open`: trimmed spans, and the closer's index (-1 if unbalanced). */
-  args(open: number, limit = 4000): { args: Span[]; close: number } {
+  args(open: number): { args: Span[]; close: number } {
+    const hit = this.argCache.get(open);
+    if (hit) return hit;
+    const match = (this.matches ??= matchBrackets(this.code));
+    const close = match[open] ?? -1;
+    const out: { args: Span[]; close: number } = { args: [], close };
+    if (close < 0) return out;
     const code = this.code;
-    const args: Span[] = [];
-    let depth = 0;
+    // Nested groups are jumped over, so each character is visited by one list only: linear overall.
     let from = open + 1;
-    const max = Math.min(code.length, open + limit);
-    const closer = code[open] === '[' ? ']' : code[open] === '{' ? '}' : ')';
-    for (let j = open + 1; j < max; j++) {
-      const c = code[j]!;
-      if (c === '(' || c === '[' || c === '{') depth++;
-      else if (c === ')' || c === ']' || c === '}') {
-        if (depth === 0) {
-          if (c !== closer) return { args, close: -1 };
-          const s = this.trim(from, j);
-          if (s.end > s.start || args.length > 0) args.push(s);
-          return { args, close: j };
-        }
-        depth--;
-      } else if (c === ',' && depth === 0) {
-        args.push(this.trim(from, j));
+    for (let j = open + 1; j < close; j++) {
+      const c = code.charCodeAt(j);
+      if (c === 40 || c === 91 || c === 123) {
+        const m = match[j]!;
+        if (m < 0 || m > close) break;
+        j = m;
+      } else if (c === 44) {
+        out.args.push(this.trim(from, j));
         from = j + 1;
-      } else if (c === ';' && depth === 0) {
-        return { args, close: -1 };
+        if (out.args.length >= MAX_ARGS) break;
       }
     }
-    return { args, close: -1 };
+    const last = this.trim(from, close);
+    if (last.end > last.start || out.args.length > 0) out.args.push(last);
+    this.argCache.set(open, out);
+    return out;
   }
 
   trim(start: number, end: number): Span {
@@ -58,8 +85,9 @@ export class Ctx {
     return { start, end };
   }
 
+  /** Masked text of a span (capped: the rules only ever look at short arguments). */
   slice(s: Span): string {
-    return this.code.slice(s.start, s.end);
+    return this.code.slice(s.start, Math.min(s.end, s.start + MAX_VALUE));
   }
 
   /** Python keyword argument `name=value` among `args`, as the value's span. */
@@ -75,7 +103,7 @@ export class Ctx {
   /** Value of a struct/object field (`port: 8080`, `Name: "x"`, `path: SOCK`) inside `within`. */
   field(within: Span, name: RegExp): Span | undefined {
     const code = this.code;
-    const text = code.slice(within.start, within.end);
+    const text = code.slice(within.start, Math.min(within.end, within.start + MAX_VALUE));
     const re = new RegExp(`(?:^|[{,(\\s])(?:${name.source})\\s*:(?!:)\\s*`, 'g');
     const m = re.exec(text);
     if (!m) return undefined;
@@ -95,6 +123,7 @@ export class Ctx {
     const s = this.unwrap(this.trim(span.start, span.end));
     if (s.end <= s.start) return undefined;
     const code = this.code;
+    if (s.end - s.start > MAX_VALUE) return { kind: 'expr', start: s.start, end: s.end };
     const lit = this.lexed.at.get(s.start);
     if (lit && lit.end === s.end) return lit.interpolated ? undefined : { kind: 'str', bytes: lit.bytes, lit };
     if (lit && !lit.interpolated) {
@@ -194,21 +223,40 @@ export class Ctx {
     return this.trim(from, j);
   }
 
-  /** Nearest match of `re` (global) in the masked code within `dist` before `pos`. */
-  lastBefore(re: RegExp, pos: number, dist: number): RegExpExecArray | null {
-    const from = Math.max(0, pos - dist);
-    const text = this.code.slice(from, pos);
-    let last: RegExpExecArray | null = null;
-    re.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(text))) { last = m; if (m[0].length === 0) re.lastIndex++; }
-    return last;
+  /** Every match of `re` in the masked code, found once per document and reused by every hit. */
+  private index(re: RegExp): { at: number[]; m: RegExpExecArray[] } {
+    let ix = this.tokens.get(re.source);
+    if (!ix) {
+      ix = { at: [], m: [] };
+      const g = new RegExp(re.source, 'g');
+      let m: RegExpExecArray | null;
+      while ((m = g.exec(this.code))) {
+        ix.at.push(m.index);
+        ix.m.push(m);
+        if (m[0].length === 0) g.lastIndex++;
+      }
+      this.tokens.set(re.source, ix);
+    }
+    return ix;
   }
 
-  /** First match of `re` in the masked code within `dist` after `pos`. */
+  /** Nearest match of `re` that ends before `pos`, starting no further than `dist` back. */
+  lastBefore(re: RegExp, pos: number, dist: number): RegExpExecArray | null {
+    const { at, m } = this.index(re);
+    let lo = 0;
+    let hi = at.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (at[mid]! < pos) lo = mid + 1; else hi = mid; }
+    for (let k = lo - 1; k >= 0 && at[k]! >= pos - dist; k--) if (at[k]! + m[k]![0].length <= pos) return m[k]!;
+    return null;
+  }
+
+  /** First match of `re` starting at or after `pos` and within `dist`. */
   firstAfter(re: RegExp, pos: number, dist: number): RegExpExecArray | null {
-    re.lastIndex = 0;
-    return re.exec(this.code.slice(pos, Math.min(this.code.length, pos + dist)));
+    const { at, m } = this.index(re);
+    let lo = 0;
+    let hi = at.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (at[mid]! < pos) lo = mid + 1; else hi = mid; }
+    return lo < at.length && at[lo]! + m[lo]![0].length <= pos + dist ? m[lo]! : null;
   }
 }
 

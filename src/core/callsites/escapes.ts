@@ -25,7 +25,12 @@ function isHex(c: string | undefined): boolean {
 }
 
 /** Bytes of a literal body (between the quotes). Never throws: an odd escape yields its characters. */
+const EMPTY = new Uint8Array(0);
+
 export function decodeBody(body: string, rules: EscapeRules): Uint8Array {
+  if (body.length === 0) return EMPTY;
+  // Fast path: nothing to decode.
+  if ((rules.raw || body.indexOf('\\') < 0) && /^[\x00-\x7f]*$/.test(body)) return Buffer.from(body, 'latin1');
   const out: number[] = [];
   const n = body.length;
   let i = 0;

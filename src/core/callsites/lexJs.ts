@@ -41,41 +41,39 @@ function scanRegex(t: string, i: number): number {
 
 /**
  * End of a template literal whose opening backtick is at `i`, and whether it has substitutions.
- * Substitutions are skipped with their own strings, comments and nested templates.
+ * Substitutions are skipped with their own strings, comments and nested templates; an explicit stack
+ * (not recursion) so that hostile nesting cannot overflow the call stack.
  */
 function scanTemplate(t: string, i: number): { end: number; interpolated: boolean } {
   const n = t.length;
-  let j = i + 1;
   let interpolated = false;
+  // -1: inside template text; >= 0: inside a substitution at that brace depth.
+  const stack: number[] = [-1];
+  let j = i + 1;
   while (j < n) {
     const c = t[j]!;
-    if (c === '\\') { j += 2; continue; }
-    if (c === '`') return { end: j + 1, interpolated };
-    if (c === '$' && t[j + 1] === '{') {
-      interpolated = true;
-      j = skipExpression(t, j + 2);
+    const top = stack[stack.length - 1]!;
+    if (top < 0) {
+      if (c === '\\') { j += 2; continue; }
+      if (c === '`') {
+        stack.pop();
+        j++;
+        if (stack.length === 0) return { end: j, interpolated };
+        continue;
+      }
+      if (c === '$' && t[j + 1] === '{') { interpolated = true; stack.push(0); j += 2; continue; }
+      j++;
       continue;
     }
-    j++;
-  }
-  return { end: n, interpolated };
-}
-
-/** Skip code up to and including the `}` that closes a substitution. */
-function skipExpression(t: string, j: number): number {
-  const n = t.length;
-  let depth = 0;
-  while (j < n) {
-    const c = t[j]!;
-    if (c === '{') depth++;
-    else if (c === '}') { if (depth === 0) return j + 1; depth--; }
+    if (c === '{') stack[stack.length - 1] = top + 1;
+    else if (c === '}') { if (top === 0) stack.pop(); else stack[stack.length - 1] = top - 1; }
     else if (c === '"' || c === "'") { j = scanQuoted(t, j + 1, c, true, true); continue; }
-    else if (c === '`') { j = scanTemplate(t, j).end; continue; }
+    else if (c === '`') stack.push(-1);
     else if (c === '/' && t[j + 1] === '/') { j = lineEnd(t, j); continue; }
     else if (c === '/' && t[j + 1] === '*') { const e = t.indexOf('*/', j + 2); j = e < 0 ? n : e + 2; continue; }
     j++;
   }
-  return n;
+  return { end: n, interpolated };
 }
 
 export function lexJs(t: string, b: Builder): void {

@@ -31,7 +31,7 @@ export function isIdent(c: string | undefined): boolean {
 }
 
 function blank(s: string): string {
-  return s.replace(/[^\n]/g, ' ');
+  return s.indexOf('\n') < 0 ? ' '.repeat(s.length) : s.replace(/[^\n]/g, ' ');
 }
 
 function litMask(len: number, text: string, start: number): string {

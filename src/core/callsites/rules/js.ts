@@ -69,7 +69,7 @@ function mkfifoProcess(ctx: Ctx, hit: Hit): Found[] {
   if (!cmd) return [];
   const c = text(cmd.bytes);
   if (c === 'mkfifo' && args[1] && ctx.code[args[1].start] === '[') {
-    const inner = ctx.args(args[1].start, 2000);
+    const inner = ctx.args(args[1].start);
     const last = inner.args[inner.args.length - 1];
     const s = last && strValue(ctx.value(last));
     const bytes = s && stripNul(s.bytes);
