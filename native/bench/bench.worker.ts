@@ -1,7 +1,7 @@
 // Benchmark worker process (bundled to dist/bench.worker.js): one side of one mechanism, driven by the
 // runner through the control protocol in src/core/bench/protocol.ts. All I/O here is synchronous.
 
-import { readSync, readdirSync, writeSync } from 'node:fs';
+import { readSync, writeSync } from 'node:fs';
 import { decodeConfig, parseKv } from '../../src/core/bench/protocol';
 import type { WorkerConfig } from '../../src/core/bench/protocol';
 import { endpoint } from './endpoints';
@@ -40,16 +40,14 @@ function readGoLine(): Record<string, number> {
   return out;
 }
 
-/** Pins every thread of this process (Node's helpers too) to one CPU. */
+/**
+ * Pins the main thread (the one making the IPC calls) to one CPU. Node's helper threads (JIT compiler,
+ * GC) stay free: pinned beside a spinning main thread they would starve, and the code would stay unoptimised.
+ */
 function pin(cpu: number): void {
-  const c = libc();
   const mask = Buffer.alloc(128);
   mask[cpu >> 3] = 1 << (cpu & 7);
-  for (const tid of readdirSync('/proc/self/task')) {
-    const r = c.sched_setaffinity(Number(tid), 128, mask);
-    // A helper thread may exit between the listing and the call.
-    if (r < 0 && Number(tid) === process.pid) check(r, `sched_setaffinity(cpu ${cpu})`);
-  }
+  check(libc().sched_setaffinity(0, 128, mask), `sched_setaffinity(cpu ${cpu})`);
 }
 
 function run(cfg: WorkerConfig, ep: Endpoint): Record<string, unknown> {

@@ -4,6 +4,8 @@
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { accessSync, constants } from 'node:fs';
+import path from 'node:path';
 import type { BenchCase, BenchPlan } from './plan';
 import type { ReadyInfo, Role, WorkerConfig, WorkerMessage } from './protocol';
 import { encodeConfig, goLine, parseWorkerLine } from './protocol';
@@ -17,7 +19,7 @@ import { nodeWorkerScript } from './workerScript';
 export interface RunOptions {
   signal?: AbortSignal;
   impl?: Impl;
-  /** Executable for Node workers (default process.execPath, run with ELECTRON_RUN_AS_NODE=1). */
+  /** Executable for Node workers (default: see defaultNodePath). */
   nodePath?: string;
   /** Compiled C reference program (required for impl 'c'). */
   crefPath?: string;
@@ -103,6 +105,21 @@ class WorkerProc {
   }
 }
 
+/**
+ * process.execPath, except inside Electron (desktop VS Code), whose V8 forbids the external buffers the
+ * shm workers map: there a `node` from PATH is preferred, else Electron runs as Node (ELECTRON_RUN_AS_NODE)
+ * and the shm mechanisms report why they cannot run.
+ */
+export function defaultNodePath(): string {
+  if (!process.versions.electron) return process.execPath;
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    if (!dir) continue;
+    const p = path.join(dir, 'node');
+    try { accessSync(p, constants.X_OK); return p; } catch { /* next */ }
+  }
+  return process.execPath;
+}
+
 function defaultTimeout(c: BenchCase): number {
   const n = c.iterations + c.warmup;
   return 20_000 + (c.kind === 'latency' ? n * 1 : ((n * c.msgBytes) / 10e6) * 1000);
@@ -129,7 +146,7 @@ export async function runCase(c: BenchCase, opts: RunOptions = {}, onSpawn?: (pi
     cmd = opts.crefPath;
     pre = [];
   } else {
-    cmd = opts.nodePath ?? process.execPath;
+    cmd = opts.nodePath ?? defaultNodePath();
     pre = [nodeWorkerScript()];
   }
   const res: CaseResources = allocateResources(c.mechanism);
