@@ -97,11 +97,13 @@ export function parseLayout(v: unknown): RingLayout | undefined {
   };
 }
 
+const isPreset = (v: unknown): v is PresetName => typeof v === 'string' && Object.prototype.hasOwnProperty.call(PRESETS, v);
+
 export function parseLayoutChoice(v: unknown): LayoutChoice | undefined {
-  if (typeof v === 'string' && v in PRESETS) return { preset: v as PresetName };
+  if (isPreset(v)) return { preset: v };
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
   const o = v as Record<string, unknown>;
-  if (typeof o.preset === 'string' && o.preset in PRESETS && Object.keys(o).length === 1) return { preset: o.preset as PresetName };
+  if (isPreset(o.preset) && Object.keys(o).length === 1) return { preset: o.preset };
   if (o.preset === 'custom' && Object.keys(o).length === 2) {
     const layout = parseLayout(o.layout);
     return layout ? { preset: 'custom', layout } : undefined;

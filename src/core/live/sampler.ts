@@ -4,16 +4,15 @@
 import type { IpcKind, IpcObject, QueueFill, QueueUnit, Snapshot } from '../model';
 import { headerLength, readStable, type HeaderRead, type RingLayout } from './ringLayout';
 import { shmPath } from './shmHeader';
+import type { RefreshTarget } from '../scan/refresh';
 
 /** What the sampler reads for one object. Built on the host, executed in the live worker. */
 export type LiveTarget =
-  /** Pipe or FIFO: FIONREAD / F_GETPIPE_SZ through /proc/PID/fd/N of a holder of the read end. */
-  | { id: string; kind: 'pipe'; dev: number; ino: number; readers: { pid: number; fd: number }[] }
-  /** Unix socket: receive queue from a sock_diag dump. */
-  | { id: string; kind: 'unix'; ino: number }
+  /** Pipes, FIFOs, Unix/TCP/UDP sockets: the engine's cheap refresh path (FIONREAD, sock_diag). */
+  | { id: string; kind: 'engine'; object: RefreshTarget }
   /** A POSIX shm segment with a ring layout attached: header pread. */
   | { id: string; kind: 'shm-ring'; file: string; layout: RingLayout }
-  /** Kinds without a cheap path here: the queue from a fresh snapshot of that kind. */
+  /** Kinds the refresh path does not cover yet (mqueues, SysV msg): the queue from a fresh snapshot. */
   | { id: string; kind: 'snapshot'; objectKind: IpcKind };
 
 export interface RingPositions {
@@ -40,44 +39,29 @@ export interface QueueSampler {
   sample(targets: readonly LiveTarget[]): Promise<Map<string, SampleResult>>;
 }
 
-/** Unix socket queue as the engine reports it (sock_diag rqueue/wqueue). */
-export interface UnixQueue {
-  listening: boolean;
-  rqueue: number | null;
-  wqueue: number | null;
-}
-
 /** Machine access used by sampleTargets (the worker passes the real ones, tests pass fakes). */
 export interface SamplerIo {
-  samplePipe(pid: number, fd: number, dev: number, ino: number): { used: number; capacity: number } | null;
-  /** Queues of all Unix sockets of our network namespace, by inode (one dump per tick). */
-  unixQueues(): Map<number, UnixQueue>;
+  /** The engine's refresh path: one queue (or null) per object it could look at, plus family-wide notes. */
+  refresh(objects: RefreshTarget[]): { samples: { id: string; queue: QueueFill | null }[]; notes: string[] };
   headerReader(file: string, length: number): () => HeaderRead;
   snapshot(kinds: IpcKind[]): Snapshot;
 }
 
+const ENGINE_KINDS: ReadonlySet<IpcKind> = new Set(['pipe', 'fifo', 'unix', 'tcp', 'udp']);
+
 /** The target for an object, or undefined when it has no queue the live views can follow. */
 export function targetFor(o: IpcObject, layoutFor: (segmentName: string) => RingLayout | undefined): LiveTarget | undefined {
+  if (ENGINE_KINDS.has(o.kind)) {
+    const object: RefreshTarget = { id: o.id, kind: o.kind, inode: o.inode, endpoints: o.endpoints, dev: o['dev'] };
+    return { id: o.id, kind: 'engine', object };
+  }
   switch (o.kind) {
-    case 'pipe':
-    case 'fifo': {
-      const dev = o['dev'];
-      if (typeof dev !== 'number') return undefined;
-      const readers = [...o.endpoints.filter((e) => e.access === 'r'), ...o.endpoints.filter((e) => e.access === 'rw')]
-        .filter((e) => e.fd !== null)
-        .map((e) => ({ pid: e.pid, fd: e.fd! }));
-      return { id: o.id, kind: 'pipe', dev, ino: o.inode, readers };
-    }
-    case 'unix':
-      return { id: o.id, kind: 'unix', ino: o.inode };
     case 'posix-shm': {
       const name = segmentName(typeof o['path'] === 'string' ? o['path'] : o.name);
       const file = name === undefined ? undefined : shmPath(name);
       const layout = name === undefined ? undefined : layoutFor(name);
       return file && layout ? { id: o.id, kind: 'shm-ring', file, layout } : undefined;
     }
-    case 'tcp':
-    case 'udp':
     case 'posix-mq':
     case 'sysv-msg':
       return { id: o.id, kind: 'snapshot', objectKind: o.kind };
@@ -90,14 +74,6 @@ export function targetFor(o: IpcObject, layoutFor: (segmentName: string) => Ring
 export function segmentName(name: string): string | undefined {
   const base = name.startsWith('/dev/shm/') ? name.slice('/dev/shm/'.length) : name.startsWith('/') ? name.slice(1) : name;
   return base && !base.includes('/') ? base : undefined;
-}
-
-function unixSample(q: UnixQueue | undefined): SampleResult {
-  if (!q) return { ok: false, error: 'socket gone' };
-  if (q.rqueue === null) return { ok: false, error: 'no queue information (sock_diag unavailable)' };
-  return q.listening
-    ? { ok: true, sample: { used: q.rqueue, capacity: q.wqueue, unit: 'connections' } }
-    : { ok: true, sample: { used: q.rqueue, capacity: null, unit: 'bytes' } };
 }
 
 export function ringSample(read: () => HeaderRead, layout: RingLayout): SampleResult {
@@ -118,34 +94,34 @@ const fillSample = (q: QueueFill): SampleResult => ({ ok: true, sample: { used: 
 /** One tick: every target read once; each failure is a result, never an exception. */
 export function sampleTargets(targets: readonly LiveTarget[], io: SamplerIo): Map<string, SampleResult> {
   const out = new Map<string, SampleResult>();
-  let unix: Map<number, UnixQueue> | undefined;
+  const engine: RefreshTarget[] = [];
   const fallbackKinds = new Set<IpcKind>();
   for (const t of targets) {
-    try {
-      switch (t.kind) {
-        case 'pipe': {
-          let s: { used: number; capacity: number } | null = null;
-          for (const r of t.readers) {
-            s = io.samplePipe(r.pid, r.fd, t.dev, t.ino);
-            if (s) break;
-          }
-          out.set(t.id, s ? { ok: true, sample: { used: s.used, capacity: s.capacity, unit: 'bytes' } }
-            : { ok: false, error: t.readers.length ? 'no holder of the read end is accessible' : 'nobody holds the read end' });
-          break;
-        }
-        case 'unix':
-          unix ??= io.unixQueues();
-          out.set(t.id, unixSample(unix.get(t.ino)));
-          break;
-        case 'shm-ring':
-          out.set(t.id, ringSample(io.headerReader(t.file, headerLength(t.layout)), t.layout));
-          break;
-        case 'snapshot':
-          fallbackKinds.add(t.objectKind);
-          break;
+    if (t.kind === 'engine') engine.push(t.object);
+    else if (t.kind === 'snapshot') fallbackKinds.add(t.objectKind);
+    else {
+      try {
+        out.set(t.id, ringSample(io.headerReader(t.file, headerLength(t.layout)), t.layout));
+      } catch (e) {
+        out.set(t.id, { ok: false, error: message(e) });
       }
+    }
+  }
+  if (engine.length) {
+    let error: string | undefined;
+    let byId = new Map<string, QueueFill | null>();
+    try {
+      const r = io.refresh(engine);
+      byId = new Map(r.samples.map((x) => [x.id, x.queue]));
+      if (r.notes.length) error = r.notes.join('; ');
     } catch (e) {
-      out.set(t.id, { ok: false, error: e instanceof Error ? e.message : String(e) });
+      error = message(e);
+    }
+    for (const o of engine) {
+      const q = byId.get(o.id);
+      if (q) out.set(o.id, fillSample(q));
+      else if (q === null) out.set(o.id, { ok: false, error: o.kind === 'pipe' || o.kind === 'fifo' ? 'no accessible holder of the read end (or the pipe is gone)' : 'socket gone' });
+      else out.set(o.id, { ok: false, error: error ?? 'not sampled' });
     }
   }
   if (fallbackKinds.size) {
@@ -154,7 +130,7 @@ export function sampleTargets(targets: readonly LiveTarget[], io: SamplerIo): Ma
     try {
       byId = new Map(io.snapshot([...fallbackKinds]).objects.map((o) => [o.id, o]));
     } catch (e) {
-      error = e instanceof Error ? e.message : String(e);
+      error = message(e);
     }
     for (const t of targets) {
       if (t.kind !== 'snapshot') continue;
@@ -164,3 +140,5 @@ export function sampleTargets(targets: readonly LiveTarget[], io: SamplerIo): Ma
   }
   return out;
 }
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
