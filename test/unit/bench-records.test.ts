@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { formatRun } from '../../src/core/bench/format';
+import { formatRun, runToCsv } from '../../src/core/bench/format';
 import { decodeConfig, encodeConfig, fillPattern, goLine, parseWorkerLine } from '../../src/core/bench/protocol';
 import type { WorkerConfig } from '../../src/core/bench/protocol';
 import type { BenchResult, BenchRun } from '../../src/core/bench/results';
@@ -63,6 +63,18 @@ describe('benchmark records, JSON lines and storage', () => {
     assert.match(text, /FAILED:\n {2}tcp throughput pin split: data lost/);
     assert.match(text, /shm-spin latency pin same: both sides spin/);
     assert.match(formatRun(run('r1'), true), /^\| mechanism \| pin \|/m);
+  });
+
+  it('CSV export: one row per result, quoted where needed, claims alongside', () => {
+    const csv = runToCsv(run('r1')).trim().split('\n');
+    assert.equal(csv.length, 4);
+    assert.match(csv[0]!, /^mechanism,kind,pin,msg_bytes,iterations,min_ns,p50_ns/);
+    assert.match(csv[1]!, /^pipe,latency,split,1,4,1000,2000,/);
+    assert.match(csv[1]!, /,5-10 µs,0\.200$/);
+    assert.match(csv[3]!, /,failed,data lost or reordered: message 3 arrived as message 4,node,/);
+    const odd = { ...run('r2'), results: [{ ...failed, error: 'worker b: "x", then\n=cmd' }] };
+    assert.match(runToCsv(odd), /,failed,"worker b: ""x"", then\n=cmd",node,/);
+    assert.match(runToCsv({ ...odd, results: [{ ...failed, error: '=HYPERLINK(1)' }] }), /,'=HYPERLINK\(1\),/);
   });
 
   it('stores runs as JSON lines, skips damaged lines, keeps the newest N', () => {

@@ -66,3 +66,25 @@ export function formatRun(run: BenchRun, markdown = false): string {
     + 'compares our p50 round trip with the upper end of the claimed latency.');
   return out.join('\n');
 }
+
+function csvCell(v: unknown): string {
+  const s = v === null || v === undefined ? '' : String(v);
+  // Quote when needed; a leading =, +, - or @ is prefixed so spreadsheets do not run it as a formula.
+  const safe = /^[=+\-@]/.test(s) && !/^-?\d/.test(s) ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** One CSV row per result (the JSON-line fields plus p90, status, impl and the seed claim). */
+export function runToCsv(run: BenchRun): string {
+  const head = ['mechanism', 'kind', 'pin', 'msg_bytes', 'iterations', 'min_ns', 'p50_ns', 'p90_ns', 'p99_ns', 'p999_ns',
+    'max_ns', 'mean_ns', 'mb_per_s', 'status', 'error', 'impl', 'seed_claim', 'ratio_to_claim'];
+  const rows = run.results.map((r) => {
+    const l = r.latency;
+    const c = claimFor(r);
+    const n = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '' : String(Math.round(x)));
+    return [r.mechanism, r.kind, r.pin, r.msg_bytes, r.iterations, n(l?.min), n(l?.p50), n(l?.p90), n(l?.p99), n(l?.p999),
+      n(l?.max), n(l?.mean), r.throughput ? r.throughput.mb_per_s.toFixed(1) : '', r.status, r.error ?? '', r.impl,
+      c ? formatClaim(c.claim, r.kind) : '', c ? c.ratio.toFixed(3) : ''];
+  });
+  return [head, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+}
