@@ -1,7 +1,7 @@
 // Pure builder and parser for inet_diag (TCP/UDP over NETLINK_SOCK_DIAG), plus address formatting.
 // Like the unix parser, it never throws: a truncated buffer yields the whole records it holds.
 
-import { NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, SOCK_DIAG_BY_FAMILY, parseNetlinkMessages } from './netlinkParse';
+import { NLMSG_HDRLEN, NLM_F_DUMP, NLM_F_REQUEST, SOCK_DIAG_BY_FAMILY, parseDiagDump, type DiagDumpParse } from './netlinkParse';
 
 export const IPPROTO_TCP = 6;
 export const IPPROTO_UDP = 17;
@@ -52,56 +52,31 @@ export interface InetDiagRecord {
   ino: number;
 }
 
-export interface InetDiagParse {
-  sockets: InetDiagRecord[];
-  done: boolean;
-  error: number | null;
-  interrupted: boolean;
-  truncated: boolean;
-  skipped: number;
-}
+export type InetDiagParse = DiagDumpParse<InetDiagRecord>;
 
 /** Parse one recv()'d buffer of an inet_diag dump. */
 export function parseInetDiag(buf: Buffer): InetDiagParse {
-  const out: InetDiagParse = { sockets: [], done: false, error: null, interrupted: false, truncated: false, skipped: 0 };
-  const { messages, truncated } = parseNetlinkMessages(buf);
-  out.truncated = truncated;
-  for (const m of messages) {
-    if (m.flags & NLM_F_DUMP_INTR) out.interrupted = true;
-    if (m.type === NLMSG_DONE) {
-      out.done = true;
-      if (m.payload.length >= 4 && m.payload.readInt32LE(0) < 0) out.error = -m.payload.readInt32LE(0);
-      continue;
-    }
-    if (m.type === NLMSG_ERROR) {
-      const err = m.payload.length >= 4 ? m.payload.readInt32LE(0) : -1;
-      if (err !== 0) out.error = Math.abs(err);
-      out.done = true;
-      continue;
-    }
-    if (m.type !== SOCK_DIAG_BY_FAMILY) continue;
-    const p = m.payload;
+  return parseDiagDump(buf, (p) => {
     // struct inet_diag_msg: family, state, timer, retrans; sockid (48); expires, rqueue, wqueue, uid, inode.
-    if (p.length < 72 || (p[0] !== AF_INET && p[0] !== AF_INET6)) {
-      out.skipped++;
-      continue;
-    }
+    if (p.length < 72 || (p[0] !== AF_INET && p[0] !== AF_INET6)) return null;
     const len = p[0] === AF_INET ? 4 : 16;
-    out.sockets.push({
-      family: p[0]!,
-      state: p[1]!,
-      sport: p.readUInt16BE(4),
-      dport: p.readUInt16BE(6),
-      src: Buffer.from(p.subarray(8, 8 + len)),
-      dst: Buffer.from(p.subarray(24, 24 + len)),
-      ifindex: p.readUInt32LE(40),
-      rqueue: p.readUInt32LE(56),
-      wqueue: p.readUInt32LE(60),
-      uid: p.readUInt32LE(64),
-      ino: p.readUInt32LE(68),
-    });
-  }
-  return out;
+    return {
+      partial: false,
+      record: {
+        family: p[0]!,
+        state: p[1]!,
+        sport: p.readUInt16BE(4),
+        dport: p.readUInt16BE(6),
+        src: Buffer.from(p.subarray(8, 8 + len)),
+        dst: Buffer.from(p.subarray(24, 24 + len)),
+        ifindex: p.readUInt32LE(40),
+        rqueue: p.readUInt32LE(56),
+        wqueue: p.readUInt32LE(60),
+        uid: p.readUInt32LE(64),
+        ino: p.readUInt32LE(68),
+      },
+    };
+  });
 }
 
 /** Text form of an address: dotted IPv4, or RFC 5952 IPv6 (v4-mapped shown as ::ffff:a.b.c.d). */

@@ -124,11 +124,12 @@ export interface UnixDiagRecord {
   shutdown: number | null;
 }
 
-export interface UnixDiagParse {
-  sockets: UnixDiagRecord[];
-  /** NLMSG_DONE seen: the dump is complete. */
+/** One recv()'d buffer of a sock_diag dump, with the records a family-specific parser read. */
+export interface DiagDumpParse<T> {
+  sockets: T[];
+  /** NLMSG_DONE (or an error) seen: the dump is complete. */
   done: boolean;
-  /** errno from an NLMSG_ERROR reply (positive), or null. */
+  /** errno from an NLMSG_ERROR reply or a DONE with an error code (positive), or null. */
   error: number | null;
   /** The kernel flagged the dump as interrupted (a socket table change during the dump). */
   interrupted: boolean;
@@ -137,37 +138,40 @@ export interface UnixDiagParse {
   skipped: number;
 }
 
-/** Parse one recv()'d buffer of a unix sock_diag dump. */
-export function parseUnixDiag(buf: Buffer): UnixDiagParse {
-  const out: UnixDiagParse = { sockets: [], done: false, error: null, interrupted: false, truncated: false, skipped: 0 };
+/**
+ * Framing shared by every sock_diag dump: DONE, ERROR and DUMP_INTR handling; each
+ * SOCK_DIAG_BY_FAMILY payload goes to `record`, which returns null (skip) or the record and whether
+ * part of it was unreadable.
+ */
+export function parseDiagDump<T>(buf: Buffer, record: (payload: Buffer) => { record: T; partial: boolean } | null): DiagDumpParse<T> {
+  const out: DiagDumpParse<T> = { sockets: [], done: false, error: null, interrupted: false, truncated: false, skipped: 0 };
   const { messages, truncated } = parseNetlinkMessages(buf);
   out.truncated = truncated;
   for (const m of messages) {
     if (m.flags & NLM_F_DUMP_INTR) out.interrupted = true;
-    if (m.type === NLMSG_DONE) {
+    if (m.type === NLMSG_DONE || m.type === NLMSG_ERROR) {
       out.done = true;
-      // A dump can end with an error code in the DONE payload.
-      if (m.payload.length >= 4) {
-        const err = m.payload.readInt32LE(0);
-        if (err < 0) out.error = -err;
-      }
-      continue;
-    }
-    if (m.type === NLMSG_ERROR) {
-      const err = m.payload.length >= 4 ? m.payload.readInt32LE(0) : -1;
-      if (err !== 0) out.error = err < 0 ? -err : err;
-      out.done = true;
+      // ERROR carries an int (0 = ack); a DONE may end a failed dump with a negative errno.
+      const err = m.payload.length >= 4 ? m.payload.readInt32LE(0) : m.type === NLMSG_ERROR ? -1 : 0;
+      if (err < 0 || (m.type === NLMSG_ERROR && err !== 0)) out.error = Math.abs(err);
       continue;
     }
     if (m.type !== SOCK_DIAG_BY_FAMILY) continue;
-    const rec = parseUnixDiagMsg(m.payload);
+    const rec = record(m.payload);
     if (rec) out.sockets.push(rec.record);
-    if (!rec || rec.skipped) out.skipped++;
+    if (!rec || rec.partial) out.skipped++;
   }
   return out;
 }
 
-function parseUnixDiagMsg(p: Buffer): { record: UnixDiagRecord; skipped: boolean } | null {
+export type UnixDiagParse = DiagDumpParse<UnixDiagRecord>;
+
+/** Parse one recv()'d buffer of a unix sock_diag dump. */
+export function parseUnixDiag(buf: Buffer): UnixDiagParse {
+  return parseDiagDump(buf, parseUnixDiagMsg);
+}
+
+function parseUnixDiagMsg(p: Buffer): { record: UnixDiagRecord; partial: boolean } | null {
   // struct unix_diag_msg { u8 family, type, state, pad; u32 ino; u32 cookie[2]; }
   if (p.length < 16 || p[0] !== 1) return null;
   const rec: UnixDiagRecord = {
@@ -177,7 +181,7 @@ function parseUnixDiagMsg(p: Buffer): { record: UnixDiagRecord; skipped: boolean
     name: null, vfs: null, peer: null, icons: null, rqlen: null, uid: null, shutdown: null,
   };
   const { attrs, truncated } = parseRtattrs(p.subarray(16));
-  let skipped = truncated;
+  let partial = truncated;
   for (const a of attrs) {
     const d = a.data;
     switch (a.type) {
@@ -186,11 +190,11 @@ function parseUnixDiagMsg(p: Buffer): { record: UnixDiagRecord; skipped: boolean
         break;
       case UNIX_DIAG_VFS:
         if (d.length >= 8) rec.vfs = { ino: d.readUInt32LE(0), dev: d.readUInt32LE(4) };
-        else skipped = true;
+        else partial = true;
         break;
       case UNIX_DIAG_PEER:
         if (d.length >= 4) rec.peer = d.readUInt32LE(0);
-        else skipped = true;
+        else partial = true;
         break;
       case UNIX_DIAG_ICONS: {
         const icons: number[] = [];
@@ -200,18 +204,18 @@ function parseUnixDiagMsg(p: Buffer): { record: UnixDiagRecord; skipped: boolean
       }
       case UNIX_DIAG_RQLEN:
         if (d.length >= 8) rec.rqlen = { rqueue: d.readUInt32LE(0), wqueue: d.readUInt32LE(4) };
-        else skipped = true;
+        else partial = true;
         break;
       case UNIX_DIAG_UID:
         if (d.length >= 4) rec.uid = d.readUInt32LE(0);
-        else skipped = true;
+        else partial = true;
         break;
       case UNIX_DIAG_SHUTDOWN:
         if (d.length >= 1) rec.shutdown = d[0]!;
         break;
     }
   }
-  return { record: rec, skipped };
+  return { record: rec, partial };
 }
 
 /** Convert a kernel-internal dev_t (major << 20 | minor) to the userspace st_dev encoding (glibc makedev). */

@@ -1,6 +1,7 @@
 // Parser for /proc/PID/fdinfo/N: position, open flags (-> access mode), inode and per-type extras.
 
 import type { Access } from '../model';
+import { splitKeyValues } from './keyvalue';
 
 export interface Fdinfo {
   pos: number | null;
@@ -43,20 +44,10 @@ export function accessFromFlags(flags: number): Exclude<Access, 'map'> | null {
 
 /** Parse fdinfo text. Never throws; a truncated file yields nulls for the missing fields. */
 export function parseFdinfo(text: string): FdinfoResult {
-  const skipped: string[] = [];
+  const { entries, skipped } = splitKeyValues(text);
   const kv: Record<string, string> = Object.create(null);
   const extra: Record<string, string> = Object.create(null);
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line === '') continue;
-    const colon = line.indexOf(':');
-    if (colon <= 0) {
-      skipped.push(`line ${i + 1}: no "key:"`);
-      continue;
-    }
-    const key = line.slice(0, colon);
-    const value = line.slice(colon + 1).trim();
+  for (const [key, value] of entries) {
     if (key in kv) extra[key] = extra[key] === undefined ? value : `${extra[key]}\n${value}`;
     else kv[key] = value;
   }

@@ -1,5 +1,7 @@
 // Parser for /proc/PID/status: ids, thread count and the signal masks (as bigint bit sets).
 
+import { splitKeyValues } from './keyvalue';
+
 export interface PidStatus {
   name: string | null;
   tgid: number | null;
@@ -27,19 +29,9 @@ export interface PidStatusResult {
 
 /** Parse /proc/PID/status text. Never throws; missing or malformed fields are null and listed in skipped. */
 export function parseStatus(text: string): PidStatusResult {
+  const { entries, skipped } = splitKeyValues(text);
   const fields: Record<string, string> = Object.create(null);
-  const skipped: string[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line === '') continue;
-    const colon = line.indexOf(':');
-    if (colon <= 0) {
-      skipped.push(`line ${i + 1}: no "key:"`);
-      continue;
-    }
-    fields[line.slice(0, colon)] = line.slice(colon + 1).trim();
-  }
+  for (const [key, value] of entries) fields[key] = value;
   const int = (k: string): number | null => {
     const v = fields[k];
     if (v === undefined) return null;
