@@ -52,6 +52,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 mkdir -p "$W"/{home,ud/User,exts,ws} "$OUT"
+rm -f "$OUT"/*.png "$OUT"/activation-ms.txt
 # Fresh each run: VS Code rewrites settings.json (migrations) and must not show walkthroughs or AI panels.
 cat > "$W/ud/User/settings.json" <<'JSON'
 { "workbench.startupEditor": "none", "security.workspace.trust.enabled": false,
@@ -90,15 +91,15 @@ mark "start code-server"
 export E2E_BASE_URL=$BASE E2E_WORKSPACE=$W/ws E2E_OUT=$OUT E2E_EXTENSION_PATH=$EXT_DIR E2E_ROOT=$ROOT
 MOCHA=$ROOT/node_modules/.bin/mocha
 rc_ui=0
-"$MOCHA" --timeout 90000 --slow 20000 'test/e2e/ui/**/*.test.mjs' || rc_ui=$?
+"$MOCHA" --timeout 240000 --slow 30000 'test/e2e/ui/**/*.test.mjs' || rc_ui=$?
 mark "stage 1: UI tests (Playwright)"
 rc_host=0
 node "$ROOT/test/e2e/exthost.mjs" || rc_host=$?
 mark "stage 2: extension-host tests"
 
-# The extension logs its own activation time ("activated in <ms> ms") to its LogOutputChannel, whose file
-# lives under the user-data logs. The first line is from stage 1 (a user opening the view).
-ACT=$(grep -rhoP 'activated in \K[0-9.]+(?= ms)' "$W/ud/logs" 2>/dev/null | tr '\n' ' ' || true)
+# The extension logs its own activation time ("activated in <ms> ms") to its LogOutputChannel, one file per
+# extension host: exthost1 is stage 1 (a user opening the view), exthost2 stage 2.
+ACT=$(cat "$W"/ud/logs/*/exthost*/ipc-inspector.ipc-inspector/*.log 2>/dev/null | grep -oP 'activated in \K[0-9.]+(?= ms)' | tr '\n' ' ' || true)
 stop_server
 mark "stop code-server"
 
@@ -106,7 +107,8 @@ echo
 echo "e2e timings:"
 printf '  %s\n' "${TIMES[@]}"
 printf '  %-34s %6.1f s\n' "total" "$(( $(now) - T_START ))e-3"
-echo "  activation time (from the extension's log, per activation): ${ACT:-not logged} ms"
+echo "  activation (stage 1), VS Code's figure (code loading + activate()): $(cat "$OUT/activation-ms.txt" 2>/dev/null || echo '?') ms"
+echo "  activate() body, the extension's own log (stage 1, stage 2): ${ACT:-not logged} ms"
 echo "  screenshots and logs: ${OUT#"$ROOT"/}/"
 if [ "$rc_ui" != 0 ] || [ "$rc_host" != 0 ]; then
   echo "e2e FAILED (UI tests exit $rc_ui, extension-host tests exit $rc_host)" >&2

@@ -45,7 +45,7 @@ export const activityBarIcon = (title) => `.part.activitybar a.action-label[aria
 export const container = (id) => `[id="workbench.view.extension.${id}"]`;
 
 /** Clicks a view container's activity-bar icon unless the container is already open. */
-export async function openContainer(page, title, id, timeout = 60000) {
+export async function openContainer(page, title, id, timeout = 120000) {
   const icon = page.locator(activityBarIcon(title));
   await icon.waitFor({ timeout });
   if (!(await page.locator(container(id)).isVisible())) await icon.click();
