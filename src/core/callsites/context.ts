@@ -19,19 +19,22 @@ const MAX_VALUE = 2000;
 
 /** For each opening bracket, the index of its closer (-1 when unbalanced). One pass with a stack. */
 function matchBrackets(code: string): Int32Array {
-  const match = new Int32Array(code.length).fill(-1);
-  const stack: number[] = [];
-  for (let i = 0; i < code.length; i++) {
+  const n = code.length;
+  const match = new Int32Array(n).fill(-1);
+  const stack = new Int32Array(n);
+  let top = 0;
+  for (let i = 0; i < n; i++) {
     const c = code.charCodeAt(i);
-    if (c === 40 || c === 91 || c === 123) stack.push(i);
-    else if (c === 41 || c === 93 || c === 125) {
+    if (c === 40 || c === 91 || c === 123) {
+      stack[top++] = i;
+    } else if (c === 41 || c === 93 || c === 125) {
       const want = c === 41 ? 40 : c - 2; // ')' pairs with '(', ']' with '[', '}' with '{'
       // A stray closer is ignored; a closer for an outer bracket abandons the unclosed ones inside it.
-      let k = stack.length - 1;
+      let k = top - 1;
       while (k >= 0 && code.charCodeAt(stack[k]!) !== want) k--;
       if (k < 0) continue;
       match[stack[k]!] = i;
-      stack.length = k;
+      top = k;
     }
   }
   return match;

@@ -76,10 +76,15 @@ function scanTemplate(t: string, i: number): { end: number; interpolated: boolea
   return { end: n, interpolated };
 }
 
+const NEXT = /[\/"'`]/g;
+
 export function lexJs(t: string, b: Builder): void {
   const n = t.length;
   let i = 0;
-  while (i < n) {
+  for (;;) {
+    NEXT.lastIndex = i;
+    if (!NEXT.exec(t)) break;
+    i = NEXT.lastIndex - 1;
     const c = t[i]!;
     if (c === '/' && t[i + 1] === '/') { const e = lineEnd(t, i); b.comment(i, e); i = e; continue; }
     if (c === '/' && t[i + 1] === '*') { const e = t.indexOf('*/', i + 2); const end = e < 0 ? n : e + 2; b.comment(i, end); i = end; continue; }

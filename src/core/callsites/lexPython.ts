@@ -14,27 +14,23 @@ function scanTriple(t: string, i: number, q: string): number {
   return n;
 }
 
+const NEXT = /[#"']/g;
+
 export function lexPython(t: string, b: Builder): void {
-  const n = t.length;
   let i = 0;
-  while (i < n) {
+  for (;;) {
+    NEXT.lastIndex = i;
+    if (!NEXT.exec(t)) break;
+    i = NEXT.lastIndex - 1;
     const c = t[i]!;
     if (c === '#') { const e = lineEnd(t, i); b.comment(i, e); i = e; continue; }
-    let start = -1;
-    let prefix = '';
-    if (c === '"' || c === "'") {
-      start = i;
-    } else if (/[rRbBfFuU]/.test(c) && !isIdent(t[i - 1])) {
-      let j = i;
-      while (j < i + 2 && /[rRbBfFuU]/.test(t[j]!)) j++;
-      if ((t[j] === '"' || t[j] === "'") && /^(?:[rbfu]|rb|br|fr|rf)$/i.test(t.slice(i, j))) {
-        start = i;
-        prefix = t.slice(i, j).toLowerCase();
-        i = j;
-      }
-    }
-    if (start < 0) { i++; continue; }
-    const q = t[i]!;
+    // A prefix (r, b, f, u, rb, br, fr, rf in any case) right before the quote, not part of a longer name.
+    let start = i;
+    while (start > i - 2 && /[rRbBfFuU]/.test(t[start - 1] ?? '')) start--;
+    while (start < i && isIdent(t[start - 1])) start++;
+    let prefix = t.slice(start, i).toLowerCase();
+    if (!/^(?:[rbfu]|rb|br|fr|rf)?$/.test(prefix)) { start = i; prefix = ''; }
+    const q = c;
     const triple = t[i + 1] === q && t[i + 2] === q;
     const bodyStart = triple ? i + 3 : i + 1;
     const end = triple ? scanTriple(t, bodyStart, q) : scanQuoted(t, bodyStart, q, true, true);

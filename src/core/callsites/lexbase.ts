@@ -24,10 +24,11 @@ export interface Lexed {
   at: Map<number, StringLit>;
 }
 
-const IDENT = /[A-Za-z0-9_$]/;
-
+/** [A-Za-z0-9_$] by char code: called on hot paths, so no regex. */
 export function isIdent(c: string | undefined): boolean {
-  return c !== undefined && IDENT.test(c);
+  if (c === undefined) return false;
+  const x = c.charCodeAt(0);
+  return (x >= 97 && x <= 122) || (x >= 65 && x <= 90) || (x >= 48 && x <= 57) || x === 95 || x === 36;
 }
 
 function blank(s: string): string {
@@ -45,6 +46,7 @@ export class Builder {
   readonly literals: StringLit[] = [];
   constructor(private readonly text: string) {}
   comment(a: number, b: number): void {
+    a = Math.max(a, this.last); // a prefix can never reach back into the previous token
     this.flush(a);
     this.parts.push(blank(this.text.slice(a, b)));
     this.last = b;
@@ -53,6 +55,7 @@ export class Builder {
     this.comment(a, b);
   }
   literal(a: number, b: number, body: string, rules: EscapeRules, interpolated = false): void {
+    a = Math.max(a, this.last);
     this.flush(a);
     this.parts.push(litMask(b - a, this.text, a));
     this.last = b;

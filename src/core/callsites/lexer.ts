@@ -7,13 +7,25 @@ import { lexPython } from './lexPython';
 
 export type { LexFamily, Lexed, StringLit } from './lexbase';
 
+/** Jump to the next character that can open a comment, string or char literal (native regex scan). */
+function nextAt(re: RegExp, t: string, i: number): number {
+  re.lastIndex = i;
+  return re.exec(t) ? re.lastIndex - 1 : t.length;
+}
+
+const C_NEXT = /[\/"']/g;
+
 function lexC(t: string, b: Builder): void {
   const n = t.length;
   let i = 0;
-  while (i < n) {
+  while ((i = nextAt(C_NEXT, t, i)) < n) {
     const c = t[i]!;
-    if (c === '/' && t[i + 1] === '/') { const e = lineEnd(t, i); b.comment(i, e); i = e; continue; }
-    if (c === '/' && t[i + 1] === '*') { const e = t.indexOf('*/', i + 2); const end = e < 0 ? n : e + 2; b.comment(i, end); i = end; continue; }
+    if (c === '/') {
+      if (t[i + 1] === '/') { const e = lineEnd(t, i); b.comment(i, e); i = e; continue; }
+      if (t[i + 1] === '*') { const e = t.indexOf('*/', i + 2); const end = e < 0 ? n : e + 2; b.comment(i, end); i = end; continue; }
+      i++;
+      continue;
+    }
     if (c === '"') {
       const pre = prefixBefore(t, i);
       const start = i - (/^(?:L|u8|u|U)?R?$/.test(pre) ? pre.length : 0);
@@ -33,97 +45,90 @@ function lexC(t: string, b: Builder): void {
       i = end;
       continue;
     }
-    if (c === "'") {
-      const pre = prefixBefore(t, i);
-      // A quote after a digit/identifier is a C++14 digit separator (1'000), unless it is a char prefix.
-      if (pre !== '' && !/^(?:L|u8|u|U)$/.test(pre)) { i++; continue; }
-      const end = scanQuoted(t, i + 1, "'", true, true);
-      b.opaque(i, end);
-      i = end;
-      continue;
-    }
-    i++;
+    // A quote after a digit/identifier is a C++14 digit separator (1'000), unless it is a char prefix.
+    const pre = prefixBefore(t, i);
+    if (pre !== '' && !/^(?:L|u8|u|U)$/.test(pre)) { i++; continue; }
+    const end = scanQuoted(t, i + 1, "'", true, true);
+    b.opaque(i, end);
+    i = end;
   }
 }
+
+const RUST_NEXT = /[\/"']/g;
 
 function lexRust(t: string, b: Builder): void {
   const n = t.length;
   let i = 0;
-  while (i < n) {
+  while ((i = nextAt(RUST_NEXT, t, i)) < n) {
     const c = t[i]!;
-    if (c === '/' && t[i + 1] === '/') { const e = lineEnd(t, i); b.comment(i, e); i = e; continue; }
-    if (c === '/' && t[i + 1] === '*') {
-      let depth = 1;
-      let j = i + 2;
-      while (j < n && depth > 0) {
-        if (t[j] === '/' && t[j + 1] === '*') { depth++; j += 2; } else if (t[j] === '*' && t[j + 1] === '/') { depth--; j += 2; } else j++;
-      }
-      b.comment(i, j);
-      i = j;
-      continue;
-    }
-    if ((c === 'r' || c === 'b' || c === 'c') && !isIdent(t[i - 1])) {
-      // Raw strings: r"…", r#"…"#, br"…", cr#"…"#.
-      let j = i;
-      if (c !== 'r' && t[j + 1] === 'r') j++;
-      if (t[j] === 'r' && (t[j + 1] === '"' || t[j + 1] === '#')) {
-        let k = j + 1;
-        while (t[k] === '#') k++;
-        if (t[k] === '"') {
-          const hashes = k - j - 1;
-          const closing = '"' + '#'.repeat(hashes);
-          const close = t.indexOf(closing, k + 1);
-          const end = close < 0 ? n : close + closing.length;
-          b.literal(i, end, t.slice(k + 1, close < 0 ? n : close), RAW);
-          i = end;
-          continue;
+    if (c === '/') {
+      if (t[i + 1] === '/') { const e = lineEnd(t, i); b.comment(i, e); i = e; continue; }
+      if (t[i + 1] === '*') {
+        let depth = 1;
+        let j = i + 2;
+        while (j < n && depth > 0) {
+          if (t[j] === '/' && t[j + 1] === '*') { depth++; j += 2; } else if (t[j] === '*' && t[j + 1] === '/') { depth--; j += 2; } else j++;
         }
-      }
-      if ((c === 'b' || c === 'c') && t[i + 1] === '"') {
-        const end = scanQuoted(t, i + 2, '"', true, false);
-        b.literal(i, end, t.slice(i + 2, Math.max(i + 2, end - 1)), c === 'b' ? RUST_BYTES : RUST_STR);
-        i = end;
+        b.comment(i, j);
+        i = j;
         continue;
       }
-      if (c === 'b' && t[i + 1] === "'") {
-        const end = scanQuoted(t, i + 2, "'", true, true);
-        b.opaque(i, end);
-        i = end;
-        continue;
-      }
-    }
-    if (c === '"') {
-      const end = scanQuoted(t, i + 1, '"', true, false);
-      b.literal(i, end, t.slice(i + 1, Math.max(i + 1, end - 1)), RUST_STR);
-      i = end;
-      continue;
-    }
-    if (c === "'") {
-      // Char literal ('a', '\n', '\u{1F600}', a non-BMP char) or a lifetime/label ('a, 'static).
-      let end = -1;
-      if (t[i + 1] === '\\') {
-        const close = t.indexOf("'", i + 3);
-        if (close > 0 && close - i <= 12) end = close + 1;
-      } else {
-        const cp = t.codePointAt(i + 1);
-        const w = cp !== undefined && cp > 0xffff ? 2 : 1;
-        if (cp !== undefined && t[i + 1 + w] === "'") end = i + 2 + w;
-      }
-      if (end > 0) { b.opaque(i, end); i = end; continue; }
       i++;
       continue;
     }
+    if (c === '"') {
+      // Look back for a prefix: r"…", r#"…"#, br"…", cr#"…"#, b"…", c"…".
+      let k = i;
+      while (t[k - 1] === '#') k--;
+      const hashes = i - k;
+      let start = -1;
+      if (t[k - 1] === 'r') {
+        start = k - 1;
+        if ((t[start - 1] === 'b' || t[start - 1] === 'c') && !isIdent(t[start - 2])) start--;
+        else if (isIdent(t[start - 1])) start = -1;
+      }
+      if (start >= 0) {
+        const closing = '"' + '#'.repeat(hashes);
+        const close = t.indexOf(closing, i + 1);
+        const end = close < 0 ? n : close + closing.length;
+        b.literal(start, end, t.slice(i + 1, close < 0 ? n : close), RAW);
+        i = end;
+        continue;
+      }
+      const prefixed = hashes === 0 && (t[i - 1] === 'b' || t[i - 1] === 'c') && !isIdent(t[i - 2]);
+      const end = scanQuoted(t, i + 1, '"', true, false);
+      b.literal(prefixed ? i - 1 : i, end, t.slice(i + 1, Math.max(i + 1, end - 1)), prefixed && t[i - 1] === 'b' ? RUST_BYTES : RUST_STR);
+      i = end;
+      continue;
+    }
+    // Char literal ('a', '\n', '\u{1F600}', a non-BMP char, b'x') or a lifetime/label ('a, 'static).
+    let end = -1;
+    if (t[i + 1] === '\\') {
+      const close = t.indexOf("'", i + 3);
+      if (close > 0 && close - i <= 12) end = close + 1;
+    } else {
+      const cp = t.codePointAt(i + 1);
+      const w = cp !== undefined && cp > 0xffff ? 2 : 1;
+      if (cp !== undefined && t[i + 1 + w] === "'") end = i + 2 + w;
+    }
+    if (end > 0) { b.opaque(t[i - 1] === 'b' && !isIdent(t[i - 2]) ? i - 1 : i, end); i = end; continue; }
     i++;
   }
 }
 
+const GO_NEXT = /[\/"'`]/g;
+
 function lexGo(t: string, b: Builder): void {
   const n = t.length;
   let i = 0;
-  while (i < n) {
+  while ((i = nextAt(GO_NEXT, t, i)) < n) {
     const c = t[i]!;
-    if (c === '/' && t[i + 1] === '/') { const e = lineEnd(t, i); b.comment(i, e); i = e; continue; }
-    if (c === '/' && t[i + 1] === '*') { const e = t.indexOf('*/', i + 2); const end = e < 0 ? n : e + 2; b.comment(i, end); i = end; continue; }
+    if (c === '/') {
+      if (t[i + 1] === '/') { const e = lineEnd(t, i); b.comment(i, e); i = e; continue; }
+      if (t[i + 1] === '*') { const e = t.indexOf('*/', i + 2); const end = e < 0 ? n : e + 2; b.comment(i, end); i = end; continue; }
+      i++;
+      continue;
+    }
     if (c === '`') {
       const e = t.indexOf('`', i + 1);
       const end = e < 0 ? n : e + 1;
@@ -138,8 +143,9 @@ function lexGo(t: string, b: Builder): void {
       i = end;
       continue;
     }
-    if (c === "'") { const end = scanQuoted(t, i + 1, "'", true, true); b.opaque(i, end); i = end; continue; }
-    i++;
+    const end = scanQuoted(t, i + 1, "'", true, true);
+    b.opaque(i, end);
+    i = end;
   }
 }
 
