@@ -38,6 +38,7 @@ export const SOCK_CLOEXEC = 0o2000000;
 export const NETLINK_SOCK_DIAG = 4;
 export const MSG_DONTWAIT = 0x40;
 export const MSG_TRUNC = 0x20;
+export const CLONE_NEWNET = 0x40000000;
 export const SOL_SOCKET = 1;
 export const SO_RCVTIMEO = 20;
 export const EINTR = 4;
@@ -72,6 +73,8 @@ export interface Libc {
   sendto(fd: number, buf: Uint8Array, len: number, flags: number, addr: Uint8Array | null, addrlen: number): number;
   recv(fd: number, buf: Uint8Array, len: number, flags: number): number;
   setsockopt(fd: number, level: number, name: number, value: Uint8Array, len: number): number;
+  /** setns(2): moves the CALLING THREAD into the namespace of nsfd. */
+  setns(nsfd: number, nstype: number): number;
   /** errno of the last failed call on this thread. */
   errno(): number;
   /** Symbolic name of an errno value ("EACCES"), or "errno N". */
@@ -130,6 +133,7 @@ function load(): Libc {
   const sendto = f('intptr_t sendto(int fd, const void *buf, size_t len, int flags, const void *addr, uint32_t addrlen)');
   const recv = f('intptr_t recv(int fd, void *buf, size_t len, int flags)');
   const setsockopt = f('int setsockopt(int fd, int level, int name, const void *value, uint32_t len)');
+  const setns = f('int setns(int fd, int nstype)');
   const names = new Map<number, string>();
   for (const [name, code] of Object.entries(koffi.os.errno as Record<string, number>)) {
     if (!names.has(code)) names.set(code, name);
@@ -150,6 +154,7 @@ function load(): Libc {
     sendto: (fd, b, l, fl, a, al) => sendto(fd, b, l, fl, a, al),
     recv: (fd, b, l, fl) => recv(fd, b, l, fl),
     setsockopt: (fd, lv, n, v, l) => setsockopt(fd, lv, n, v, l),
+    setns: (fd, t) => setns(fd, t),
     errno: () => koffi.errno(),
     errnoName: (code) => names.get(code) ?? `errno ${code}`,
   };

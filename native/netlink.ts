@@ -2,7 +2,7 @@
 // inet_diag (TCP/UDP) reuses it with its own request builder and parser.
 
 import {
-  AF_NETLINK, AT_EMPTY_PATH, EINTR, MSG_TRUNC, NETLINK_SOCK_DIAG, SOCK_CLOEXEC, SOCK_RAW, SOL_SOCKET,
+  AF_NETLINK, AT_EMPTY_PATH, AT_FDCWD, CLONE_NEWNET, EINTR, O_CLOEXEC, O_RDONLY, MSG_TRUNC, NETLINK_SOCK_DIAG, SOCK_CLOEXEC, SOCK_RAW, SOL_SOCKET,
   SO_RCVTIMEO, STATX_BUF_SIZE, STATX_INO, STATX_TYPE, inspectorFds, libc, readStatx,
 } from './libc';
 import { AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP, buildInetDiagRequest, parseInetDiag, type InetDiagRecord } from './inetDiagParse';
@@ -26,9 +26,9 @@ export interface ChunkResult {
  * copy what you keep) until it reports done. Returns st_dev of sockfs (from the netlink socket itself).
  * Throws an Error naming the failing call and errno when netlink is unavailable.
  */
-export function sockDiagDump(request: Buffer, onChunk: (chunk: Buffer) => ChunkResult): { sockDev: number } {
+export function sockDiagDump(request: Buffer, onChunk: (chunk: Buffer) => ChunkResult, netnsFd?: number): { sockDev: number } {
   const c = libc();
-  const fd = c.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  const fd = netnsFd === undefined ? c.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG) : socketInNetns(netnsFd);
   if (fd < 0) throw new Error(`socket(AF_NETLINK, NETLINK_SOCK_DIAG): ${c.errnoName(c.errno())}`);
   inspectorFds.add(fd);
   try {
@@ -62,6 +62,32 @@ export function sockDiagDump(request: Buffer, onChunk: (chunk: Buffer) => ChunkR
   }
 }
 
+/**
+ * A sock_diag socket in another network namespace. A socket belongs to the namespace of the thread that
+ * creates it, so the calling thread enters the target namespace for the socket() call only and returns
+ * at once (setns changes this thread alone). Needs CAP_SYS_ADMIN; throws on failure.
+ */
+function socketInNetns(netnsFd: number): number {
+  const c = libc();
+  const own = c.openat(AT_FDCWD, '/proc/thread-self/ns/net', O_RDONLY | O_CLOEXEC, 0);
+  if (own < 0) throw new Error(`open(/proc/thread-self/ns/net): ${c.errnoName(c.errno())}`);
+  inspectorFds.add(own);
+  try {
+    if (c.setns(netnsFd, CLONE_NEWNET) !== 0) throw new Error(`setns(CLONE_NEWNET): ${c.errnoName(c.errno())}`);
+    const fd = c.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+    const err = c.errno();
+    if (c.setns(own, CLONE_NEWNET) !== 0) {
+      // Should never happen (we were allowed in): this thread would now see the wrong namespace.
+      throw new Error(`setns back to the inspector's own network namespace failed: ${c.errnoName(c.errno())}`);
+    }
+    if (fd < 0) throw new Error(`socket(AF_NETLINK) in the target namespace: ${c.errnoName(err)}`);
+    return fd;
+  } finally {
+    c.close(own);
+    inspectorFds.delete(own);
+  }
+}
+
 export interface UnixDump {
   sockets: UnixDiagRecord[];
   /** st_dev of sockfs: socket object ids are unix:<sockDev>:<ino>. */
@@ -75,8 +101,11 @@ export interface UnixDump {
 export const UNIX_SHOW_ALL = UDIAG_SHOW_NAME | UDIAG_SHOW_VFS | UDIAG_SHOW_PEER | UDIAG_SHOW_ICONS |
   UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID;
 
-/** Dump every AF_UNIX socket of the caller's network namespace. Throws when sock_diag is unavailable. */
-export function dumpUnixSockets(show = UNIX_SHOW_ALL): UnixDump {
+/**
+ * Dump every AF_UNIX socket of the caller's network namespace, or of the namespace `netnsFd` refers to.
+ * Throws when sock_diag is unavailable.
+ */
+export function dumpUnixSockets(show = UNIX_SHOW_ALL, netnsFd?: number): UnixDump {
   for (let attempt = 0; ; attempt++) {
     const sockets: UnixDiagRecord[] = [];
     let skipped = 0;
@@ -90,7 +119,7 @@ export function dumpUnixSockets(show = UNIX_SHOW_ALL): UnixDump {
       interrupted ||= p.interrupted;
       if (p.error !== null) error = p.error;
       return { done: p.done };
-    });
+    }, netnsFd);
     if (error !== null) throw new Error(`sock_diag AF_UNIX dump: ${libc().errnoName(error)}`);
     if (!interrupted || attempt >= 1) return { sockets, sockDev, skipped, interrupted };
   }
@@ -103,8 +132,8 @@ export interface InetDump {
   interrupted: boolean;
 }
 
-/** Dump the TCP or UDP sockets (IPv4 and IPv6) of the caller's network namespace. Throws when unavailable. */
-export function dumpInetSockets(protocol: 'tcp' | 'udp'): InetDump {
+/** Dump the TCP or UDP sockets (IPv4 and IPv6) of our (or netnsFd's) network namespace. Throws when unavailable. */
+export function dumpInetSockets(protocol: 'tcp' | 'udp', netnsFd?: number): InetDump {
   const out: InetDump = { protocol, sockets: [], skipped: 0, interrupted: false };
   for (const family of [AF_INET, AF_INET6]) {
     let error: number | null = null;
@@ -117,7 +146,7 @@ export function dumpInetSockets(protocol: 'tcp' | 'udp'): InetDump {
       out.interrupted ||= p.interrupted;
       if (p.error !== null) error = p.error;
       return { done: p.done };
-    });
+    }, netnsFd);
     // IPv6 may be disabled (EAFNOSUPPORT/ENOENT): IPv4 results still stand.
     if (error !== null && family === AF_INET) throw new Error(`sock_diag ${protocol} dump: ${libc().errnoName(error)}`);
   }

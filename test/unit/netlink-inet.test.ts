@@ -97,4 +97,13 @@ describe('join: TCP/UDP objects', () => {
     // The IPv4 half of the v4-mapped connection is in the IPv4 table, so it stays unlinked here.
     assert.equal(new Map(fromNl.map((o) => [o.inode, o])).get(scenario['am']!.ino)!.inet!.peer, null);
   });
+  it('pairs identical loopback tuples only within one network namespace', () => {
+    const lo = Buffer.from([127, 0, 0, 1]);
+    const half = (ino: number, netns: number, sport: number, dport: number) =>
+      ({ protocol: 'tcp' as const, family: 4 as const, state: 1, src: lo, sport, dst: lo, dport, rqueue: 0, wqueue: 0, uid: 0, ino, netns });
+    const objs = inetObjects([half(1, 100, 5, 6), half(2, 200, 6, 5), half(3, 200, 5, 6), half(4, 100, 6, 5)], new Map(), 9);
+    const peer = new Map(objs.map((o) => [o.inode, o.inet!.peer]));
+    assert.deepEqual([...peer].sort(), [[1, 'tcp:9:4'], [2, 'tcp:9:3'], [3, 'tcp:9:2'], [4, 'tcp:9:1']]);
+    assert.equal(objs[0]!['netns'], 100);
+  });
 });

@@ -88,12 +88,12 @@ describe('join: Unix sockets', () => {
     assert.equal(objs[0]!.nameBase64, Buffer.from('a\0b').toString('base64'));
   });
   it('reads fdinfo only where in-flight fds can be', () => {
-    assert.equal(mayHoldInflight(sock(1, { rqueue: 0 }), true), false);
-    assert.equal(mayHoldInflight(sock(1, { rqueue: 1 }), true), true);
-    assert.equal(mayHoldInflight(sock(1, { type: 'dgram', rqueue: 0 }), true), true, 'an empty datagram can carry fds');
-    assert.equal(mayHoldInflight(sock(1, { state: 'listen', rqueue: 3 }), true), false);
-    assert.equal(mayHoldInflight(sock(1), false), true, 'without queues (fallback) every socket');
-    assert.equal(mayHoldInflight(undefined, true), false);
+    assert.equal(mayHoldInflight(sock(1, { rqueue: 0 })), false);
+    assert.equal(mayHoldInflight(sock(1, { rqueue: 1 })), true);
+    assert.equal(mayHoldInflight(sock(1, { type: 'dgram', rqueue: 0 })), true, 'an empty datagram can carry fds');
+    assert.equal(mayHoldInflight(sock(1, { state: 'listen', rqueue: 3 })), false);
+    assert.equal(mayHoldInflight(sock(1, { rqueue: null })), true, 'without queues (fallback) every socket');
+    assert.equal(mayHoldInflight(undefined), false);
   });
   it('/proc/net/unix records: listening flag, SS_ states, "@" read as abstract', () => {
     const l = fromProcNetUnix({ refCount: 2, flags: 0x10000, type: 1, st: 1, inode: 3, path: Buffer.from('@x') })!;

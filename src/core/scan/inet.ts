@@ -17,20 +17,22 @@ export interface InetSocket {
   wqueue: number | null;
   uid: number;
   ino: number;
+  /** Inode of the network namespace (loopback tuples only pair up inside one namespace). */
+  netns: number | null;
 }
 
-export function fromInetDiag(protocol: 'tcp' | 'udp', r: InetDiagRecord): InetSocket {
+export function fromInetDiag(protocol: 'tcp' | 'udp', r: InetDiagRecord, netns: number | null = null): InetSocket {
   return {
     protocol, family: r.src.length === 4 ? 4 : 6, state: r.state, src: r.src, sport: r.sport, dst: r.dst, dport: r.dport,
-    rqueue: r.rqueue, wqueue: r.wqueue, uid: r.uid, ino: r.ino,
+    rqueue: r.rqueue, wqueue: r.wqueue, uid: r.uid, ino: r.ino, netns,
   };
 }
 
-export function fromProcNetInet(protocol: 'tcp' | 'udp', r: NetInetRecord): InetSocket {
+export function fromProcNetInet(protocol: 'tcp' | 'udp', r: NetInetRecord, netns: number | null = null): InetSocket {
   const listening = protocol === 'tcp' && r.state === TCP_LISTEN;
   return {
     protocol, family: r.family, state: r.state, src: r.src, sport: r.sport, dst: r.dst, dport: r.dport,
-    rqueue: r.rxQueue, wqueue: listening ? null : r.txQueue, uid: r.uid, ino: r.ino,
+    rqueue: r.rxQueue, wqueue: listening ? null : r.txQueue, uid: r.uid, ino: r.ino, netns,
   };
 }
 
@@ -58,7 +60,7 @@ export function inetObjects(sockets: readonly InetSocket[], holders: ReadonlyMap
     const connected = !(isUnspecified(s.dst) && s.dport === 0);
     const remote = connected ? formatEndpoint(s.dst, s.dport) : null;
     // Sockets no process holds any more (orphaned, closing) have inode 0: key them by their tuple.
-    const id = s.ino ? inodeId(s.protocol, sockDev, s.ino) : `${s.protocol}:orphan:${local}>${remote ?? '*'}`;
+    const id = s.ino ? inodeId(s.protocol, sockDev, s.ino) : `${s.protocol}:orphan:${s.netns ?? ''}:${local}>${remote ?? '*'}`;
     if (seen.has(id)) continue;
     seen.add(id);
     const listening = s.protocol === 'tcp' && s.state === TCP_LISTEN;
@@ -82,12 +84,13 @@ export function inetObjects(sockets: readonly InetSocket[], holders: ReadonlyMap
       findings: [],
       dev: sockDev,
     };
+    if (s.netns !== null) o['netns'] = s.netns;
     out.push(o);
     if (connected) {
       const lk = endpointKey(s.src, s.sport);
       const rk = endpointKey(s.dst, s.dport);
-      byTuple.set(`${s.protocol}|${lk}|${rk}`, o);
-      pending.push([o, `${s.protocol}|${rk}|${lk}`]);
+      byTuple.set(`${s.netns}|${s.protocol}|${lk}|${rk}`, o);
+      pending.push([o, `${s.netns}|${s.protocol}|${rk}|${lk}`]);
     }
   }
   for (const [o, reverse] of pending) {

@@ -111,6 +111,7 @@ function unixObject(s: UnixSocket, input: JoinInput, holders: Endpoint[]): IpcOb
     findings: [],
     dev: input.sockDev,
   };
+  if (s.netns !== undefined && s.netns !== null) o['netns'] = s.netns;
   const queue = unixQueueFill(s);
   if (queue) o.queue = queue;
   return o;
@@ -128,12 +129,13 @@ export function unixQueueFill(s: Pick<UnixSocket, 'state' | 'rqueue' | 'wqueue'>
 }
 
 /**
- * Socket fds whose fdinfo may report in-flight fds: with sock_diag, only sockets with queued data or
- * message-oriented ones (a dgram/seqpacket message may carry fds with no payload); without it, all.
+ * Socket fds whose fdinfo may report in-flight fds: with queues known (sock_diag), only sockets with
+ * queued data or message-oriented ones (a dgram/seqpacket message may carry fds with no payload);
+ * without (the /proc/net/unix fallback), all.
  */
-export function mayHoldInflight(s: UnixSocket | undefined, haveQueues: boolean): boolean {
+export function mayHoldInflight(s: UnixSocket | undefined): boolean {
   if (!s) return false;
-  if (!haveQueues || s.rqueue === null) return true;
+  if (s.rqueue === null) return true;
   if (s.state === 'listen') return false;
   return s.type !== 'stream' || s.rqueue > 0;
 }

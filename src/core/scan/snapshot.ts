@@ -8,9 +8,11 @@ import { SCHEMA_VERSION, type IpcKind, type ProcessInfo, type Snapshot } from '.
 import { emptyWalk, walkProcessFds, type WalkOptions } from './fds';
 import { joinObjects, mayHoldInflight } from './join';
 import { listPids, readProcess } from './processes';
-import { closeFd, openPidDir, statPath } from './procio';
-import { readInetSockets, readUnixSockets, type UnixSource } from './sockets';
 import type { InetSocket } from './inet';
+import { netnsGroups, ownNetns, withNetnsFd } from './netns';
+import { closeFd, openPidDir } from './procio';
+import { readInetSockets, readUnixSockets, type NetnsTarget } from './sockets';
+import type { UnixSocket } from './unixSockets';
 
 export interface SnapshotOptions {
   /** Kinds to report (default: every kind the engine scans). */
@@ -65,15 +67,39 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   const kinds = new Set(options.kinds ?? SCANNED_KINDS);
   const notes: string[] = [];
 
-  // The dump comes first and its netlink socket is closed before the walk, so it never shows up.
-  const unix: UnixSource = kinds.has('unix') ? readUnixSockets(options.sockDiag !== false) : { sockets: [], fromDiag: true, notes: [] };
-  notes.push(...unix.notes);
+  // The dumps come first and their netlink sockets are closed before the walk, so they never show up.
+  const pids = listPids();
+  const useDiag = options.sockDiag !== false;
+  const wantSockets = kinds.has('unix') || kinds.has('tcp') || kinds.has('udp');
+  const ownNs = wantSockets ? ownNetns() : null;
+  const unixSockets: UnixSocket[] = [];
   const inetSockets: InetSocket[] = [];
-  for (const protocol of ['tcp', 'udp'] as const) {
-    if (!kinds.has(protocol)) continue;
-    const inet = readInetSockets(protocol, options.sockDiag !== false);
-    inetSockets.push(...inet.sockets);
-    notes.push(...inet.notes);
+  const readNamespace = (ns: NetnsTarget): void => {
+    if (kinds.has('unix')) {
+      const unix = readUnixSockets(useDiag, ns);
+      unixSockets.push(...unix.sockets);
+      notes.push(...unix.notes);
+    }
+    for (const protocol of ['tcp', 'udp'] as const) {
+      if (!kinds.has(protocol)) continue;
+      const inet = readInetSockets(protocol, useDiag, ns);
+      inetSockets.push(...inet.sockets);
+      notes.push(...inet.notes);
+    }
+  };
+  if (wantSockets) {
+    readNamespace({ ino: ownNs });
+    // Every other network namespace a process lives in (readable ones: all of them as root).
+    let unreachable = 0;
+    for (const group of netnsGroups(pids)) {
+      if (group.ino === ownNs) continue;
+      const done = withNetnsFd(group, (fd, pid) => {
+        readNamespace({ ino: group.ino, fd, pid });
+        return true;
+      });
+      if (!done) unreachable += group.pids.length;
+    }
+    if (unreachable) notes.push(`${unreachable} processes live in network namespaces that could not be entered: their sockets are not listed`);
   }
   phase('sock_diag');
 
@@ -81,15 +107,15 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   const walk = emptyWalk();
   const processes: ProcessInfo[] = [];
   const problems: string[] = [];
-  const byIno = new Map(unix.sockets.map((s) => [s.ino, s] as const));
+  const byIno = new Map(unixSockets.map((s) => [s.ino, s] as const));
   const opts: WalkOptions = {
     pipeDev,
     selfPid,
     sampleFill: options.sampleFill !== false && (kinds.has('pipe') || kinds.has('fifo')),
-    wantScm: kinds.has('unix') ? (ino) => mayHoldInflight(byIno.get(ino), unix.fromDiag) : undefined,
+    wantScm: kinds.has('unix') ? (ino) => mayHoldInflight(byIno.get(ino)) : undefined,
   };
   let vanished = 0;
-  for (const pid of listPids()) {
+  for (const pid of pids) {
     const dirfd = openPidDir(pid);
     if (typeof dirfd === 'string') {
       vanished++;
@@ -120,15 +146,9 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
 
   if (walk.fillFailed.size) notes.push(`fill of ${walk.fillFailed.size} pipes/FIFOs could not be sampled (read end not accessible or gone)`);
 
-  let objects = joinObjects({ fds: walk.fds, pipeDev, sockDev, unixSockets: unix.sockets, scmFds: walk.scmFds, fills: walk.fills, inetSockets });
+  let objects = joinObjects({ fds: walk.fds, pipeDev, sockDev, unixSockets, scmFds: walk.scmFds, fills: walk.fills, inetSockets });
   objects = objects.filter((o) => kinds.has(o.kind));
   phase('join');
-
-  const ownNet = statPath('/proc/self/ns/net');
-  if (typeof ownNet !== 'string') {
-    const other = processes.filter((p) => p.netns !== null && p.netns !== ownNet.ino).length;
-    if (other) notes.push(`${other} processes live in other network namespaces: their sockets are not listed`);
-  }
 
   return {
     schemaVersion: SCHEMA_VERSION,

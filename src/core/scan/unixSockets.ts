@@ -22,6 +22,8 @@ export interface UnixSocket {
   uid: number | null;
   /** The bound socket file (userspace st_dev encoding). */
   boundFile: { dev: number; ino: number } | null;
+  /** Inode of the network namespace the socket lives in (null when unknown). */
+  netns?: number | null;
 }
 
 const TYPES: Record<number, UnixType> = { 1: 'stream', 2: 'dgram', 5: 'seqpacket' };

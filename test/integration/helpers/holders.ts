@@ -21,9 +21,13 @@ export function helperPath(name: string): string {
 /** The system interpreter directly: a pyenv shim costs seconds per start on a busy machine. */
 export const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
-/** Run a helper script with python3 and wait for its first JSON line. */
-export async function startHelper<T>(script: string, args: string[] = []): Promise<Holder<T>> {
-  const child = spawn(PYTHON, [helperPath(script), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+/**
+ * Run a helper script with python3 and wait for its first JSON line. `prefix` runs it through another
+ * command (e.g. unshare), which must exec "$@".
+ */
+export async function startHelper<T>(script: string, args: string[] = [], prefix: string[] = []): Promise<Holder<T>> {
+  const argv = [...prefix, PYTHON, helperPath(script), ...args];
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
   const queue: string[] = [];
   const waiters: ((l: string) => void)[] = [];

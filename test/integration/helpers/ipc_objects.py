@@ -196,6 +196,26 @@ def scenario_inet(work, out):
                l6=ref(l6), c6=ref(c6), a6=ref(a6), cm=ref(cm), am=ref(am), u1=ref(u1), u2=ref(u2))
 
 
+def scenario_tcpfixed(work, out):
+    """One loopback TCP connection with fixed ports (127.0.0.1:40001 <- 127.0.0.1:40002), for namespaces."""
+    keep = globals().setdefault("_keep", [])
+    lst = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    lst.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lst.bind(("127.0.0.1", 40001))
+    lst.listen(1)
+    cli = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    cli.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    cli.bind(("127.0.0.1", 40002))
+    cli.connect(("127.0.0.1", 40001))
+    acc, _ = lst.accept()
+    a, b = socket.socketpair()
+    a.send(b"n" * 17)
+    keep.extend([lst, cli, acc, a, b])
+    out.update(pid=os.getpid(), netns=os.stat("/proc/self/ns/net").st_ino, client={"fd": cli.fileno(), "ino": sock_ino(cli)},
+               accepted={"fd": acc.fileno(), "ino": sock_ino(acc)}, a={"fd": a.fileno(), "ino": sock_ino(a)},
+               b={"fd": b.fileno(), "ino": sock_ino(b)})
+
+
 COMMANDS = {}
 
 
