@@ -75,7 +75,11 @@ export class IpcCodeLensProvider implements vscode.CodeLensProvider<vscode.CodeL
     if (!snapshot) {
       if (!this.ensureRequested) {
         this.ensureRequested = true;
-        this.deps.ensureSnapshot().catch((e: unknown) => this.deps.log.debug('code lens: snapshot failed', e));
+        this.deps.ensureSnapshot().catch((e: unknown) => {
+          // Let a later resolve try again rather than showing "scanning" for ever.
+          this.ensureRequested = false;
+          this.deps.log.debug('code lens: snapshot failed', e);
+        });
       }
       cmd = lens.slot === 'status' ? scanningLens() : undefined;
     } else {
