@@ -1,8 +1,8 @@
-// Benchmark runs as the results panel shows them, and as CSV: pure conversions from stored BenchRun records.
+// Benchmark runs as the results panel shows them: pure conversions from stored BenchRun records.
 
 import { formatClaim, mechanism } from './bench/catalogue';
 import type { BenchResult, BenchRun } from './bench/results';
-import { claimFor, toJsonLine } from './bench/results';
+import { claimFor } from './bench/results';
 import type { ResultView, RunListEntry, RunView } from '../../webview/shared/benchProtocol';
 
 export function resultKey(r: Pick<BenchResult, 'mechanism' | 'kind' | 'pin' | 'msg_bytes'>): string {
@@ -37,23 +37,4 @@ export function runView(run: BenchRun): RunView {
 
 export function runListEntry(run: BenchRun): RunListEntry {
   return { id: run.id, startedAt: run.started_at, preset: run.preset, count: run.results.length };
-}
-
-const csvCell = (v: unknown): string => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
-/** One CSV row per result: the CLI's JSON-line fields plus status, claim and machine context. */
-export function runToCsv(run: BenchRun): string {
-  const head = ['run', 'started_at', 'mechanism', 'kind', 'pin', 'msg_bytes', 'iterations', 'min_ns', 'p50_ns', 'p99_ns', 'p999_ns',
-    'max_ns', 'mean_ns', 'mb_per_s', 'status', 'error', 'seed_claim', 'ratio_to_claim', 'cpu_model', 'kernel', 'loadavg_1m'];
-  const rows = run.results.map((r) => {
-    const j = toJsonLine(r);
-    const c = claimFor(r);
-    return [run.id, run.started_at, j.mechanism, j.kind, j.pin, j.msg_bytes, j.iterations, j.min_ns, j.p50_ns, j.p99_ns, j.p999_ns,
-      j.max_ns, j.mean_ns, j.mb_per_s, r.status, r.error ?? '', c ? formatClaim(c.claim, r.kind) : '', c ? c.ratio.toFixed(3) : '',
-      run.machine.cpu_model, run.machine.kernel, run.machine.loadavg[0]];
-  });
-  return [head, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
 }

@@ -5,9 +5,9 @@ import { writeFileSync } from 'node:fs';
 import type { Log } from '../log';
 import { PanelBase, webviewOptions } from '../webview/panelBase';
 import { readRuns } from '../../core/bench/storage';
-import { formatRun } from '../../core/bench/format';
+import { formatRun, runToCsv } from '../../core/bench/format';
 import type { BenchRun } from '../../core/bench/results';
-import { runListEntry, runToCsv, runView } from '../../core/benchView';
+import { runListEntry, runView } from '../../core/benchView';
 import {
   validateBenchFromWebview, validateBenchState, type BenchFromWebview, type BenchPanelState, type BenchToWebview,
 } from '../../../webview/shared/benchProtocol';
