@@ -4,6 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import type { Snapshot } from '../../src/core/model';
+import { refreshQueues } from '../../src/core/scan/refresh';
 import { takeSnapshot } from '../../src/core/scan/snapshot';
 import { startHelper, type Holder } from './helpers/holders';
 
@@ -49,6 +50,11 @@ describe('takeSnapshot: other network namespaces', function () {
     check(s, h1);
     check(s, h2);
     assert.ok(!s.notes.some((n) => n.includes('could not be entered')), s.notes.join('; '));
+    // The refresh path samples them in their own namespace too.
+    const targets = s.objects.filter((o) => [h1.info.b.ino, h2.info.accepted.ino].includes(o.inode));
+    const r = refreshQueues(targets);
+    assert.deepEqual(r.notes, []);
+    assert.deepEqual(r.samples.map((x) => x.queue?.used).sort(), [0, 17]);
     const me = s.processes.find((p) => p.pid === process.pid)!;
     assert.ok(s.objects.filter((o) => o.kind === 'unix').every((o) => typeof o['netns'] === 'number'));
     assert.ok(s.objects.some((o) => o.kind === 'unix' && o['netns'] === me.netns), 'our own namespace too');

@@ -70,7 +70,7 @@ export function walkFds(pids: readonly number[], opts: WalkOptions): FdWalk {
 
 const st = Buffer.alloc(STATX_BUF_SIZE);
 const dents = Buffer.alloc(32 * 1024);
-const link = Buffer.alloc(4096);
+const link = Buffer.alloc(8192); // > PATH_MAX: a full-length path is never cut
 const names: string[] = [];
 
 /**

@@ -1,5 +1,5 @@
 // The cheap refresh path: re-read only the queues of objects already known (one sock_diag dump per
-// socket family in use, FIONREAD per pipe), without walking /proc/*/fd again. For live views at 1-10 Hz.
+// socket family and namespace in use, FIONREAD per pipe), without walking /proc/*/fd. For live views at 1-10 Hz.
 
 import { dumpInetSockets, dumpUnixSockets } from '../../../native/netlink';
 import { UDIAG_SHOW_RQLEN } from '../../../native/netlinkParse';
@@ -7,6 +7,7 @@ import type { IpcObject, QueueFill } from '../model';
 import { readEnds, samplePipe } from './fill';
 import { fromInetDiag, inetQueueFill, inetStateName, type InetSocket } from './inet';
 import { unixQueueFill } from './join';
+import { ownNetns, withNetnsFd } from './netns';
 import { fromDiag, type UnixSocket } from './unixSockets';
 
 export interface QueueSample {
@@ -26,70 +27,97 @@ export interface QueueRefresh {
 }
 
 /** The subset of an object the refresh needs (a snapshot object, or a stored copy of one). */
-export type RefreshTarget = Pick<IpcObject, 'id' | 'kind' | 'inode' | 'endpoints'> & { dev?: unknown };
+export type RefreshTarget = Pick<IpcObject, 'id' | 'kind' | 'inode' | 'endpoints'> & { dev?: unknown; netns?: unknown };
 
-/** Re-read the queues of known pipes, FIFOs, Unix, TCP and UDP sockets. Other kinds are not sampled. */
-export function refreshQueues(objects: readonly RefreshTarget[]): QueueRefresh {
-  const t0 = performance.now();
-  const takenAt = new Date().toISOString();
-  const notes: string[] = [];
-  const kinds = new Set(objects.map((o) => o.kind));
-  let unix: Map<number, UnixSocket> | null = null;
+interface SocketTables {
+  unix: Map<number, UnixSocket> | null;
+  inet: Map<string, Map<number, InetSocket>>;
+}
+
+/** One dump per socket family needed, in our namespace (no fd) or another one. */
+function readTables(kinds: Set<string>, notes: string[], netnsFd?: number, label = ''): SocketTables {
+  const out: SocketTables = { unix: null, inet: new Map() };
   if (kinds.has('unix')) {
     try {
-      unix = new Map();
-      for (const r of dumpUnixSockets(UDIAG_SHOW_RQLEN).sockets) {
+      const m = new Map<number, UnixSocket>();
+      for (const r of dumpUnixSockets(UDIAG_SHOW_RQLEN, netnsFd).sockets) {
         const s = fromDiag(r);
-        if (s) unix.set(s.ino, s);
+        if (s) m.set(s.ino, s);
       }
+      out.unix = m;
     } catch (e) {
-      unix = null;
-      notes.push(`unix queues: ${e instanceof Error ? e.message : String(e)}`);
+      notes.push(`unix queues${label}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  const inet = new Map<string, Map<number, InetSocket>>();
   for (const protocol of ['tcp', 'udp'] as const) {
     if (!kinds.has(protocol)) continue;
     try {
       const m = new Map<number, InetSocket>();
-      for (const r of dumpInetSockets(protocol).sockets) if (r.ino) m.set(r.ino, fromInetDiag(protocol, r));
-      inet.set(protocol, m);
+      for (const r of dumpInetSockets(protocol, netnsFd).sockets) if (r.ino) m.set(r.ino, fromInetDiag(protocol, r));
+      out.inet.set(protocol, m);
     } catch (e) {
-      notes.push(`${protocol} queues: ${e instanceof Error ? e.message : String(e)}`);
+      notes.push(`${protocol} queues${label}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  const samples: QueueSample[] = [];
+  return out;
+}
+
+/**
+ * Re-read the queues of known pipes, FIFOs, Unix, TCP and UDP sockets. Other kinds are not sampled.
+ * Sockets of another network namespace (their `netns` label) are read in that namespace, entered
+ * through a process that holds one of them; when none can be entered they get no sample.
+ */
+export function refreshQueues(objects: readonly RefreshTarget[]): QueueRefresh {
+  const t0 = performance.now();
+  const takenAt = new Date().toISOString();
+  const notes: string[] = [];
+  const own = ownNetns();
+  const byNs = new Map<number | null, RefreshTarget[]>();
   for (const o of objects) {
-    switch (o.kind) {
-      case 'pipe':
-      case 'fifo': {
-        if (typeof o.dev !== 'number') break;
-        let queue: QueueFill | null = null;
-        for (const e of readEnds(o.endpoints)) {
-          const s = samplePipe(e.pid, e.fd!, o.dev, o.inode);
-          if (s) {
-            queue = { used: s.used, capacity: s.capacity, unit: 'bytes' };
-            break;
-          }
-        }
-        samples.push({ id: o.id, queue });
-        break;
-      }
-      case 'unix': {
-        if (!unix) break;
-        const s = unix.get(o.inode);
-        samples.push(s ? { id: o.id, queue: unixQueueFill(s), state: s.state } : { id: o.id, queue: null });
-        break;
-      }
-      case 'tcp':
-      case 'udp': {
-        const m = inet.get(o.kind);
-        if (!m) break;
-        const s = o.inode ? m.get(o.inode) : undefined;
-        samples.push(s ? { id: o.id, queue: inetQueueFill(s), state: inetStateName(s.protocol, s.state) } : { id: o.id, queue: null });
-        break;
-      }
+    const ns = typeof o['netns'] === 'number' && o['netns'] !== own ? (o['netns'] as number) : null;
+    let list = byNs.get(ns);
+    if (!list) byNs.set(ns, (list = []));
+    list.push(o);
+  }
+  const samples: QueueSample[] = [];
+  for (const [ns, list] of byNs) {
+    const kinds = new Set<string>(list.map((o) => o.kind));
+    const tables = ns === null
+      ? readTables(kinds, notes)
+      : withNetnsFd({ ino: ns, pids: [...new Set(list.flatMap((o) => o.endpoints.map((e) => e.pid)))] },
+        (fd) => readTables(kinds, notes, fd, ` of net:[${ns}]`));
+    if (!tables) notes.push(`network namespace net:[${ns}] could not be entered: its sockets were not sampled`);
+    for (const o of list) {
+      const s = sampleOne(o, tables ?? { unix: null, inet: new Map() });
+      if (s) samples.push(s);
     }
   }
   return { takenAt, durationMs: Math.round((performance.now() - t0) * 100) / 100, samples, notes };
+}
+
+function sampleOne(o: RefreshTarget, t: SocketTables): QueueSample | null {
+  switch (o.kind) {
+    case 'pipe':
+    case 'fifo': {
+      if (typeof o.dev !== 'number') return null;
+      for (const e of readEnds(o.endpoints)) {
+        const s = samplePipe(e.pid, e.fd!, o.dev, o.inode);
+        if (s) return { id: o.id, queue: { used: s.used, capacity: s.capacity, unit: 'bytes' } };
+      }
+      return { id: o.id, queue: null };
+    }
+    case 'unix': {
+      if (!t.unix) return null;
+      const s = t.unix.get(o.inode);
+      return s ? { id: o.id, queue: unixQueueFill(s), state: s.state } : { id: o.id, queue: null };
+    }
+    case 'tcp':
+    case 'udp': {
+      const m = t.inet.get(o.kind);
+      if (!m) return null;
+      const s = o.inode ? m.get(o.inode) : undefined;
+      return s ? { id: o.id, queue: inetQueueFill(s), state: inetStateName(s.protocol, s.state) } : { id: o.id, queue: null };
+    }
+  }
+  return null;
 }

@@ -91,7 +91,8 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
     readNamespace({ ino: ownNs });
     // Every other network namespace a process lives in (readable ones: all of them as root).
     let unreachable = 0;
-    for (const group of netnsGroups(pids)) {
+    // (Without our own namespace's inode we could not tell ours from the others: ours only then.)
+    for (const group of ownNs === null ? [] : netnsGroups(pids)) {
       if (group.ino === ownNs) continue;
       const done = withNetnsFd(group, (fd, pid) => {
         readNamespace({ ino: group.ino, fd, pid });
