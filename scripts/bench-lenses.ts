@@ -109,6 +109,14 @@ for (const { lang, file, filler } of SOURCES) {
     );
   }
 }
+// Calibration: one plain charCodeAt pass over a 5 000-line text, to scale the figures above to a quieter machine.
+const sample = build('rust/daemon.rs', SOURCES[0]!.filler, false);
+const passes: number[] = [];
+for (let r = 0; r < RUNS; r++) {
+  passes.push(time(() => { let h = 0; for (let i = 0; i < sample.length; i++) h = (h * 31 + sample.charCodeAt(i)) | 0; return h; })[1]);
+}
+console.log('');
+console.log(`calibration: one charCodeAt pass over the ${(sample.length / 1024).toFixed(0)} KiB rust file takes ${median(passes).toFixed(2)} ms here`);
 console.log('');
 console.log('typical: the fixture once (~20 call sites) then ordinary code; dense: the fixture repeated (hundreds of sites).');
 console.log('find = lex + rules over the whole file (provideCodeLenses, once per document version); resolve-all = every lens');

@@ -17,34 +17,52 @@ const MAX_ARGS = 64;
 /** Spans longer than this are never a literal, number or constant: skip the text tests on them. */
 const MAX_VALUE = 2000;
 
-/** For each opening bracket, the index of its closer (-1 when unbalanced). One pass with a stack. */
-function matchBrackets(code: string): Int32Array {
+/** Opening brackets in document order and their closers (-1 when unbalanced): found in one pass with a stack. */
+interface Brackets { opens: number[]; closes: number[] }
+
+function matchBrackets(code: string): Brackets {
+  const opens: number[] = [];
+  const closes: number[] = [];
+  const stack: number[] = []; // indices into opens
   const n = code.length;
-  const match = new Int32Array(n).fill(-1);
-  const stack = new Int32Array(n);
-  let top = 0;
   for (let i = 0; i < n; i++) {
     const c = code.charCodeAt(i);
     if (c === 40 || c === 91 || c === 123) {
-      stack[top++] = i;
+      stack.push(opens.length);
+      opens.push(i);
+      closes.push(-1);
     } else if (c === 41 || c === 93 || c === 125) {
       const want = c === 41 ? 40 : c - 2; // ')' pairs with '(', ']' with '[', '}' with '{'
       // A stray closer is ignored; a closer for an outer bracket abandons the unclosed ones inside it.
-      let k = top - 1;
-      while (k >= 0 && code.charCodeAt(stack[k]!) !== want) k--;
+      let k = stack.length - 1;
+      while (k >= 0 && code.charCodeAt(opens[stack[k]!]!) !== want) k--;
       if (k < 0) continue;
-      match[stack[k]!] = i;
-      top = k;
+      closes[stack[k]!] = i;
+      while (stack.length > k) stack.pop();
     }
   }
-  return match;
+  return { opens, closes };
+}
+
+/** Closer of the bracket at `pos` (-1 if unbalanced or not a bracket): binary search over the openers. */
+function closerOf(b: Brackets, pos: number): number {
+  let lo = 0;
+  let hi = b.opens.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = b.opens[mid]!;
+    if (v === pos) return b.closes[mid]!;
+    if (v < pos) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 export class Ctx {
   readonly lexed: Lexed;
   readonly code: string;
   private consts: Map<string, ConstDef[]> | undefined;
-  private matches: Int32Array | undefined;
+  private matches: Brackets | undefined;
   private readonly argCache = new Map<number, { args: Span[]; close: number }>();
   private readonly tokens = new Map<string, { at: number[]; m: RegExpExecArray[] }>();
   constructor(readonly text: string, family: LexFamily) {
@@ -57,7 +75,7 @@ export class Ctx {
     const hit = this.argCache.get(open);
     if (hit) return hit;
     const match = (this.matches ??= matchBrackets(this.code));
-    const close = match[open] ?? -1;
+    const close = closerOf(match, open);
     const out: { args: Span[]; close: number } = { args: [], close };
     if (close < 0) return out;
     const code = this.code;
@@ -66,7 +84,7 @@ export class Ctx {
     for (let j = open + 1; j < close; j++) {
       const c = code.charCodeAt(j);
       if (c === 40 || c === 91 || c === 123) {
-        const m = match[j]!;
+        const m = closerOf(match, j);
         if (m < 0 || m > close) break;
         j = m;
       } else if (c === 44) {
