@@ -13,6 +13,10 @@ describe('takeSnapshot as an unprivileged user', function () {
   it('sees its own pipe with both ends and fill, and counts root processes as hidden', function () {
     if (process.getuid!() !== 0) this.skip();
     const root = path.join(__dirname, '../..');
+    // A checkout under a 0700 directory (/root, mktemp -d) is unreadable to nobody: node then fails with
+    // ERR_MODULE_NOT_FOUND rather than EACCES, so probe readability first.
+    const probe = spawnSync('test', ['-r', path.join(root, 'node_modules/tsx/package.json')], { uid: NOBODY, gid: NOBODY });
+    if (probe.status !== 0) this.skip();
     const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'helpers/snapshot-as-user.ts')], {
       cwd: root, uid: NOBODY, gid: NOBODY, encoding: 'utf8', env: { ...process.env, HOME: '/tmp' }, timeout: 50000,
     });
