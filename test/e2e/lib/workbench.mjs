@@ -66,10 +66,11 @@ export async function runCommand(page, title) {
 export const treeList = (containerId, viewName) => `${container(containerId)} .monaco-list[aria-label="${viewName}"]`;
 // Real rows only: sticky-scroll copies of parent rows live outside .monaco-list-rows and carry no aria-level.
 const ROWS = '.monaco-list-rows > .monaco-list-row';
-export const rowAt = (listSel, index) => `${listSel} ${ROWS}[data-index="${index}"]`;
+export const rowsOf = (listSel) => `${listSel} ${ROWS}`;
+export const rowAt = (listSel, index) => `${rowsOf(listSel)}[data-index="${index}"]`;
 
 function visibleRows(page, listSel) {
-  return page.locator(`${listSel} ${ROWS}`).evaluateAll((els) => els.map((el) => ({
+  return page.locator(rowsOf(listSel)).evaluateAll((els) => els.map((el) => ({
     index: Number(el.getAttribute('data-index')),
     level: Number(el.getAttribute('aria-level')),
     expanded: el.getAttribute('aria-expanded'),

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { ancestors, descendants, env, launchBrowser, newPage, openContainer, readTree, focusRow, runCommand, treeList, workbenchUrl } from '../lib/workbench.mjs';
+import { activityBarIcon, ancestors, descendants, env, launchBrowser, newPage, openContainer, readTree, focusRow, rowsOf, runCommand, treeList, workbenchUrl } from '../lib/workbench.mjs';
 
 const CONTAINER_ID = 'ipcInspector';
 const TITLE = 'IPC Inspector';
@@ -27,6 +27,7 @@ describe('IPC Inspector explorer (code-server UI)', function () {
   let fixture;
   let browser;
   let page;
+  let failed = false;
 
   before(async function () {
     fixture = await startFixture();
@@ -35,7 +36,7 @@ describe('IPC Inspector explorer (code-server UI)', function () {
   });
 
   after(async function () {
-    if (this.currentTest?.state === 'failed' || process.exitCode) {
+    if (failed) {
       console.log(page?.consoleLines?.filter((l) => !/vsda|ERR_INTERNET_DISCONNECTED|ENOTFOUND|allow-scripts/.test(l)).slice(-40).join('\n'));
     }
     await browser?.close();
@@ -44,6 +45,7 @@ describe('IPC Inspector explorer (code-server UI)', function () {
 
   afterEach(async function () {
     if (this.currentTest?.state === 'failed' && page) {
+      failed = true;
       mkdirSync(env.out, { recursive: true });
       await page.screenshot({ path: path.join(env.out, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) }).catch(() => {});
     }
@@ -52,11 +54,11 @@ describe('IPC Inspector explorer (code-server UI)', function () {
   it('shows a FIFO under "FIFOs" and a Unix listener under "Unix sockets", with their holder', async function () {
     const t0 = Date.now();
     await page.goto(workbenchUrl());
-    await page.locator(`.part.activitybar a.action-label[aria-label^="${TITLE}"]`).waitFor({ timeout: 120000 });
+    await page.locator(activityBarIcon(TITLE)).waitFor({ timeout: 120000 });
     const tReady = Date.now();
     await openContainer(page, TITLE, CONTAINER_ID);
     // The first group row (Pipes) means the first snapshot arrived; later groups may be scrolled out of the DOM.
-    await page.locator(`${tree} .monaco-list-rows > .monaco-list-row[aria-level="1"]`).first().waitFor({ timeout: 60000 });
+    await page.locator(`${rowsOf(tree)}[aria-level="1"]`).first().waitFor({ timeout: 60000 });
     const tGroups = Date.now();
 
     // The extension scans in a worker and refreshes while visible: poll the rows until both objects show up.
@@ -72,7 +74,7 @@ describe('IPC Inspector explorer (code-server UI)', function () {
       await page.waitForTimeout(500);
     }
     const tFound = Date.now();
-    const dump = () => rows.map((r) => `${'  '.repeat(r.level - 1)}${r.label}  [${r.description}]`).join('\n');
+    const dump = () => rows.map((r) => `${'  '.repeat(Math.max(0, r.level - 1))}${r.label}  [${r.description}]`).join('\n');
     assert.ok(fifoRow, `FIFO ${fixture.fifo} not in the tree:\n${dump()}`);
     assert.ok(sockRow, `Unix listener ${fixture.sock} not in the tree:\n${dump()}`);
     assert.equal(ancestors(rows, fifoRow)[0], 'FIFOs', `FIFO row is not under "FIFOs":\n${dump()}`);
@@ -82,7 +84,7 @@ describe('IPC Inspector explorer (code-server UI)', function () {
     // Expanding the FIFO shows its holder: our fixture's pid with the read end and the write end.
     await focusRow(page, tree, (l) => l.includes(fixture.fifo));
     await page.keyboard.press('ArrowRight');
-    await page.locator(`${tree} .monaco-list-row[aria-level="3"]`, { hasText: String(fixture.pid) }).first().waitFor({ timeout: 10000 });
+    await page.locator(`${rowsOf(tree)}[aria-level="3"]`, { hasText: String(fixture.pid) }).first().waitFor({ timeout: 10000 });
     rows = await readTree(page, tree);
     const text = descendants(rows, rows.find((r) => r.label.includes(fixture.fifo))).map((r) => `${r.label} ${r.description}`);
     for (const fd of fixture.fifoFds) {
