@@ -125,7 +125,9 @@ export function walkProcessFds(pid: number, pidDirfd: number, opts: WalkOptions,
         const lmode = st.readUInt16LE(28);
         const r = (lmode & S_IRUSR) !== 0;
         const w = (lmode & S_IWUSR) !== 0;
-        access = r && w ? 'rw' : r ? 'r' : w ? 'w' : null;
+        // Neither bit: an O_PATH fd, which is no end of the pipe (it neither reads nor writes).
+        if (!r && !w) continue;
+        access = r && w ? 'rw' : r ? 'r' : 'w';
         if (dev !== opts.pipeDev) {
           const n = c.readlinkat(dfd, name, link, link.length);
           if (n >= 0) linkText = Buffer.from(link.subarray(0, n));

@@ -59,6 +59,7 @@ def scenario_fifo(work, out):
     os.write(w, b"f" * 777)
     reader = fork_holder([r], [w])
     os.close(r)
+    globals()["_opath"] = os.open(path, os.O_PATH)  # an O_PATH fd: no end of the FIFO, not an endpoint
     out.update(fifo=ident(w), path=path, writer={"pid": os.getpid(), "fd": w}, reader={"pid": reader, "fd": r}, queued=777)
 
 
