@@ -53,6 +53,15 @@ export function strValue(v: Value | undefined): { bytes: Uint8Array; via?: strin
   return v?.kind === 'str' ? (v.via ? { bytes: v.bytes, via: v.via } : { bytes: v.bytes }) : undefined;
 }
 
+/** Whether a string reads as a socket address on its own: abstract, `*.sock`, or under a run directory. */
+export function looksLikeSocket(bytes: Uint8Array): boolean {
+  if (bytes.length === 0) return false;
+  if (bytes[0] === 0) return true;
+  const s = text(bytes);
+  if (/^[a-z][\w+.-]*:\/\//i.test(s)) return false;
+  return /\.(?:sock|socket|ipc)$/.test(s) || /^(?:\/var)?\/run\//.test(s) || /(?:^|\/)[^/]*sock[^/]*$/.test(s);
+}
+
 /** Whether a string passed to an ambiguous `connect`/`bind` reads as a socket path rather than a URL or host. */
 export function looksLikePath(bytes: Uint8Array): boolean {
   if (bytes.length === 0) return false;

@@ -3,13 +3,13 @@
 
 import type { Ctx, Value } from '../context';
 import { text } from '../context';
-import { found, lastQual, looksLikePath, nameTarget, portOf, portTarget, stripNul, strValue, unixTarget, type Found, type Hit, type Rule } from './common';
+import { found, lastQual, looksLikeSocket, nameTarget, portOf, portTarget, stripNul, strValue, unixTarget, type Found, type Hit, type Rule } from './common';
 
 /** A listen/connect argument: a path string, a port number, or an options object with path or port. */
 function endpointArg(ctx: Ctx, v: Value | undefined, role: 'listen' | 'connect', strict: boolean, proto: 'tcp' | 'udp'): Found[] {
   if (!v) return [];
   if (v.kind === 'str') {
-    if (strict && !looksLikePath(v.bytes)) return [];
+    if (strict && !looksLikeSocket(v.bytes)) return [];
     const t = unixTarget(v.bytes);
     return t ? [found('unix', role, t, { sockType: 'stream', via: v.via })] : [];
   }

@@ -2,12 +2,14 @@
 // shared memory and message queues (multiprocessing, posix_ipc), signal.signal.
 
 import type { Ctx, Span } from '../context';
-import { found, lastQual, looksLikePath, namedObject, nameTarget, portOf, portTarget, signalNames, sockTypeBefore, stripNul, strValue, unixTarget, type Found, type Hit, type Rule } from './common';
+import { found, lastQual, looksLikePath, looksLikeSocket, namedObject, nameTarget, portOf, portTarget, signalNames, sockTypeBefore, stripNul, strValue, unixTarget, type Found, type Hit, type Rule } from './common';
 
 function inetProto(ctx: Ctx, pos: number): 'tcp' | 'udp' | 'any' {
   const t = sockTypeBefore(ctx, pos, 2500);
   return t === 'dgram' ? 'udp' : t === 'stream' ? 'tcp' : 'any';
 }
+
+const DB_MODULES = /^(?:sqlite3|aiosqlite|apsw|duckdb|psycopg2?|asyncpg|pymysql|MySQLdb|mysql|redis|pika|zmq|ctx|context)$/;
 
 /** `sock.bind("/path")`, `s.connect(b"\0name")`, `s.bind(("", 8080))`, `s.connect(ADDR)`. */
 function sockCall(ctx: Ctx, hit: Hit): Found[] {
@@ -16,9 +18,10 @@ function sockCall(ctx: Ctx, hit: Hit): Found[] {
   const role = hit.kw === 'bind' ? 'listen' : 'connect';
   const v = ctx.value(args[0]!);
   if (v?.kind === 'str') {
-    // A string address is AF_UNIX; insist on a path-like one unless the family is said nearby.
-    const unix = ctx.lastBefore(/\bAF_UNIX\b/g, hit.kwStart, 2500) !== null;
-    if (!unix && !looksLikePath(v.bytes)) return [];
+    // A string address is AF_UNIX: take it when it reads as a socket, or when AF_UNIX is said nearby and the
+    // receiver is not a database module (`sqlite3.connect("/tmp/cache.db")`).
+    const unix = ctx.lastBefore(/\bAF_UNIX\b/g, hit.kwStart, 2500) !== null && !DB_MODULES.test(lastQual(hit)) && looksLikePath(v.bytes);
+    if (!unix && !looksLikeSocket(v.bytes)) return [];
     const t = unixTarget(v.bytes);
     return t ? [found('unix', role, t, { sockType: sockTypeBefore(ctx, hit.kwStart), via: v.via })] : [];
   }

@@ -3,7 +3,7 @@
 import type { Ctx } from '../context';
 import { text } from '../context';
 import type { UnixSockType } from '../types';
-import { found, lastQual, looksLikePath, namedObject, nameTarget, portOf, portTarget, signalNames, strValue, unixTarget, type Found, type Hit, type Rule } from './common';
+import { found, lastQual, looksLikeSocket, namedObject, nameTarget, portOf, portTarget, signalNames, strValue, unixTarget, type Found, type Hit, type Rule } from './common';
 
 const UNIX_TYPES: Record<string, UnixSockType> = {
   UnixListener: 'stream', UnixStream: 'stream', UnixDatagram: 'dgram', UnixSeqpacketListener: 'seqpacket', UnixSeqpacket: 'seqpacket',
@@ -16,13 +16,12 @@ const SIGNAL_KINDS: Record<string, string> = {
   quit: 'SIGQUIT', child: 'SIGCHLD', alarm: 'SIGALRM', pipe: 'SIGPIPE', window_change: 'SIGWINCH', io: 'SIGIO',
 };
 
-function signalsIn(ctx: Ctx, code: string): string[] {
+function signalsIn(code: string): string[] {
   const names = signalNames(code);
   for (const m of code.matchAll(/SignalKind\s*::\s*(\w+)/g)) {
     const n = SIGNAL_KINDS[m[1]!];
     if (n && !names.includes(n)) names.push(n);
   }
-  void ctx;
   return names;
 }
 
@@ -46,7 +45,7 @@ function socketCall(ctx: Ctx, hit: Hit): Found[] {
   // An instance method (`sock.connect("…")`): a path-like literal is a Unix socket, "host:port" a port.
   const s = strValue(v);
   if (!s) return [];
-  if (looksLikePath(s.bytes)) {
+  if (looksLikeSocket(s.bytes)) {
     const t = unixTarget(s.bytes);
     return t ? [found('unix', role, t, { via: s.via })] : [];
   }
@@ -75,11 +74,11 @@ function signalCall(ctx: Ctx, hit: Hit): Found[] {
   const { args } = ctx.args(hit.open);
   const first = args[0];
   if (!first) return [];
-  let names = signalsIn(ctx, ctx.slice(first));
+  let names = signalsIn(ctx.slice(first));
   if (names.length === 0) {
     // A named array: `Signals::new(TERM_SIGNALS)` / `Signals::new(&SIGS)`.
     const v = ctx.value(first);
-    if (v?.kind === 'expr') names = signalsIn(ctx, ctx.slice(v));
+    if (v?.kind === 'expr') names = signalsIn(ctx.slice(v));
   }
   return names.length ? [found('signal', 'handle', { type: 'signal', names })] : [];
 }
