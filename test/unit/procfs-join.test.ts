@@ -27,7 +27,7 @@ describe('join: pipes and FIFOs', () => {
     });
     assert.equal(objs.length, 1);
     assert.equal(objs[0]!.id, 'pipe:15:100');
-    assert.equal(objs[0]!.name, 'pipe:[100]');
+    assert.equal(objs[0]!.name, '', 'pipes have no name');
     assert.deepEqual(objs[0]!.endpoints, [
       { pid: 10, fd: 3, access: 'w' }, { pid: 10, fd: 7, access: 'w' }, { pid: 20, fd: 4, access: 'r' },
     ]);
@@ -75,7 +75,7 @@ describe('join: Unix sockets', () => {
     assert.equal(by.get(3)!.unix!.pendingConnections, 1);
     assert.equal(by.get(3)!.name, '/run/x.sock');
     assert.equal(by.get(4)!.unix!.pendingOn, 'unix:9:3');
-    assert.equal(by.get(4)!.name, 'socket:[4]');
+    assert.equal(by.get(4)!.name, '', 'unnamed');
     assert.equal(by.get(4)!.endpoints.length, 0, 'sockets without holders still appear');
   });
   it('abstract names get "@" and their raw bytes; a repeated record is reported once', () => {

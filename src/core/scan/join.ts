@@ -42,7 +42,7 @@ export function joinObjects(input: JoinInput): IpcObject[] {
       if (f.dev === input.pipeDev) {
         let o = pipes.get(f.ino);
         if (!o) {
-          o = { id: inodeId('pipe', f.dev, f.ino), kind: 'pipe', inode: f.ino, name: `pipe:[${f.ino}]`, endpoints: [], findings: [], dev: f.dev };
+          o = { id: inodeId('pipe', f.dev, f.ino), kind: 'pipe', inode: f.ino, name: '', endpoints: [], findings: [], dev: f.dev };
           pipes.set(f.ino, o);
         }
         o.endpoints.push(endpointOf(f));
@@ -90,7 +90,8 @@ export function joinObjects(input: JoinInput): IpcObject[] {
 }
 
 function unixObject(s: UnixSocket, input: JoinInput, holders: Endpoint[]): IpcObject {
-  const decoded = s.name ? decodeName(s.name, s.address === 'abstract' ? '@' : '') : { name: `socket:[${s.ino}]` };
+  // Pipes and unnamed sockets have no name: '' (views label them by kind and inode).
+  const decoded = s.name ? decodeName(s.name, s.address === 'abstract' ? '@' : '') : { name: '' };
   const listening = s.state === 'listen';
   const o: IpcObject = {
     id: inodeId('unix', input.sockDev, s.ino),
