@@ -18,6 +18,11 @@ export class SeriesChart {
   private readonly errorLine: Selection<HTMLParagraphElement, unknown, null, undefined>;
   points: Point[] = [];
   stats: SeriesStats | null = null;
+  /** Width from a ResizeObserver: reading clientWidth while rendering would force a layout per chart. */
+  private width = 600;
+  private yKey = '';
+  /** Off-screen charts are not redrawn (their data still updates). */
+  visible = true;
 
   constructor(parent: HTMLElement, readonly info: SeriesInfo, onRemove: () => void) {
     this.root = select(parent).append('section').attr('class', 'series-card');
@@ -41,6 +46,13 @@ export class SeriesChart {
     const hr = table.append('thead').append('tr');
     for (const h of ['current', 'capacity', 'min', 'max', 'mean', 'high-water']) hr.append('th').attr('class', 'num').text(h);
     this.statsRow = table.append('tbody').append('tr');
+    const card = this.root.node()!;
+    new ResizeObserver((entries) => {
+      this.width = Math.max(240, Math.floor(entries[0]?.contentRect.width ?? this.width));
+    }).observe(card);
+    new IntersectionObserver((entries) => {
+      this.visible = entries.some((e) => e.isIntersecting);
+    }).observe(card);
   }
 
   remove(): void {
@@ -48,13 +60,14 @@ export class SeriesChart {
   }
 
   render(now: number, windowMs: number, alarmLevel: number | null): void {
-    const node = this.svg.node()!;
-    const width = Math.max(240, node.parentElement?.clientWidth ?? 600);
+    const width = this.width;
     this.svg.attr('width', width);
     const w = width - M.left - M.right;
     const h = HEIGHT - M.top - M.bottom;
     const t0 = now - windowMs;
-    const pts = this.points.filter((p) => p[0] >= t0);
+    let first = 0;
+    while (first < this.points.length && this.points[first]![0] < t0) first++;
+    const pts = this.points.slice(first);
     let top = 1;
     for (const p of pts) top = Math.max(top, p[1] ?? 0, p[2] ?? 0);
     if (alarmLevel !== null) top = Math.max(top, alarmLevel);
@@ -62,15 +75,18 @@ export class SeriesChart {
     const y = scaleLinear().domain([0, top * 1.05]).nice().range([h, 0]);
     const unit = this.info.unit;
     this.xAxis.attr('transform', `translate(0,${h})`).call(axisBottom<Date>(x).ticks(Math.max(2, Math.floor(w / 90))));
-    this.yAxis.call(axisLeft<number>(y).ticks(5).tickFormat((v) => formatValue(v, unit)));
-    this.plot.select<SVGGElement>('g.grid').call(
-      axisLeft<number>(y).ticks(5).tickSize(-w).tickFormat(() => ''),
-    );
-    const used = line<Point>().defined((p) => p[1] !== null).x((p) => x(p[0])).y((p) => y(p[1] ?? 0));
-    const cap = line<Point>().defined((p) => p[2] !== null).x((p) => x(p[0])).y((p) => y(p[2] ?? 0));
+    // The y axis and grid change only with the scale or the width: skip them otherwise.
+    const yKey = `${y.domain().join()}|${w}|${unit}`;
+    if (yKey !== this.yKey) {
+      this.yKey = yKey;
+      this.yAxis.call(axisLeft<number>(y).ticks(5).tickFormat((v) => formatValue(v, unit)));
+      this.plot.select<SVGGElement>('g.grid').call(axisLeft<number>(y).ticks(5).tickSize(-w).tickFormat(() => ''));
+    }
+    const used = line<Point>().digits(1).defined((p) => p[1] !== null).x((p) => x(p[0])).y((p) => y(p[1] ?? 0));
+    const cap = line<Point>().digits(1).defined((p) => p[2] !== null).x((p) => x(p[0])).y((p) => y(p[2] ?? 0));
     const alarm = this.stats?.alarm ?? false;
-    this.plot.select('path.line').attr('d', used(pts) ?? '').classed('alarm', alarm);
-    this.plot.select('path.capacity-line').attr('d', cap(pts) ?? '');
+    this.plot.select('path.line').attr('d', used(decimate(pts, x, w)) ?? '').classed('alarm', alarm);
+    this.plot.select('path.capacity-line').attr('d', cap(changes(pts)) ?? '');
     const hw = this.stats?.highWater ?? null;
     this.plot.select('line.hwm-line').attr('x1', 0).attr('x2', w)
       .attr('y1', hw === null ? -10 : y(hw)).attr('y2', hw === null ? -10 : y(hw)).attr('visibility', hw === null ? 'hidden' : 'visible');
@@ -88,4 +104,48 @@ export class SeriesChart {
     this.errorLine.text(s?.error ? `Last sample failed: ${s.error}` : '');
     this.root.classed('alarmed', alarm);
   }
+}
+
+/**
+ * At most a minimum and a maximum per pixel column (long windows at 20 Hz have up to 12 000 points), so
+ * the drawn shape is the same and the path stays small. Gaps (failed samples) are kept.
+ */
+export function decimate(pts: Point[], x: (t: number) => number, width: number): Point[] {
+  if (pts.length <= width * 2) return pts;
+  const out: Point[] = [];
+  let col = -1;
+  let lo: Point | null = null;
+  let hi: Point | null = null;
+  const flush = () => {
+    if (lo && hi) out.push(...(lo[0] <= hi[0] ? [lo, hi] : [hi, lo]));
+    lo = hi = null;
+  };
+  for (const p of pts) {
+    const c = Math.floor(x(p[0]));
+    if (c !== col) {
+      flush();
+      col = c;
+    }
+    if (p[1] === null) {
+      flush();
+      out.push(p);
+      continue;
+    }
+    if (!lo || p[1] < lo[1]!) lo = p;
+    if (!hi || p[1] > hi[1]!) hi = p;
+  }
+  flush();
+  return out;
+}
+
+/** Only the points where the capacity changes (and the last one): the capacity line is a few segments. */
+export function changes(pts: Point[]): Point[] {
+  const out: Point[] = [];
+  for (let i = 0; i < pts.length; i++) {
+    const p = pts[i]!;
+    const prev = pts[i - 1];
+    const next = pts[i + 1];
+    if (!prev || !next || prev[2] !== p[2] || next[2] !== p[2]) out.push(p);
+  }
+  return out;
 }

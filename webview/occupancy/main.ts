@@ -10,7 +10,8 @@ import { alarmLevel } from '../../src/core/live/samples';
 import { SeriesChart } from './chart';
 
 const send = (m: FromOccupancy) => post(m);
-const app = select<HTMLElement, unknown>('#app');
+// Live pages change many times a second: the base page's aria-live would make a screen reader chatter.
+const app = select<HTMLElement, unknown>('#app').attr('aria-live', 'off');
 let config: OccupancyConfig | null = getState(parseOccupancyState)?.config ?? null;
 const charts = new Map<string, SeriesChart>();
 let lastT = Date.now();
@@ -101,16 +102,23 @@ function handle(m: ToOccupancy): void {
   schedule();
 }
 
-// Coalesce renders to one per animation frame however fast samples arrive.
+// Coalesce renders to one per animation frame, at most 10 per second: at 20 Hz sampling the line moves
+// about a pixel per sample on a 60 s window, and redrawing every sample doubled the page's CPU.
+const MIN_FRAME_MS = 100;
 let pending = false;
+let lastRender = 0;
 function schedule(): void {
   if (pending) return;
   pending = true;
-  requestAnimationFrame(() => {
-    pending = false;
-    const windowMs = (config?.windowSeconds ?? 60) * 1000;
-    for (const c of charts.values()) c.render(config?.paused ? lastT : Math.max(lastT, Date.now() - 250), windowMs, alarmLevel(c.stats?.capacity ?? null, config?.alarm ?? null));
-  });
+  const wait = Math.max(0, lastRender + MIN_FRAME_MS - performance.now());
+  setTimeout(() => requestAnimationFrame(render), wait);
+}
+function render(): void {
+  pending = false;
+  lastRender = performance.now();
+  const windowMs = (config?.windowSeconds ?? 60) * 1000;
+  const now = config?.paused ? lastT : Math.max(lastT, Date.now() - 250);
+  for (const c of charts.values()) if (c.visible) c.render(now, windowMs, alarmLevel(c.stats?.capacity ?? null, config?.alarm ?? null));
 }
 window.addEventListener('resize', schedule);
 

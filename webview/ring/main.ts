@@ -9,7 +9,8 @@ import { RingChart } from './ringChart';
 import { DemoControls, layoutForm } from './controls';
 
 const send = (m: FromRing) => post(m);
-const app = select<HTMLElement, unknown>('#app');
+// Live pages change many times a second: the base page's aria-live would make a screen reader chatter.
+const app = select<HTMLElement, unknown>('#app').attr('aria-live', 'off');
 const saved: RingPageState | undefined = getState(parseRingPageState);
 let paused = saved?.paused ?? false;
 let info: RingInfo | null = null;

@@ -7,7 +7,7 @@ import { NODE_KINDS, parseToTopology, parseTopologyPageState, type FromTopology,
 import { KIND_VAR, TopologyGraph, type GNode } from './graph';
 
 const send = (m: FromTopology) => post(m);
-const app = select<HTMLElement, unknown>('#app').attr('class', 'topology');
+const app = select<HTMLElement, unknown>('#app').attr('class', 'topology').attr('aria-live', 'off');
 let search = getState(parseTopologyPageState)?.search ?? '';
 let nodes: TopoNode[] = [];
 
