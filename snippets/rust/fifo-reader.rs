@@ -1,0 +1,48 @@
+// FIFO reader: creates a named pipe (mode 0600 in a private 0700 directory), reads lines until EOF, removes it.
+use std::ffi::CString;
+use std::fs::{self, DirBuilder, File};
+use std::io::{BufRead, BufReader};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::DirBuilderExt;
+use std::path::PathBuf;
+
+/// Removes the FIFO and its directory however we leave main (the FIFO outlives every open end).
+struct Cleanup(PathBuf, PathBuf);
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.1);
+        let _ = fs::remove_dir(&self.0);
+    }
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = std::env::temp_dir().join(format!("${1:myapp}-{}", std::process::id()));
+    DirBuilder::new().mode(0o700).create(&dir)?; // fails if it exists: nobody can pre-plant it
+    let path = dir.join("${2:events.fifo}");
+    let _cleanup = Cleanup(dir.clone(), path.clone());
+    let c_path = CString::new(path.as_os_str().as_bytes())?;
+    // SAFETY: c_path is a valid NUL-terminated string.
+    if unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) } != 0 {
+        return Err(std::io::Error::last_os_error().into());
+    }
+    println!("fifo at {}", path.display());
+    // open() blocks until a writer opens the other end; read() returns EOF once every writer has closed it.
+    let reader = BufReader::new(File::open(&path)?);
+    let mut count = 0u64;
+    for line in reader.lines() {
+        let line = line?;
+        // Each line is "<sequence> <text>": check nothing was lost or reordered.
+        let (seq, text) = line.split_once(' ').ok_or("malformed line")?;
+        if seq.parse::<u64>()? != count + 1 {
+            return Err(format!("expected message {}, got {line:?}", count + 1).into());
+        }
+        count += 1;
+        println!("received {seq}: {text}");
+        $0
+    }
+    if count == 0 {
+        return Err("writer closed the FIFO without sending anything".into());
+    }
+    println!("received {count} lines");
+    Ok(())
+}

@@ -1,0 +1,38 @@
+// FIFO reader: creates a named pipe (0600, in a private 0700 directory) with mkfifo(1), reads lines until EOF, removes it.
+import { execFileSync } from 'node:child_process';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), '${1:myapp}-')); // mode 0700
+  try {
+    const path = join(dir, '${2:events.fifo}');
+    // Node has no mkfifo(): run the coreutils command (it fails with EEXIST on a stale file).
+    execFileSync('mkfifo', ['-m', '600', path]);
+    console.log(`fifo at \${path}`);
+    // Opening blocks (in libuv's thread pool, not the event loop) until a writer opens the other end.
+    const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+    let count = 0;
+    for await (const line of lines) {
+      // Each line is "<sequence> <text>": check nothing was lost or reordered.
+      const space = line.indexOf(' ');
+      if (space < 0 || Number(line.slice(0, space)) !== count + 1) {
+        throw new Error(`expected message \${count + 1}, got \${JSON.stringify(line)}`);
+      }
+      count++;
+      console.log(`received \${count}: \${line.slice(space + 1)}`);
+      $0
+    }
+    if (count === 0) throw new Error('writer closed the FIFO without sending anything');
+    console.log(`received \${count} lines`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true }); // the FIFO outlives every open end
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
