@@ -25,7 +25,7 @@ export type Step = { question: Question } | { recommendation: Recommendation };
 
 const REC = {
   tcp: {
-    key: 'tcp', title: 'TCP (or UDP) sockets', benchmarks: ['tcp', 'tcp-nodelay', 'udp'], snippet: 'tcp-server',
+    key: 'tcp', title: 'TCP (or UDP) sockets', benchmarks: ['tcp', 'tcp-nodelay', 'udp'], snippet: 'tcp',
     reasoning: 'Only network sockets cross hosts. TCP is reliable and ordered with flow control; set TCP_NODELAY for request/response latency, use timeouts and keepalive, and frame your messages (length prefix). UDP is connectionless and lossy, for low-latency or broadcast traffic.',
     alternatives: 'On one host, a Unix socket gives the same API with lower latency and file-permission security.',
   },
@@ -40,7 +40,7 @@ const REC = {
     alternatives: 'socketpair() gives a two-way channel with the same lifetime rules.',
   },
   unix: {
-    key: 'unix', title: 'Unix domain socket', benchmarks: ['unix-stream', 'unix-seqpacket', 'unix-dgram'], snippet: 'unix-stream-server',
+    key: 'unix', title: 'Unix domain socket', benchmarks: ['unix-stream', 'unix-seqpacket', 'unix-dgram'], snippet: 'unix-stream',
     reasoning: 'Unrelated processes on one host that need flexibility: two-way, many clients, stream or message boundaries (SEQPACKET), peer credentials (SO_PEERCRED) for authorisation, fd passing (SCM_RIGHTS). Secure it with file permissions (0600, a 0700 directory) or use the abstract namespace.',
     alternatives: 'A FIFO is simpler for one-way streams; TCP if it may have to cross hosts later.',
   },

@@ -14,6 +14,7 @@ import { runBenchmarkCommand, stopAllBenchmarks, type BenchCommandArgs } from '.
 import { BENCH_VIEW_TYPE, BenchPanel } from './bench/benchPanel';
 import { chooseMechanism } from './advisor';
 import { registerCodeLenses } from './codelens';
+import { insertSnippet, SNIPPET_PREVIEW_SCHEME, SnippetPreviewProvider } from './snippets';
 
 export function activate(context: vscode.ExtensionContext): void {
   const t0 = performance.now();
@@ -26,6 +27,9 @@ export function activate(context: vscode.ExtensionContext): void {
       runBenchmarkCommand(context, log, typeof args === 'object' && args !== null ? args : {})),
     registerCommand(log, 'ipcInspector.showBenchmarks', () => BenchPanel.show(context.extensionUri, storageDir, log, null)),
     registerCommand(log, 'ipcInspector.chooseMechanism', () => chooseMechanism(storageDir)),
+    vscode.workspace.registerTextDocumentContentProvider(SNIPPET_PREVIEW_SCHEME, new SnippetPreviewProvider(context.extensionPath)),
+    registerCommand(log, 'ipcInspector.insertSnippet', (args?: unknown) =>
+      insertSnippet(context.extensionPath, typeof args === 'object' && args !== null ? args as Record<string, string> : {})),
     vscode.window.registerWebviewPanelSerializer(BENCH_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state) => BenchPanel.revive(panel, context.extensionUri, storageDir, log, state),
     }),
