@@ -52,10 +52,13 @@ async function main(): Promise<void> {
     const fds = snap.scan?.fds ?? 0;
     const ours = timeIt(() => void takeSnapshot());
     const refresh = timeIt(() => void refreshQueues(snap.objects));
+    const unixOnly = snap.objects.filter((o) => o.kind === 'unix');
+    const refreshUnix = timeIt(() => void refreshQueues(unixOnly));
     const phases = takeSnapshot().scan?.phasesMs;
     const rows: [string, number | null][] = [
       ['takeSnapshot() in process', ours],
       ['refreshQueues(all objects)', refresh],
+      ['refreshQueues(unix only)', refreshUnix],
       ['ss -xap', timeCmd('ss', ['-xap'])],
       ['ss -xa', timeCmd('ss', ['-xa'])],
       ['lsfd', timeCmd('lsfd', [])],
@@ -65,7 +68,7 @@ async function main(): Promise<void> {
     for (const [name, ms] of rows) {
       const ratio = ms && ours ? ` (takeSnapshot / this = ${(ours / ms).toFixed(2)})` : '';
       const own = name.startsWith('take') || name.startsWith('refresh');
-      const refreshRatio = name === 'ss -xa' && ms ? `, refresh / this = ${(refresh / ms).toFixed(2)}` : '';
+      const refreshRatio = name === 'ss -xa' && ms ? `, refresh / this = ${(refresh / ms).toFixed(2)}, refresh unix / this = ${(refreshUnix / ms).toFixed(2)}` : '';
       console.log(`${name.padEnd(28)} ${ms === null ? 'n/a' : ms.toFixed(1).padStart(8) + ' ms'}${own ? '' : ratio.replace(/\)$/, refreshRatio + ')')}`);
     }
     console.log('phases of one snapshot (ms):', JSON.stringify(phases));
