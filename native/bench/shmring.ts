@@ -39,6 +39,17 @@ class Ring {
   readonly wAddr: number;
   readonly rAddr: number;
   pos = 0;
+  /** Views of the ring at message offsets, so large copies allocate nothing (no GC, whose helper
+   *  threads would compete with the peer's spinning loop). Bounded: sizes that do not divide the ring
+   *  would otherwise fill it with every offset. */
+  private readonly views = new Map<number, Uint8Array>();
+  view(off: number, len: number): Uint8Array {
+    const v = this.views.get(off);
+    if (v && v.length === len) return v;
+    const w = this.data.subarray(off, off + len);
+    if (this.views.size < 256) this.views.set(off, w);
+    return w;
+  }
   constructor(m: Mapping, base: number, readonly cap: number) {
     this.h = new Int32Array(m.buf, base, RING.header >> 2);
     this.data = new Uint8Array(m.buf, base + RING.header, cap);
@@ -71,9 +82,11 @@ export class ShmChannel implements Channel {
     if (n <= 64) {
       for (let i = 0; i < first; i++) r.data[off + i] = src[i]!;
       for (let i = first; i < n; i++) r.data[i - first] = src[i]!;
+    } else if (first === n) {
+      r.data.set(src.length === n ? src : src.subarray(0, n), off);
     } else {
       r.data.set(src.subarray(0, first), off);
-      if (first < n) r.data.set(src.subarray(first, n), 0);
+      r.data.set(src.subarray(first, n), 0);
     }
     r.pos = (w + n) | 0;
     if (this.futex) {
@@ -97,8 +110,8 @@ export class ShmChannel implements Channel {
       for (let i = 0; i < first; i++) dst[i] = r.data[off + i]!;
       for (let i = first; i < n; i++) dst[i] = r.data[i - first]!;
     } else {
-      dst.set(r.data.subarray(off, off + first), 0);
-      if (first < n) dst.set(r.data.subarray(0, n - first), first);
+      dst.set(r.view(off, first), 0);
+      if (first < n) dst.set(r.view(0, n - first), first);
     }
     r.pos = (rp + n) | 0;
     if (this.futex) {
