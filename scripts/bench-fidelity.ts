@@ -39,8 +39,8 @@ const mechanisms = (values.mechanism?.split(',') ?? MECHANISM_IDS).map((m) => {
   if (!isMechanismId(m)) throw new Error(`unknown mechanism ${m}`);
   return m;
 });
-const reps = Number(values.reps ?? (values.quick ? 3 : 5));
-const iterations = Number(values.iterations ?? (values.quick ? 5_000 : 20_000));
+const reps = Number(values.reps ?? 3);
+const iterations = Number(values.iterations ?? (values.quick ? 3_000 : 10_000));
 const totalBytes = values.total ? parseBytes(values.total) : values.quick ? 16 << 20 : 64 << 20;
 const pins = (values.pins?.split(',') ?? ['split', 'same']) as Pin[];
 
@@ -55,6 +55,8 @@ function buildCref(): string {
 interface Row {
   mechanism: MechanismId; kind: BenchKind; pin: Pin; msg_bytes: number;
   ours: number; c: number; ratio: number; ok: boolean; runs: { node: number[]; c: number[] }; errors: string[];
+  /** Latency only: medians of the runs' p99. */
+  oursP99: number; cP99: number;
 }
 
 function figure(r: BenchResult): number | null {
@@ -64,6 +66,7 @@ function figure(r: BenchResult): number | null {
 
 async function compare(c: BenchCase, crefPath: string): Promise<Row> {
   const runs: Record<Impl, number[]> = { node: [], c: [] };
+  const p99: Record<Impl, number[]> = { node: [], c: [] };
   const errors: string[] = [];
   for (let i = 0; i < reps; i++) {
     // Alternate which implementation goes first so drifting load does not favour one side.
@@ -72,12 +75,17 @@ async function compare(c: BenchCase, crefPath: string): Promise<Row> {
       const r = await runCase(c, { impl, crefPath });
       const v = figure(r);
       if (v === null) errors.push(`${impl}: ${r.error}`); else runs[impl].push(v);
+      if (r.latency) p99[impl].push(r.latency.p99);
     }
   }
   const ours = runs.node.length ? median(runs.node) : NaN, cm = runs.c.length ? median(runs.c) : NaN;
   const ratio = ours / cm;
   const ok = c.kind === 'latency' ? ratio <= LATENCY_GOAL : ratio >= THROUGHPUT_GOAL;
-  return { mechanism: c.mechanism, kind: c.kind, pin: c.pin, msg_bytes: c.msgBytes, ours, c: cm, ratio, ok, runs, errors };
+  const med = (xs: number[]): number => (xs.length ? median(xs) : NaN);
+  return {
+    mechanism: c.mechanism, kind: c.kind, pin: c.pin, msg_bytes: c.msgBytes, ours, c: cm, ratio, ok, runs, errors,
+    oursP99: med(p99.node), cP99: med(p99.c),
+  };
 }
 
 async function main(): Promise<number> {
@@ -100,14 +108,15 @@ async function main(): Promise<number> {
   lines.push(`${machine.cpu_model}, ${machine.cores} CPUs, Linux ${machine.kernel}${machine.hypervisor ? ' (VM)' : ''}, load ${machine.loadavg.map((x) => x.toFixed(2)).join(' ')} at start`);
   lines.push(`medians of ${reps} interleaved runs each; latency = p50 of ${iterations} round trips; throughput = ${totalBytes / (1 << 20)} MiB`);
   lines.push('');
-  lines.push('| mechanism | measure | pin | bytes | ours | C | ours/C | goal | seed claim |');
-  lines.push('| --- | --- | --- | ---: | ---: | ---: | ---: | --- | --- |');
+  lines.push('| mechanism | measure | pin | bytes | ours | C | ours/C | goal | ours p99 | C p99 | seed claim |');
+  lines.push('| --- | --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |');
   for (const r of rows) {
     const lat = r.kind === 'latency';
     const fmt = (v: number): string => (Number.isNaN(v) ? 'failed' : lat ? `${us(v)} µs` : `${v.toFixed(0)} MB/s`);
     const claim = seedClaim(r.mechanism);
     lines.push(`| ${r.mechanism} | ${lat ? 'latency p50' : 'throughput'} | ${r.pin} | ${r.msg_bytes} | ${fmt(r.ours)} | ${fmt(r.c)} | `
-      + `${Number.isFinite(r.ratio) ? r.ratio.toFixed(2) : '-'} | ${lat ? '<= 1.10' : '>= 0.90'}${r.ok ? '' : ' MISSED'} | ${claim ? formatClaim(claim, r.kind) : ''} |`);
+      + `${Number.isFinite(r.ratio) ? r.ratio.toFixed(2) : '-'} | ${lat ? '<= 1.10' : '>= 0.90'}${r.ok ? '' : ' MISSED'} | `
+      + `${lat ? fmt(r.oursP99) : ''} | ${lat ? fmt(r.cP99) : ''} | ${claim ? formatClaim(claim, r.kind) : ''} |`);
   }
   const missed = rows.filter((r) => !r.ok);
   lines.push('');
