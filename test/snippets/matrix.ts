@@ -34,7 +34,7 @@ export function renderMatrix(results: readonly UnitResult[], selected: ReadonlyS
   const reasons: string[] = [];
   const rows: string[][] = [['mechanism', ...SNIPPET_LANGUAGES.map((l) => LANGUAGES[l].label)]];
   for (const m of MECHANISMS) {
-    const row = [m.id];
+    const row: string[] = [m.id];
     for (const lang of SNIPPET_LANGUAGES) {
       const na = UNAVAILABLE.find((u) => u.mechanism === m.id && u.language === lang);
       const rs = results.filter((r) => r.mechanism === m.id && r.language === lang);

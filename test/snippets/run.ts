@@ -83,6 +83,8 @@ async function runUnit(unit: SnippetEntry[], built: Map<string, Built>, scratch:
   const judged: ReturnType<typeof judge>[] = [];
   const b0 = builds[0] as Built;
   const leader = start({ ...b0.command!, env: envFor(b0) }, timeoutMs);
+  const pids = new Set<number>();
+  if (leader.child.pid) pids.add(leader.child.pid);
   if (second) {
     const line = await leader.firstLine(Math.min(timeoutMs, 15000));
     const address = line?.trim().split(/\s+/).pop();
@@ -95,6 +97,7 @@ async function runUnit(unit: SnippetEntry[], built: Map<string, Built>, scratch:
     }
     const b1 = builds[1] as Built;
     const follower = start({ ...b1.command!, args: [...b1.command!.args, address], env: envFor(b1) }, timeoutMs);
+    if (follower.child.pid) pids.add(follower.child.pid);
     const [o0, o1] = await Promise.all([leader.done, follower.done]);
     judged.push(judge(first, o0), judge(second, o1));
   } else {
@@ -104,6 +107,12 @@ async function runUnit(unit: SnippetEntry[], built: Map<string, Built>, scratch:
   result.ran = judged.every((j) => j.ran);
   result.exchanged = judged.every((j) => j.exchanged);
   for (const j of judged) result.problems.push(...j.problems);
+  // shm and mqueue names end in the creating process's pid: objects of this unit's programs must be gone.
+  const leakedHere = [...ipcObjects()].filter((o) => pids.has(Number(/-(\d+)$/.exec(o)?.[1])));
+  if (leakedHere.length > 0) {
+    result.ran = false;
+    result.problems.push(`left IPC objects behind (not unlinked): ${leakedHere.join(', ')}`);
+  }
   const leftovers = readdirSync(tmp);
   if (leftovers.length > 0) {
     result.ran = false;
