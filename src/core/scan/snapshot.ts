@@ -4,6 +4,7 @@
 import {
   AF_UNIX, AT_EMPTY_PATH, O_CLOEXEC, SOCK_CLOEXEC, STATX_BUF_SIZE, STATX_INO, STATX_TYPE, libc, readStatx,
 } from '../../../native/libc';
+import { auditObjects } from '../audit/audit';
 import { SCHEMA_VERSION, type IpcKind, type ProcessInfo, type Snapshot } from '../model';
 import { emptyWalk, walkProcessFds, type WalkOptions } from './fds';
 import { joinObjects, mayHoldInflight } from './join';
@@ -150,6 +151,8 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   let objects = joinObjects({ fds: walk.fds, pipeDev, sockDev, unixSockets, scmFds: walk.scmFds, fills: walk.fills, inetSockets });
   objects = objects.filter((o) => kinds.has(o.kind));
   phase('join');
+  objects = auditObjects(objects, { kinds, workspaceDirs: options.workspaceDirs, hiddenProcesses: hidden.size });
+  phase('audit');
 
   return {
     schemaVersion: SCHEMA_VERSION,

@@ -1,0 +1,162 @@
+// Security audit of a snapshot: lstat()s the files behind socket files, FIFOs, shm and mqueues (never
+// opens them), applies the pure rules, and adds stale socket files and orphan FIFOs found on disk as objects.
+
+import { lstatSync, type Stats } from 'node:fs';
+import { inodeId, type IpcKind, type IpcObject } from '../model';
+import { nameBytes } from '../names';
+import { findLeftovers, type LeftoverFile } from './leftovers';
+import {
+  addFindings, ancestorsOf, directoryFindings, listenerFindings, modeFindings, modeOf, orphanFifoFinding,
+  staleSocketFinding, sysvFindings, type DirMode,
+} from './rules';
+
+export interface AuditOptions {
+  /** Kinds the snapshot scanned: leftovers are only judged for kinds whose holders were looked at. */
+  kinds: ReadonlySet<IpcKind>;
+  /** Workspace folders searched (bounded) for orphan FIFOs and stale socket files, besides /tmp. */
+  workspaceDirs?: readonly string[];
+  /** Processes whose fds could not be read: a FIFO "nobody holds" may be held by one of them. */
+  hiddenProcesses?: number;
+  /** Directories searched for leftovers (default: /tmp non-recursively, plus workspaceDirs); for tests. */
+  tmpDirs?: readonly string[];
+}
+
+const S_IFMT = 0o170000;
+
+function lstatBytes(p: Buffer): Stats | undefined {
+  try {
+    return lstatSync(p, { throwIfNoEntry: false });
+  } catch {
+    return undefined; // EACCES, ENOTDIR, ENAMETOOLONG: nothing to judge
+  }
+}
+
+/** Ancestor directory modes, cached per audit (a thousand FIFOs in one directory cost one lstat each). */
+class DirCache {
+  private readonly modes = new Map<string, number | null>();
+  chain(p: string): DirMode[] {
+    const out: DirMode[] = [];
+    for (const d of ancestorsOf(p)) {
+      let m = this.modes.get(d);
+      if (m === undefined) {
+        m = lstatBytes(Buffer.from(d))?.mode ?? null;
+        this.modes.set(d, m);
+      }
+      if (m !== null) out.push({ path: d, mode: m });
+    }
+    return out;
+  }
+}
+
+/** The file-system path of an object, as raw bytes, or null (unnamed, abstract, relative, not a file). */
+function pathBytes(o: IpcObject): Buffer | null {
+  if (o.kind === 'fifo' || (o.kind === 'unix' && o.unix?.address === 'path')) {
+    const b = nameBytes(o);
+    return b.length && b[0] === 0x2f /* '/' */ ? b : null;
+  }
+  if (o.kind === 'posix-shm' || o.kind === 'posix-sem' || o.kind === 'posix-mq') {
+    if (typeof o['path'] === 'string') return Buffer.from(o['path'] as string);
+    const base = o.kind === 'posix-mq' ? '/dev/mqueue/' : '/dev/shm/';
+    const n = nameBytes(o);
+    return n.length ? Buffer.concat([Buffer.from(base), n[0] === 0x2f ? n.subarray(1) : n]) : null;
+  }
+  return null;
+}
+
+/** True when the file at the path is this very object (the name may have been replaced or deleted). */
+function sameFile(o: IpcObject, st: Stats): boolean {
+  if (o.kind === 'unix') {
+    const b = o.unix?.boundFile;
+    // Without UNIX_DIAG_VFS (fallback scan) only the type can be checked.
+    return b ? b.dev === st.dev && b.ino === st.ino : (st.mode & S_IFMT) === 0o140000;
+  }
+  if (o.kind === 'fifo') return typeof o['dev'] === 'number' ? o['dev'] === st.dev && o.inode === st.ino : o.inode === st.ino;
+  return o.inode ? o.inode === st.ino : true;
+}
+
+function auditObject(o: IpcObject, dirs: DirCache): void {
+  if (o.kind === 'tcp' || o.kind === 'udp') {
+    addFindings(o, listenerFindings(o));
+    return;
+  }
+  if (o.kind === 'sysv-shm' || o.kind === 'sysv-msg' || o.kind === 'sysv-sem') {
+    const m = modeOf(o['mode'] ?? o['perms']);
+    if (m !== null) addFindings(o, sysvFindings(o.kind, m));
+    return;
+  }
+  const p = pathBytes(o);
+  if (!p) return;
+  let mode = o.kind === 'unix' || o.kind === 'fifo' ? null : modeOf(o['mode']);
+  if (mode === null) {
+    const st = lstatBytes(p);
+    if (!st || !sameFile(o, st)) return;
+    mode = st.mode;
+  }
+  addFindings(o, modeFindings(o.kind, mode));
+  // Only names that clients look up by path can be swapped under them.
+  if (o.kind === 'unix' || o.kind === 'fifo') addFindings(o, directoryFindings(dirs.chain(p.toString('utf8'))));
+}
+
+/** Object for a leftover file: kind fifo/unix with no endpoints, so views can offer to delete it. */
+function leftoverObject(f: LeftoverFile, dirs: DirCache, hidden: number): IpcObject {
+  const shown = f.path.toString('utf8');
+  const o: IpcObject = f.kind === 'fifo'
+    ? { id: inodeId('fifo', f.dev, f.ino), kind: 'fifo', inode: f.ino, name: '', endpoints: [], findings: [], dev: f.dev, orphan: true }
+    : {
+      id: inodeId('unix', f.dev, f.ino), kind: 'unix', inode: f.ino, name: '', endpoints: [], findings: [], dev: f.dev, stale: true,
+      // A socket file does not record the socket's type: 'stream' is a placeholder, `stale` says so.
+      unix: { type: 'stream', state: 'unconnected', address: 'path', peer: null, pendingConnections: 0, inflightFds: 0, boundFile: { dev: f.dev, ino: f.ino } },
+    };
+  Object.assign(o, decodePath(f.path));
+  const first = f.kind === 'fifo' ? orphanFifoFinding(shown) : staleSocketFinding(shown);
+  if (hidden > 0 && f.kind === 'fifo') first.message += ` (of the processes the inspector can see; ${hidden} hidden)`;
+  addFindings(o, [first, ...modeFindings(f.kind, f.mode), ...directoryFindings(dirs.chain(shown))]);
+  return o;
+}
+
+function decodePath(b: Buffer): { name: string; nameBase64?: string } {
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(b);
+  const valid = Buffer.from(text, 'utf8').equals(b);
+  return valid && !b.includes(0) ? { name: text } : { name: text, nameBase64: b.toString('base64') };
+}
+
+/**
+ * Add findings to `objects` in place and return them with the leftovers (orphan FIFOs, stale socket
+ * files) appended. Never throws on unreadable paths: they are skipped.
+ */
+export function auditObjects(objects: IpcObject[], opts: AuditOptions): IpcObject[] {
+  const dirs = new DirCache();
+  for (const o of objects) auditObject(o, dirs);
+  const wantFifo = opts.kinds.has('fifo');
+  const wantUnix = opts.kinds.has('unix');
+  if (!wantFifo && !wantUnix) return objects;
+  const held = new Set<string>();
+  const bound = new Set<string>();
+  const boundNames = new Set<string>();
+  let haveVfs = false;
+  for (const o of objects) {
+    if (o.kind === 'fifo' && o.endpoints.length) held.add(`${o['dev']}:${o.inode}`);
+    if (o.kind === 'unix' && o.unix?.address === 'path') {
+      const b = o.unix.boundFile;
+      if (b) {
+        haveVfs = true;
+        bound.add(`${b.dev}:${b.ino}`);
+      }
+      boundNames.add(nameBytes(o).toString('latin1'));
+    }
+  }
+  const roots = opts.tmpDirs ?? ['/tmp'];
+  const leftovers = findLeftovers(roots, opts.workspaceDirs ?? []);
+  const out = [...objects];
+  for (const f of leftovers) {
+    const key = `${f.dev}:${f.ino}`;
+    if (f.kind === 'fifo') {
+      if (!wantFifo || held.has(key)) continue;
+    } else {
+      if (!wantUnix) continue;
+      if (haveVfs ? bound.has(key) : boundNames.has(f.path.toString('latin1'))) continue;
+    }
+    out.push(leftoverObject(f, dirs, opts.hiddenProcesses ?? 0));
+  }
+  return out;
+}
