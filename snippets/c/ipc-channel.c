@@ -7,6 +7,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,6 +159,7 @@ int main(void) {
     }
     $0
     free(message);
+    if (failures) kill(pid, SIGTERM); /* a server whose client never connected would wait in accept() forever */
     int status;
     if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) failures++;
     return failures ? 1 : 0;

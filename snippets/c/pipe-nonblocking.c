@@ -28,7 +28,8 @@ int main(void) {
             char line[32];
             int len = snprintf(line, sizeof line, "tick %d\n", i);
             if (write(fds[1], line, (size_t)len) != len) _exit(1);
-            nanosleep(&(struct timespec){0, ${2:20} * 1000000L}, NULL);
+            int pause_ms = ${2:20};
+            nanosleep(&(struct timespec){pause_ms / 1000, (pause_ms % 1000) * 1000000L}, NULL);
         }
         _exit(0);
     }

@@ -22,7 +22,8 @@ int main(int argc, char **argv) {
     /* connect() filters out datagrams from other senders and reports ICMP "port unreachable" as ECONNREFUSED. */
     if (fd < 0 || connect(fd, res->ai_addr, res->ai_addrlen) != 0) { perror("connect"); freeaddrinfo(res); return 1; }
     freeaddrinfo(res);
-    struct timeval tv = {.tv_sec = 0, .tv_usec = ${2:500} * 1000};
+    int timeout_ms = ${2:500};
+    struct timeval tv = {.tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000};
     if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0) { perror("SO_RCVTIMEO"); return 1; }
 
     const char *message = "${3:hello over UDP}";

@@ -80,7 +80,8 @@ def main() -> int:
         path = os.path.join(directory, "chan.sock")
         unix.bind(path)
         unix.listen()
-        servers = [threading.Thread(target=echo_once, args=(s,)) for s in (tcp, unix)]
+        # Daemon threads: a server whose client never connected must not keep the process alive.
+        servers = [threading.Thread(target=echo_once, args=(s,), daemon=True) for s in (tcp, unix)]
         for s in servers:
             s.start()
         for address in (f"127.0.0.1:{tcp.getsockname()[1]}", f"unix:{path}"):
