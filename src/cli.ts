@@ -6,6 +6,7 @@ import { takeSnapshot } from './core/scan/snapshot';
 import { ALL_KINDS, type IpcKind, type Snapshot } from './core/model';
 import { renderTable } from './core/cliTable';
 import { runBenchCli } from './core/bench/cli';
+import { runWatchCli } from './core/watchCli';
 
 const HELP = `ipc-inspector: the inter-process communication of this Linux machine
 
@@ -14,6 +15,9 @@ Usage:
       List IPC objects with the processes and file descriptors holding them, their peers and queue fill.
       --json   print the snapshot (schemaVersion 1) as JSON
       --kind   only these kinds: ${ALL_KINDS.join(', ')}
+  ipc-inspector watch <id> [--interval ms] [--count n] [--json]
+      Print the queue fill of one object (pipe, FIFO, unix, tcp, udp) every interval, from the cheap
+      refresh path; ends with exit code 1 when the object vanishes ('ipc-inspector watch --help').
   ipc-inspector bench [--mechanism a,b] [--quick|--standard] [--latency-only|--throughput-only]
                       [--pin split|same|none] [--json]
       Measure latency percentiles and throughput of each mechanism between two processes
@@ -70,6 +74,8 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'ls':
         return cmdLs(rest);
+      case 'watch':
+        return await runWatchCli(rest);
       case 'bench':
         // runBenchCli stops the workers and removes their IPC objects on Ctrl-C itself.
         return await runBenchCli(rest);
