@@ -68,7 +68,14 @@ function relevant(log: string, file: string): string {
   return [...keep].sort((a, b) => a - b).map((i) => lines[i]).join('\n');
 }
 
-export async function buildRust(root: string, cache: string, entries: SnippetEntry[], crates: CrateDep[]): Promise<Map<string, Built>> {
+export interface BuildOptions {
+  /** Also run clippy on the Rust snippets; any lint fails the snippet. */
+  clippy?: boolean;
+  /** Build the C snippets with AddressSanitizer and UndefinedBehaviorSanitizer. */
+  sanitize?: boolean;
+}
+
+export async function buildRust(root: string, cache: string, entries: SnippetEntry[], crates: CrateDep[], opts: BuildOptions = {}): Promise<Map<string, Built>> {
   const dir = path.join(cache, 'snippets-rust');
   mkdirSync(path.join(dir, '.cargo'), { recursive: true });
   writeIfChanged(
@@ -91,23 +98,33 @@ export async function buildRust(root: string, cache: string, entries: SnippetEnt
     { cmd: 'cargo', args: ['build', '--offline', '--bins', '--keep-going', '--color', 'never'], cwd: dir, env: { ...process.env, PATH: toolPath() } },
     900_000,
   );
-  const log = r.stderr + (r.timedOut ? '\ncargo build timed out' : '');
+  let log = r.stderr + (r.timedOut ? '\ncargo build timed out' : '');
+  let lints = '';
+  if (opts.clippy) {
+    const c = await run(
+      { cmd: 'cargo', args: ['clippy', '--offline', '--bins', '--keep-going', '--color', 'never', '--', '-D', 'warnings'], cwd: dir, env: { ...process.env, PATH: toolPath() } },
+      900_000,
+    );
+    lints = c.stderr;
+    log += lints;
+  }
   entries.forEach((e, i) => {
     const bin = path.join(dir, 'target', 'debug', e.id);
-    const ok = existsSync(bin);
+    const linted = opts.clippy && lints.includes(`src/bin/${e.id}.rs`);
+    const ok = existsSync(bin) && !linted;
     out.set(e.id, { ok, log: ok ? '' : relevant(log, `src/bin/${e.id}.rs`), command: { cmd: bin, args: [] }, file: files[i] as string });
   });
   return out;
 }
 
-export async function buildC(root: string, cache: string, entries: SnippetEntry[]): Promise<Map<string, Built>> {
+export async function buildC(root: string, cache: string, entries: SnippetEntry[], opts: BuildOptions = {}): Promise<Map<string, Built>> {
   const dir = path.join(cache, 'snippets-c');
   for (const e of entries) fill(root, e, path.join(dir, `${e.id}.c`));
   prune(dir, entries.flatMap((e) => [`${e.id}.c`, e.id, `${e.id}.stamp`]));
   const results = await pool(entries, 2, async (e) => {
     const file = path.join(dir, `${e.id}.c`);
     const bin = path.join(dir, e.id);
-    const args = [...CC_FLAGS, file, '-o', bin, '-lrt'];
+    const args = [...CC_FLAGS, ...(opts.sanitize ? ['-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-g'] : []), file, '-o', bin, '-lrt'];
     // Like make: skip gcc when this exact source was compiled with these exact flags into the binary present.
     const stampFile = path.join(dir, `${e.id}.stamp`);
     const stamp = sha(JSON.stringify(args) + readFileSync(file, 'utf8'));
@@ -213,6 +230,7 @@ export async function buildAll(
   cache: string,
   byLang: Map<SnippetLanguage, SnippetEntry[]>,
   crates: CrateDep[],
+  opts: BuildOptions = {},
 ): Promise<Map<string, Built>> {
   const key = (l: SnippetLanguage, id: string): string => `${l}/${id}`;
   const all = new Map<string, Built>();
@@ -220,9 +238,9 @@ export async function buildAll(
     for (const [id, b] of m) all.set(key(l, id), b);
   };
   // Cargo is the long pole: run it alongside the others (2 cores).
-  const rust = byLang.get('rust')?.length ? buildRust(root, cache, byLang.get('rust') ?? [], crates) : Promise.resolve(new Map<string, Built>());
+  const rust = byLang.get('rust')?.length ? buildRust(root, cache, byLang.get('rust') ?? [], crates, opts) : Promise.resolve(new Map<string, Built>());
   const rest = (async (): Promise<void> => {
-    if (byLang.get('c')?.length) add('c', await buildC(root, cache, byLang.get('c') ?? []));
+    if (byLang.get('c')?.length) add('c', await buildC(root, cache, byLang.get('c') ?? [], opts));
     if (byLang.get('python')?.length) add('python', await buildPython(root, cache, byLang.get('python') ?? []));
     if (byLang.get('typescript')?.length) add('typescript', await buildTypeScript(root, cache, byLang.get('typescript') ?? []));
   })();

@@ -2,6 +2,7 @@
 // each other), checks the data really went through and nothing was left behind, prints the matrix, exits 1 on failure.
 //
 // Options: --lang rust,c   --only id1,id2   --jobs 2   --timeout 30000   --json FILE   --markdown FILE
+//          --clippy (Rust lints are errors)   --sanitize (C under ASan/UBSan)
 
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +24,8 @@ const { values: opts } = parseArgs({
     timeout: { type: 'string', default: '30000' },
     json: { type: 'string' },
     markdown: { type: 'string' },
+    clippy: { type: 'boolean', default: false },
+    sanitize: { type: 'boolean', default: false },
   },
 });
 const timeoutMs = Number(opts.timeout);
@@ -137,7 +140,7 @@ async function main(): Promise<number> {
   const cache = path.join(root, '.cache');
   const byLang = new Map<SnippetLanguage, SnippetEntry[]>();
   for (const e of entries) byLang.set(e.language, [...(byLang.get(e.language) ?? []), e]);
-  const built = await buildAll(root, cache, byLang, crates);
+  const built = await buildAll(root, cache, byLang, crates, { clippy: opts.clippy, sanitize: opts.sanitize });
   const tBuild = Date.now();
   console.log(`built in ${((tBuild - t0) / 1000).toFixed(1)} s: ${[...built.values()].filter((b) => b.ok).length}/${built.size} compiled`);
 
