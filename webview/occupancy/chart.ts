@@ -1,7 +1,7 @@
 // One occupancy chart (d3): fill over time against capacity, alarm threshold and high-water mark.
 // Everything textual is set with .text(); colours come from classes bound to --vscode-* variables.
 
-import { axisBottom, axisLeft, line, scaleLinear, scaleTime, select, type Selection } from 'd3';
+import { axisBottom, axisLeft, line, scaleLinear, scaleTime, select, ticks, type Selection } from 'd3';
 import type { Point, SeriesInfo, SeriesStats } from '../shared/occupancyProtocol';
 import { formatValue } from './format';
 
@@ -72,15 +72,21 @@ export class SeriesChart {
     for (const p of pts) top = Math.max(top, p[1] ?? 0, p[2] ?? 0);
     if (alarmLevel !== null) top = Math.max(top, alarmLevel);
     const x = scaleTime().domain([t0, now]).range([0, w]);
-    const y = scaleLinear().domain([0, top * 1.05]).nice().range([h, 0]);
     const unit = this.info.unit;
+    // Byte queues get ticks at round KiB/MiB values (16 KiB, 32 KiB...), not at round decimal numbers.
+    const base = unit === 'bytes' ? (top >= 1024 ** 2 ? 1024 ** 2 : top >= 1024 ? 1024 : 1) : 1;
+    const yTicks = ticks(0, (top * 1.05) / base, 5).map((v) => v * base);
+    const step = yTicks.length > 1 ? yTicks[1]! - yTicks[0]! : top;
+    const yTop = Math.max(top * 1.05, Math.ceil((top * 1.05) / step) * step);
+    const y = scaleLinear().domain([0, yTop]).range([h, 0]);
+    if (yTicks.at(-1)! < yTop) yTicks.push(yTop);
     this.xAxis.attr('transform', `translate(0,${h})`).call(axisBottom<Date>(x).ticks(Math.max(2, Math.floor(w / 90))));
     // The y axis and grid change only with the scale or the width: skip them otherwise.
     const yKey = `${y.domain().join()}|${w}|${unit}`;
     if (yKey !== this.yKey) {
       this.yKey = yKey;
-      this.yAxis.call(axisLeft<number>(y).ticks(5).tickFormat((v) => formatValue(v, unit)));
-      this.plot.select<SVGGElement>('g.grid').call(axisLeft<number>(y).ticks(5).tickSize(-w).tickFormat(() => ''));
+      this.yAxis.call(axisLeft<number>(y).tickValues(yTicks).tickFormat((v) => formatValue(v, unit)));
+      this.plot.select<SVGGElement>('g.grid').call(axisLeft<number>(y).tickValues(yTicks).tickSize(-w).tickFormat(() => ''));
     }
     const used = line<Point>().digits(1).defined((p) => p[1] !== null).x((p) => x(p[0])).y((p) => y(p[1] ?? 0));
     const cap = line<Point>().digits(1).defined((p) => p[2] !== null).x((p) => x(p[0])).y((p) => y(p[2] ?? 0));

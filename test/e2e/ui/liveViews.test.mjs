@@ -1,0 +1,177 @@
+// UI test of the live views in a real VS Code (code-server): the occupancy chart follows a FIFO the test
+// fills step by step; the ring-buffer demo's ring moves and Stop leaves no process and no /dev/shm segment;
+// hostile names render literally in the occupancy and topology pages; screenshots in dark and light themes.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { activityBarIcon, env, launchBrowser, newPage, openContainer, readTree, runCommand, treeList, workbenchUrl } from '../lib/workbench.mjs';
+
+const CONTAINER_ID = 'ipcInspector';
+const TITLE = 'IPC Inspector';
+const tree = treeList(CONTAINER_ID, 'Objects');
+const HOSTILE = '<img src=x onerror=alert(1)>';
+
+function startFixture() {
+  const child = spawn(process.execPath, [path.join(env.root, 'test/e2e/fixtures/live-objects.cjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
+  const queue = [];
+  const waiters = [];
+  lines.on('line', (l) => (waiters.length ? waiters.shift()(l) : queue.push(l)));
+  const next = () => new Promise((resolve) => (queue.length ? resolve(queue.shift()) : waiters.push(resolve)));
+  return next().then((first) => ({ child, ...JSON.parse(first), write: async (n) => { child.stdin.write(`write ${n}\n`); return JSON.parse(await next()); } }));
+}
+
+const alive = (pid) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+/** The webview of the active editor (hidden editors keep their iframes, invisible). */
+const webview = (page) => page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
+// As the page formats bytes: one decimal, no trailing ".0".
+const kib = (n) => (n < 1024 ? `${n} B` : `${(n / 1024).toFixed(1).replace(/\.0$/, '')} KiB`);
+
+async function pickObject(page, command, text) {
+  await runCommand(page, command);
+  const input = page.locator('.quick-input-widget input');
+  await input.fill(text);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first().waitFor({ timeout: 15000 });
+  await page.keyboard.press('Enter');
+}
+
+async function until(what, fn, ms = 20000) {
+  const end = Date.now() + ms;
+  let last;
+  for (;;) {
+    last = await fn();
+    if (last.ok) return last;
+    if (Date.now() > end) throw new Error(`timed out: ${what} (last: ${JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('IPC Inspector live views (code-server UI)', function () {
+  let fixture;
+  let browser;
+  let page;
+
+  before(async function () {
+    fixture = await startFixture();
+    browser = await launchBrowser();
+    page = await newPage(browser);
+    await page.goto(workbenchUrl());
+    await page.locator(activityBarIcon(TITLE)).waitFor({ timeout: 120000 });
+    await openContainer(page, TITLE, CONTAINER_ID);
+    // The live views read the explorer's snapshot: wait until it lists the fixture's FIFO.
+    await until('the fixture FIFO in the Objects tree', async () => ({ ok: (await readTree(page, tree)).some((r) => r.label.includes(fixture.fifo)) }), 60000);
+  });
+
+  after(async function () {
+    await browser?.close();
+    fixture?.child.stdin.end();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) {
+      mkdirSync(env.out, { recursive: true });
+      await page.screenshot({ path: path.join(env.out, `failed-live-${this.currentTest.title.replace(/\W+/g, '-')}.png`) }).catch(() => {});
+      console.log(page.consoleLines.filter((l) => !/vsda|ERR_INTERNET_DISCONNECTED|ENOTFOUND|allow-scripts/.test(l)).slice(-30).join('\n'));
+    }
+    await runCommand(page, 'View: Close All Editors').catch(() => {});
+  });
+
+  it('the occupancy chart follows a FIFO as the test fills it', async function () {
+    await pickObject(page, 'IPC Inspector: Show Occupancy', fixture.fifo);
+    const view = webview(page);
+    const current = view.locator('.stats-table tbody td').first();
+    await current.waitFor({ timeout: 30000 });
+    for (const n of [1000, 3000, 20000]) {
+      const { queued } = await fixture.write(n);
+      const t0 = Date.now();
+      await until(`the chart to show ${queued} bytes`, async () => {
+        const text = await current.textContent();
+        return { ok: text === kib(queued), text };
+      });
+      console.log(`      ${queued} bytes queued: shown after ${Date.now() - t0} ms`);
+    }
+    assert.match(await view.locator('.stats-table tbody td').nth(1).textContent(), /^64 KiB$/, 'capacity = F_GETPIPE_SZ');
+    await shot('occupancy');
+  });
+
+  it('the ring-buffer demo moves; Stop ends both processes and removes the segment', async function () {
+    await runCommand(page, 'IPC Inspector: Start Ring-Buffer Demo');
+    const view = webview(page);
+    const state = view.locator('#demo-state');
+    await state.waitFor({ timeout: 30000 });
+    const m = /producer pid (\d+), consumer pid (\d+), segment (\/\S+)/.exec(await state.textContent());
+    assert.ok(m, `demo state: ${await state.textContent()}`);
+    const [producer, consumer, name] = [Number(m[1]), Number(m[2]), m[3]];
+    assert.ok(alive(producer) && alive(consumer) && existsSync(`/dev/shm${name}`));
+    const readRow = view.locator('.ring-details tr', { hasText: 'read position' }).locator('td');
+    const first = await until('a first ring state', async () => ({ ok: /^\d+/.test((await readRow.textContent().catch(() => '')) ?? ''), text: await readRow.textContent().catch(() => '') }));
+    await until('the read position to move', async () => {
+      const text = await readRow.textContent();
+      return { ok: text !== first.text, text };
+    });
+    await shot('ring');
+    await view.locator('#demo-stop').click();
+    await until('the demo to report stopped', async () => ({ ok: /^Stopped/.test((await state.textContent()) ?? '') }));
+    await until('both demo processes to exit', async () => ({ ok: !alive(producer) && !alive(consumer) }), 5000);
+    assert.equal(existsSync(`/dev/shm${name}`), false, 'nothing left in /dev/shm');
+  });
+
+  it('a hostile-named object renders literally in the occupancy and topology pages', async function () {
+    await pickObject(page, 'IPC Inspector: Show Occupancy', 'onerror');
+    let view = webview(page);
+    const title = view.locator('.series-title');
+    await title.waitFor({ timeout: 30000 });
+    assert.ok((await title.textContent()).includes(HOSTILE), await title.textContent());
+    assert.equal(await view.locator('img').count(), 0, 'no element injected');
+
+    await runCommand(page, 'View: Close All Editors');
+    await runCommand(page, 'IPC Inspector: Show Topology Graph');
+    view = webview(page);
+    await view.locator('#search').waitFor({ timeout: 30000 });
+    await until('the graph to arrive', async () => ({ ok: /\d+ processes/.test((await view.locator('#counts').textContent()) ?? '') }));
+    await view.locator('#search').fill('onerror');
+    const match = view.locator('.match-list button').first();
+    await match.waitFor({ timeout: 10000 });
+    assert.ok((await match.textContent()).includes(HOSTILE), await match.textContent());
+    assert.equal(await view.locator('img').count(), 0, 'no element injected');
+    await view.locator('#search').fill('');
+    await shot('topology');
+  });
+
+  /** The page in Dark Modern and in Light Modern (README screenshots). */
+  async function shot(name) {
+    mkdirSync(env.out, { recursive: true });
+    for (const [theme, suffix] of [['Dark Modern', 'dark'], ['Light Modern', 'light']]) {
+      await setTheme(theme);
+      const shotPath = path.join(env.out, `live-${name}-${suffix}.png`);
+      await page.screenshot({ path: shotPath });
+      // The README's copies are only rewritten on request, so a test run does not dirty the git tree.
+      const readmeShot = path.join(env.root, 'media/screenshots', `live-${name}-${suffix}.png`);
+      if (!existsSync(readmeShot) || process.env.IPC_E2E_UPDATE_SCREENSHOTS === '1') {
+        mkdirSync(path.dirname(readmeShot), { recursive: true });
+        copyFileSync(shotPath, readmeShot);
+      }
+    }
+  }
+
+  async function setTheme(theme) {
+    // Ctrl+K Ctrl+T opens the theme picker itself (the palette would also match "Browse Color Themes...").
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+T');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: 10000 });
+    await input.fill(theme);
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: theme }).first().waitFor({ timeout: 10000 });
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(800);
+  }
+});
