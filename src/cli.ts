@@ -7,6 +7,7 @@ import { ALL_KINDS, type IpcKind, type Snapshot } from './core/model';
 import { renderTable } from './core/cliTable';
 import { runBenchCli } from './core/bench/cli';
 import { runWatchCli } from './core/watchCli';
+import { runSnippetsCli } from './core/snippetsCli';
 
 const HELP = `ipc-inspector: the inter-process communication of this Linux machine
 
@@ -22,6 +23,9 @@ Usage:
                       [--pin split|same|none] [--json]
       Measure latency percentiles and throughput of each mechanism between two processes
       ('ipc-inspector bench --help' for every option).
+  ipc-inspector snippets [list] [--language L] [--mechanism M] [--json]
+  ipc-inspector snippets show <id> --language L [--raw]
+      The compile-checked snippet catalogue (Rust, C, Python, TypeScript); 'show' prints a runnable program.
   ipc-inspector --help | --version
 
 Names are printed escaped (control, escape and bidi characters as \\n, \\x1b, \\u202e); --json keeps the
@@ -74,6 +78,8 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'ls':
         return cmdLs(rest);
+      case 'snippets':
+        return runSnippetsCli(rest);
       case 'watch':
         return await runWatchCli(rest);
       case 'bench':
