@@ -347,6 +347,6 @@ int main(int argc, char **argv) {
   for (int i = 0; i < 3; i++) if (cleanup_paths[i][0] && (a_role || is("unix-dgram"))) unlink(cleanup_paths[i]);
   if (a_role && (is("shm-spin") || is("shm-futex"))) shm_unlink(cfg.name);
   if (a_role && is("posix-mq")) { char p[300]; snprintf(p, 300, "%s-ab", cfg.name); mq_unlink(p); snprintf(p, 300, "%s-ba", cfg.name); mq_unlink(p); }
-  if (a_role && sysv_id >= 0) msgctl(sysv_id, IPC_RMID, NULL);
+  /* The sysv queue is left to the runner: IPC_RMID here could destroy the peer's last message. */
   return 0;
 }

@@ -6,7 +6,7 @@ import {
 } from './channels';
 import type { Endpoint } from './frame';
 import {
-  AF_INET, AF_UNIX, IPC_CREAT, IPC_EXCL, IPC_RMID, IPPROTO_TCP, O_CLOEXEC, O_CREAT, O_EXCL, O_RDONLY, O_RDWR,
+  AF_INET, AF_UNIX, IPC_CREAT, IPC_EXCL, IPPROTO_TCP, O_CLOEXEC, O_CREAT, O_EXCL, O_RDONLY, O_RDWR,
   O_WRONLY, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_STREAM, SOL_SOCKET, SO_RCVBUF, SO_RCVBUFFORCE,
   SO_RCVTIMEO, TCP_NODELAY, check, libc, sockaddrIn, sockaddrUn,
 } from './libc';
@@ -213,7 +213,9 @@ export function endpoint(cfg: WorkerConfig): Endpoint {
         info: {},
         // b sends type 1 and receives type 2; a the other way round.
         connect: () => (a ? new SysvChannel(id, 2, 1) : new SysvChannel(check(c.msgget(cfg.key, 0), 'msgget'), 1, 2)),
-        cleanup: () => { if (a) c.msgctl(id, IPC_RMID, null); },
+        // Not removed here: IPC_RMID would destroy the last message before the peer reads it.
+        // The runner removes the queue once both workers have exited.
+        cleanup: none,
       };
     }
     case 'signal': {

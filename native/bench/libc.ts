@@ -12,7 +12,7 @@ export interface Libc {
   shm_open: Fn; shm_unlink: Fn; ftruncate: Fn; mmap: Fn; munmap: Fn;
   mq_open: Fn; mq_send: Fn; mq_receive: Fn; mq_close: Fn; mq_unlink: Fn;
   msgget: Fn; msgsnd: Fn; msgrcv: Fn; msgctl: Fn;
-  sched_setaffinity: Fn; sigprocmask: Fn; sigwaitinfo: Fn; tgkill: Fn; prctl: Fn; getppid: Fn;
+  clock_gettime: Fn; sched_setaffinity: Fn; sigprocmask: Fn; sigwaitinfo: Fn; tgkill: Fn; prctl: Fn; getppid: Fn;
   /** syscall(2) with six long arguments (the x86-64 and aarch64 ABI pass variadic longs the same way). */
   syscall6: Fn;
   strerror: Fn;
@@ -63,6 +63,7 @@ export function libc(): Libc {
     msgsnd: f('int msgsnd(int id, const void *msg, size_t n, int flags)'),
     msgrcv: f('long msgrcv(int id, void *msg, size_t n, long type, int flags)'),
     msgctl: f('int msgctl(int id, int cmd, void *buf)'),
+    clock_gettime: f('int clock_gettime(int clock, void *ts)'),
     sched_setaffinity: f('int sched_setaffinity(int pid, size_t size, const void *mask)'),
     sigprocmask: f('int sigprocmask(int how, const void *set, void *old)'),
     sigwaitinfo: f('int sigwaitinfo(const void *set, void *info)'),
@@ -99,6 +100,7 @@ export const IPC_CREAT = 0o1000, IPC_EXCL = 0o2000, IPC_RMID = 0;
 export const SIG_BLOCK = 0, SIGUSR2 = 12, SIGKILL = 9;
 export const PR_SET_PDEATHSIG = 1;
 export const FUTEX_WAIT = 0, FUTEX_WAKE = 1;
+export const CLOCK_MONOTONIC = 1;
 export const EINTR = 4, EAGAIN = 11;
 
 export function sysFutex(): number {

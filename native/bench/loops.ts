@@ -3,6 +3,7 @@
 import { PATTERNS, fillPattern } from '../../src/core/bench/protocol';
 import type { Channel, Frame } from './frame';
 import { frame } from './frame';
+import { CLOCK_MONOTONIC, libc } from './libc';
 
 export interface LatencyOut { samples: number[] }
 
@@ -11,7 +12,11 @@ export function latencyInitiator(ch: Channel, n: number, warmup: number, iters: 
   const f = frame(Math.max(n, 8));
   const t = new Float64Array(iters + 1);
   const total = warmup + iters;
-  const now = performance.now.bind(performance);
+  // clock_gettime through koffi, like the C reference: performance.now() and hrtime allocate on every
+  // call, and the garbage collections that follow would land in the samples.
+  const clock = libc().clock_gettime;
+  const ts = new Int32Array(4);
+  const now = (): number => { clock(CLOCK_MONOTONIC, ts); return ts[0]! * 1e9 + ts[2]!; };
   let prev = now();
   for (let i = 0; i < total; i++) {
     const tag = i & 255;
@@ -24,7 +29,7 @@ export function latencyInitiator(ch: Channel, n: number, warmup: number, iters: 
     prev = x;
   }
   const samples = new Array<number>(iters);
-  for (let i = 0; i < iters; i++) samples[i] = Math.round(t[i]! * 1e6);
+  for (let i = 0; i < iters; i++) samples[i] = t[i]!;
   return { samples };
 }
 
