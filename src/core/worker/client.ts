@@ -2,7 +2,9 @@
 
 import { Worker } from 'node:worker_threads';
 import type { Snapshot } from '../model';
+import type { QueueRefresh } from '../scan/refresh';
 import { isScanResponse, type ScanResponse, type SnapshotOptions } from './protocol';
+import { decodeSnapshot } from './snapshotWire';
 
 export class ScanError extends Error {
   constructor(message: string, readonly native: boolean, readonly workerStack?: string) {
@@ -12,8 +14,14 @@ export class ScanError extends Error {
 }
 
 interface Pending {
-  resolve(s: Snapshot): void;
+  resolve(v: Snapshot | RefreshResult): void;
   reject(e: Error): void;
+}
+
+/** Queue samples of objects of the worker's last snapshot; `unknown` lists ids it does not hold. */
+export interface RefreshResult {
+  refresh: QueueRefresh;
+  unknown: string[];
 }
 
 export class ScanClient {
@@ -30,8 +38,22 @@ export class ScanClient {
     const w = this.ensureWorker();
     const id = this.nextId++;
     return new Promise<Snapshot>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve: resolve as (v: Snapshot | RefreshResult) => void, reject });
       w.postMessage({ id, type: 'snapshot', options });
+    });
+  }
+
+  /**
+   * Re-read only the queues of these objects of the last snapshot the worker took (cheap: no fd walk),
+   * for live views at 1-10 Hz. Ids not in that snapshot come back in `unknown`.
+   */
+  refresh(ids: readonly string[]): Promise<RefreshResult> {
+    if (this.disposed) return Promise.reject(new Error('scan client disposed'));
+    const w = this.ensureWorker();
+    const id = this.nextId++;
+    return new Promise<RefreshResult>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: Snapshot | RefreshResult) => void, reject });
+      w.postMessage({ id, type: 'refresh', ids: [...ids] });
     });
   }
 
@@ -66,6 +88,8 @@ export class ScanClient {
     this.pending.delete(m.id);
     const r = m as ScanResponse;
     if (r.type === 'snapshot') p.resolve(r.snapshot);
+    else if (r.type === 'snapshot-encoded') decodeSnapshot(r.encoded).then((s) => p.resolve(s), (e: Error) => p.reject(e));
+    else if (r.type === 'refresh') p.resolve({ refresh: r.refresh, unknown: r.unknown });
     else p.reject(new ScanError(r.error.message, r.error.native, r.error.stack));
   }
 

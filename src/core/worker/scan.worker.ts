@@ -2,7 +2,13 @@
 
 import { parentPort } from 'node:worker_threads';
 import type { ScanRequest, ScanResponse } from './protocol';
+import type { IpcObject } from '../model';
+import { refreshQueues } from '../scan/refresh';
 import { takeSnapshot } from '../scan/snapshot';
+import { encodeSnapshot } from './snapshotWire';
+
+/** Objects of the last snapshot by id: the refresh request samples these without a new fd walk. */
+let lastObjects = new Map<string, IpcObject>();
 
 function isNativeError(e: unknown): boolean {
   const msg = e instanceof Error ? e.message : String(e);
@@ -12,11 +18,23 @@ function isNativeError(e: unknown): boolean {
 parentPort?.on('message', (req: ScanRequest) => {
   let res: ScanResponse;
   try {
-    if (req.type !== 'snapshot') throw new Error(`unknown request ${String((req as { type: unknown }).type)}`);
-    res = { id: req.id, type: 'snapshot', snapshot: takeSnapshot(req.options) };
+    if (req.type === 'refresh') {
+      const targets: IpcObject[] = [];
+      const unknown: string[] = [];
+      for (const id of req.ids) {
+        const o = lastObjects.get(id);
+        if (o) targets.push(o);
+        else unknown.push(id);
+      }
+      res = { id: req.id, type: 'refresh', refresh: refreshQueues(targets), unknown };
+    } else if (req.type === 'snapshot') {
+      const snapshot = takeSnapshot(req.options);
+      lastObjects = new Map(snapshot.objects.map((o) => [o.id, o]));
+      res = { id: req.id, type: 'snapshot-encoded', encoded: encodeSnapshot(snapshot) };
+    } else throw new Error(`unknown request ${String((req as { type: unknown }).type)}`);
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
     res = { id: req.id, type: 'error', error: { message: err.message, stack: err.stack, native: isNativeError(e) } };
   }
-  parentPort?.postMessage(res);
+  parentPort?.postMessage(res, res.type === 'snapshot-encoded' ? [res.encoded.buffer as ArrayBuffer] : []);
 });
