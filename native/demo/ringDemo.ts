@@ -29,13 +29,23 @@ export interface DemoOptions {
   timeoutMs?: number;
 }
 
+export interface DemoReport {
+  /** Bytes moved so far. */
+  moved: number;
+  /** Consumer only: bytes that were not the next in sequence (0 unless the ring is broken). */
+  errors: number;
+}
+
 interface Proc {
   child: ChildProcess;
   exited: Promise<number | null>;
+  ready: Promise<void>;
   stderr: string[];
+  /** The latest "stats" or "stopped" line. */
+  report: DemoReport | undefined;
 }
 
-function launch(command: string[], args: string[]): Proc {
+function launch(command: string[], args: string[], timeoutMs: number): Proc {
   const [exe, ...pre] = command;
   // ELECTRON_RUN_AS_NODE lets the extension host's own binary (Electron in desktop VS Code) run as Node.
   const child = spawn(exe!, [...pre, ...args], {
@@ -48,24 +58,31 @@ function launch(command: string[], args: string[]): Proc {
   });
   child.stdin!.on('error', () => {}); // EPIPE after the child exited
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exited, stderr };
-}
-
-function waitReady(p: Proc, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
+  const p: Proc = { child, exited, stderr, report: undefined, ready: Promise.resolve() };
+  p.ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`demo process did not start within ${timeoutMs} ms`)), timeoutMs);
-    const rl = createInterface({ input: p.child.stdout! });
-    rl.on('line', (line) => {
-      if (line.includes('"type":"ready"')) {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      let m: unknown;
+      try {
+        m = JSON.parse(line);
+      } catch {
+        return;
+      }
+      const o = m as { type?: unknown; moved?: unknown; errors?: unknown };
+      if (o.type === 'ready') {
         clearTimeout(timer);
         resolve();
+      } else if ((o.type === 'stats' || o.type === 'stopped') && typeof o.moved === 'number') {
+        p.report = { moved: o.moved, errors: typeof o.errors === 'number' ? o.errors : 0 };
       }
     });
-    void p.exited.then((code) => {
+    void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`demo process exited (code ${code}): ${p.stderr.join('').trim() || 'no message'}`));
+      reject(new Error(`demo process exited (code ${code}): ${stderr.join('').trim() || 'no message'}`));
     });
   });
+  p.ready.catch(() => {}); // observed by start(); later rejections (normal exit) are not errors
+  return p;
 }
 
 export class RingDemo {
@@ -87,12 +104,12 @@ export class RingDemo {
     const name = `/ipc-inspector-demo-${process.pid}-${randomBytes(4).toString('hex')}`;
     const capacity = opts.capacity ?? DEMO_CAPACITY;
     const timeout = opts.timeoutMs ?? 10_000;
-    const producer = launch(opts.command, ['producer', name, String(capacity)]);
+    const producer = launch(opts.command, ['producer', name, String(capacity)], timeout);
     let consumer: Proc | undefined;
     try {
-      await waitReady(producer, timeout);
-      consumer = launch(opts.command, ['consumer', name, String(capacity)]);
-      await waitReady(consumer, timeout);
+      await producer.ready;
+      consumer = launch(opts.command, ['consumer', name, String(capacity)], timeout);
+      await consumer.ready;
     } catch (e) {
       for (const p of [producer, consumer]) p?.child.kill('SIGKILL');
       await Promise.all([producer.exited, consumer?.exited]);
@@ -110,6 +127,11 @@ export class RingDemo {
 
   get pids(): number[] {
     return [this.producer.child.pid!, this.consumer.child.pid!];
+  }
+
+  /** The latest report of one side (every second, and a final one on stop). */
+  lastReport(role: 'producer' | 'consumer'): DemoReport | undefined {
+    return (role === 'producer' ? this.producer : this.consumer).report;
   }
 
   get currentRates(): DemoRates {

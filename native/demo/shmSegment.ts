@@ -79,10 +79,13 @@ export function mapSegment(name: string, size: number, create: boolean): Mapped 
     s.munmap(p, size);
   };
   let view: ArrayBuffer | undefined;
-  try {
-    view = s.koffi.view(p, size);
-  } catch {
-    view = undefined; // e.g. Electron's memory cage forbids external buffers
+  // IPC_INSPECTOR_DEMO_PORTABLE=1 forces the copy path (what runs under Electron), so tests cover it.
+  if (process.env.IPC_INSPECTOR_DEMO_PORTABLE !== '1') {
+    try {
+      view = s.koffi.view(p, size);
+    } catch {
+      view = undefined; // e.g. Electron's memory cage forbids external buffers
+    }
   }
   if (view) {
     const words = new BigUint64Array(view, 0, Math.floor(size / 8));

@@ -26,6 +26,14 @@ const alive = (pid: number) => {
     return false;
   }
 };
+/** Stop the demo and return the consumer's final report (bytes moved, out-of-order or corrupt bytes). */
+async function stopAndCollect(d: RingDemo): Promise<{ moved: number; errors: number }> {
+  const report = d.lastReport('consumer');
+  await d.stop();
+  const r = d.lastReport('consumer') ?? report;
+  assert.ok(r, 'the consumer reported');
+  return r;
+}
 function used(file: string): number {
   const r = ringSample(headerReader(file, 24), PRESETS.seed);
   assert.ok(r.ok, r.ok ? '' : r.error);
@@ -82,11 +90,31 @@ describe('live: ring-buffer demo over POSIX shared memory', function () {
     assert.ok(first.ok && second.ok);
     assert.notEqual(second.sample.ring!.readIndex, first.sample.ring!.readIndex, 'the read position moves');
 
-    await demo.stop();
+    const report = await stopAndCollect(demo);
+    assert.equal(report.errors, 0, 'the consumer read every byte in order (zero-copy view + Atomics path)');
     assert.equal(fs.existsSync(file), false, 'nothing left in /dev/shm');
     await waitFor('both demo processes to be gone', () => !alive(producer!) && !alive(consumer!), 3000);
     assert.equal(demo.running, false);
     demo = undefined;
+  });
+
+  it('the portable memory access (used where external buffers are forbidden, e.g. Electron) moves data intact', async () => {
+    process.env.IPC_INSPECTOR_DEMO_PORTABLE = '1';
+    try {
+      demo = await RingDemo.start({ command: [process.execPath, WORKER], rates: { producer: 20_000, consumer: 20_000, burstiness: 0.5 } });
+      const file = demo.file;
+      const before = ringSample(headerReader(file, 24), PRESETS.seed);
+      await sleep(600);
+      const after = ringSample(headerReader(file, 24), PRESETS.seed);
+      assert.ok(before.ok && after.ok);
+      assert.notEqual(after.sample.ring!.rawRead, before.sample.ring!.rawRead, 'the consumer advances');
+      const stopped = await stopAndCollect(demo);
+      assert.equal(stopped.errors, 0, 'the consumer saw every byte in order');
+      assert.ok(stopped.moved > 1000, `moved ${stopped.moved} bytes`);
+      demo = undefined;
+    } finally {
+      delete process.env.IPC_INSPECTOR_DEMO_PORTABLE;
+    }
   });
 
   it('a demo process whose parent goes away (stdin closed) exits and removes the segment it created', async () => {

@@ -5,13 +5,15 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createInterface } from 'node:readline';
 import { build } from 'esbuild';
 import { takeSnapshot } from '../../src/core/scan/snapshot';
 import { LiveSamplerClient } from '../../src/core/live/client';
 import { targetFor, type LiveTarget } from '../../src/core/live/sampler';
 import { PRESETS } from '../../src/core/live/ringLayout';
 import { preadFile } from '../../src/core/live/shmHeader';
-import { startHelper, type Holder } from './helpers/holders';
+import { PYTHON, startHelper, type Holder } from './helpers/holders';
+import { peekSource } from '../../src/core/live/peek';
 
 const ROOT = path.join(__dirname, '..', '..');
 const WORKER = path.join(ROOT, 'out', 'test-live', 'live.worker.js');
@@ -89,5 +91,53 @@ describe('live: sampler worker on real objects', function () {
     // An open of the FIFO for reading would block or disturb a writer; it is refused after lstat.
     assert.deepEqual(preadFile(fifo, 24), { error: 'not a regular file' });
     assert.deepEqual(preadFile(link, 24), { error: 'not a regular file' });
+  });
+});
+
+describe('live: hex peek by pread', function () {
+  this.timeout(20_000);
+
+  it('reads the first 64 KiB of a /dev/shm segment, and a memfd through the fd of the process holding it', async () => {
+    const name = `ipc-inspector-peek-test-${process.pid}`;
+    const file = `/dev/shm/${name}`;
+    const data = Buffer.alloc(100_000);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 7) & 0xff;
+    fs.writeFileSync(file, data, { mode: 0o600 });
+    try {
+      const src = peekSource({ id: 's', kind: 'posix-shm', inode: 0, name: `/${name}`, endpoints: [], findings: [] });
+      assert.ok(typeof src !== 'string');
+      const r = src.read();
+      assert.ok(!('error' in r));
+      assert.equal(r.size, 100_000);
+      assert.deepEqual(r.bytes, data.subarray(0, 64 * 1024));
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+
+    // A child holds a memfd with known bytes; it is read via /proc/PID/fd/N and only if the inode matches.
+    const { spawn } = await import('node:child_process');
+    const py = spawn(PYTHON, ['-c', [
+      'import os, sys',
+      'fd = os.memfd_create("peek-test")',
+      'os.write(fd, b"memfd says hello")',
+      'print(fd, os.fstat(fd).st_ino, flush=True)',
+      'sys.stdin.read()',
+    ].join('\n')], { stdio: ['pipe', 'pipe', 'inherit'] });
+    try {
+      const line = await new Promise<string>((res) => createInterface({ input: py.stdout! }).once('line', res));
+      const [fd, ino] = line.trim().split(' ').map(Number);
+      const mem = { id: 'm', kind: 'memfd' as const, inode: ino!, name: 'memfd:peek-test', endpoints: [{ pid: py.pid!, fd: fd!, access: 'rw' as const }], findings: [] };
+      const src = peekSource(mem);
+      assert.ok(typeof src !== 'string');
+      const r = src.read();
+      assert.ok(!('error' in r), JSON.stringify(r));
+      assert.equal(r.bytes.toString(), 'memfd says hello');
+      const wrong = peekSource({ ...mem, inode: ino! + 1 });
+      assert.ok(typeof wrong !== 'string');
+      assert.deepEqual(wrong.read(), { error: 'the descriptor now refers to another file' });
+    } finally {
+      py.stdin!.end();
+      await new Promise((r) => py.once('exit', r));
+    }
   });
 });

@@ -4,6 +4,7 @@
 import { select } from 'd3';
 import { onMessage, post, ready, setState } from '../lib/host';
 import { parseToHex, type FromHex, type ToHex } from '../shared/hexProtocol';
+import { hexLines } from '../shared/hexFormat';
 
 const send = (m: FromHex) => post(m);
 const app = select<HTMLElement, unknown>('#app');
@@ -12,38 +13,6 @@ const meta = app.append('p').attr('class', 'muted').attr('id', 'hex-meta');
 app.append('div').attr('class', 'toolbar').append('button').attr('id', 'refresh').text('Refresh').on('click', () => send({ type: 'refresh' }));
 const err = app.append('p').attr('class', 'error');
 const dump = app.append('div').attr('class', 'hex-dump mono').attr('role', 'table').attr('aria-label', 'Hex dump');
-
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-const ascii = (b: number) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.');
-
-interface Line {
-  offset: string;
-  hex: string;
-  text: string;
-}
-
-function hexLines(bytes: Uint8Array): Line[] {
-  const out: Line[] = [];
-  let prev: string | null = null;
-  let squeezed = false;
-  for (let off = 0; off < bytes.length; off += 16) {
-    const row = bytes.subarray(off, Math.min(off + 16, bytes.length));
-    const parts: string[] = [];
-    for (let i = 0; i < 16; i++) parts.push(i < row.length ? HEX[row[i]!]! : '  ');
-    const hex = `${parts.slice(0, 8).join(' ')}  ${parts.slice(8).join(' ')}`;
-    const isLast = off + 16 >= bytes.length;
-    if (hex === prev && !isLast) {
-      if (!squeezed) out.push({ offset: '*', hex: '', text: '' });
-      squeezed = true;
-      continue;
-    }
-    squeezed = false;
-    prev = hex;
-    out.push({ offset: off.toString(16).padStart(8, '0'), hex, text: Array.from(row, ascii).join('') });
-  }
-  out.push({ offset: bytes.length.toString(16).padStart(8, '0'), hex: '', text: '' });
-  return out;
-}
 
 function decode(b64: string): Uint8Array {
   const s = atob(b64);

@@ -3,29 +3,10 @@
 
 import * as vscode from 'vscode';
 import { PanelBase, webviewOptions } from '../webview/panelBase';
-import type { IpcObject } from '../../core/model';
 import { objectLabel } from '../../core/view/treeModel';
-import { segmentName } from '../../core/live/sampler';
-import { HEX_PEEK_BYTES, preadFile, preadProcFd, shmPath, type PreadResult } from '../../core/live/shmHeader';
+import { peekSource } from '../../core/live/peek';
 import { parseFromHex, type FromHex, type ToHex } from '../../../webview/shared/hexProtocol';
 import type { LiveContext } from './liveContext';
-
-/** Where the bytes of an object can be pread from, or why they cannot. */
-export function peekSource(o: IpcObject): { read(): PreadResult | { error: string }; file: string } | string {
-  if (o.kind === 'posix-shm') {
-    const name = segmentName(typeof o['path'] === 'string' ? o['path'] : o.name);
-    const file = name === undefined ? undefined : shmPath(name);
-    if (!file) return 'this segment name has no file under /dev/shm';
-    return { file, read: () => preadFile(file, HEX_PEEK_BYTES, 0) };
-  }
-  if (o.kind === 'memfd') {
-    const e = o.endpoints.find((x) => x.fd !== null);
-    if (!e) return 'no process holds this memfd by a file descriptor (mapping only): it cannot be read without mapping it';
-    return { file: `/proc/${e.pid}/fd/${e.fd}`, read: () => preadProcFd(e.pid, e.fd!, o.inode, HEX_PEEK_BYTES) };
-  }
-  if (o.kind === 'sysv-shm') return 'SysV segments have no file to pread: reading one would mean attaching it (shmat), which the inspector never does';
-  return `a ${o.kind} has no shared memory to peek`;
-}
 
 export class HexPanel extends PanelBase<ToHex, FromHex> {
   static readonly viewType = 'ipcInspector.hexPeek';

@@ -17,7 +17,8 @@ import { AlarmRegistry, layoutFor, saveLayout, type ExplorerLike, type LiveConte
 import { OccupancyPanel } from './occupancyPanel';
 import { RingPanel } from './ringPanel';
 import { TopologyPanel } from './topologyPanel';
-import { HexPanel, peekSource } from './hexPanel';
+import { HexPanel } from './hexPanel';
+import { peekSource } from '../../core/live/peek';
 import { DemoController } from './demoController';
 
 export interface LiveViewsDeps {
