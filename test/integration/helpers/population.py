@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """A population of IPC objects for timing scans: <procs> holder processes sharing <pipes> pipes,
-<pairs> unix socketpairs and <fifos> FIFOs (each with a few bytes queued). Prints {"pids": [...], "fds": n}
-when ready; everything dies when stdin closes.
+<pairs> unix socketpairs and <fifos> FIFOs (each with a few bytes queued), and optionally <tcp> loopback
+TCP connections, <shm> /dev/shm segments (held by fd) and <mq> POSIX message queues (one message each).
+Prints {"pids": [...], "fds": n} when ready; everything dies when stdin closes (shm/mq names removed).
 
-Usage: population.py <workdir> <procs> <pipes> <pairs> <fifos>
+Usage: population.py <workdir> <procs> <pipes> <pairs> <fifos> [<tcp> <shm> <mq>]
 """
 import json
 import os
@@ -15,6 +16,16 @@ import ctypes
 
 libc = ctypes.CDLL(None)
 work, procs, pipes, pairs, fifos = sys.argv[1], *map(int, sys.argv[2:6])
+tcp, shm, mq = (list(map(int, sys.argv[6:9])) + [0, 0, 0])[:3]
+tag = "ipci-pop-%d" % os.getpid()
+libc.mq_open.restype = ctypes.c_int
+libc.mq_open.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.c_uint, ctypes.c_void_p]
+libc.mq_send.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint]
+listener = None
+if tcp:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4096)
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
 resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
@@ -43,6 +54,21 @@ for p in range(procs):
             w = os.open(path, os.O_WRONLY)
             os.write(w, b"z")
             n += 2
+        for i in range(p, tcp, procs):
+            c = socket.create_connection(listener.getsockname())
+            a, _ = listener.accept()
+            c.send(b"t" * (i % 3))
+            keep.extend([a, c])
+            n += 2
+        for i in range(p, shm, procs):
+            fd = os.open("/dev/shm/%s-%d" % (tag, i), os.O_CREAT | os.O_RDWR, 0o600)
+            os.ftruncate(fd, 4096)
+            n += 1
+        for i in range(p, mq, procs):
+            q = libc.mq_open(("/%s-%d" % (tag, i)).encode(), os.O_CREAT | os.O_RDWR, 0o600, None)
+            if q >= 0:
+                libc.mq_send(q, b"m", 1, 0)
+                n += 1
         os.write(ready_w, b"%d\n" % n)
         while True:
             signal.pause()
@@ -60,4 +86,13 @@ while got < procs:
         total += int(line)
         got += 1
 print(json.dumps({"pids": pids, "fds": total}), flush=True)
-sys.stdin.read()
+try:
+    sys.stdin.read()
+finally:
+    for i in range(shm):
+        try:
+            os.unlink("/dev/shm/%s-%d" % (tag, i))
+        except OSError:
+            pass
+    for i in range(mq):
+        libc.mq_unlink(("/%s-%d" % (tag, i)).encode())

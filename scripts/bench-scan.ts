@@ -1,0 +1,129 @@
+// npm run bench:scan: wall time of the inspector's scans next to the tools users would otherwise run, on
+// populations built in child processes (~110 processes / 10k fds and ~130 / 20k fds), printed as ratios.
+// Usage: tsx scripts/bench-scan.ts [--runs N] [--sizes 10k,20k] (dist/cli.js must be built: npm run build)
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { refreshQueues } from '../src/core/scan/refresh';
+import { takeSnapshot } from '../src/core/scan/snapshot';
+import { PYTHON, helperPath } from '../test/integration/helpers/holders';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+/** Start population.py and wait (up to 5 min on a loaded machine) for its first JSON line. */
+async function startPopulation(args: string[]): Promise<{ info: { fds: number }; stop(): Promise<void> }> {
+  const child: ChildProcess = spawn(PYTHON, [helperPath('population.py'), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const first = await new Promise<string>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('population.py: not ready within 300 s')), 300000);
+    createInterface({ input: child.stdout! }).once('line', (l) => {
+      clearTimeout(t);
+      resolve(l);
+    });
+    child.once('exit', (code) => reject(new Error(`population.py exited with ${code}`)));
+  });
+  return {
+    info: JSON.parse(first) as { fds: number },
+    stop: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.stdin!.end();
+    }),
+  };
+}
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '7' }, sizes: { type: 'string', default: '10k,20k' } } });
+const RUNS = Math.max(1, Number(values.runs));
+const CLI = path.join(__dirname, '../dist/cli.js');
+
+/**
+ * procs, pipes, socketpairs, FIFOs, TCP connections, shm segments, mqueues (2 fds per pipe/pair/FIFO/TCP).
+ * mqueues: 10, as RLIMIT_MSGQUEUE (800 KB) allows about ten default-size queues per user.
+ */
+const SIZES: Record<string, number[]> = {
+  '10k': [110, 1800, 1800, 500, 500, 300, 10],
+  '20k': [130, 3700, 3700, 1000, 900, 500, 10],
+};
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+function timeIt(f: () => void, runs = RUNS): number {
+  f(); // warm-up (page cache, JIT)
+  const ts: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    f();
+    ts.push(performance.now() - t);
+  }
+  return median(ts);
+}
+
+function timeCmd(cmd: string, args: string[], runs = RUNS): number | null {
+  const probe = spawnSync(cmd, args, { stdio: 'ignore', maxBuffer: 1 << 30 });
+  if (probe.error || probe.status !== 0) return null;
+  return timeIt(() => void spawnSync(cmd, args, { stdio: 'ignore' }), runs);
+}
+
+const load = (): string => loadavg().map((x) => x.toFixed(1)).join(' ');
+
+async function benchSize(label: string, size: number[]): Promise<void> {
+  const work = mkdtempSync(path.join(tmpdir(), 'ipci-bench-'));
+  const pop = await startPopulation([work, ...size.map(String)]);
+  try {
+    const snap = takeSnapshot();
+    const fds = snap.scan?.fds ?? 0;
+    const kinds = new Map<string, number>();
+    for (const o of snap.objects) kinds.set(o.kind, (kinds.get(o.kind) ?? 0) + 1);
+    const loadBefore = load();
+    const ours = timeIt(() => void takeSnapshot());
+    const refresh = timeIt(() => void refreshQueues(snap.objects));
+    const unixOnly = snap.objects.filter((o) => o.kind === 'unix');
+    const refreshUnix = timeIt(() => void refreshQueues(unixOnly));
+    const cli = existsSync(CLI) ? timeCmd(process.execPath, [CLI, 'ls', '--json']) : null;
+    const ssXap = timeCmd('ss', ['-xap']);
+    const ssXa = timeCmd('ss', ['-xa']);
+    const rows: [string, number | null][] = [
+      ['ipc-inspector ls --json (node dist/cli.js)', cli],
+      ['takeSnapshot() in process', ours],
+      ['refreshQueues(all objects)', refresh],
+      ['refreshQueues(unix objects)', refreshUnix],
+      ['ss -xap', ssXap],
+      ['ss -xa', ssXa],
+      ['ss -tuanp', timeCmd('ss', ['-tuanp'])],
+      ['lsfd', timeCmd('lsfd', [])],
+      ['lsof -n -P', timeCmd('lsof', ['-n', '-P'], Math.min(RUNS, 3))],
+    ];
+    const phases = takeSnapshot().scan?.phasesMs;
+    console.log(`\n== ${label}: population ${size[0]} processes (${pop.info.fds} fds); machine ${snap.processes.length} processes, ${fds} fds, ` +
+      `${snap.objects.length} objects (${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}); median of ${RUNS}; load avg ${loadBefore} -> ${load()}`);
+    console.log(`${'what'.padEnd(44)} ${'median'.padStart(10)}  ${'snapshot / this'.padStart(15)}`);
+    for (const [name, ms] of rows) {
+      const ratio = ms ? (ours / ms).toFixed(2) : '';
+      console.log(`${name.padEnd(44)} ${ms === null ? 'n/a'.padStart(10) : (ms.toFixed(1) + ' ms').padStart(10)}  ${ratio.padStart(15)}`);
+    }
+    console.log(`goal 1: takeSnapshot / ss -xap = ${ssXap ? (ours / ssXap).toFixed(2) : 'n/a'} (goal <= 1.00)`);
+    console.log(`goal 2: refresh / ss -xa = ${ssXa ? (refresh / ssXa).toFixed(2) : 'n/a'} (goal <= 1.50); unix-only refresh / ss -xa = ${ssXa ? (refreshUnix / ssXa).toFixed(2) : 'n/a'}`);
+    console.log(`phases of one snapshot (ms): ${JSON.stringify(phases)}`);
+  } finally {
+    await pop.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const cpus = readFileSync('/proc/cpuinfo', 'utf8').split('\n').filter((l) => l.startsWith('processor')).length;
+  console.log(`bench:scan on ${cpus} CPUs, node ${process.version}, uid ${process.getuid?.()}; ` +
+    'the machine is shared: compare ratios from one run, not absolute figures across runs');
+  if (!existsSync(CLI)) console.log('(dist/cli.js missing: run npm run build for the CLI row)');
+  for (const label of values.sizes!.split(',')) {
+    const size = SIZES[label.trim()];
+    if (!size) throw new Error(`unknown size ${label} (known: ${Object.keys(SIZES).join(', ')})`);
+    await benchSize(label.trim(), size);
+  }
+}
+void main();
