@@ -14,17 +14,11 @@ import { PRESETS } from '../../src/core/live/ringLayout';
 import { preadFile } from '../../src/core/live/shmHeader';
 import { PYTHON, startHelper, type Holder } from './helpers/holders';
 import { peekSource } from '../../src/core/live/peek';
+import { seedHeader } from '../unit/liveHelpers';
 
 const ROOT = path.join(__dirname, '..', '..');
 const WORKER = path.join(ROOT, 'out', 'test-live', 'live.worker.js');
 
-function seedHeader(read: number, write: number, cap: number): Buffer {
-  const b = Buffer.alloc(24 + cap);
-  b.writeBigUInt64LE(BigInt(read), 0);
-  b.writeBigUInt64LE(BigInt(write), 8);
-  b.writeBigUInt64LE(BigInt(cap), 16);
-  return b;
-}
 
 describe('live: sampler worker on real objects', function () {
   this.timeout(30_000);
@@ -63,7 +57,7 @@ describe('live: sampler worker on real objects', function () {
   it('reads a shm ring header by pread each tick, and survives the owner truncating the segment', async () => {
     const file = `/dev/shm/ipc-inspector-live-test-${process.pid}`;
     files.push(file);
-    fs.writeFileSync(file, seedHeader(4000, 100, 4096), { mode: 0o600 });
+    fs.writeFileSync(file, seedHeader(4000, 100, 4096, true), { mode: 0o600 });
     const t: LiveTarget = { id: 'ring', kind: 'shm-ring', file, layout: PRESETS.seed };
     let r = (await client.sample([t])).get('ring');
     assert.ok(r?.ok);
@@ -73,7 +67,7 @@ describe('live: sampler worker on real objects', function () {
     fs.truncateSync(file, 10);
     r = (await client.sample([t])).get('ring');
     assert.deepEqual(r, { ok: false, error: 'short: header needs 24 bytes, got 10' });
-    fs.writeFileSync(file, seedHeader(4000, 100, 4096).subarray(0, 24)); // header claims 4096 data bytes that are not there
+    fs.writeFileSync(file, seedHeader(4000, 100, 4096)); // header claims 4096 data bytes that are not there
     r = (await client.sample([t])).get('ring');
     assert.equal(r?.ok, false);
     assert.match(r && !r.ok ? r.error : '', /^capacity: .*does not fit/);

@@ -2,15 +2,8 @@ import { strict as assert } from 'node:assert';
 import {
   PRESETS, decodeRing, headerLength, parseLayout, parseLayoutChoice, readStable, type HeaderRead, type RingLayout,
 } from '../../src/core/live/ringLayout';
+import { seedHeader as seed } from './liveHelpers';
 
-/** A seed RingBuffer header (u64 LE read_pos, write_pos, capacity). */
-function seed(read: number, write: number, cap: number): Buffer {
-  const b = Buffer.alloc(24);
-  b.writeBigUInt64LE(BigInt(read), 0);
-  b.writeBigUInt64LE(BigInt(write), 8);
-  b.writeBigUInt64LE(BigInt(cap), 16);
-  return b;
-}
 function spsc32(head: number, tail: number, cap: number): Buffer {
   const b = Buffer.alloc(12);
   b.writeUInt32LE(head >>> 0, 0);

@@ -3,16 +3,10 @@ import type { IpcKind, IpcObject, QueueFill, Snapshot } from '../../src/core/mod
 import { sampleTargets, segmentName, targetFor, type LiveTarget, type SamplerIo } from '../../src/core/live/sampler';
 import { PRESETS, type HeaderRead } from '../../src/core/live/ringLayout';
 import { Ticker } from '../../src/core/live/ticker';
+import { seedHeader } from './liveHelpers';
 
 const obj = (o: Partial<IpcObject> & Pick<IpcObject, 'id' | 'kind'>): IpcObject => ({ inode: 1, name: '', endpoints: [], findings: [], ...o });
 
-function seedHeader(read: number, write: number, cap: number): Buffer {
-  const b = Buffer.alloc(24);
-  b.writeBigUInt64LE(BigInt(read), 0);
-  b.writeBigUInt64LE(BigInt(write), 8);
-  b.writeBigUInt64LE(BigInt(cap), 16);
-  return b;
-}
 
 function fakeIo(over: Partial<SamplerIo> = {}): SamplerIo & { calls: string[] } {
   const calls: string[] = [];

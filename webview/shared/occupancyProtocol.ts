@@ -1,6 +1,6 @@
 // Occupancy panel protocol: typed messages in both directions and their validators. No DOM, no vscode.
 
-import type { Alarm } from '../../src/core/live/samples';
+import type { Alarm, WindowStats } from '../../src/core/live/samples';
 import { MAX_RATE_HZ, MAX_WINDOW_S, MIN_RATE_HZ, MIN_WINDOW_S } from '../../src/core/live/samples';
 import type { QueueUnit } from '../../src/core/model';
 import { hasOnlyKeys, isArrayOf, isBool, isInt, isNum, isObj, isOneOf, isStr, type Validator } from './validate';
@@ -22,13 +22,8 @@ export interface SeriesInfo {
 /** [epoch ms, used (null: the sample failed), capacity]. */
 export type Point = [number, number | null, number | null];
 
-export interface SeriesStats {
-  current: number | null;
-  capacity: number | null;
-  min: number | null;
-  max: number | null;
-  mean: number | null;
-  highWater: number | null;
+/** The window statistics of one series, plus its alarm state and the last sampling error. */
+export interface SeriesStats extends Omit<WindowStats, 'count'> {
   alarm: boolean;
   error: string | null;
 }

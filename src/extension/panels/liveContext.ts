@@ -40,12 +40,17 @@ export function readSettings(): LiveSettings {
   };
 }
 
+/** Segments of our own ring-buffer demo are in the seed's layout without any setting. */
+const DEMO_SEGMENT = /^ipc-inspector-demo-\d+-[0-9a-f]+$/;
+
 /** The layout attached to a segment name in settings (invalid entries are ignored). */
 export function layoutChoiceFor(segment: string): LayoutChoice | undefined {
   const all = vscode.workspace.getConfiguration(SECTION).get<unknown>(LAYOUTS);
-  if (typeof all !== 'object' || all === null || Array.isArray(all)) return undefined;
-  if (!Object.prototype.hasOwnProperty.call(all, segment)) return undefined;
-  return parseLayoutChoice((all as Record<string, unknown>)[segment]);
+  if (typeof all === 'object' && all !== null && !Array.isArray(all) && Object.prototype.hasOwnProperty.call(all, segment)) {
+    const c = parseLayoutChoice((all as Record<string, unknown>)[segment]);
+    if (c) return c;
+  }
+  return DEMO_SEGMENT.test(segment) ? { preset: 'seed' } : undefined;
 }
 
 export function layoutFor(segment: string): RingLayout | undefined {
