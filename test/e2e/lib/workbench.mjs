@@ -67,7 +67,6 @@ export const treeList = (containerId, viewName) => `${container(containerId)} .m
 // Real rows only: sticky-scroll copies of parent rows live outside .monaco-list-rows and carry no aria-level.
 const ROWS = '.monaco-list-rows > .monaco-list-row';
 export const rowsOf = (listSel) => `${listSel} ${ROWS}`;
-export const rowAt = (listSel, index) => `${rowsOf(listSel)}[data-index="${index}"]`;
 
 function visibleRows(page, listSel) {
   return page.locator(rowsOf(listSel)).evaluateAll((els) => els.map((el) => ({
@@ -122,22 +121,49 @@ export async function readTree(page, listSel) {
 }
 
 /**
- * Moves the keyboard focus onto the first row whose label satisfies `match` (the list scrolls it into view)
- * and returns its locator; throws if no row matches.
+ * Moves the keyboard focus onto the first row whose label satisfies `match(label, row)` (the list scrolls it
+ * into view). The tree refreshes itself while we walk, so every step re-reads the rows and the end state is
+ * checked: VS Code keeps the focus on the same element across refreshes (stable ids), indices may shift.
  */
 export async function focusRow(page, listSel, match) {
-  const row = await walk(page, listSel, async (rows) => {
-    const hit = rows.find((r) => match(r.label, r));
-    if (!hit) return undefined;
-    let focused = rows.find((r) => r.focused);
-    for (let guard = 0; focused && focused.index !== hit.index && guard < 200; guard++) {
-      const next = await press(page, listSel, focused.index < hit.index ? 'ArrowDown' : 'ArrowUp');
-      focused = next.find((r) => r.focused);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    let rows = await walk(page, listSel, (r) => (r.some((x) => match(x.label, x)) ? r : undefined));
+    if (!rows) throw new Error('no matching row in the tree');
+    for (let step = 0; step < 300; step++) {
+      const hit = rows.find((r) => match(r.label, r));
+      const focused = rows.find((r) => r.focused);
+      if (!hit || !focused) break; // scrolled away by a refresh: walk again
+      if (focused.index === hit.index) return focused;
+      rows = await press(page, listSel, focused.index < hit.index ? 'ArrowDown' : 'ArrowUp');
     }
-    return page.locator(rowAt(listSel, hit.index));
-  });
-  if (!row) throw new Error('no matching row in the tree');
-  return row;
+  }
+  throw new Error('could not move the focus onto the matching row');
+}
+
+/** Expands (or collapses) the first row matching `match`, with the keyboard; returns once it is so. */
+export async function setExpanded(page, listSel, match, expanded = true) {
+  const want = String(expanded);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const row = await focusRow(page, listSel, match);
+    if (row.expanded === want) return;
+    // Right on an expanded row, or Left on a collapsed one, would move the focus instead: only press when needed.
+    const after = (await press(page, listSel, expanded ? 'ArrowRight' : 'ArrowLeft')).find((r) => r.focused);
+    if (after && match(after.label, after) && after.expanded === want) return;
+  }
+  throw new Error(`could not ${expanded ? 'expand' : 'collapse'} the matching row`);
+}
+
+/** Retries `check` (an async function that throws) until it passes or `ms` elapse; rethrows the last error. */
+export async function eventually(check, ms, pauseMs = 500) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      return await check();
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, pauseMs));
+    }
+  }
 }
 
 /** The labels of the rows above `row` that contain it (nearest first), from the rows' levels. */

@@ -5,7 +5,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { activityBarIcon, ancestors, descendants, env, launchBrowser, newPage, openContainer, readTree, focusRow, rowsOf, runCommand, treeList, workbenchUrl } from '../lib/workbench.mjs';
+import {
+  activityBarIcon, ancestors, descendants, env, eventually, launchBrowser, newPage, openContainer, readTree, rowsOf, runCommand,
+  setExpanded, treeList, workbenchUrl,
+} from '../lib/workbench.mjs';
 
 const CONTAINER_ID = 'ipcInspector';
 const TITLE = 'IPC Inspector';
@@ -61,36 +64,35 @@ describe('IPC Inspector explorer (code-server UI)', function () {
     await page.locator(`${rowsOf(tree)}[aria-level="1"]`).first().waitFor({ timeout: 60000 });
     const tGroups = Date.now();
 
-    // The extension scans in a worker and refreshes while visible: poll the rows until both objects show up.
+    // The extension scans in a worker and refreshes itself while visible, so a read can straddle a refresh:
+    // retry the whole check on a fresh read until it holds (30 s).
     let rows = [];
-    let fifoRow;
-    let sockRow;
-    const deadline = Date.now() + 30000;
-    for (;;) {
-      rows = await readTree(page, tree);
-      fifoRow = rows.find((r) => r.label.includes(fixture.fifo));
-      sockRow = rows.find((r) => r.label.includes(fixture.sock));
-      if ((fifoRow && sockRow) || Date.now() > deadline) break;
-      await page.waitForTimeout(500);
-    }
-    const tFound = Date.now();
     const dump = () => rows.slice(0, 400).map((r) => `${'  '.repeat(Math.max(0, r.level - 1))}${r.label}  [${r.description}]`).join('\n');
-    assert.ok(fifoRow, `FIFO ${fixture.fifo} not in the tree:\n${dump()}`);
-    assert.ok(sockRow, `Unix listener ${fixture.sock} not in the tree:\n${dump()}`);
-    assert.equal(ancestors(rows, fifoRow)[0], 'FIFOs', `FIFO row is not under "FIFOs":\n${dump()}`);
-    assert.equal(ancestors(rows, sockRow)[0], 'Unix sockets', `listener row is not under "Unix sockets":\n${dump()}`);
-    assert.match(sockRow.description, /listen/, 'listener description names its state');
+    await eventually(async () => {
+      rows = await readTree(page, tree);
+      const fifoRow = rows.find((r) => r.label.includes(fixture.fifo));
+      const sockRow = rows.find((r) => r.label.includes(fixture.sock));
+      assert.ok(fifoRow, `FIFO ${fixture.fifo} not in the tree:\n${dump()}`);
+      assert.ok(sockRow, `Unix listener ${fixture.sock} not in the tree:\n${dump()}`);
+      assert.equal(ancestors(rows, fifoRow)[0], 'FIFOs', `FIFO row is not under "FIFOs":\n${dump()}`);
+      assert.equal(ancestors(rows, sockRow)[0], 'Unix sockets', `listener row is not under "Unix sockets":\n${dump()}`);
+      assert.match(sockRow.description, /listen/, 'listener description names its state');
+    }, 30000);
+    const tFound = Date.now();
 
     // Expanding the FIFO shows its holder: our fixture's pid with the read end and the write end.
-    await focusRow(page, tree, (l) => l.includes(fixture.fifo));
-    await page.keyboard.press('ArrowRight');
-    await page.locator(`${rowsOf(tree)}[aria-level="3"]`, { hasText: String(fixture.pid) }).first().waitFor({ timeout: 10000 });
-    rows = await readTree(page, tree);
-    const text = descendants(rows, rows.find((r) => r.label.includes(fixture.fifo))).map((r) => `${r.label} ${r.description}`);
-    for (const fd of fixture.fifoFds) {
-      assert.ok(text.some((t) => t.includes(String(fixture.pid)) && new RegExp(`\\b${fd}\\b`).test(t)),
-        `FIFO endpoint pid ${fixture.pid} fd ${fd} missing; children: ${JSON.stringify(text)}`);
-    }
+    const isFifo = (l) => l.includes(fixture.fifo);
+    await setExpanded(page, tree, isFifo, true);
+    await eventually(async () => {
+      rows = await readTree(page, tree);
+      const fifoRow = rows.find((r) => isFifo(r.label));
+      assert.ok(fifoRow, `FIFO ${fixture.fifo} not in the tree:\n${dump()}`);
+      const text = descendants(rows, fifoRow).map((r) => `${r.label} ${r.description}`);
+      for (const fd of fixture.fifoFds) {
+        assert.ok(text.some((t) => t.includes(String(fixture.pid)) && new RegExp(`\\b${fd}\\b`).test(t)),
+          `FIFO endpoint pid ${fixture.pid} fd ${fd} missing; children: ${JSON.stringify(text)}`);
+      }
+    }, 15000);
     const tDone = Date.now();
 
     await screenshotForReadme(page);
@@ -125,10 +127,8 @@ describe('IPC Inspector explorer (code-server UI)', function () {
       await p.mouse.move(x + 260, y, { steps: 10 });
       await p.mouse.up();
     }
-    const pipes = await focusRow(p, tree, (l, r) => r.level === 1 && l === 'Pipes');
-    if ((await pipes.getAttribute('aria-expanded')) === 'true') await p.keyboard.press('ArrowLeft');
-    await focusRow(p, tree, (l) => l.includes(fixture.sock));
-    await p.keyboard.press('ArrowRight');
+    await setExpanded(p, tree, (l, r) => r.level === 1 && l === 'Pipes', false);
+    await setExpanded(p, tree, (l) => l.includes(fixture.sock), true);
     await p.mouse.move(1300, 850);
     await p.waitForTimeout(300);
     mkdirSync(env.out, { recursive: true });
