@@ -43,6 +43,13 @@ export const SOL_SOCKET = 1;
 export const SO_RCVTIMEO = 20;
 export const EINTR = 4;
 export const EAGAIN = 11;
+export const IPC_STAT = 2;
+/** struct mq_attr: 8 longs (4 used, 4 reserved). */
+export const MQ_ATTR_SIZE = 64;
+/** struct msqid_ds on 64-bit Linux: 120 bytes; msg_qnum at 80, msg_qbytes at 88. */
+export const MSQID_DS_SIZE = 128;
+export const MFD_CLOEXEC = 1;
+export const EFD_CLOEXEC = 0o2000000;
 
 /**
  * File descriptors the inspector itself holds open right now (netlink socket, /proc directory fds,
@@ -75,6 +82,15 @@ export interface Libc {
   setsockopt(fd: number, level: number, name: number, value: Uint8Array, len: number): number;
   /** setns(2): moves the CALLING THREAD into the namespace of nsfd. */
   setns(nsfd: number, nstype: number): number;
+  /** mq_open(name, oflag) without O_CREAT; `name` is the raw NUL-terminated bytes ("/name\0"). */
+  mqOpen(name: Uint8Array, oflag: number): number;
+  /** mq_getattr into a MQ_ATTR_SIZE buffer (mq_flags, mq_maxmsg, mq_msgsize, mq_curmsgs as longs). */
+  mqGetattr(mqd: number, attr: Uint8Array): number;
+  mqClose(mqd: number): number;
+  /** msgctl(IPC_STAT) into a MSQID_DS_SIZE buffer; read-only, consumes nothing. */
+  msgctlStat(msqid: number, buf: Uint8Array): number;
+  eventfd(initval: number, flags: number): number;
+  memfdCreate(name: string, flags: number): number;
   /** errno of the last failed call on this thread. */
   errno(): number;
   /** Symbolic name of an errno value ("EACCES"), or "errno N". */
@@ -134,6 +150,12 @@ function load(): Libc {
   const recv = f('intptr_t recv(int fd, void *buf, size_t len, int flags)');
   const setsockopt = f('int setsockopt(int fd, int level, int name, const void *value, uint32_t len)');
   const setns = f('int setns(int fd, int nstype)');
+  const mqOpen = f('int mq_open(const void *name, int oflag)');
+  const mqGetattr = f('int mq_getattr(int mqd, void *attr)');
+  const mqClose = f('int mq_close(int mqd)');
+  const msgctl = f('int msgctl(int msqid, int cmd, void *buf)');
+  const eventfd = f('int eventfd(unsigned int initval, int flags)');
+  const memfdCreate = f('int memfd_create(const char *name, unsigned int flags)');
   const names = new Map<number, string>();
   for (const [name, code] of Object.entries(koffi.os.errno as Record<string, number>)) {
     if (!names.has(code)) names.set(code, name);
@@ -155,6 +177,12 @@ function load(): Libc {
     recv: (fd, b, l, fl) => recv(fd, b, l, fl),
     setsockopt: (fd, lv, n, v, l) => setsockopt(fd, lv, n, v, l),
     setns: (fd, t) => setns(fd, t),
+    mqOpen: (n, o) => mqOpen(n, o),
+    mqGetattr: (q, a) => mqGetattr(q, a),
+    mqClose: (q) => mqClose(q),
+    msgctlStat: (id, b) => msgctl(id, IPC_STAT, b),
+    eventfd: (v, fl) => eventfd(v, fl),
+    memfdCreate: (n, fl) => memfdCreate(n, fl),
     errno: () => koffi.errno(),
     errnoName: (code) => names.get(code) ?? `errno ${code}`,
   };

@@ -3,11 +3,11 @@
 
 import {
   AT_FDCWD, AT_SYMLINK_NOFOLLOW, O_CLOEXEC, O_DIRECTORY, O_RDONLY, S_IFIFO, S_IFMT, S_IFSOCK,
-  STATX_BUF_SIZE, STATX_INO, STATX_MODE, STATX_TYPE, inspectorFds, libc, parseDirents,
+  S_IFREG, STATX_BUF_SIZE, STATX_INO, STATX_MODE, STATX_SIZE, STATX_TYPE, STATX_UID, inspectorFds, libc, parseDirents,
 } from '../../../native/libc';
 import { makedev } from '../../../native/netlinkParse';
 import type { Access } from '../model';
-import { scanFdinfoScm } from '../procfs/fdinfo';
+import { parseFdinfo, scanFdinfoScm } from '../procfs/fdinfo';
 import { sampleAt, type PipeSample } from './fill';
 import { isVanished } from './procio';
 
@@ -19,8 +19,33 @@ export interface FdRecord {
   dev: number;
   ino: number;
   access: Exclude<Access, 'map'> | null;
-  /** Raw link text, read only where it names the object (FIFOs). */
+  /** Raw link text, read only where it names the object (FIFOs, shm, memfd, mqueue, anon inodes). */
   link: Buffer | null;
+  /** Regular files of the IPC filesystems (shm, memfd, mqueue): size, owner and mode of the file. */
+  size?: number;
+  uid?: number;
+  mode?: number;
+  /** eventfd/signalfd (anonymous inodes): what their fdinfo says. */
+  anon?: AnonFd;
+}
+
+export interface AnonFd {
+  kind: 'eventfd' | 'signalfd';
+  eventfdId: number | null;
+  eventfdCount: number | null;
+  sigmask: bigint | null;
+}
+
+/** st_dev of the filesystems whose regular files (or anonymous inodes) are IPC objects. */
+export interface IpcDevices {
+  /** tmpfs at /dev/shm (POSIX shm and named semaphores). */
+  shmDev: number | null;
+  /** The mqueue mount of our IPC namespace, null when /dev/mqueue is not mounted. */
+  mqDev: number | null;
+  /** The kernel's internal shm mount: memfds (and SysV segments, which have no fds). */
+  memfdDev: number | null;
+  /** anon_inodefs: eventfd, signalfd, epoll, ... */
+  anonDev: number | null;
 }
 
 export interface FdWalk {
@@ -51,9 +76,11 @@ export interface WalkOptions {
   sampleFill?: boolean;
   /** Socket inodes whose fdinfo is read for scm_fds (in-flight fds). */
   wantScm?: (ino: number) => boolean;
+  /** Keep shm/memfd/mqueue fds and eventfd/signalfd fds on these devices (absent: none). */
+  ipc?: IpcDevices;
 }
 
-const STAT_MASK = STATX_TYPE | STATX_MODE | STATX_INO;
+const STAT_MASK = STATX_TYPE | STATX_MODE | STATX_INO | STATX_UID | STATX_SIZE;
 const S_IRUSR = 0o400;
 const S_IWUSR = 0o200;
 
@@ -91,6 +118,13 @@ export function walkProcessFds(pid: number, pidDirfd: number, opts: WalkOptions,
   }
   inspectorFds.add(dfd);
   let infoDir = -1;
+  const openInfoDir = (): number => {
+    if (infoDir < 0) {
+      infoDir = c.openat(pidDirfd, pidDirfd === AT_FDCWD ? `/proc/${pid}/fdinfo` : 'fdinfo', O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+      if (infoDir >= 0) inspectorFds.add(infoDir);
+    }
+    return infoDir;
+  };
   try {
     names.length = 0;
     for (;;) {
@@ -109,7 +143,14 @@ export function walkProcessFds(pid: number, pidDirfd: number, opts: WalkOptions,
       }
       const mode = st.readUInt16LE(28);
       const type = mode & S_IFMT;
-      if (type !== S_IFIFO && type !== S_IFSOCK) continue;
+      if (type !== S_IFIFO && type !== S_IFSOCK) {
+        if (opts.ipc && (type === S_IFREG || type === 0)) {
+          const r = ipcFd(pid, fd, dfd, openInfoDir, name, opts.ipc);
+          if (r === 'vanished') out.vanishedFds++;
+          else if (r) out.fds.push(r);
+        }
+        continue;
+      }
       const ino = Number(st.readBigUInt64LE(32));
       const dev = makedev(st.readUInt32LE(136), st.readUInt32LE(140));
       let access: FdRecord['access'] = 'rw';
@@ -143,11 +184,7 @@ export function walkProcessFds(pid: number, pidDirfd: number, opts: WalkOptions,
           }
         }
       } else if (opts.wantScm && !out.scmFds.has(ino) && opts.wantScm(ino)) {
-        if (infoDir < 0) {
-          infoDir = c.openat(pidDirfd, pidDirfd === AT_FDCWD ? `/proc/${pid}/fdinfo` : 'fdinfo', O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-          if (infoDir >= 0) inspectorFds.add(infoDir);
-        }
-        const scm = infoDir >= 0 ? readScmFds(infoDir, name, ino) : null;
+        const scm = openInfoDir() >= 0 ? readScmFds(infoDir, name, ino) : null;
         if (scm !== null) out.scmFds.set(ino, scm);
       }
       out.fds.push({ pid, fd, type, dev, ino, access, link: linkText });
@@ -160,6 +197,59 @@ export function walkProcessFds(pid: number, pidDirfd: number, opts: WalkOptions,
       inspectorFds.delete(infoDir);
     }
   }
+}
+
+const ANON_EVENTFD = 'anon_inode:[eventfd]';
+const ANON_SIGNALFD = 'anon_inode:[signalfd]';
+
+/**
+ * An fd on an IPC filesystem (statx already in `st`): shm/memfd/mqueue files get link, size, owner
+ * and access; eventfd/signalfd get their fdinfo. Null for anything else.
+ */
+function ipcFd(pid: number, fd: number, dfd: number, openInfoDir: () => number, name: string, devs: IpcDevices): FdRecord | null | 'vanished' {
+  const c = libc();
+  const mode = st.readUInt16LE(28);
+  const type = mode & S_IFMT;
+  const dev = makedev(st.readUInt32LE(136), st.readUInt32LE(140));
+  const ino = Number(st.readBigUInt64LE(32));
+  if (type === S_IFREG) {
+    if (dev !== devs.shmDev && dev !== devs.mqDev && dev !== devs.memfdDev) return null;
+    const size = Number(st.readBigUInt64LE(40));
+    const uid = st.readUInt32LE(20);
+    const n = c.readlinkat(dfd, name, link, link.length);
+    if (n < 0) return 'vanished';
+    const linkText = Buffer.from(link.subarray(0, n));
+    // Access from the symlink's own mode bits, as for FIFOs (the kernel mirrors f_mode there).
+    if (c.statx(dfd, name, AT_SYMLINK_NOFOLLOW, STATX_MODE, st) !== 0) return 'vanished';
+    const lmode = st.readUInt16LE(28);
+    const r = (lmode & S_IRUSR) !== 0;
+    const w = (lmode & S_IWUSR) !== 0;
+    if (!r && !w) return null; // O_PATH
+    return { pid, fd, type, dev, ino, access: r && w ? 'rw' : r ? 'r' : 'w', link: linkText, size, uid, mode: mode & 0o7777 };
+  }
+  if (dev !== devs.anonDev) return null;
+  const n = c.readlinkat(dfd, name, link, link.length);
+  if (n < 0) return 'vanished';
+  const text = link.toString('latin1', 0, n);
+  if (text !== ANON_EVENTFD && text !== ANON_SIGNALFD) return null;
+  const infoDir = openInfoDir();
+  if (infoDir < 0) return null;
+  const f = c.openat(infoDir, name, O_RDONLY | O_CLOEXEC, 0);
+  if (f < 0) return 'vanished';
+  inspectorFds.add(f);
+  let len: number;
+  try {
+    len = c.read(f, infoBuf, infoBuf.length);
+  } finally {
+    c.close(f);
+    inspectorFds.delete(f);
+  }
+  if (len <= 0) return 'vanished';
+  const info = parseFdinfo(infoBuf.toString('latin1', 0, len)).fdinfo;
+  return {
+    pid, fd, type, dev, ino, access: info.access ?? 'rw', link: Buffer.from(text, 'latin1'),
+    anon: { kind: text === ANON_EVENTFD ? 'eventfd' : 'signalfd', eventfdId: info.eventfdId, eventfdCount: info.eventfdCount, sigmask: info.sigmask },
+  };
 }
 
 const infoBuf = Buffer.alloc(4096);

@@ -6,6 +6,7 @@ import type { ProcessInfo } from '../model';
 import { decodeName } from '../names';
 import { parseCmdline } from '../procfs/cmdline';
 import { parsePidStat } from '../procfs/pidstat';
+import { statusSignals } from '../procfs/signals';
 import { statusUid } from '../procfs/status';
 import { closeFd, isVanished, openPidDir, readProcFile, statPath } from './procio';
 
@@ -34,8 +35,13 @@ export function readProcess(pid: number, dirfd: number, problems: string[] = [])
   const comm = decodeName(parsed.stat.comm);
 
   let uid: number | null = null;
+  let signals: ReturnType<typeof statusSignals> = null;
   const status = readProcFile('status', dirfd, true);
-  if (status.data) uid = statusUid(status.data.toString('latin1'));
+  if (status.data) {
+    const text = status.data.toString('latin1');
+    uid = statusUid(text);
+    signals = statusSignals(text);
+  }
   if (uid === null) {
     // Owner of /proc/PID is the effective uid (root for non-dumpable processes): a best effort.
     const s = statPath('', 0x1000 /* AT_EMPTY_PATH */, dirfd);
@@ -66,6 +72,8 @@ export function readProcess(pid: number, dirfd: number, problems: string[] = [])
     starttime: parsed.stat.starttime,
   };
   if (comm.nameBase64 !== undefined) info['commBase64'] = comm.nameBase64;
+  // Dispositions, mask and pending signals (names), from the status text already read.
+  if (signals) info['signals'] = signals;
   return info;
 }
 

@@ -5,6 +5,10 @@ import { dumpInetSockets, dumpUnixSockets } from '../../../native/netlink';
 import { UDIAG_SHOW_RQLEN } from '../../../native/netlinkParse';
 import type { IpcObject, QueueFill } from '../model';
 import { readEnds, samplePipe } from './fill';
+import { mqGetattr } from './ipcSources';
+import { nameBytes } from '../names';
+import { parseSysvMsg } from '../procfs/sysvipc';
+import { readProcFile } from './procio';
 import { fromInetDiag, inetQueueFill, inetStateName, type InetSocket } from './inet';
 import { unixQueueFill } from './join';
 import { ownNetns, withNetnsFd } from './netns';
@@ -27,7 +31,9 @@ export interface QueueRefresh {
 }
 
 /** The subset of an object the refresh needs (a snapshot object, or a stored copy of one). */
-export type RefreshTarget = Pick<IpcObject, 'id' | 'kind' | 'inode' | 'endpoints'> & { dev?: unknown; netns?: unknown };
+export type RefreshTarget = Pick<IpcObject, 'id' | 'kind' | 'inode' | 'endpoints'> & {
+  dev?: unknown; netns?: unknown; name?: string; nameBase64?: unknown;
+};
 
 interface SocketTables {
   unix: Map<number, UnixSocket> | null;
@@ -80,6 +86,22 @@ export function refreshQueues(objects: readonly RefreshTarget[]): QueueRefresh {
     list.push(o);
   }
   const samples: QueueSample[] = [];
+  // POSIX mqueues (mq_getattr by name) and SysV msg queues (one read of /proc/sysvipc/msg).
+  let sysvMsg: Map<number, number> | null = null;
+  for (const o of objects) {
+    if (o.kind === 'posix-mq' && typeof o.name === 'string') {
+      const raw = nameBytes({ name: o.name, nameBase64: typeof o.nameBase64 === 'string' ? o.nameBase64 : undefined }, '/');
+      const a = mqGetattr(raw);
+      samples.push({ id: o.id, queue: a ? { used: a.curmsgs, capacity: a.maxmsg, unit: 'messages' } : null });
+    } else if (o.kind === 'sysv-msg') {
+      if (!sysvMsg) {
+        const r = readProcFile('/proc/sysvipc/msg');
+        sysvMsg = new Map(r.data ? parseSysvMsg(r.data.toString('latin1')).rows.map((m) => [m.msqid, m.qnum] as const) : []);
+      }
+      const qnum = sysvMsg.get(o.inode);
+      samples.push({ id: o.id, queue: qnum === undefined ? null : { used: qnum, capacity: null, unit: 'messages' } });
+    }
+  }
   for (const [ns, list] of byNs) {
     const kinds = new Set<string>(list.map((o) => o.kind));
     const tables = ns === null

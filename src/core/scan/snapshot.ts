@@ -5,13 +5,16 @@ import {
   AF_UNIX, AT_EMPTY_PATH, O_CLOEXEC, SOCK_CLOEXEC, STATX_BUF_SIZE, STATX_INO, STATX_TYPE, libc, readStatx,
 } from '../../../native/libc';
 import { auditObjects } from '../audit/audit';
-import { SCHEMA_VERSION, type IpcKind, type ProcessInfo, type Snapshot } from '../model';
+import { ALL_KINDS, SCHEMA_VERSION, type IpcKind, type ProcessInfo, type Snapshot } from '../model';
+import { mapsDevField, mapsOnDevices } from '../procfs/maps';
 import { emptyWalk, walkProcessFds, type WalkOptions } from './fds';
 import { joinObjects, mayHoldInflight } from './join';
 import { listPids, readProcess } from './processes';
 import type { InetSocket } from './inet';
 import { netnsGroups, ownNetns, withNetnsFd } from './netns';
-import { closeFd, openPidDir } from './procio';
+import { joinIpcObjects, type ProcessMaps } from './ipcJoin';
+import { MQUEUE_NOT_MOUNTED, ipcDevices, listFiles, listMqueues, readSysv, SHM_DIR, type FileEntry, type MqEntry, type SysvTables } from './ipcSources';
+import { closeFd, openPidDir, readProcFile, statPath } from './procio';
 import { readInetSockets, readUnixSockets, type NetnsTarget } from './sockets';
 import type { UnixSocket } from './unixSockets';
 
@@ -27,7 +30,10 @@ export interface SnapshotOptions {
 }
 
 /** The kinds this version of the engine scans. */
-export const SCANNED_KINDS: readonly IpcKind[] = ['pipe', 'fifo', 'unix', 'tcp', 'udp'];
+export const SCANNED_KINDS: readonly IpcKind[] = ALL_KINDS;
+
+const FD_IPC_KINDS: readonly IpcKind[] = ['posix-shm', 'posix-sem', 'memfd', 'posix-mq', 'eventfd', 'signalfd'];
+const MAPPED_KINDS: readonly IpcKind[] = ['posix-shm', 'posix-sem', 'memfd', 'sysv-shm'];
 
 let devices: { pipeDev: number; sockDev: number } | undefined;
 
@@ -105,6 +111,27 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   }
   phase('sock_diag');
 
+  // IPC objects that are not fds (their names and figures), read before the walk like the dumps.
+  const wantIpc = FD_IPC_KINDS.some((k) => kinds.has(k)) || MAPPED_KINDS.some((k) => kinds.has(k));
+  const devs = wantIpc ? ipcDevices() : null;
+  const ipcProblems: string[] = [];
+  const shm: FileEntry[] = devs?.shmDev != null && (kinds.has('posix-shm') || kinds.has('posix-sem')) ? listFiles(SHM_DIR, ipcProblems) : [];
+  let mqueues: MqEntry[] = [];
+  if (kinds.has('posix-mq')) {
+    if (devs?.mqDev != null) mqueues = listMqueues(ipcProblems);
+    else notes.push(MQUEUE_NOT_MOUNTED);
+  }
+  const wantSysv = kinds.has('sysv-shm') || kinds.has('sysv-msg') || kinds.has('sysv-sem');
+  const sysv: SysvTables | null = wantSysv ? readSysv(ipcProblems) : null;
+  const selfIpc = statPath('/proc/self/ns/ipc');
+  const ownIpcns = typeof selfIpc === 'string' ? null : selfIpc.ino;
+  // Mappings are read only on the devices that back shm objects (a text pre-filter per process).
+  const mapDevs = devs && MAPPED_KINDS.some((k) => kinds.has(k))
+    ? [devs.shmDev, devs.memfdDev].filter((d): d is number => d !== null).map(mapsDevField)
+    : [];
+  const maps: ProcessMaps[] = [];
+  phase('ipc');
+
   // One pass per process: identity and fds, relative to one /proc/PID directory fd.
   const walk = emptyWalk();
   const processes: ProcessInfo[] = [];
@@ -115,6 +142,7 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
     selfPid,
     sampleFill: options.sampleFill !== false && (kinds.has('pipe') || kinds.has('fifo')),
     wantScm: kinds.has('unix') ? (ino) => mayHoldInflight(byIno.get(ino)) : undefined,
+    ipc: devs && FD_IPC_KINDS.some((k) => kinds.has(k)) ? devs : undefined,
   };
   let vanished = 0;
   for (const pid of pids) {
@@ -135,6 +163,13 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
         vanished++; // exited during the scan: skipped
         continue;
       }
+      if (mapDevs.length && pid !== selfPid) {
+        const m = readProcFile('maps', dirfd);
+        if (m.data) {
+          const entries = mapsOnDevices(m.data.toString('latin1'), mapDevs);
+          if (entries.length) maps.push({ pid, entries });
+        }
+      }
       processes.push(info);
     } finally {
       closeFd(dirfd);
@@ -149,7 +184,13 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   if (walk.fillFailed.size) notes.push(`fill of ${walk.fillFailed.size} pipes/FIFOs could not be sampled (read end not accessible or gone)`);
 
   let objects = joinObjects({ fds: walk.fds, pipeDev, sockDev, unixSockets, scmFds: walk.scmFds, fills: walk.fills, inetSockets });
+  if (devs) objects.push(...joinIpcObjects({ fds: walk.fds, maps, devs, shm, mqueues, sysv, ipcns: ownIpcns }));
   objects = objects.filter((o) => kinds.has(o.kind));
+  if (ipcProblems.length) notes.push(...ipcProblems.map((p) => `IPC objects: ${p}`));
+  if (ownIpcns !== null && (wantSysv || kinds.has('posix-mq'))) {
+    const others = processes.filter((p) => p.ipcns !== null && p.ipcns !== ownIpcns).length;
+    if (others) notes.push(`${others} processes in other IPC namespaces: their SysV/mqueue objects are not shown`);
+  }
   phase('join');
   objects = auditObjects(objects, { kinds, workspaceDirs: options.workspaceDirs, hiddenProcesses: hidden.size });
   phase('audit');

@@ -1,0 +1,110 @@
+// Parser for /proc/PID/maps: the file-backed mappings that can be IPC (shm, memfd, SysV), by (dev, inode).
+
+import { makedev } from '../../../native/netlinkParse';
+
+export interface MapEntry {
+  /** st_dev in the userspace (glibc makedev) encoding, as from stat(). */
+  dev: number;
+  ino: number;
+  /** The path as the kernel printed it, unescaped to raw bytes, without the " (deleted)" suffix. */
+  path: Buffer;
+  /**
+   * The kernel appended " (deleted)": the file is unlinked (or a live file is literally named so:
+   * ambiguous, which is why holders are joined by (dev, ino) and never by this text).
+   */
+  deleted: boolean;
+}
+
+export interface MapsResult {
+  entries: MapEntry[];
+  /** Lines that could not be read (truncated or malformed), by 1-based line number. */
+  skipped: number[];
+}
+
+const DELETED = ' (deleted)';
+
+
+/**
+ * Parse maps text (latin1-decoded bytes). Anonymous mappings (inode 0) are dropped; every mapping of
+ * a file is kept once per (dev, ino). Never throws.
+ */
+export function parseMaps(text: string): MapsResult {
+  const entries: MapEntry[] = [];
+  const skipped: number[] = [];
+  const seen = new Set<string>();
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line === '') continue;
+    const e = parseMapsLine(line);
+    if (e === null) {
+      skipped.push(i + 1);
+      continue;
+    }
+    if (e === undefined) continue;
+    const key = `${e.dev}:${e.ino}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    entries.push(e);
+  }
+  return { entries, skipped };
+}
+
+const LINE = /^[0-9a-f]+-[0-9a-f]+ [-r][-w][-x][ps-] [0-9a-f]+ ([0-9a-f]+):([0-9a-f]+) (\d+)(?: +(.*))?$/;
+
+/** One maps line: the entry, undefined for an anonymous mapping, null when malformed. */
+export function parseMapsLine(line: string): MapEntry | null | undefined {
+  const m = LINE.exec(line);
+  if (!m) return null;
+  const ino = Number(m[3]);
+  if (!Number.isSafeInteger(ino)) return null;
+  if (ino === 0) return undefined;
+  const major = parseInt(m[1]!, 16);
+  const minor = parseInt(m[2]!, 16);
+  if (major > 0xfff || minor > 0xfffff) return null;
+  let raw = m[4] ?? '';
+  const deleted = raw.endsWith(DELETED);
+  if (deleted) raw = raw.slice(0, -DELETED.length);
+  return { dev: makedev(major, minor), ino, path: unescapeMapsPath(raw), deleted };
+}
+
+/** maps escapes '\n' as "\012" (seq_file_path escapes "\n" only; a backslash itself is printed raw). */
+export function unescapeMapsPath(s: string): Buffer {
+  return Buffer.from(s.replace(/\\012/g, '\n'), 'latin1');
+}
+
+/** The maps device field ("fd:01", "00:1a") of a userspace st_dev, for a quick text pre-filter. */
+export function mapsDevField(dev: number): string {
+  const low = dev % 2 ** 32;
+  const major = Math.floor(low / 256) & 0xfff;
+  const minor = (low & 0xff) | (Math.floor(low / 4096) & 0xfff00);
+  return `${major.toString(16).padStart(2, '0')}:${minor.toString(16).padStart(2, '0')}`;
+}
+
+/**
+ * The mappings of one process on the given devices only: a text pre-filter (indexOf of " dd:dd ")
+ * so the common case (no shm mapped) costs one scan of the text, not a parse of every line.
+ */
+export function mapsOnDevices(text: string, devFields: readonly string[]): MapEntry[] {
+  const out: MapEntry[] = [];
+  const seen = new Set<string>();
+  for (const field of devFields) {
+    const needle = ` ${field} `;
+    let at = text.indexOf(needle);
+    while (at >= 0) {
+      const start = text.lastIndexOf('\n', at) + 1;
+      let end = text.indexOf('\n', at);
+      if (end < 0) end = text.length;
+      const e = parseMapsLine(text.slice(start, end));
+      if (e) {
+        const key = `${e.dev}:${e.ino}`;
+        if (!seen.has(key)) {
+          seen.add(key);
+          out.push(e);
+        }
+      }
+      at = text.indexOf(needle, end);
+    }
+  }
+  return out;
+}

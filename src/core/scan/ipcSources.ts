@@ -1,0 +1,193 @@
+// Readers of the IPC namespaces that are not fds: /dev/shm, /dev/mqueue (+ mq_getattr), /proc/sysvipc/*,
+// and the st_dev of the filesystems that back shm, memfd, mqueue and anonymous-inode fds.
+
+import { lstatSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import {
+  AT_EMPTY_PATH, EFD_CLOEXEC, MFD_CLOEXEC, MQ_ATTR_SIZE, MSQID_DS_SIZE, O_NONBLOCK, O_RDONLY, STATX_BUF_SIZE, STATX_INO,
+  STATX_TYPE, libc, readStatx,
+} from '../../../native/libc';
+import { parseSysvMsg, parseSysvSem, parseSysvShm, type SysvMsg, type SysvSem, type SysvShm } from '../procfs/sysvipc';
+import type { IpcDevices } from './fds';
+import { readProcFile } from './procio';
+
+export const SHM_DIR = '/dev/shm';
+export const MQUEUE_DIR = '/dev/mqueue';
+export const MQUEUE_NOT_MOUNTED = 'POSIX message queues not visible: /dev/mqueue is not mounted (mount -t mqueue none /dev/mqueue)';
+
+let internal: { memfdDev: number | null; anonDev: number | null } | undefined;
+
+/** st_dev of one fd of our own, created and closed at once; null when the call fails. */
+function devOfOwn(create: () => number): number | null {
+  const c = libc();
+  const fd = create();
+  if (fd < 0) return null;
+  const st = Buffer.alloc(STATX_BUF_SIZE);
+  const ok = c.statx(fd, '', AT_EMPTY_PATH, STATX_TYPE | STATX_INO, st) === 0;
+  c.close(fd);
+  return ok ? readStatx(st).dev : null;
+}
+
+/** True when an mqueue filesystem is mounted at /dev/mqueue (from our mount table). */
+export function mqueueMounted(mountsText?: string): boolean {
+  let text = mountsText;
+  if (text === undefined) {
+    const r = readProcFile('/proc/self/mounts');
+    text = r.data ? r.data.toString('latin1') : '';
+  }
+  return text.split('\n').some((l) => {
+    const f = l.split(' ');
+    return f[1] === MQUEUE_DIR && f[2] === 'mqueue';
+  });
+}
+
+/** The devices of this snapshot (the mqueue mount is re-checked every time: it can come and go). */
+export function ipcDevices(): IpcDevices {
+  if (!internal) {
+    const c = libc();
+    internal = {
+      memfdDev: devOfOwn(() => c.memfdCreate('ipc-inspector-probe', MFD_CLOEXEC)),
+      anonDev: devOfOwn(() => c.eventfd(0, EFD_CLOEXEC)),
+    };
+  }
+  let shmDev: number | null = null;
+  try {
+    const s = statSync(SHM_DIR);
+    if (s.isDirectory()) shmDev = s.dev;
+  } catch {
+    // no /dev/shm (minimal containers): no POSIX shm
+  }
+  let mqDev: number | null = null;
+  if (mqueueMounted()) {
+    try {
+      mqDev = statSync(MQUEUE_DIR).dev;
+    } catch {
+      mqDev = null;
+    }
+  }
+  return { shmDev, mqDev, ...internal };
+}
+
+export interface FileEntry {
+  /** Raw bytes of the file name (no directory). */
+  raw: Buffer;
+  dev: number;
+  ino: number;
+  size: number;
+  uid: number;
+  mode: number;
+}
+
+/** Regular files of a directory, by raw name (lstat: a symlink planted there is not followed). */
+export function listFiles(dir: string, problems: string[]): FileEntry[] {
+  let names: Buffer[];
+  try {
+    names = readdirSync(dir, { encoding: 'buffer' });
+  } catch (e) {
+    problems.push(`${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    return [];
+  }
+  const out: FileEntry[] = [];
+  const prefix = Buffer.from(dir + '/');
+  for (const raw of names) {
+    try {
+      const s = lstatSync(Buffer.concat([prefix, raw]));
+      if (!s.isFile()) continue;
+      out.push({ raw, dev: s.dev, ino: s.ino, size: s.size, uid: s.uid, mode: s.mode & 0o7777 });
+    } catch {
+      // removed since the readdir: skipped
+    }
+  }
+  return out;
+}
+
+export interface MqAttr {
+  curmsgs: number;
+  maxmsg: number;
+  msgsize: number;
+}
+
+export interface MqEntry extends FileEntry {
+  attr: MqAttr | null;
+  /** From the mqueue file's status text: QSIZE (bytes queued) and NOTIFY_PID (0: nobody registered). */
+  qsize: number | null;
+  notifyPid: number | null;
+}
+
+const attrBuf = Buffer.alloc(MQ_ATTR_SIZE);
+
+/**
+ * mq_getattr of a queue by raw name: mq_open(O_RDONLY|O_NONBLOCK) + mq_getattr + mq_close. Opening
+ * for reading consumes nothing and registers no notification. Null when it cannot be opened.
+ */
+export function mqGetattr(raw: Buffer): MqAttr | null {
+  const c = libc();
+  const name = Buffer.concat([Buffer.from('/'), raw, Buffer.from([0])]);
+  const q = c.mqOpen(name, O_RDONLY | O_NONBLOCK);
+  if (q < 0) return null;
+  try {
+    if (c.mqGetattr(q, attrBuf) !== 0) return null;
+    return {
+      maxmsg: Number(attrBuf.readBigInt64LE(8)),
+      msgsize: Number(attrBuf.readBigInt64LE(16)),
+      curmsgs: Number(attrBuf.readBigInt64LE(24)),
+    };
+  } finally {
+    c.mqClose(q);
+  }
+}
+
+/** "QSIZE:129 NOTIFY:0 SIGNO:0 NOTIFY_PID:0" -> numbers (pure; absent or odd fields are null). */
+export function parseMqStatus(text: string): { qsize: number | null; notifyPid: number | null } {
+  const field = (k: string): number | null => {
+    const m = new RegExp(`(?:^|\\s)${k}:(\\d+)`).exec(text);
+    return m ? Number(m[1]) : null;
+  };
+  return { qsize: field('QSIZE'), notifyPid: field('NOTIFY_PID') };
+}
+
+/** The queues under /dev/mqueue with their attributes (our IPC namespace's mount). */
+export function listMqueues(problems: string[]): MqEntry[] {
+  const prefix = Buffer.from(MQUEUE_DIR + '/');
+  return listFiles(MQUEUE_DIR, problems).map((f) => {
+    let status = { qsize: null as number | null, notifyPid: null as number | null };
+    try {
+      // The file's content is a status line generated by the kernel: reading it touches no message.
+      status = parseMqStatus(readFileSync(Buffer.concat([prefix, f.raw])).toString('latin1'));
+    } catch {
+      // gone or unreadable: no status
+    }
+    return { ...f, attr: mqGetattr(f.raw), ...status };
+  });
+}
+
+export interface SysvTables {
+  shm: SysvShm[];
+  msg: (SysvMsg & { qbytes: number | null })[];
+  sem: SysvSem[];
+}
+
+const msqBuf = Buffer.alloc(MSQID_DS_SIZE);
+
+/** msg_qbytes (the queue's byte limit) through msgctl(IPC_STAT); null without read permission. */
+function msgQbytes(msqid: number): number | null {
+  const c = libc();
+  if (c.msgctlStat(msqid, msqBuf) !== 0) return null;
+  return Number(msqBuf.readBigUInt64LE(88));
+}
+
+/** /proc/sysvipc/{shm,msg,sem} of our IPC namespace. */
+export function readSysv(problems: string[]): SysvTables {
+  const read = (name: string): string => {
+    const r = readProcFile(`/proc/sysvipc/${name}`);
+    if (r.error !== undefined) {
+      if (r.error !== 'ENOENT') problems.push(`/proc/sysvipc/${name}: ${r.error}`);
+      return '';
+    }
+    return r.data.toString('latin1');
+  };
+  return {
+    shm: parseSysvShm(read('shm')).rows,
+    msg: parseSysvMsg(read('msg')).rows.map((m) => ({ ...m, qbytes: msgQbytes(m.msqid) })),
+    sem: parseSysvSem(read('sem')).rows,
+  };
+}

@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""Creates real shm, semaphores, memfds, mqueues, SysV objects, eventfds, signalfds and signal states for
+the integration tests, prints them as one JSON line, holds them until stdin closes, then removes them.
+
+Usage: ipc_kinds.py <scenario> <workdir>
+"""
+import atexit
+import ctypes
+import json
+import os
+import signal
+import sys
+import threading
+
+from ipc_objects import HOSTILE, b64
+
+libc = ctypes.CDLL(None, use_errno=True)
+libc.mmap.restype = ctypes.c_void_p
+libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
+libc.shmat.restype = ctypes.c_void_p
+libc.shmat.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_int]
+libc.sem_open.restype = ctypes.c_void_p
+libc.sem_open.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.c_uint, ctypes.c_uint]
+PROT_RW, MAP_SHARED, IPC_CREAT, IPC_RMID = 3, 1, 0o1000, 0
+PR_SET_PDEATHSIG = 1
+
+
+def check(r, what):
+    if r is None or r == -1 or r == ctypes.c_void_p(-1).value:
+        e = ctypes.get_errno()
+        raise OSError(e, f"{what}: {os.strerror(e)}")
+    return r
+
+
+def mmap_fd(fd, size):
+    """libc mmap (Python's mmap.mmap would dup the fd)."""
+    return check(libc.mmap(None, size, PROT_RW, MAP_SHARED, fd, 0), "mmap")
+
+
+def fork_holder(before_pause=lambda: None):
+    """Fork a child that runs before_pause(), reports ready through a pipe, and waits (dies with us)."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        os.close(r)
+        before_pause()
+        os.write(w, b"!")
+        os.close(w)
+        while True:
+            signal.pause()
+    os.close(w)
+    assert os.read(r, 1) == b"!"
+    os.close(r)
+    return pid
+
+
+def ident(fd):
+    st = os.fstat(fd)
+    return {"dev": st.st_dev, "ino": st.st_ino}
+
+
+def shm_name(n):
+    return (b"ipci-%d-" % os.getpid() + n)[:255]
+
+
+def scenario_shm(work, out):
+    """POSIX shm held by fd + mapping in this process, mapping-only in a child; hostile names; a semaphore."""
+    objs = []
+    for n in [b"plain"] + HOSTILE + [b"N" * 255]:
+        name = shm_name(n)
+        path = b"/dev/shm/" + name
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o640)
+        atexit.register(os.unlink, path)
+        os.ftruncate(fd, 8192)
+        mmap_fd(fd, 8192)
+        objs.append({"fd": fd, "raw": b64(name), **ident(fd)})
+    fds = [o["fd"] for o in objs]
+    mapper = fork_holder(lambda: [os.close(fd) for fd in fds])  # keeps the mappings only
+    sem = shm_name(b"sem")
+    check(libc.sem_open(b"/" + sem, os.O_CREAT | os.O_EXCL, 0o600, 3), "sem_open")  # maps /dev/shm/sem.<name>, no fd
+    atexit.register(os.unlink, b"/dev/shm/sem." + sem)
+    out.update(pid=os.getpid(), mapper=mapper, shm=objs, sem={"raw": b64(sem), **ident(os.open(b"/dev/shm/sem." + sem, os.O_PATH))})
+
+
+def scenario_memfd(work, out):
+    fd = os.memfd_create("ipci-memfd\x1b[31m")
+    os.ftruncate(fd, 12288)
+    mmap_fd(fd, 12288)
+    mapper = fork_holder(lambda: os.close(fd))
+    out.update(pid=os.getpid(), mapper=mapper, fd=fd, size=12288, **ident(fd))
+
+
+class MqAttr(ctypes.Structure):
+    _fields_ = [("flags", ctypes.c_long), ("maxmsg", ctypes.c_long), ("msgsize", ctypes.c_long), ("curmsgs", ctypes.c_long), ("pad", ctypes.c_long * 4)]
+
+
+def scenario_mqueue(work, out):
+    queues = []
+    for i, n in enumerate([b"plain"] + HOSTILE + [b"Q" * 255]):
+        name = (b"ipci-%d-" % os.getpid() + n)[:255]
+        attr = MqAttr(0, 8, 128, 0)
+        q = check(libc.mq_open(b"/" + name, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600, ctypes.byref(attr)), "mq_open")
+        atexit.register(libc.mq_unlink, b"/" + name)
+        sent = [b"m" * (10 + i), b"x" * 20, b"y" * 30][: 1 + i % 3]
+        for m in sent:
+            check(libc.mq_send(q, m, len(m), 0), "mq_send")
+        queues.append({"fd": q, "raw": b64(name), "curmsgs": len(sent), "bytes": sum(map(len, sent)), **ident(q)})
+    out.update(pid=os.getpid(), queues=queues, maxmsg=8, msgsize=128)
+
+
+def scenario_sysv(work, out):
+    key = 0x1C000000 | (os.getpid() & 0xFFFFFF)
+    shmid = check(libc.shmget(key, 8192, IPC_CREAT | 0o600), "shmget")
+    atexit.register(libc.shmctl, shmid, IPC_RMID, None)
+    check(libc.shmat(shmid, None, 0), "shmat")
+    child = fork_holder()  # inherits the attachment: nattch 2
+    msqid = check(libc.msgget(key, IPC_CREAT | 0o600), "msgget")
+    atexit.register(libc.msgctl, msqid, IPC_RMID, None)
+    sizes = [10, 20, 30]
+    for n in sizes:
+        buf = ctypes.create_string_buffer(8 + n)
+        ctypes.c_long.from_buffer(buf).value = 1
+        check(libc.msgsnd(msqid, buf, n, 0), "msgsnd")
+    semid = check(libc.semget(key, 3, IPC_CREAT | 0o600), "semget")
+    atexit.register(libc.semctl, semid, 0, IPC_RMID)
+    with open("/proc/sys/kernel/msgmnb") as f:
+        msgmnb = int(f.read())
+    out.update(pid=os.getpid(), child=child, key=key, shmid=shmid, size=8192, msqid=msqid, qnum=3, cbytes=sum(sizes),
+               msgmnb=msgmnb, semid=semid, nsems=3)
+
+
+def fdinfo(fd):
+    with open(f"/proc/self/fdinfo/{fd}") as f:
+        return dict(l.split(":", 1) for l in f.read().splitlines() if ":" in l)
+
+
+def scenario_events(work, out):
+    shared = os.eventfd(7)
+    alone = os.eventfd(0, os.EFD_SEMAPHORE)
+    child = fork_holder(lambda: os.close(alone))
+    mask = (ctypes.c_ulong * 16)()
+    mask[0] = (1 << (signal.SIGUSR2 - 1)) | (1 << (36 - 1))  # SIGUSR2 and SIGRTMIN+2
+    sfd = check(libc.signalfd(-1, mask, os.O_CLOEXEC), "signalfd")
+    out.update(pid=os.getpid(), child=child, shared={"fd": shared, "id": int(fdinfo(shared)["eventfd-id"]), "count": 7},
+               alone={"fd": alone, "id": int(fdinfo(alone)["eventfd-id"]), "count": 0}, signalfd={"fd": sfd, "signals": ["SIGUSR2", "SIGRTMIN+2"]})
+
+
+def scenario_signals(work, out):
+    signal.signal(signal.SIGUSR1, lambda *a: None)
+    signal.signal(signal.SIGUSR2, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGTERM, 37])
+    os.kill(os.getpid(), signal.SIGTERM)  # process-directed: ShdPnd
+    signal.pthread_kill(threading.get_ident(), 37)  # to this (main) thread: SigPnd
+    out.update(pid=os.getpid(), blocked=["SIGTERM", "SIGRTMIN+3"], pending=["SIGTERM"], pendingThread=["SIGRTMIN+3"])
+
+
+def main():
+    scenario, work = sys.argv[1], sys.argv[2]
+    out = {"holder": os.getpid()}
+    try:
+        globals()["scenario_" + scenario](work, out)
+        sys.stdout.write(json.dumps(out) + "\n")
+        sys.stdout.flush()
+        for _ in sys.stdin:
+            pass
+    finally:
+        if os.getpid() == out["holder"]:
+            for pid in [v for k, v in out.items() if k in ("mapper", "child")]:
+                os.kill(pid, signal.SIGKILL)
+
+
+if __name__ == "__main__":
+    main()

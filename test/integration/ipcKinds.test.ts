@@ -1,0 +1,157 @@
+// Integration: POSIX shm/sem, memfd, POSIX mqueues, SysV shm/msg/sem, eventfd, signalfd and per-process
+// signals created in child processes, found by takeSnapshot() with exact holders and figures.
+
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Endpoint, IpcObject, Snapshot } from '../../src/core/model';
+import { refreshQueues } from '../../src/core/scan/refresh';
+import { takeSnapshot } from '../../src/core/scan/snapshot';
+import { startHelper, type Holder } from './helpers/holders';
+
+interface Ident { dev: number; ino: number }
+
+const work = mkdtempSync(path.join(tmpdir(), 'ipci-kinds-'));
+const holders: Holder<unknown>[] = [];
+async function start<T>(scenario: string): Promise<Holder<T>> {
+  const h = await startHelper<T>('ipc_kinds.py', [scenario, work]);
+  holders.push(h);
+  return h;
+}
+before(() => {
+  // As in CI: the mqueue filesystem must be mounted for POSIX queues to be visible (we run as root).
+  execFileSync('sh', ['-c', 'mountpoint -q /dev/mqueue || mount -t mqueue none /dev/mqueue']);
+});
+after(async () => {
+  await Promise.all(holders.map((h) => h.stop()));
+  rmSync(work, { recursive: true, force: true });
+});
+
+function find(s: Snapshot, id: string): IpcObject {
+  const o = s.objects.find((x) => x.id === id);
+  assert.ok(o, `${id} not in the snapshot`);
+  return o;
+}
+const sorted = (e: Endpoint[]): Endpoint[] => [...e].sort((a, b) => a.pid - b.pid || (a.fd ?? -1) - (b.fd ?? -1));
+const bytesOf = (o: IpcObject, prefix: string): string =>
+  o.nameBase64 !== undefined ? (o.nameBase64 as string) : Buffer.from(o.name.slice(prefix.length), 'utf8').toString('base64');
+
+describe('takeSnapshot: shared memory (real kernel objects)', function () {
+  this.timeout(20000);
+
+  it('POSIX shm with an fd holder and a mapping-only holder, hostile names byte for byte; a named semaphore', async () => {
+    type Shm = Ident & { fd: number; raw: string };
+    const h = await start<{ pid: number; mapper: number; shm: Shm[]; sem: Ident & { raw: string } }>('shm');
+    const s = takeSnapshot();
+    for (const x of h.info.shm) {
+      const o = find(s, `posix-shm:${x.dev}:${x.ino}`);
+      assert.equal(o.kind, 'posix-shm');
+      assert.equal(bytesOf(o, '/'), x.raw);
+      assert.ok(o.name.startsWith('/ipci-'));
+      assert.deepEqual(o.endpoints, sorted([{ pid: h.info.pid, fd: x.fd, access: 'rw' }, { pid: h.info.mapper, fd: null, access: 'map' }]));
+      assert.equal(o['size'], 8192);
+      assert.equal(o['uid'], 0);
+      assert.equal(o['mode'], 0o640);
+      assert.equal(o['path'], '/dev/shm/' + Buffer.from(x.raw, 'base64').toString('utf8'));
+    }
+    const sem = find(s, `posix-sem:${h.info.sem.dev}:${h.info.sem.ino}`);
+    assert.equal(sem.name, '/' + Buffer.from(h.info.sem.raw, 'base64').toString());
+    // sem_open maps the file and closes its fd; the child forked before sem_open does not have it.
+    assert.deepEqual(sem.endpoints, [{ pid: h.info.pid, fd: null, access: 'map' }]);
+  });
+
+  it('memfd with an fd holder and a mapping-only holder', async () => {
+    const h = await start<Ident & { pid: number; mapper: number; fd: number; size: number }>('memfd');
+    const s = takeSnapshot();
+    const o = find(s, `memfd:${h.info.dev}:${h.info.ino}`);
+    assert.equal(o.name, 'memfd:ipci-memfd\x1b[31m');
+    assert.deepEqual(o.endpoints, sorted([{ pid: h.info.pid, fd: h.info.fd, access: 'rw' }, { pid: h.info.mapper, fd: null, access: 'map' }]));
+    assert.equal(o['size'], 12288);
+  });
+
+  it('SysV shm attached by two processes, msg queue with messages, semaphore set', async () => {
+    const h = await start<{
+      pid: number; child: number; key: number; shmid: number; size: number; msqid: number; qnum: number; cbytes: number;
+      msgmnb: number; semid: number; nsems: number;
+    }>('sysv');
+    const s = takeSnapshot();
+    const ns = s.processes.find((p) => p.pid === h.info.pid)!.ipcns;
+    const keyHex = '0x' + h.info.key.toString(16).padStart(8, '0');
+    const shm = find(s, `sysv-shm:${ns}:${h.info.shmid}`);
+    assert.equal(shm.name, `key ${keyHex}`);
+    assert.deepEqual(shm.endpoints, sorted([{ pid: h.info.pid, fd: null, access: 'map' }, { pid: h.info.child, fd: null, access: 'map' }]));
+    assert.equal(shm['nattch'], 2);
+    assert.equal(shm['size'], h.info.size);
+    assert.equal(shm['mode'], 0o600);
+    assert.equal(shm['cpid'], h.info.pid);
+    assert.equal(shm['ipcns'], ns);
+    const msg = find(s, `sysv-msg:${ns}:${h.info.msqid}`);
+    assert.deepEqual(msg.queue, { used: h.info.qnum, capacity: null, unit: 'messages' });
+    assert.equal(msg['bytes'], h.info.cbytes);
+    assert.equal(msg['maxBytes'], h.info.msgmnb);
+    const sem = find(s, `sysv-sem:${ns}:${h.info.semid}`);
+    assert.equal(sem['nsems'], h.info.nsems);
+    assert.equal(sem.name, `key ${keyHex}`);
+  });
+});
+
+describe('takeSnapshot: POSIX message queues (real kernel objects)', function () {
+  this.timeout(20000);
+
+  it('exact curmsgs/maxmsg/msgsize, fd holders, hostile names byte for byte; refresh re-reads them', async () => {
+    type Q = Ident & { fd: number; raw: string; curmsgs: number; bytes: number };
+    const h = await start<{ pid: number; queues: Q[]; maxmsg: number; msgsize: number }>('mqueue');
+    const s = takeSnapshot();
+    for (const q of h.info.queues) {
+      const o = find(s, `posix-mq:${q.dev}:${q.ino}`);
+      assert.equal(bytesOf(o, '/'), q.raw);
+      assert.deepEqual(o.queue, { used: q.curmsgs, capacity: h.info.maxmsg, unit: 'messages' });
+      assert.equal(o['msgsize'], h.info.msgsize);
+      assert.equal(o['bytes'], q.bytes);
+      assert.deepEqual(o.endpoints, [{ pid: h.info.pid, fd: q.fd, access: 'rw' }]);
+    }
+    // Sampling consumed nothing: a second snapshot and the refresh path see the same counts.
+    const again = takeSnapshot();
+    const ids = h.info.queues.map((q) => `posix-mq:${q.dev}:${q.ino}`);
+    const r = refreshQueues(again.objects.filter((o) => ids.includes(o.id)));
+    for (const q of h.info.queues) {
+      const id = `posix-mq:${q.dev}:${q.ino}`;
+      assert.equal(find(again, id).queue?.used, q.curmsgs);
+      assert.deepEqual(r.samples.find((x) => x.id === id)?.queue, { used: q.curmsgs, capacity: h.info.maxmsg, unit: 'messages' });
+    }
+  });
+});
+
+describe('takeSnapshot: eventfd, signalfd and signals (real kernel objects)', function () {
+  this.timeout(20000);
+
+  it('an eventfd shared by two processes is one object (eventfd-id), with its count; a signalfd with its mask', async () => {
+    type Ev = { fd: number; id: number; count: number };
+    const h = await start<{ pid: number; child: number; shared: Ev; alone: Ev; signalfd: { fd: number; signals: string[] } }>('events');
+    const s = takeSnapshot();
+    const shared = find(s, `eventfd:${h.info.shared.id}`);
+    assert.deepEqual(shared.endpoints, sorted([{ pid: h.info.pid, fd: h.info.shared.fd, access: 'rw' }, { pid: h.info.child, fd: h.info.shared.fd, access: 'rw' }]));
+    assert.equal(shared['count'], 7);
+    const alone = find(s, `eventfd:${h.info.alone.id}`);
+    assert.deepEqual(alone.endpoints, [{ pid: h.info.pid, fd: h.info.alone.fd, access: 'rw' }]);
+    assert.equal(alone['count'], 0);
+    const sfd = find(s, `signalfd:${h.info.pid}:${h.info.signalfd.fd}`);
+    assert.deepEqual(sfd['signals'], h.info.signalfd.signals);
+    assert.equal(sfd.name, 'SIGUSR2, SIGRTMIN+2');
+  });
+
+  it('caught, ignored, blocked and pending (process and thread) signals, real-time ones by name', async () => {
+    const h = await start<{ pid: number; blocked: string[]; pending: string[]; pendingThread: string[] }>('signals');
+    const s = takeSnapshot();
+    const sig = s.processes.find((p) => p.pid === h.info.pid)?.['signals'] as Record<string, string[]>;
+    assert.ok(sig);
+    assert.ok(sig['caught']!.includes('SIGUSR1'));
+    assert.ok(!sig['caught']!.includes('SIGUSR2'));
+    assert.ok(sig['ignored']!.includes('SIGUSR2'));
+    assert.deepEqual(sig['blocked'], h.info.blocked);
+    assert.deepEqual(sig['pending'], h.info.pending);
+    assert.deepEqual(sig['pendingThread'], h.info.pendingThread);
+  });
+});
