@@ -2,7 +2,7 @@
 // signals created in child processes, found by takeSnapshot() with exact holders and figures.
 
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -94,6 +94,34 @@ describe('takeSnapshot: shared memory (real kernel objects)', function () {
     const sem = find(s, `sysv-sem:${ns}:${h.info.semid}`);
     assert.equal(sem['nsems'], h.info.nsems);
     assert.equal(sem.name, `key ${keyHex}`);
+  });
+});
+
+describe('takeSnapshot: SysV objects of another IPC namespace', function () {
+  this.timeout(20000);
+
+  it('are read inside that namespace, labelled with its ipcns, attachments only from its processes', async function () {
+    if (process.getuid!() !== 0 || spawnSync('unshare', ['--ipc', 'true']).status !== 0) this.skip();
+    type Info = { pid: number; child: number; shmid: number; msqid: number; qnum: number; cbytes: number; semid: number };
+    const h = await startHelper<Info>('ipc_kinds.py', ['sysv', work], ['unshare', '--ipc']);
+    holders.push(h);
+    const s = takeSnapshot();
+    const mine = s.processes.find((p) => p.pid === process.pid)!.ipcns;
+    const theirs = s.processes.find((p) => p.pid === h.info.pid)!.ipcns;
+    assert.notEqual(theirs, mine);
+    assert.ok(!s.notes.some((n) => n.includes('could not be entered')), s.notes.join('; '));
+    const shm = find(s, `sysv-shm:${theirs}:${h.info.shmid}`);
+    assert.equal(shm['ipcns'], theirs);
+    assert.equal(shm['nattch'], 2);
+    assert.deepEqual(shm.endpoints, sorted([{ pid: h.info.pid, fd: null, access: 'map' }, { pid: h.info.child, fd: null, access: 'map' }]));
+    const msg = find(s, `sysv-msg:${theirs}:${h.info.msqid}`);
+    assert.deepEqual([msg.queue?.used, msg['bytes']], [h.info.qnum, h.info.cbytes]);
+    find(s, `sysv-sem:${theirs}:${h.info.semid}`);
+    // Nothing of theirs leaks into our namespace's objects, and the mqueue limitation is said.
+    for (const o of s.objects.filter((x) => x.kind.startsWith('sysv-') && x['ipcns'] === mine)) {
+      assert.ok(!o.endpoints.some((e) => e.pid === h.info.pid || e.pid === h.info.child), o.id);
+    }
+    assert.ok(s.notes.some((n) => /processes in other IPC namespaces: their POSIX message queues are not shown/.test(n)), s.notes.join('; '));
   });
 });
 

@@ -17,6 +17,7 @@ const MAPS = [
   '7f1c2c00a000-7f1c2c00c000 rw-s 00000000 00:1a 320                        /dev/shm/x (deleted) (deleted)',
   '7ffd4d1e5000-7ffd4d206000 rw-p 00000000 00:00 0                          [stack]',
   '7f1c2c00d000-7f1c2c00f000 rw-s 00000000 00:01 2',
+  '7fc9c7704000-7fc9c7706000 rw-s 00000000 00:01 0                          /SYSV1c0043d4 (deleted)',
 ].join('\n') + '\n';
 
 describe('procfs: /proc/PID/maps', () => {
@@ -31,6 +32,8 @@ describe('procfs: /proc/PID/maps', () => {
       // A live file really named "x (deleted)", itself unlinked: only the last suffix is the kernel's.
       [makedev(0, 0x1a), 320, '/dev/shm/x (deleted)', true],
       [makedev(0, 1), 2, '', false],
+      // shmid 0 (the first segment of a fresh IPC namespace) is inode 0, and no anonymous mapping.
+      [makedev(0, 1), 0, '/SYSV1c0043d4', true],
     ]);
   });
 

@@ -25,7 +25,7 @@ const DELETED = ' (deleted)';
 
 
 /**
- * Parse maps text (latin1-decoded bytes). Anonymous mappings (inode 0) are dropped; every mapping of
+ * Parse maps text (latin1-decoded bytes). Anonymous mappings (00:00, inode 0) are dropped; every mapping of
  * a file is kept once per (dev, ino). Never throws.
  */
 export function parseMaps(text: string): MapsResult {
@@ -58,9 +58,10 @@ export function parseMapsLine(line: string): MapEntry | null | undefined {
   if (!m) return null;
   const ino = Number(m[3]);
   if (!Number.isSafeInteger(ino)) return null;
-  if (ino === 0) return undefined;
   const major = parseInt(m[1]!, 16);
   const minor = parseInt(m[2]!, 16);
+  // Anonymous mappings are 00:00 inode 0; a SysV segment with shmid 0 is inode 0 on a real device.
+  if (ino === 0 && major === 0 && minor === 0) return undefined;
   if (major > 0xfff || minor > 0xfffff) return null;
   let raw = m[4] ?? '';
   const deleted = raw.endsWith(DELETED);

@@ -147,43 +147,7 @@ export function joinIpcObjects(input: IpcJoinInput): IpcObject[] {
     out.push(o);
   }
 
-  // SysV: segments attached through maps "/SYSV<key> (deleted)" with inode = shmid.
-  if (input.sysv) {
-    const ns = input.ipcns ?? 0;
-    const attached = new Map<number, Set<number>>();
-    for (const p of input.maps) {
-      for (const e of p.entries) {
-        if (e.dev !== devs.memfdDev || !SYSV.test(e.path.toString('latin1'))) continue;
-        let s = attached.get(e.ino);
-        if (!s) attached.set(e.ino, (s = new Set()));
-        s.add(p.pid);
-      }
-    }
-    const label = (key: number, idName: string, id: number): string => (key === 0 ? `${idName} ${id}` : `key ${sysvKeyHex(key)}`);
-    for (const s of input.sysv.shm) {
-      out.push({
-        id: `sysv-shm:${ns}:${s.shmid}`, kind: 'sysv-shm', inode: s.shmid, name: label(s.key, 'shmid', s.shmid),
-        endpoints: [...(attached.get(s.shmid) ?? [])].sort((a, b) => a - b).map((pid): Endpoint => ({ pid, fd: null, access: 'map' })),
-        findings: [], key: sysvKeyHex(s.key), shmid: s.shmid, size: s.size, mode: s.perms & 0o777, perms: s.perms,
-        nattch: s.nattch, cpid: s.cpid, lpid: s.lpid, uid: s.uid, ipcns: input.ipcns,
-      });
-    }
-    for (const m of input.sysv.msg) {
-      out.push({
-        id: `sysv-msg:${ns}:${m.msqid}`, kind: 'sysv-msg', inode: m.msqid, name: label(m.key, 'msqid', m.msqid),
-        endpoints: [], queue: { used: m.qnum, capacity: null, unit: 'messages' }, findings: [],
-        key: sysvKeyHex(m.key), msqid: m.msqid, bytes: m.cbytes, maxBytes: m.qbytes, mode: m.perms & 0o777, perms: m.perms,
-        lspid: m.lspid, lrpid: m.lrpid, uid: m.uid, ipcns: input.ipcns,
-      });
-    }
-    for (const s of input.sysv.sem) {
-      out.push({
-        id: `sysv-sem:${ns}:${s.semid}`, kind: 'sysv-sem', inode: s.semid, name: label(s.key, 'semid', s.semid),
-        endpoints: [], findings: [], key: sysvKeyHex(s.key), semid: s.semid, nsems: s.nsems, mode: s.perms & 0o777,
-        perms: s.perms, uid: s.uid, ipcns: input.ipcns,
-      });
-    }
-  }
+  if (input.sysv) out.push(...joinSysv(input.sysv, input.maps, devs.memfdDev, input.ipcns));
 
   // eventfd: one object per eventfd-id (every eventfd shares the one anonymous inode).
   const eventfds = new Map<number, IpcObject>();
@@ -212,5 +176,48 @@ export function joinIpcObjects(input: IpcJoinInput): IpcObject[] {
     out.push(o);
   }
   out.push(...signalfds.sort((a, b) => a.endpoints[0]!.pid - b.endpoints[0]!.pid || a.endpoints[0]!.fd! - b.endpoints[0]!.fd!));
+  return out;
+}
+
+/**
+ * SysV objects of one IPC namespace: segments attached through maps "/SYSV<key> (deleted)" with
+ * inode = shmid. `maps` must be those of the processes of that namespace (shmids repeat across them).
+ */
+export function joinSysv(sysv: SysvTables, maps: readonly ProcessMaps[], memfdDev: number | null, ipcns: number | null): IpcObject[] {
+  const out: IpcObject[] = [];
+  const ns = ipcns ?? 0;
+  const attached = new Map<number, Set<number>>();
+  for (const p of maps) {
+    for (const e of p.entries) {
+      if (e.dev !== memfdDev || !SYSV.test(e.path.toString('latin1'))) continue;
+      let s = attached.get(e.ino);
+      if (!s) attached.set(e.ino, (s = new Set()));
+      s.add(p.pid);
+    }
+  }
+  const label = (key: number, idName: string, id: number): string => (key === 0 ? `${idName} ${id}` : `key ${sysvKeyHex(key)}`);
+  for (const s of sysv.shm) {
+    out.push({
+      id: `sysv-shm:${ns}:${s.shmid}`, kind: 'sysv-shm', inode: s.shmid, name: label(s.key, 'shmid', s.shmid),
+      endpoints: [...(attached.get(s.shmid) ?? [])].sort((a, b) => a - b).map((pid): Endpoint => ({ pid, fd: null, access: 'map' })),
+      findings: [], key: sysvKeyHex(s.key), shmid: s.shmid, size: s.size, mode: s.perms & 0o777, perms: s.perms,
+      nattch: s.nattch, cpid: s.cpid, lpid: s.lpid, uid: s.uid, ipcns: ipcns,
+    });
+  }
+  for (const m of sysv.msg) {
+    out.push({
+      id: `sysv-msg:${ns}:${m.msqid}`, kind: 'sysv-msg', inode: m.msqid, name: label(m.key, 'msqid', m.msqid),
+      endpoints: [], queue: { used: m.qnum, capacity: null, unit: 'messages' }, findings: [],
+      key: sysvKeyHex(m.key), msqid: m.msqid, bytes: m.cbytes, maxBytes: m.qbytes, mode: m.perms & 0o777, perms: m.perms,
+      lspid: m.lspid, lrpid: m.lrpid, uid: m.uid, ipcns: ipcns,
+    });
+  }
+  for (const s of sysv.sem) {
+    out.push({
+      id: `sysv-sem:${ns}:${s.semid}`, kind: 'sysv-sem', inode: s.semid, name: label(s.key, 'semid', s.semid),
+      endpoints: [], findings: [], key: sysvKeyHex(s.key), semid: s.semid, nsems: s.nsems, mode: s.perms & 0o777,
+      perms: s.perms, uid: s.uid, ipcns: ipcns,
+    });
+  }
   return out;
 }

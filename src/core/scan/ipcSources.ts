@@ -3,12 +3,12 @@
 
 import { lstatSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import {
-  AT_EMPTY_PATH, EFD_CLOEXEC, MFD_CLOEXEC, MQ_ATTR_SIZE, MSQID_DS_SIZE, O_NONBLOCK, O_RDONLY, STATX_BUF_SIZE, STATX_INO,
-  STATX_TYPE, libc, readStatx,
+  AT_EMPTY_PATH, EFD_CLOEXEC, MFD_CLOEXEC, MQ_ATTR_SIZE, MSQID_DS_SIZE, O_CLOEXEC, O_NONBLOCK, O_RDONLY, STATX_BUF_SIZE, STATX_INO,
+  STATX_TYPE, inspectorFds, libc, readStatx,
 } from '../../../native/libc';
 import { parseSysvMsg, parseSysvSem, parseSysvShm, type SysvMsg, type SysvSem, type SysvShm } from '../procfs/sysvipc';
 import type { IpcDevices } from './fds';
-import { readProcFile } from './procio';
+import { readProcFile, statPath } from './procio';
 
 export const SHM_DIR = '/dev/shm';
 export const MQUEUE_DIR = '/dev/mqueue';
@@ -190,4 +190,42 @@ export function readSysv(problems: string[]): SysvTables {
     msg: parseSysvMsg(read('msg')).rows.map((m) => ({ ...m, qbytes: msgQbytes(m.msqid) })),
     sem: parseSysvSem(read('sem')).rows,
   };
+}
+
+const CLONE_NEWIPC = 0x08000000;
+
+/**
+ * SysV tables of another IPC namespace: this thread enters it (setns through /proc/PID/ns/ipc of one
+ * of its processes, checked by inode), reads /proc/sysvipc/*, and returns to its own at once.
+ * Undefined when no process gives a way in (gone, or not root). Throws only if returning fails.
+ */
+export function readSysvOfNamespace(ino: number, pids: readonly number[], problems: string[]): SysvTables | undefined {
+  const c = libc();
+  const own = c.open('/proc/thread-self/ns/ipc', O_RDONLY | O_CLOEXEC, 0);
+  if (own < 0) return undefined;
+  inspectorFds.add(own);
+  try {
+    for (const pid of pids) {
+      const fd = c.open(`/proc/${pid}/ns/ipc`, O_RDONLY | O_CLOEXEC, 0);
+      if (fd < 0) continue;
+      inspectorFds.add(fd);
+      try {
+        const s = statPath('', AT_EMPTY_PATH, fd, STATX_INO);
+        if (typeof s === 'string' || s.ino !== ino) continue;
+        if (c.setns(fd, CLONE_NEWIPC) !== 0) return undefined;
+        try {
+          return readSysv(problems);
+        } finally {
+          if (c.setns(own, CLONE_NEWIPC) !== 0) throw new Error(`setns back to our IPC namespace failed: ${c.errnoName(c.errno())}`);
+        }
+      } finally {
+        c.close(fd);
+        inspectorFds.delete(fd);
+      }
+    }
+    return undefined;
+  } finally {
+    c.close(own);
+    inspectorFds.delete(own);
+  }
 }

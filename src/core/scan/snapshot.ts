@@ -12,8 +12,8 @@ import { joinObjects, mayHoldInflight } from './join';
 import { listPids, readProcess } from './processes';
 import type { InetSocket } from './inet';
 import { netnsGroups, ownNetns, withNetnsFd } from './netns';
-import { joinIpcObjects, type ProcessMaps } from './ipcJoin';
-import { MQUEUE_NOT_MOUNTED, ipcDevices, listFiles, listMqueues, readSysv, SHM_DIR, type FileEntry, type MqEntry, type SysvTables } from './ipcSources';
+import { joinIpcObjects, joinSysv, type ProcessMaps } from './ipcJoin';
+import { MQUEUE_NOT_MOUNTED, ipcDevices, listFiles, listMqueues, readSysv, readSysvOfNamespace, SHM_DIR, type FileEntry, type MqEntry, type SysvTables } from './ipcSources';
 import { closeFd, openPidDir, readProcFile, statPath } from './procio';
 import { readInetSockets, readUnixSockets, type NetnsTarget } from './sockets';
 import type { UnixSocket } from './unixSockets';
@@ -184,13 +184,14 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   if (walk.fillFailed.size) notes.push(`fill of ${walk.fillFailed.size} pipes/FIFOs could not be sampled (read end not accessible or gone)`);
 
   let objects = joinObjects({ fds: walk.fds, pipeDev, sockDev, unixSockets, scmFds: walk.scmFds, fills: walk.fills, inetSockets });
-  if (devs) objects.push(...joinIpcObjects({ fds: walk.fds, maps, devs, shm, mqueues, sysv, ipcns: ownIpcns }));
+  if (devs) objects.push(...joinIpcObjects({ fds: walk.fds, maps, devs, shm, mqueues, sysv: null, ipcns: ownIpcns }));
+  if (sysv) objects.push(...sysvObjects(sysv, ownIpcns, processes, maps, devs?.memfdDev ?? null, notes, ipcProblems, kinds.has('posix-mq')));
+  else if (kinds.has('posix-mq') && ownIpcns !== null) {
+    const foreign = processes.filter((p) => p.ipcns !== null && p.ipcns !== ownIpcns).length;
+    if (foreign) notes.push(`${foreign} processes in other IPC namespaces: their POSIX message queues are not shown`);
+  }
   objects = objects.filter((o) => kinds.has(o.kind));
   if (ipcProblems.length) notes.push(...ipcProblems.map((p) => `IPC objects: ${p}`));
-  if (ownIpcns !== null && (wantSysv || kinds.has('posix-mq'))) {
-    const others = processes.filter((p) => p.ipcns !== null && p.ipcns !== ownIpcns).length;
-    if (others) notes.push(`${others} processes in other IPC namespaces: their SysV/mqueue objects are not shown`);
-  }
   phase('join');
   objects = auditObjects(objects, { kinds, workspaceDirs: options.workspaceDirs, hiddenProcesses: hidden.size });
   phase('audit');
@@ -206,4 +207,38 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
     objects,
     scan: { fds: walk.seen, vanishedProcesses: vanished, vanishedFds: walk.vanishedFds, phasesMs },
   };
+}
+
+/**
+ * SysV objects of our IPC namespace and, entered one by one (root), of every other one a process lives
+ * in, each labelled with its ipcns; attachments only from the processes of that namespace.
+ */
+function sysvObjects(
+  own: SysvTables, ownIpcns: number | null, processes: readonly ProcessInfo[], maps: readonly ProcessMaps[],
+  memfdDev: number | null, notes: string[], problems: string[], wantMq: boolean,
+): ReturnType<typeof joinSysv> {
+  const byNs = new Map<number | null, number[]>();
+  for (const p of processes) {
+    const ns = ownIpcns === null || p.ipcns === null ? ownIpcns : p.ipcns;
+    let l = byNs.get(ns);
+    if (!l) byNs.set(ns, (l = []));
+    l.push(p.pid);
+  }
+  const mapsOf = (pids: readonly number[]): ProcessMaps[] => {
+    const set = new Set(pids);
+    return maps.filter((m) => set.has(m.pid));
+  };
+  const out = joinSysv(own, mapsOf(byNs.get(ownIpcns) ?? []), memfdDev, ownIpcns);
+  let unreachable = 0;
+  let foreign = 0;
+  for (const [ns, pids] of byNs) {
+    if (ns === ownIpcns || ns === null) continue;
+    foreign += pids.length;
+    const t = readSysvOfNamespace(ns, pids, problems);
+    if (t) out.push(...joinSysv(t, mapsOf(pids), memfdDev, ns));
+    else unreachable += pids.length;
+  }
+  if (unreachable) notes.push(`${unreachable} processes in other IPC namespaces that could not be entered: their SysV objects are not shown`);
+  if (foreign && wantMq) notes.push(`${foreign} processes in other IPC namespaces: their POSIX message queues are not shown`);
+  return out;
 }
