@@ -159,18 +159,15 @@ describe('resolveCallSite', () => {
     assert.doesNotMatch(t, /[\u0000-\u001f\u202e]/);
   });
 
-  it('indexes a snapshot once and resolves many lenses cheaply', () => {
+  it('indexes a snapshot once and resolves every lens against the same index', () => {
+    // Correctness only: the cost of resolving lenses is measured by `npm run bench:lenses`, not here.
     const objects: IpcObject[] = [];
-    for (let i = 0; i < 20000; i++) objects.push(unix(1000 + i, `/tmp/s${i}.sock`, 'listen', 100 + (i % 50), null));
+    for (let i = 0; i < 2000; i++) objects.push(unix(1000 + i, `/tmp/s${i}.sock`, 'listen', 100 + (i % 50), null));
     const s = snap(objects);
     assert.equal(indexSnapshot(s), indexSnapshot(s));
-    const sites = findCallSites(Array.from({ length: 2000 }, (_, i) => `UnixListener::bind("/tmp/s${i * 7}.sock")?;`).join('\n'), 'rust');
-    assert.equal(sites.length, 2000);
-    indexSnapshot(s);
-    const t0 = performance.now();
-    for (const x of sites) assert.notEqual(resolveCallSite(x, s).objectId, null);
-    const ms = performance.now() - t0;
-    assert.ok(ms < 2000, `2000 resolutions took ${ms.toFixed(0)} ms`);
+    const sites = findCallSites(Array.from({ length: 200 }, (_, i) => `UnixListener::bind("/tmp/s${i * 7}.sock")?;`).join('\n'), 'rust');
+    assert.equal(sites.length, 200);
+    sites.forEach((x, i) => assert.equal(resolveCallSite(x, s).objectId, `unix:8:${1000 + i * 7}`));
   });
 });
 
