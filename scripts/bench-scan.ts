@@ -81,6 +81,8 @@ async function benchSize(label: string, size: number[]): Promise<void> {
     for (const o of snap.objects) kinds.set(o.kind, (kinds.get(o.kind) ?? 0) + 1);
     const loadBefore = load();
     const ours = timeIt(() => void takeSnapshot());
+    // The same walk without pipe/FIFO fill sampling (7 syscalls per pipe): what lazy fill would save.
+    const noFill = timeIt(() => void takeSnapshot({ sampleFill: false }));
     const refresh = timeIt(() => void refreshQueues(snap.objects));
     const unixOnly = snap.objects.filter((o) => o.kind === 'unix');
     const refreshUnix = timeIt(() => void refreshQueues(unixOnly));
@@ -90,6 +92,7 @@ async function benchSize(label: string, size: number[]): Promise<void> {
     const rows: [string, number | null][] = [
       ['ipc-inspector ls --json (node dist/cli.js)', cli],
       ['takeSnapshot() in process', ours],
+      ['takeSnapshot({ sampleFill: false })', noFill],
       ['refreshQueues(all objects)', refresh],
       ['refreshQueues(unix objects)', refreshUnix],
       ['ss -xap', ssXap],
