@@ -40,11 +40,12 @@ describe('live topology graph', () => {
     assert.ok(parseToTopology({ type: 'graph', nodes: g.nodes, links: g.links, filter: '', truncated: g.truncated }));
   });
 
-  it('stops adding objects at the node budget and says so', () => {
+  it('stops adding objects at the node budget and says so; named objects are not crowded out by anonymous pipes', () => {
     const many: IpcObject[] = Array.from({ length: 50 }, (_, i) => ({ ...pipe, id: `pipe:15:${i}`, inode: i }));
-    const g = buildTopology(snap(many), 20);
+    const g = buildTopology(snap([...many, a]), 20);
     assert.equal(g.nodes.length, 20);
     assert.equal(g.truncated, true);
+    assert.ok(g.nodes.some((n) => n.id === 'o:unix:8:1'), 'the named socket listed last in the snapshot is kept');
     assert.ok(g.links.every((l) => g.nodes.some((n) => n.id === l.source) && g.nodes.some((n) => n.id === l.target)));
   });
 });

@@ -6,7 +6,8 @@ import { escapeControl } from '../names';
 import { objectLabel } from '../view/treeModel';
 import type { TopoLink, TopoNode } from '../../../webview/shared/topologyProtocol';
 
-export const DEFAULT_MAX_NODES = 5000;
+/** Beyond this the force layout stops being interactive in a webview; the page says "(truncated)". */
+export const DEFAULT_MAX_NODES = 2000;
 
 export const processNodeId = (pid: number) => `p:${pid}`;
 export const objectNodeId = (id: string) => `o:${id}`;
@@ -25,8 +26,10 @@ export interface Topology {
 }
 
 /**
- * Objects come first in snapshot order until the node budget is spent; a process is included when it
- * holds an included object. Labels are machine text and stay as such (the page renders them as text).
+ * Objects are added until the node budget is spent, named ones (FIFOs, socket paths, segments) before
+ * anonymous ones (a busy machine has thousands of anonymous pipes, which would crowd out everything
+ * else); a process is included when it holds an included object. Labels are machine text and stay as
+ * such (the page renders them as text).
  */
 export function buildTopology(s: Snapshot, maxNodes = DEFAULT_MAX_NODES): Topology {
   const procs = new Map(s.processes.map((p) => [p.pid, p]));
@@ -35,7 +38,8 @@ export function buildTopology(s: Snapshot, maxNodes = DEFAULT_MAX_NODES): Topolo
   const included = new Set<string>();
   const procIncluded = new Set<number>();
   let truncated = false;
-  for (const o of s.objects) {
+  const ordered = [...s.objects.filter((o) => o.name), ...s.objects.filter((o) => !o.name)];
+  for (const o of ordered) {
     const newProcs = new Set(o.endpoints.map((e) => e.pid).filter((pid) => !procIncluded.has(pid)));
     if (nodes.length + 1 + newProcs.size > maxNodes) {
       truncated = true;
