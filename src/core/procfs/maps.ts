@@ -83,20 +83,21 @@ export function mapsDevField(dev: number): string {
 }
 
 /**
- * The mappings of one process on the given devices only: a text pre-filter (indexOf of " dd:dd ")
- * so the common case (no shm mapped) costs one scan of the text, not a parse of every line.
+ * The mappings of one process on the given devices only: a pre-filter (indexOf of " dd:dd " in the raw
+ * bytes) so the common case (no shm mapped) costs one byte search, no decode and no parse per line.
  */
-export function mapsOnDevices(text: string, devFields: readonly string[]): MapEntry[] {
+export function mapsOnDevices(data: Buffer | string, devFields: readonly string[]): MapEntry[] {
+  const buf = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
   const out: MapEntry[] = [];
   const seen = new Set<string>();
   for (const field of devFields) {
-    const needle = ` ${field} `;
-    let at = text.indexOf(needle);
+    const needle = Buffer.from(` ${field} `, 'latin1');
+    let at = buf.indexOf(needle);
     while (at >= 0) {
-      const start = text.lastIndexOf('\n', at) + 1;
-      let end = text.indexOf('\n', at);
-      if (end < 0) end = text.length;
-      const e = parseMapsLine(text.slice(start, end));
+      const start = at === 0 ? 0 : buf.lastIndexOf(0x0a, at) + 1;
+      let end = buf.indexOf(0x0a, at);
+      if (end < 0) end = buf.length;
+      const e = parseMapsLine(buf.toString('latin1', start, end));
       if (e) {
         const key = `${e.dev}:${e.ino}`;
         if (!seen.has(key)) {
@@ -104,7 +105,7 @@ export function mapsOnDevices(text: string, devFields: readonly string[]): MapEn
           out.push(e);
         }
       }
-      at = text.indexOf(needle, end);
+      at = buf.indexOf(needle, end);
     }
   }
   return out;

@@ -166,7 +166,7 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
       if (mapDevs.length && pid !== selfPid) {
         const m = readProcFile('maps', dirfd);
         if (m.data) {
-          const entries = mapsOnDevices(m.data.toString('latin1'), mapDevs);
+          const entries = mapsOnDevices(m.data, mapDevs);
           if (entries.length) maps.push({ pid, entries });
         }
       }
