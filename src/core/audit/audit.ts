@@ -4,6 +4,7 @@
 import { lstatSync, type Stats } from 'node:fs';
 import { inodeId, type IpcKind, type IpcObject } from '../model';
 import { nameBytes } from '../names';
+import { ownNetns } from '../scan/netns';
 import { findLeftovers, type LeftoverFile } from './leftovers';
 import {
   addFindings, ancestorsOf, directoryFindings, listenerFindings, modeFindings, modeOf, orphanFifoFinding,
@@ -108,6 +109,12 @@ function leftoverObject(f: LeftoverFile, dirs: DirCache, hidden: number): IpcObj
       unix: { type: 'stream', state: 'unconnected', address: 'path', peer: null, pendingConnections: 0, inflightFds: 0, boundFile: { dev: f.dev, ino: f.ino } },
     };
   Object.assign(o, decodePath(f.path));
+  // Every unix object carries a network namespace; a socket file belongs to none (it is found by path
+  // from any), so it is labelled with the inspector's own, the one its clients here would connect from.
+  if (f.kind === 'unix') {
+    const ns = ownNetns();
+    if (ns !== null) o['netns'] = ns;
+  }
   const first = f.kind === 'fifo' ? orphanFifoFinding(shown) : staleSocketFinding(shown);
   if (hidden > 0 && f.kind === 'fifo') first.message += ` (of the processes the inspector can see; ${hidden} hidden)`;
   addFindings(o, [first, ...modeFindings(f.kind, f.mode), ...directoryFindings(dirs.chain(shown))]);

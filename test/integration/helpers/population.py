@@ -85,8 +85,9 @@ while got < procs:
         line, buf = buf.split(b"\n", 1)
         total += int(line)
         got += 1
-print(json.dumps({"pids": pids, "fds": total}), flush=True)
 try:
+    # Inside the try: a reader that is already gone (BrokenPipeError) must not leave shm/mq names behind.
+    print(json.dumps({"pids": pids, "fds": total}), flush=True)
     sys.stdin.read()
 finally:
     for i in range(shm):
