@@ -139,26 +139,27 @@ export async function runCase(c: BenchCase, opts: RunOptions = {}, onSpawn?: (pi
     iterations: c.iterations, warmup: c.warmup, impl, status: 'ok', notes: [...c.notes], duration_ms: 0,
   };
   if (opts.signal?.aborted) throw new AbortError();
-  let cmd: string;
-  let pre: string[];
-  if (impl === 'c') {
-    if (!opts.crefPath) throw new Error('impl c needs crefPath');
-    cmd = opts.crefPath;
-    pre = [];
-  } else {
-    cmd = opts.nodePath ?? defaultNodePath();
-    pre = [nodeWorkerScript()];
-  }
-  const res: CaseResources = allocateResources(c.mechanism);
+  let res: CaseResources | undefined;
   const workers: WorkerProc[] = [];
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   try {
+    let cmd: string;
+    let pre: string[];
+    if (impl === 'c') {
+      if (!opts.crefPath) throw new Error('impl c needs crefPath');
+      cmd = opts.crefPath;
+      pre = [];
+    } else {
+      cmd = opts.nodePath ?? defaultNodePath();
+      pre = [nodeWorkerScript()];
+    }
+    res = allocateResources(c.mechanism);
     const seed = (randomBytes(4).readUInt32LE(0) | 1) >>> 0;
     const cfg = (role: Role): WorkerConfig => ({
       mech: c.mechanism, role, kind: c.kind, size: c.msgBytes, iters: c.iterations, warmup: c.warmup,
       cpu: c.cpus.length ? c.cpus[role === 'a' ? 0 : 1]! : -1,
-      name: res.name, path: res.path, key: res.key, ringcap: ringCap(c), seed,
+      name: res!.name, path: res!.path, key: res!.key, ringcap: ringCap(c), seed,
     });
     const a = new WorkerProc(cmd, [...pre, ...encodeConfig(cfg('a'))], res.fdsA);
     workers.push(a);
@@ -199,7 +200,7 @@ export async function runCase(c: BenchCase, opts: RunOptions = {}, onSpawn?: (pi
     if (onAbort) opts.signal?.removeEventListener('abort', onAbort);
     for (const w of workers) w.kill();
     await Promise.all(workers.map((w) => w.exited));
-    res.cleanup();
+    res?.cleanup();
     base.duration_ms = Date.now() - t0;
   }
   return base;
