@@ -141,10 +141,11 @@ describe('resolveCallSite', () => {
   it('signals: the processes that catch them, or a plain note when the snapshot has no dispositions', () => {
     const sig = site('Signals::new(&[SIGUSR1])', 'rust');
     const withSignals = snap([], [
-      proc(812, 'app', { signals: { caught: ['SIGUSR1', 'SIGTERM'], ignored: [], blocked: [], pending: [] } }),
+      proc(812, 'app', { starttime: 9000, signals: { caught: ['SIGUSR1', 'SIGTERM'], ignored: [], blocked: [], pending: [] } }),
       proc(813, 'other', { signals: { caught: ['USR2'] } }),
-      proc(814, 'old', { signals: { caught: [10] } }),
+      proc(814, 'old', { starttime: 100, signals: { caught: [10] } }),
     ]);
+    // Newest process first: the one the user just started, not the long-running daemons.
     assert.equal(resolveCallSite(sig, withSignals).title, 'SIGUSR1 caught by: app 812, old 814');
     assert.equal(resolveCallSite(site('signal.signal(signal.SIGHUP, h)', 'python'), withSignals).title, 'SIGHUP caught by: no process');
     const r = resolveCallSite(sig, snap([], [proc(812, 'app')]));

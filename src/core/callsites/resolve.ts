@@ -195,7 +195,10 @@ function resolveSignal(ix: SnapshotIndex, t: SignalTarget): LensResolution {
   }
   const procs = new Map<number, ProcessInfo>();
   for (const n of t.names) for (const p of ix.catchers.get(n) ?? []) procs.set(p.pid, p);
-  const sorted = [...procs.values()].sort((a, b) => a.pid - b.pid);
+  // Newest first: the program the user is working on was most likely started last (system daemons catch
+  // SIGUSR1 too and would otherwise fill the title).
+  const start = (p: ProcessInfo) => (typeof p['starttime'] === 'number' ? (p['starttime'] as number) : 0);
+  const sorted = [...procs.values()].sort((a, b) => start(b) - start(a) || b.pid - a.pid);
   const who = sorted.length ? list(sorted.map((p) => procLabel(ix, p.pid))) : 'no process';
   const tooltip = sorted.slice(0, 20).map((p) => `${procLabel(ix, p.pid)}: ${escapeControl((p.cmdline ?? []).join(' ')).slice(0, 120)}`).join('\n') + footer(ix.snapshot);
   return { title: `${names} caught by: ${who}`, objectId: null, tooltip, benchmark: 'signal', chartable: false };
