@@ -80,11 +80,10 @@ export function joinIpcObjects(input: IpcJoinInput): IpcObject[] {
       const path = decodeName(Buffer.concat([Buffer.from(SHM_DIR + '/'), raw]));
       const o: IpcObject = {
         id: inodeId(kind, f.dev, f.ino), kind, inode: f.ino,
-        // sem_open("/x") creates /dev/shm/sem.x: the semaphore's name is "/x"; nameBase64 is the file name's bytes.
+        // sem_open("/x") creates /dev/shm/sem.x: the semaphore's name is "/x" (the file is in `path`).
         ...decodeName(isSem ? raw.subarray(SEM_PREFIX.length) : raw, '/'),
         endpoints, findings: [], dev: f.dev, size: f.size, uid: f.uid, mode: f.mode, path: path.name, mappedBy,
       };
-      if (isSem && o.nameBase64 !== undefined) o.nameBase64 = raw.toString('base64');
       if (deleted) o['deleted'] = true;
       return o;
     };

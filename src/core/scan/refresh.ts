@@ -8,7 +8,7 @@ import { readEnds, samplePipe } from './fill';
 import { mqGetattr } from './ipcSources';
 import { nameBytes } from '../names';
 import { parseSysvMsg } from '../procfs/sysvipc';
-import { readProcFile } from './procio';
+import { readProcFile, statPath } from './procio';
 import { fromInetDiag, inetQueueFill, inetStateName, type InetSocket } from './inet';
 import { unixQueueFill } from './join';
 import { ownNetns, withNetnsFd } from './netns';
@@ -32,7 +32,7 @@ export interface QueueRefresh {
 
 /** The subset of an object the refresh needs (a snapshot object, or a stored copy of one). */
 export type RefreshTarget = Pick<IpcObject, 'id' | 'kind' | 'inode' | 'endpoints'> & {
-  dev?: unknown; netns?: unknown; name?: string; nameBase64?: unknown;
+  dev?: unknown; netns?: unknown; ipcns?: unknown; name?: string; nameBase64?: unknown;
 };
 
 interface SocketTables {
@@ -88,7 +88,16 @@ export function refreshQueues(objects: readonly RefreshTarget[]): QueueRefresh {
   const samples: QueueSample[] = [];
   // POSIX mqueues (mq_getattr by name) and SysV msg queues (one read of /proc/sysvipc/msg).
   let sysvMsg: Map<number, number> | null = null;
+  let ownIpc: number | null | undefined;
   for (const o of objects) {
+    if (o.kind === 'posix-mq' || o.kind === 'sysv-msg') {
+      // Queues of another IPC namespace are not sampled here (our mq_open and /proc/sysvipc see ours).
+      if (ownIpc === undefined) {
+        const st = statPath('/proc/thread-self/ns/ipc');
+        ownIpc = typeof st === 'string' ? null : st.ino;
+      }
+      if (typeof o.ipcns === 'number' && ownIpc !== null && o.ipcns !== ownIpc) continue;
+    }
     if (o.kind === 'posix-mq' && typeof o.name === 'string') {
       const raw = nameBytes({ name: o.name, nameBase64: typeof o.nameBase64 === 'string' ? o.nameBase64 : undefined }, '/');
       const a = mqGetattr(raw);

@@ -163,13 +163,6 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
         vanished++; // exited during the scan: skipped
         continue;
       }
-      if (mapDevs.length && pid !== selfPid) {
-        const m = readProcFile('maps', dirfd);
-        if (m.data) {
-          const entries = mapsOnDevices(m.data, mapDevs);
-          if (entries.length) maps.push({ pid, entries });
-        }
-      }
       processes.push(info);
     } finally {
       closeFd(dirfd);
@@ -180,6 +173,23 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   problems.push(...walk.problems);
   if (problems.length) notes.push(`${problems.length} unexpected read errors, e.g. ${problems[0]}`);
   phase('processes+fds+fill');
+
+  // Mappings in a second pass: the first stays short, so short-lived processes are read while alive.
+  if (mapDevs.length) {
+    for (const p of processes) {
+      if (p.pid === selfPid) continue;
+      const dirfd = openPidDir(p.pid);
+      if (typeof dirfd === 'string') continue;
+      try {
+        const m = readProcFile('maps', dirfd);
+        const entries = m.data ? mapsOnDevices(m.data, mapDevs) : [];
+        if (entries.length) maps.push({ pid: p.pid, entries });
+      } finally {
+        closeFd(dirfd);
+      }
+    }
+  }
+  phase('maps');
 
   if (walk.fillFailed.size) notes.push(`fill of ${walk.fillFailed.size} pipes/FIFOs could not be sampled (read end not accessible or gone)`);
 
