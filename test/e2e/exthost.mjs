@@ -1,7 +1,7 @@
 // Stage 2 of the e2e run: opens the workbench with an extension-tests payload so code-server's extension
 // host runs the mocha suite in test/e2e/suite against the installed VSIX; relays its output; exits with its code.
 import path from 'node:path';
-import { env, launchBrowser, newPage, workbenchUrl } from './lib/workbench.mjs';
+import { env, GOTO, launchBrowser, newPage, workbenchUrl } from './lib/workbench.mjs';
 
 const TIMEOUT_MS = 180000;
 // The workbench reads extension paths as URIs of the remote (code-server) file system.
@@ -21,7 +21,7 @@ try {
     if (t.includes('[mocha] ')) console.log(t.slice(t.indexOf('[mocha] ') + 8));
   });
   const done = new Promise((resolve) => page.exposeFunction('codeAutomationExit', (c) => resolve(Number(c))));
-  await page.goto(workbenchUrl(payload));
+  await page.goto(workbenchUrl(payload), GOTO);
   code = await Promise.race([
     done,
     new Promise((resolve) => setTimeout(() => { console.error(`extension-host tests did not finish in ${TIMEOUT_MS / 1000} s`); resolve(1); }, TIMEOUT_MS)),

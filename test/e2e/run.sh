@@ -54,13 +54,15 @@ trap 'exit 130' INT TERM
 mkdir -p "$W"/{home,ud/User,exts,ws} "$OUT"
 rm -f "$OUT"/*.png "$OUT"/activation-ms.txt
 # Fresh each run: VS Code rewrites settings.json (migrations) and must not show walkthroughs or AI panels.
+# No sticky scroll: its header copies would cover the rows the UI tests click.
 cat > "$W/ud/User/settings.json" <<'JSON'
 { "workbench.startupEditor": "none", "security.workspace.trust.enabled": false,
   "telemetry.telemetryLevel": "off", "update.mode": "none", "extensions.autoCheckUpdates": false,
   "extensions.autoUpdate": "off", "extensions.ignoreRecommendations": true,
   "workbench.enableExperiments": false, "workbench.tips.enabled": false,
   "workbench.welcomePage.walkthroughs.openOnInstall": false, "chat.disableAIFeatures": true,
-  "git.enabled": false, "workbench.secondarySideBar.defaultVisibility": "hidden" }
+  "git.enabled": false, "workbench.secondarySideBar.defaultVisibility": "hidden",
+  "workbench.tree.enableStickyScroll": false }
 JSON
 export HOME=$W/home
 

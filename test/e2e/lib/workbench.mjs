@@ -32,6 +32,9 @@ export function workbenchUrl(payload) {
   return url;
 }
 
+/** page.goto options: the workbench's own readiness is waited for separately, and a loaded machine is slow. */
+export const GOTO = { waitUntil: 'domcontentloaded', timeout: 120000 };
+
 /** A new page at 1400x900 that keeps the browser console (for failure reports). */
 export async function newPage(browser) {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -56,9 +59,9 @@ export async function openContainer(page, title, id, timeout = 120000) {
 export async function runCommand(page, title) {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: 10000 });
+  await input.waitFor({ timeout: 30000 });
   await input.fill(`>${title}`);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10000 });
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 30000 });
   await page.keyboard.press('Enter');
 }
 
@@ -77,37 +80,45 @@ function visibleRows(page, listSel) {
     last: el.getAttribute('data-last-element') === 'true',
     label: el.querySelector('.label-name')?.textContent ?? '',
     description: el.querySelector('.label-description')?.textContent ?? '',
+    // Wholly inside the list's viewport, so a click lands on it (rows at the edges are rendered but cut).
+    // A row detached by a re-render in the meantime has no list: not clickable.
+    inView: ((r, l) => !!l && r.top >= l.top && r.bottom <= l.bottom)(el.getBoundingClientRect(), el.closest('.monaco-list')?.getBoundingClientRect()),
   })).sort((a, b) => a.index - b.index));
 }
 
 const signature = (rows) => rows.map((r) => `${r.index}${r.focused ? '*' : ''}`).join(',');
 
-/** Presses `key` in the focused tree and waits (up to 2 s) until the rendered rows or the focus change. */
-async function press(page, listSel, key) {
+/**
+ * Presses `key` in the focused tree and waits (up to 10 s: a loaded machine renders slowly) until `done(rows)`
+ * holds, by default until the rendered rows or the focus change. Returns the rows then (or at the deadline).
+ */
+async function press(page, listSel, key, done) {
   const before = signature(await visibleRows(page, listSel));
+  const settled = done ?? ((rows) => signature(rows) !== before);
   await page.keyboard.press(key);
-  // Home on a list already at the top changes nothing: do not wait long for it.
-  for (let i = 0, n = key === 'Home' ? 4 : 40; i < n; i++) {
+  const deadline = Date.now() + 10000;
+  for (;;) {
     const rows = await visibleRows(page, listSel);
-    if (signature(rows) !== before) return rows;
+    if (settled(rows) || Date.now() > deadline) return rows;
     await page.waitForTimeout(50);
   }
-  return visibleRows(page, listSel);
 }
 
 /**
  * Walks the tree with the keyboard (Home, then PageDown; the list is virtualized, so only visible rows are
  * in the DOM; synthetic mouse-wheel scrolling is smoothed and unreliable) and calls `visit(rows)` for every
- * page until it returns something truthy, which is returned.
+ * page until it returns something truthy, which is returned. It ends when the last row is wholly visible.
  */
 async function walk(page, listSel, visit) {
   await page.locator(listSel).focus();
-  let rows = await press(page, listSel, 'Home');
-  for (let pass = 0; pass < 10000; pass++) {
+  let rows = await press(page, listSel, 'Home', (r) => r.some((x) => x.index === 0 && x.focused && x.inView));
+  for (let idle = 0; idle < 3;) {
     const hit = await visit(rows);
     if (hit) return hit;
-    if (rows.length === 0 || rows.some((r) => r.last)) return undefined;
+    if (rows.length === 0 || rows.some((r) => r.last && r.inView)) return undefined;
+    const before = signature(rows);
     rows = await press(page, listSel, 'PageDown');
+    idle = signature(rows) === before ? idle + 1 : 0;
   }
   return undefined;
 }
@@ -120,35 +131,26 @@ export async function readTree(page, listSel) {
   return [...all.values()].sort((a, b) => a.index - b.index);
 }
 
-/**
- * Moves the keyboard focus onto the first row whose label satisfies `match(label, row)` (the list scrolls it
- * into view). The tree refreshes itself while we walk, so every step re-reads the rows and the end state is
- * checked: VS Code keeps the focus on the same element across refreshes (stable ids), indices may shift.
- */
-export async function focusRow(page, listSel, match) {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    let rows = await walk(page, listSel, (r) => (r.some((x) => match(x.label, x)) ? r : undefined));
-    if (!rows) throw new Error('no matching row in the tree');
-    for (let step = 0; step < 300; step++) {
-      const hit = rows.find((r) => match(r.label, r));
-      const focused = rows.find((r) => r.focused);
-      if (!hit || !focused) break; // scrolled away by a refresh: walk again
-      if (focused.index === hit.index) return focused;
-      rows = await press(page, listSel, focused.index < hit.index ? 'ArrowDown' : 'ArrowUp');
-    }
-  }
-  throw new Error('could not move the focus onto the matching row');
-}
+const escapeRe = (t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Expands (or collapses) the first row matching `match`, with the keyboard; returns once it is so. */
+/**
+ * Expands (or collapses) the first row whose label satisfies `match(label, row)`: pages to it, clicks it
+ * (a click toggles a tree row; run.sh turns sticky scroll off so no header covers it) and checks the result.
+ * The tree refreshes itself meanwhile, so the row is clicked by its label, never by a list index.
+ */
 export async function setExpanded(page, listSel, match, expanded = true) {
   const want = String(expanded);
   for (let attempt = 0; attempt < 5; attempt++) {
-    const row = await focusRow(page, listSel, match);
-    if (row.expanded === want) return;
-    // Right on an expanded row, or Left on a collapsed one, would move the focus instead: only press when needed.
-    const after = (await press(page, listSel, expanded ? 'ArrowRight' : 'ArrowLeft')).find((r) => r.focused);
-    if (after && match(after.label, after) && after.expanded === want) return;
+    const hit = await walk(page, listSel, (rows) => rows.find((r) => r.inView && match(r.label, r)));
+    if (!hit) throw new Error('no matching row in the tree');
+    if (hit.expanded === want) return;
+    const row = page.locator(rowsOf(listSel))
+      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(hit.label)}$`) }) }).first();
+    await row.click({ timeout: 10000 });
+    for (let i = 0; i < 20; i++) {
+      if ((await row.getAttribute('aria-expanded').catch(() => null)) === want) return;
+      await page.waitForTimeout(100);
+    }
   }
   throw new Error(`could not ${expanded ? 'expand' : 'collapse'} the matching row`);
 }

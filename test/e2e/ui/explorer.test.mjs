@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import {
   activityBarIcon, ancestors, descendants, env, eventually, launchBrowser, newPage, openContainer, readTree, rowsOf, runCommand,
-  setExpanded, treeList, workbenchUrl,
+  setExpanded, treeList, workbenchUrl, GOTO,
 } from '../lib/workbench.mjs';
 
 const CONTAINER_ID = 'ipcInspector';
@@ -56,7 +56,7 @@ describe('IPC Inspector explorer (code-server UI)', function () {
 
   it('shows a FIFO under "FIFOs" and a Unix listener under "Unix sockets", with their holder', async function () {
     const t0 = Date.now();
-    await page.goto(workbenchUrl());
+    await page.goto(workbenchUrl(), GOTO);
     await page.locator(activityBarIcon(TITLE)).waitFor({ timeout: 120000 });
     const tReady = Date.now();
     await openContainer(page, TITLE, CONTAINER_ID);

@@ -160,7 +160,7 @@ describe('IPC Inspector live views (code-server UI)', function () {
     await until('the graph to arrive', async () => ({ ok: /\d+ processes/.test((await view.locator('#counts').textContent()) ?? '') }));
     await view.locator('#search').fill('onerror');
     const match = view.locator('.match-list button').first();
-    await match.waitFor({ timeout: 10000 });
+    await match.waitFor({ timeout: 30000 });
     assert.ok((await match.textContent()).includes(HOSTILE), await match.textContent());
     assert.equal(await view.locator('img').count(), 0, 'no element injected');
     await view.locator('#search').fill('');
@@ -184,14 +184,18 @@ describe('IPC Inspector live views (code-server UI)', function () {
   }
 
   async function setTheme(theme) {
-    // Ctrl+K Ctrl+T opens the theme picker itself (the palette would also match "Browse Color Themes...").
-    await page.keyboard.press('Control+K');
-    await page.keyboard.press('Control+T');
+    // Exact labels, clicked: typing into the palette also matches "Browse Color Themes in Marketplace...".
+    const exactRow = (label) => page.locator('.quick-input-widget .monaco-list-row')
+      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) }).first();
+    await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ timeout: 10000 });
+    await input.fill('>Preferences: Color Theme');
+    await exactRow('Preferences: Color Theme').click({ timeout: 10000 });
     await input.fill(theme);
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: theme }).first().waitFor({ timeout: 10000 });
-    await page.keyboard.press('Enter');
+    await exactRow(theme).click({ timeout: 10000 });
+    // The workbench's own class says which kind of theme is active.
+    await page.locator(theme.startsWith('Light') ? '.monaco-workbench.vs' : '.monaco-workbench.vs-dark').waitFor({ timeout: 10000 });
     await page.waitForTimeout(800);
   }
+
 });
