@@ -2,13 +2,13 @@
 
 import type { IpcObject, ProcessInfo, Snapshot } from './model';
 import { escapeControl } from './names';
-import { formatQueue } from './format';
+import { extraDetails, formatQueue } from './format';
 import { GROUPS, objectLabel } from './view/treeModel';
 
 function holders(o: IpcObject, procs: Map<number, ProcessInfo>): string {
   if (o.endpoints.length === 0) return '-';
   return o.endpoints
-    .map((e) => `${escapeControl(procs.get(e.pid)?.comm ?? '?')}[${e.pid}]${e.fd === null ? 'map' : e.fd}${e.access}`)
+    .map((e) => `${escapeControl(procs.get(e.pid)?.comm ?? '?')}[${e.pid}]${e.fd === null ? 'map' : `${e.fd}${e.access}`}`)
     .join(' ');
 }
 
@@ -24,6 +24,7 @@ function details(o: IpcObject, byId: Map<string, IpcObject>): string {
     parts.push(`${o.inet.local}->${o.inet.remote ?? '*'} ${o.inet.state}`);
     if (o.inet.peer) parts.push(`peer=${byId.get(o.inet.peer)?.inode ?? o.inet.peer}`);
   }
+  parts.push(...extraDetails(o));
   for (const f of o.findings) parts.push(`!${f.code}`);
   return parts.join(' ');
 }

@@ -1,6 +1,7 @@
 // Small, pure formatting helpers shared by the CLI, the tree and the webviews.
 
-import type { Endpoint, QueueFill } from './model';
+import type { Endpoint, IpcObject, QueueFill } from './model';
+import { escapeControl } from './names';
 
 /** 1536 -> "1.5 KiB"; exact below 1 KiB. */
 export function formatBytes(n: number): string {
@@ -28,4 +29,25 @@ export function formatQueue(q: QueueFill): string {
 
 export function formatAccess(e: Endpoint): string {
   return e.fd === null ? `map (${e.access})` : `fd ${e.fd} ${e.access}`;
+}
+
+/** Kind-specific fields (shared memory size and mode, SysV keys, eventfd counts, ...). */
+export function extraDetails(o: IpcObject): string[] {
+  const parts: string[] = [];
+  const num = (k: string) => (typeof o[k] === 'number' ? (o[k] as number) : undefined);
+  const size = num('size');
+  if (size !== undefined) parts.push(`size=${formatBytes(size)}`);
+  const mode = num('mode');
+  if (mode !== undefined) parts.push(`mode=${(mode & 0o7777).toString(8).padStart(4, '0')}`);
+  const uid = num('uid');
+  if (uid !== undefined && uid >= 0) parts.push(`uid=${uid}`);
+  if (typeof o['key'] === 'string') parts.push(`key=${escapeControl(o['key'] as string)}`);
+  const count = num('count');
+  if (count !== undefined) parts.push(`count=${count}`);
+  const bytes = num('bytes');
+  if (bytes !== undefined) parts.push(`bytes=${formatBytes(bytes)}`);
+  if (o['deleted'] === true) parts.push('deleted');
+  if (o['orphan'] === true) parts.push('orphan');
+  if (o['stale'] === true) parts.push('stale');
+  return parts;
 }

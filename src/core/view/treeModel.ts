@@ -3,7 +3,7 @@
 
 import type { Endpoint, IpcKind, IpcObject, ProcessInfo, Snapshot } from '../model';
 import { escapeControl, displayName } from '../names';
-import { formatQueue } from '../format';
+import { extraDetails, formatBytes, formatQueue } from '../format';
 import { objectPath } from './filter';
 
 export interface GroupDef {
@@ -116,6 +116,8 @@ export function objectDescription(o: IpcObject, procs: Map<number, ProcessInfo>)
   const eps = endpointSummary(o, procs);
   parts.push(eps || 'no visible holder');
   if (o.queue) parts.push(formatQueue(o.queue));
+  else if (typeof o.size === 'number') parts.push(formatBytes(o.size));
+  if (o.deleted === true) parts.push('deleted');
   return parts.join(' · ');
 }
 
@@ -148,6 +150,8 @@ export function objectTooltip(o: IpcObject, procs: Map<number, ProcessInfo>): st
     lines.push(`- ${i.protocol}${i.family === 6 ? '6' : ''} ${escapeMarkdown(i.local)} → ${escapeMarkdown(i.remote ?? '*')} (${escapeMarkdown(i.state)})`);
   }
   if (o.queue) lines.push(`- queue: ${escapeMarkdown(formatQueue(o.queue))}`);
+  const extra = extraDetails(o);
+  if (extra.length) lines.push(`- ${md(extra.join(', '))}`);
   for (const e of o.endpoints) {
     lines.push(`- holder: ${md(commOf(procs.get(e.pid), e.pid))} (pid ${e.pid}${e.fd === null ? ', mapped' : `, fd ${e.fd}`}, ${e.access})`);
   }
