@@ -15,6 +15,7 @@ import { BENCH_VIEW_TYPE, BenchPanel } from './bench/benchPanel';
 import { chooseMechanism } from './advisor';
 import { registerCodeLenses } from './codelens';
 import { insertSnippet, SNIPPET_PREVIEW_SCHEME, SnippetPreviewProvider } from './snippets';
+import { registerLiveViews } from './panels/liveViews';
 
 export function activate(context: vscode.ExtensionContext): void {
   const t0 = performance.now();
@@ -128,6 +129,10 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCommand(log, 'ipcInspector.filterText', () => explorer.pickText()),
     registerCommand(log, 'ipcInspector.clearFilter', () => explorer.clearFilter()),
   );
+  const live = registerLiveViews(context, { explorer, log });
+  explorer.objects.alarmed = (id) => live.alarms.has(id);
+  context.subscriptions.push(live.alarms.onDidChange((ids) => explorer.objects.refreshObjects(ids)));
+
   context.subscriptions.push(registerCodeLenses(context, {
     getSnapshot: () => explorer.snapshot,
     onSnapshot: (fn) => explorer.onSnapshot(fn),

@@ -179,7 +179,7 @@ describe('lens commands', () => {
     assert.deepEqual(statusLens(r).command, 'ipcInspector.revealObject');
     assert.deepEqual(statusLens(r).arguments, ['obj:unix:8:100']);
     const a = actionLens(r)!;
-    assert.deepEqual([a.command, a.arguments], ['ipcInspector.openOccupancy', ['obj:unix:8:100']]);
+    assert.deepEqual([a.command, a.arguments], ['ipcInspector.showOccupancy', ['obj:unix:8:100']]);
   });
   it('nothing live: plain text, and the matching benchmark', () => {
     const r = resolveCallSite(s, snap([]));

@@ -13,7 +13,7 @@ export interface LensCommand {
 export const COMMANDS = {
   reveal: 'ipcInspector.revealObject',
   benchmark: 'ipcInspector.runBenchmark',
-  occupancy: 'ipcInspector.openOccupancy',
+  occupancy: 'ipcInspector.showOccupancy',
   insertSnippet: 'ipcInspector.insertSnippet',
 } as const;
 

@@ -12,6 +12,15 @@ export class ObjectsTreeProvider implements vscode.TreeDataProvider<string> {
   private readonly emitter = new vscode.EventEmitter<string | string[] | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
 
+  /** Objects whose live occupancy is over the user's alarm threshold (set by the occupancy panel). */
+  alarmed: (objectId: string) => boolean = () => false;
+
+  /** Re-render these objects (e.g. their alarm state changed). */
+  refreshObjects(objectIds: string[]): void {
+    const ids = objectIds.map((id) => `obj:${id}`).filter((id) => this.model?.nodes.has(id));
+    if (ids.length) this.emitter.fire(ids);
+  }
+
   get current(): TreeModel | undefined {
     return this.model;
   }
@@ -83,9 +92,11 @@ export class ObjectsTreeProvider implements vscode.TreeDataProvider<string> {
         md.supportHtml = false;
         md.isTrusted = false;
         item.tooltip = md;
-        item.iconPath = n.warning
+        const alarm = this.alarmed(n.object.id);
+        item.iconPath = n.warning || alarm
           ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
           : new vscode.ThemeIcon(n.icon);
+        if (alarm) item.description = `⚠ over the alarm threshold · ${n.description}`;
         item.contextValue = n.contextValue;
         item.accessibilityInformation = { label: `${n.object.kind} ${n.label}, ${n.description}` };
         return item;
