@@ -120,6 +120,7 @@ async function main(): Promise<number> {
   }
   const missed = rows.filter((r) => !r.ok);
   lines.push('');
+  lines.push(`load ${machineContext().loadavg.map((x) => x.toFixed(2)).join(' ')} at the end (1, 5, 15 min)`);
   lines.push(missed.length ? `${missed.length} of ${rows.length} outside the goal: ${missed.map((r) => `${r.mechanism} ${r.kind} ${r.pin}`).join(', ')}` : `all ${rows.length} within the goal`);
   for (const r of rows.filter((x) => x.errors.length)) lines.push(`errors ${r.mechanism} ${r.kind} ${r.pin}: ${r.errors.join('; ')}`);
   process.stdout.write(`${lines.join('\n')}\n`);
