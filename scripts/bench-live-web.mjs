@@ -1,10 +1,11 @@
 // Browser-side figures and checks for the live-view pages, in headless Chromium (playwright-core) with a
 // stand-in for the VS Code webview API: topology frame rate with 1 000 nodes (layout running, then
 // zoom/pan), renderer CPU of the occupancy and ring pages at 5 Hz and 20 Hz, and hostile names rendered
-// literally (no element injected). Needs `npm run build` first (dist/webview/*.js).
+// literally (no element injected). Bundles the pages itself (as esbuild.mjs does) into out/bench-live-web/.
 // Usage: node scripts/bench-live-web.mjs [--nodes 1000] [--seconds 8] [--screenshots DIR]
 
 import { chromium } from 'playwright-core';
+import { build } from 'esbuild';
 import { readFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,6 +14,11 @@ const { values } = parseArgs({ options: { nodes: { type: 'string', default: '100
 const NODES = Number(values.nodes);
 const SECONDS = Number(values.seconds);
 const ROOT = path.join(path.dirname(new URL(import.meta.url).pathname), '..');
+const BUNDLES = path.join(ROOT, 'out', 'bench-live-web');
+await build({
+  entryPoints: Object.fromEntries(['occupancy', 'ring', 'topology'].map((p) => [p, path.join(ROOT, 'webview', p, 'main.ts')])),
+  bundle: true, minify: true, platform: 'browser', format: 'iife', target: 'es2022', outdir: BUNDLES, logLevel: 'silent',
+});
 const HOSTILE = '<img src=x onerror="window.__pwned=1">\n\u202eevil';
 
 // A dark theme's variables (values from VS Code's Dark Modern), so colours resolve as in the product.
@@ -35,7 +41,7 @@ async function openPage(browser, bundle, state) {
     window.__state = st;
     window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });
   }, state ?? null);
-  await page.addScriptTag({ content: readFileSync(path.join(ROOT, 'dist/webview', `${bundle}.js`), 'utf8') });
+  await page.addScriptTag({ content: readFileSync(path.join(BUNDLES, `${bundle}.js`), 'utf8') });
   await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'));
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
