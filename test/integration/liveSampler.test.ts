@@ -20,6 +20,13 @@ const ROOT = path.join(__dirname, '..', '..');
 const WORKER = path.join(ROOT, 'out', 'test-live', 'live.worker.js');
 
 
+let built: Promise<unknown> | undefined;
+/** Bundle the worker as esbuild.mjs does, once per run (koffi stays external, resolved from node_modules). */
+const buildWorker = () => (built ??= build({
+  entryPoints: [path.join(ROOT, 'src/core/live/live.worker.ts')], bundle: true, platform: 'node', format: 'cjs',
+  target: 'node20', external: ['koffi'], outfile: WORKER, logLevel: 'silent',
+}));
+
 describe('live: sampler worker on real objects', function () {
   this.timeout(30_000);
   let client: LiveSamplerClient;
@@ -27,10 +34,7 @@ describe('live: sampler worker on real objects', function () {
   const files: string[] = [];
 
   before(async () => {
-    await build({
-      entryPoints: [path.join(ROOT, 'src/core/live/live.worker.ts')], bundle: true, platform: 'node', format: 'cjs',
-      target: 'node20', external: ['koffi'], outfile: WORKER, logLevel: 'silent',
-    });
+    await buildWorker();
     client = new LiveSamplerClient(WORKER);
   });
   after(async () => {
@@ -133,6 +137,42 @@ describe('live: hex peek by pread', function () {
     } finally {
       py.stdin!.end();
       await new Promise((r) => py.once('exit', r));
+    }
+  });
+});
+
+describe('live: a POSIX message queue through the sampler worker', function () {
+  this.timeout(30_000);
+  before(buildWorker);
+
+  it('follows mq_curmsgs against mq_maxmsg as messages are sent', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const koffi = require('koffi') as typeof import('koffi');
+    const c = koffi.load('libc.so.6');
+    const mqOpen = c.func('int mq_open(const char *name, int oflag, uint32_t mode, void *attr)');
+    const mqSend = c.func('int mq_send(int mqd, const void *msg, size_t len, uint32_t prio)');
+    const mqUnlink = c.func('int mq_unlink(const char *name)');
+    const close = c.func('int close(int fd)');
+    const name = `/ipc-inspector-live-test-${process.pid}`;
+    const attr = Buffer.alloc(64); // struct mq_attr: flags, maxmsg, msgsize, curmsgs (longs), padding
+    attr.writeBigInt64LE(10n, 8);
+    attr.writeBigInt64LE(64n, 16);
+    const mqd = mqOpen(name, 0o100 | 2 /* O_CREAT|O_RDWR */, 0o600, attr) as number;
+    assert.ok(mqd >= 0, 'mq_open (is /dev/mqueue available?)');
+    const client = new LiveSamplerClient(WORKER);
+    try {
+      for (let i = 0; i < 3; i++) assert.equal(mqSend(mqd, Buffer.from('hello'), 5, 0), 0);
+      const o = takeSnapshot().objects.find((x) => x.kind === 'posix-mq' && x.name === name);
+      assert.ok(o, 'the queue is in the snapshot');
+      const t = targetFor(o, () => undefined);
+      assert.ok(t);
+      assert.deepEqual((await client.sample([t])).get(o.id), { ok: true, sample: { used: 3, capacity: 10, unit: 'messages' } });
+      for (let i = 0; i < 4; i++) mqSend(mqd, Buffer.from('more'), 4, 1);
+      assert.deepEqual((await client.sample([t])).get(o.id), { ok: true, sample: { used: 7, capacity: 10, unit: 'messages' } });
+    } finally {
+      client.dispose();
+      close(mqd);
+      mqUnlink(name);
     }
   });
 });

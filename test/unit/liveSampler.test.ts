@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { IpcKind, IpcObject, QueueFill, Snapshot } from '../../src/core/model';
+import type { IpcKind, IpcObject, QueueFill } from '../../src/core/model';
 import { sampleTargets, segmentName, targetFor, type LiveTarget, type SamplerIo } from '../../src/core/live/sampler';
 import { PRESETS, type HeaderRead } from '../../src/core/live/ringLayout';
 import { Ticker } from '../../src/core/live/ticker';
@@ -20,6 +20,8 @@ function fakeIo(over: Partial<SamplerIo> = {}): SamplerIo & { calls: string[] } 
         if (o.id === 'pipe:b') samples.push({ id: o.id, queue: null });
         if (o.id === 'unix:8') samples.push({ id: o.id, queue: { used: 3, capacity: 128, unit: 'connections' } });
         if (o.id === 'unix:9') samples.push({ id: o.id, queue: null });
+        if (o.id === 'posix-mq:/q') samples.push({ id: o.id, queue: { used: 7, capacity: 10, unit: 'messages' } });
+        if (o.id === 'posix-mq:/gone') samples.push({ id: o.id, queue: null });
         // tcp:1 gets no sample at all: its family could not be dumped (see notes)
       }
       return { samples, notes: objects.some((o) => o.kind === 'tcp') ? ['tcp queues: socket(AF_NETLINK): EPERM'] : [] };
@@ -28,20 +30,14 @@ function fakeIo(over: Partial<SamplerIo> = {}): SamplerIo & { calls: string[] } 
       calls.push(`pread ${file}`);
       return { bytes: seedHeader(10, 110, 4096), size: 4120 } as HeaderRead;
     },
-    snapshot: (kinds) => {
-      calls.push(`snapshot ${kinds.join(',')}`);
-      return { objects: [obj({ id: 'posix-mq:/q', kind: 'posix-mq', queue: { used: 7, capacity: 10, unit: 'messages' } })] } as unknown as Snapshot;
-    },
     ...over,
   };
 }
 
 describe('live sampler: targets', () => {
-  it('pipes, FIFOs and sockets go to the engine\'s refresh path with what it needs (inode, dev, holders)', () => {
-    const fifo = obj({ id: 'fifo:2049:5', kind: 'fifo', inode: 5, dev: 2049, name: '/tmp/f', endpoints: [{ pid: 3, fd: 6, access: 'r' }] });
-    assert.deepEqual(targetFor(fifo, () => undefined), {
-      id: 'fifo:2049:5', kind: 'engine', object: { id: 'fifo:2049:5', kind: 'fifo', inode: 5, endpoints: [{ pid: 3, fd: 6, access: 'r' }], dev: 2049 },
-    });
+  it('pipes, FIFOs and sockets go to the engine\'s refresh path with their whole record (dev, netns, holders)', () => {
+    const fifo = obj({ id: 'fifo:2049:5', kind: 'fifo', inode: 5, dev: 2049, netns: 4026531840, name: '/tmp/f', endpoints: [{ pid: 3, fd: 6, access: 'r' }] });
+    assert.deepEqual(targetFor(fifo, () => undefined), { id: 'fifo:2049:5', kind: 'engine', object: fifo });
     for (const kind of ['pipe', 'unix', 'tcp', 'udp'] as const) assert.equal(targetFor(obj({ id: 'x', kind }), () => undefined)?.kind, 'engine');
   });
 
@@ -52,8 +48,10 @@ describe('live sampler: targets', () => {
     assert.equal(targetFor(obj({ id: 'x', kind: 'posix-shm', name: '/../etc/passwd' }), () => PRESETS.seed), undefined);
   });
 
-  it('kinds without a cheap path here fall back to a snapshot; others have no live queue', () => {
-    assert.deepEqual(targetFor(obj({ id: 'posix-mq:/q', kind: 'posix-mq' }), () => undefined), { id: 'posix-mq:/q', kind: 'snapshot', objectKind: 'posix-mq' });
+  it('message queues go to the refresh path too (by name, in their IPC namespace); kinds without a queue have no target', () => {
+    const mq = obj({ id: 'posix-mq:/q', kind: 'posix-mq', name: '/q', ipcns: 4026531839 });
+    assert.deepEqual(targetFor(mq, () => undefined), { id: 'posix-mq:/q', kind: 'engine', object: mq });
+    assert.equal(targetFor(obj({ id: 'sysv-msg:7', kind: 'sysv-msg' }), () => undefined)?.kind, 'engine');
     assert.equal(targetFor(obj({ id: 'e', kind: 'eventfd' }), () => undefined), undefined);
     assert.equal(targetFor(obj({ id: 's', kind: 'sysv-shm' }), () => undefined), undefined);
   });
@@ -71,11 +69,10 @@ describe('live sampler: one tick', () => {
   const targets: LiveTarget[] = [
     eng('pipe:a', 'pipe'), eng('pipe:b', 'pipe'), eng('unix:8', 'unix'), eng('unix:9', 'unix'), eng('tcp:1', 'tcp'),
     { id: 'ring', kind: 'shm-ring', file: '/dev/shm/ring', layout: PRESETS.seed },
-    { id: 'posix-mq:/q', kind: 'snapshot', objectKind: 'posix-mq' },
-    { id: 'posix-mq:/gone', kind: 'snapshot', objectKind: 'posix-mq' },
+    eng('posix-mq:/q', 'posix-mq'), eng('posix-mq:/gone', 'posix-mq'),
   ];
 
-  it('reads every target once: one refresh call for all engine kinds, one snapshot for the rest', () => {
+  it('reads every target once: one refresh call for every queue kind, one pread per ring', () => {
     const io = fakeIo();
     const r = sampleTargets(targets, io);
     assert.deepEqual(r.get('pipe:a'), { ok: true, sample: { used: 4096, capacity: 65536, unit: 'bytes' } });
@@ -89,20 +86,19 @@ describe('live sampler: one tick', () => {
     assert.equal(ring.sample.capacity, 4095);
     assert.deepEqual(ring.sample.ring, { capacity: 4096, readIndex: 10, writeIndex: 110, rawRead: '10', rawWrite: '110', stable: true });
     assert.deepEqual(r.get('posix-mq:/q'), { ok: true, sample: { used: 7, capacity: 10, unit: 'messages' } });
-    assert.deepEqual(r.get('posix-mq:/gone'), { ok: false, error: 'object gone' });
-    assert.deepEqual(io.calls.filter((c) => !c.startsWith('pread')), ['refresh pipe:a,pipe:b,unix:8,unix:9,tcp:1', 'snapshot posix-mq']);
+    assert.deepEqual(r.get('posix-mq:/gone'), { ok: false, error: 'queue gone (or not readable)' });
+    assert.deepEqual(io.calls.filter((c) => !c.startsWith('pread')), ['refresh pipe:a,pipe:b,unix:8,unix:9,tcp:1,posix-mq:/q,posix-mq:/gone']);
     assert.equal(r.size, targets.length);
   });
 
   it('a failing reader becomes that target\'s error, never an exception', () => {
     const io = fakeIo({
       refresh: () => { throw new Error('native layer failed to load: koffi'); },
-      snapshot: () => { throw new Error('native layer failed to load'); },
       headerReader: () => { throw new Error('EMFILE'); },
     });
     const r = sampleTargets(targets, io);
     assert.deepEqual(r.get('unix:8'), { ok: false, error: 'native layer failed to load: koffi' });
-    assert.deepEqual(r.get('posix-mq:/q'), { ok: false, error: 'native layer failed to load' });
+    assert.deepEqual(r.get('posix-mq:/q'), { ok: false, error: 'native layer failed to load: koffi' });
     assert.deepEqual(r.get('ring'), { ok: false, error: 'EMFILE' });
     assert.equal(r.size, targets.length);
   });

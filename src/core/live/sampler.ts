@@ -1,19 +1,21 @@
 // Live queue sampling: what to read for each object (a target built from its snapshot record) and the
 // per-tick readers, with the machine access injected so the logic is testable without a kernel.
 
-import type { IpcKind, IpcObject, QueueFill, QueueUnit, Snapshot } from '../model';
+import type { IpcKind, IpcObject, QueueFill, QueueUnit } from '../model';
 import { headerLength, readStable, type HeaderRead, type RingLayout } from './ringLayout';
 import { shmPath } from './shmHeader';
 import type { RefreshTarget } from '../scan/refresh';
 
 /** What the sampler reads for one object. Built on the host, executed in the live worker. */
 export type LiveTarget =
-  /** Pipes, FIFOs, Unix/TCP/UDP sockets: the engine's cheap refresh path (FIONREAD, sock_diag). */
+  /**
+   * Pipes, FIFOs, Unix/TCP/UDP sockets, POSIX mqueues, SysV msg queues: the engine's cheap refresh path
+   * (FIONREAD through a holder of the read end, sock_diag dumps per network namespace, mq_getattr,
+   * /proc/sysvipc/msg).
+   */
   | { id: string; kind: 'engine'; object: RefreshTarget }
   /** A POSIX shm segment with a ring layout attached: header pread. */
-  | { id: string; kind: 'shm-ring'; file: string; layout: RingLayout }
-  /** Kinds the refresh path does not cover yet (mqueues, SysV msg): the queue from a fresh snapshot. */
-  | { id: string; kind: 'snapshot'; objectKind: IpcKind };
+  | { id: string; kind: 'shm-ring'; file: string; layout: RingLayout };
 
 export interface RingPositions {
   capacity: number;
@@ -44,30 +46,19 @@ export interface SamplerIo {
   /** The engine's refresh path: one queue (or null) per object it could look at, plus family-wide notes. */
   refresh(objects: RefreshTarget[]): { samples: { id: string; queue: QueueFill | null }[]; notes: string[] };
   headerReader(file: string, length: number): () => HeaderRead;
-  snapshot(kinds: IpcKind[]): Snapshot;
 }
 
-const ENGINE_KINDS: ReadonlySet<IpcKind> = new Set(['pipe', 'fifo', 'unix', 'tcp', 'udp']);
+const ENGINE_KINDS: ReadonlySet<IpcKind> = new Set(['pipe', 'fifo', 'unix', 'tcp', 'udp', 'posix-mq', 'sysv-msg']);
 
 /** The target for an object, or undefined when it has no queue the live views can follow. */
 export function targetFor(o: IpcObject, layoutFor: (segmentName: string) => RingLayout | undefined): LiveTarget | undefined {
-  if (ENGINE_KINDS.has(o.kind)) {
-    const object: RefreshTarget = { id: o.id, kind: o.kind, inode: o.inode, endpoints: o.endpoints, dev: o['dev'] };
-    return { id: o.id, kind: 'engine', object };
-  }
-  switch (o.kind) {
-    case 'posix-shm': {
-      const name = segmentName(typeof o['path'] === 'string' ? o['path'] : o.name);
-      const file = name === undefined ? undefined : shmPath(name);
-      const layout = name === undefined ? undefined : layoutFor(name);
-      return file && layout ? { id: o.id, kind: 'shm-ring', file, layout } : undefined;
-    }
-    case 'posix-mq':
-    case 'sysv-msg':
-      return { id: o.id, kind: 'snapshot', objectKind: o.kind };
-    default:
-      return undefined;
-  }
+  // The whole record: the refresh path picks what it needs (dev, netns, ipcns, raw name, holders).
+  if (ENGINE_KINDS.has(o.kind)) return { id: o.id, kind: 'engine', object: o };
+  if (o.kind !== 'posix-shm') return undefined;
+  const name = segmentName(typeof o['path'] === 'string' ? o['path'] : o.name);
+  const file = name === undefined ? undefined : shmPath(name);
+  const layout = name === undefined ? undefined : layoutFor(name);
+  return file && layout ? { id: o.id, kind: 'shm-ring', file, layout } : undefined;
 }
 
 /** "/name", "name" or "/dev/shm/name" -> "name". */
@@ -95,10 +86,8 @@ const fillSample = (q: QueueFill): SampleResult => ({ ok: true, sample: { used: 
 export function sampleTargets(targets: readonly LiveTarget[], io: SamplerIo): Map<string, SampleResult> {
   const out = new Map<string, SampleResult>();
   const engine: RefreshTarget[] = [];
-  const fallbackKinds = new Set<IpcKind>();
   for (const t of targets) {
     if (t.kind === 'engine') engine.push(t.object);
-    else if (t.kind === 'snapshot') fallbackKinds.add(t.objectKind);
     else {
       try {
         out.set(t.id, ringSample(io.headerReader(t.file, headerLength(t.layout)), t.layout));
@@ -120,25 +109,18 @@ export function sampleTargets(targets: readonly LiveTarget[], io: SamplerIo): Ma
     for (const o of engine) {
       const q = byId.get(o.id);
       if (q) out.set(o.id, fillSample(q));
-      else if (q === null) out.set(o.id, { ok: false, error: o.kind === 'pipe' || o.kind === 'fifo' ? 'no accessible holder of the read end (or the pipe is gone)' : 'socket gone' });
+      else if (q === null) out.set(o.id, { ok: false, error: GONE[o.kind] ?? 'gone' });
       else out.set(o.id, { ok: false, error: error ?? 'not sampled' });
-    }
-  }
-  if (fallbackKinds.size) {
-    let byId: Map<string, IpcObject> | undefined;
-    let error: string | undefined;
-    try {
-      byId = new Map(io.snapshot([...fallbackKinds]).objects.map((o) => [o.id, o]));
-    } catch (e) {
-      error = message(e);
-    }
-    for (const t of targets) {
-      if (t.kind !== 'snapshot') continue;
-      const o = byId?.get(t.id);
-      out.set(t.id, o?.queue ? fillSample(o.queue) : { ok: false, error: error ?? (o ? 'no queue information' : 'object gone') });
     }
   }
   return out;
 }
+
+const GONE: Partial<Record<IpcKind, string>> = {
+  pipe: 'no accessible holder of the read end (or the pipe is gone)',
+  fifo: 'no accessible holder of the read end (or the FIFO is gone)',
+  unix: 'socket gone', tcp: 'socket gone', udp: 'socket gone',
+  'posix-mq': 'queue gone (or not readable)', 'sysv-msg': 'queue gone',
+};
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
