@@ -100,7 +100,6 @@ export async function runBenchmarkCommand(context: vscode.ExtensionContext, log:
         const step = 100 / plan.cases.length;
         return runPlan(plan, {
           signal: ac.signal,
-          nodePath: process.execPath,
           onProgress: (ev) => {
             if (ev.phase !== 'start') return;
             const text = `${ev.index + 1}/${ev.total}: ${ev.case.mechanism} ${ev.case.kind}, ${ev.case.pin === 'none' ? 'not pinned' : `pinned ${ev.case.pin}`}`;
