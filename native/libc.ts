@@ -50,6 +50,8 @@ export const MQ_ATTR_SIZE = 64;
 export const MSQID_DS_SIZE = 128;
 export const MFD_CLOEXEC = 1;
 export const EFD_CLOEXEC = 0o2000000;
+export const SYS_PIDFD_OPEN = 434;
+export const SYS_PIDFD_GETFD = 438;
 
 /**
  * File descriptors the inspector itself holds open right now (netlink socket, /proc directory fds,
@@ -91,6 +93,13 @@ export interface Libc {
   msgctlStat(msqid: number, buf: Uint8Array): number;
   eventfd(initval: number, flags: number): number;
   memfdCreate(name: string, flags: number): number;
+  /** pidfd_open(2) (Linux 5.3): an fd that refers to the process `pid` itself, never to a reused pid. */
+  pidfdOpen(pid: number): number;
+  /**
+   * pidfd_getfd(2) (Linux 5.6): a duplicate of fd `targetfd` of that process, sharing its open file
+   * description: no open handler runs. Needs ptrace-attach rights over the process.
+   */
+  pidfdGetfd(pidfd: number, targetfd: number): number;
   /** errno of the last failed call on this thread. */
   errno(): number;
   /** Symbolic name of an errno value ("EACCES"), or "errno N". */
@@ -156,6 +165,9 @@ function load(): Libc {
   const msgctl = f('int msgctl(int msqid, int cmd, void *buf)');
   const eventfd = f('int eventfd(unsigned int initval, int flags)');
   const memfdCreate = f('int memfd_create(const char *name, unsigned int flags)');
+  // syscall(2) is variadic; integer arguments travel as fixed ones on x86-64/aarch64 (see above). The
+  // numbers are the same on both (the unified syscall table since 5.x).
+  const syscall3 = f('long syscall(long number, long a, long b, long c)');
   const names = new Map<number, string>();
   for (const [name, code] of Object.entries(koffi.os.errno as Record<string, number>)) {
     if (!names.has(code)) names.set(code, name);
@@ -183,6 +195,8 @@ function load(): Libc {
     msgctlStat: (id, b) => msgctl(id, IPC_STAT, b),
     eventfd: (v, fl) => eventfd(v, fl),
     memfdCreate: (n, fl) => memfdCreate(n, fl),
+    pidfdOpen: (pid) => syscall3(SYS_PIDFD_OPEN, pid, 0, 0),
+    pidfdGetfd: (pidfd, fd) => syscall3(SYS_PIDFD_GETFD, pidfd, fd, 0),
     errno: () => koffi.errno(),
     errnoName: (code) => names.get(code) ?? `errno ${code}`,
   };

@@ -135,6 +135,8 @@ export interface ScanStats {
   vanishedFds: number;
   /** Wall time per phase in ms (e.g. unix, processes+fds, fdinfo, join, fill). */
   phasesMs: Record<string, number>;
+  /** Threads that walked processes (the scanning thread and the helpers that took part). */
+  walkThreads?: number;
 }
 
 /** Stable id of an inode-backed object. */

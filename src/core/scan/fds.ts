@@ -8,7 +8,7 @@ import {
 import { makedev } from '../../../native/netlinkParse';
 import type { Access } from '../model';
 import { parseFdinfo, scanFdinfoScm } from '../procfs/fdinfo';
-import { sampleAt, type PipeSample } from './fill';
+import { openPidfd, sampleAt, sampleViaPidfd, type PipeSample } from './fill';
 import { isVanished } from './procio';
 
 export interface FdRecord {
@@ -118,6 +118,19 @@ export function walkProcessFds(pid: number, pidDirfd: number, opts: WalkOptions,
   }
   inspectorFds.add(dfd);
   let infoDir = -1;
+  // A pidfd for pipe sampling, opened at the first read end to sample (-1: not yet, -2: unusable).
+  let pidfd = -1;
+  const sample = (name: string, fd: number, dev: number, ino: number): PipeSample | null => {
+    if (pidfd === -1) {
+      const f = openPidfd(pid);
+      pidfd = f >= 0 ? f : -2;
+    }
+    if (pidfd >= 0) {
+      const s = sampleViaPidfd(pidfd, fd, dev, ino);
+      if (s !== 'fallback') return s;
+    }
+    return sampleAt(dfd, name, dev, ino);
+  };
   const openInfoDir = (): number => {
     if (infoDir < 0) {
       infoDir = c.openat(pidDirfd, pidDirfd === AT_FDCWD ? `/proc/${pid}/fdinfo` : 'fdinfo', O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
@@ -138,6 +151,13 @@ export function walkProcessFds(pid: number, pidDirfd: number, opts: WalkOptions,
       const fd = Number(name);
       if (self && inspectorFds.has(fd)) continue;
       if (c.statx(dfd, name, 0, STAT_MASK, st) !== 0) {
+        const e = c.errnoName(c.errno());
+        if (e === 'EACCES' || e === 'EPERM') {
+          // A listable fd directory whose links are refused (another user namespace, an LSM): the
+          // process's fds are hidden, and every other fd would be refused too.
+          out.hiddenPids.push(pid);
+          break;
+        }
         out.vanishedFds++;
         continue;
       }
@@ -176,9 +196,9 @@ export function walkProcessFds(pid: number, pidDirfd: number, opts: WalkOptions,
         if (opts.sampleFill && (access === 'r' || access === 'rw')) {
           const key = `${dev}:${ino}`;
           if (!out.fills.has(key)) {
-            const sample = sampleAt(dfd, name, dev, ino);
-            if (sample) {
-              out.fills.set(key, sample);
+            const got = sample(name, fd, dev, ino);
+            if (got) {
+              out.fills.set(key, got);
               out.fillFailed.delete(key);
             } else out.fillFailed.add(key);
           }
@@ -195,6 +215,10 @@ export function walkProcessFds(pid: number, pidDirfd: number, opts: WalkOptions,
     if (infoDir >= 0) {
       c.close(infoDir);
       inspectorFds.delete(infoDir);
+    }
+    if (pidfd >= 0) {
+      c.close(pidfd);
+      inspectorFds.delete(pidfd);
     }
   }
 }

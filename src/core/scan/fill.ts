@@ -1,5 +1,6 @@
 // Pipe/FIFO fill sampling: FIONREAD and F_GETPIPE_SZ through /proc/PID/fd/N of a process that already
-// holds the read end. Never opens a FIFO by its path, never reads, closes at once.
+// holds the read end (a pidfd_getfd duplicate of its fd, or a re-open of /proc/PID/fd/N). Never opens a
+// FIFO by its path, never reads, closes at once.
 
 import {
   AT_EMPTY_PATH, AT_FDCWD, FIONREAD, F_GETPIPE_SZ, O_CLOEXEC, O_DIRECTORY, O_NONBLOCK, O_PATH, O_RDONLY, S_IFIFO,
@@ -65,8 +66,85 @@ export function sampleAt(fdDir: number, name: string, dev: number, ino: number):
   }
 }
 
-/** Sample one pipe through /proc/PID/fd/FD. */
-export function samplePipe(pid: number, fd: number, dev: number, ino: number): PipeSample | null {
+/** False once the kernel said pidfd_open/pidfd_getfd do not exist (ENOSYS) or a filter forbids them. */
+let pidfdUsable = true;
+
+/**
+ * Sample fd `fd` of the process behind `pidfd` through pidfd_getfd: a duplicate of the holder's own
+ * open file description, so no open handler runs and no reader is added (cheaper, 5 calls instead of 7,
+ * and less intrusive than a re-open). Checked to be the same pipe (dev, ino), queried, closed at once.
+ * 'fallback' when pidfd_getfd is refused (no ptrace rights over the process, or not supported).
+ */
+export function sampleViaPidfd(pidfd: number, fd: number, dev: number, ino: number): PipeSample | null | 'fallback' {
+  const c = libc();
+  const dup = c.pidfdGetfd(pidfd, fd);
+  if (dup < 0) {
+    const e = c.errnoName(c.errno());
+    if (e === 'EBADF' || e === 'ESRCH') return null; // the fd closed or the process exited
+    if (e === 'ENOSYS') pidfdUsable = false;
+    return 'fallback';
+  }
+  inspectorFds.add(dup);
+  try {
+    if (c.statx(dup, '', AT_EMPTY_PATH, STATX_TYPE | STATX_INO, st) !== 0) return null;
+    if ((st.readUInt16LE(28) & S_IFMT) !== S_IFIFO) return null;
+    if (Number(st.readBigUInt64LE(32)) !== ino) return null;
+    if (makedev(st.readUInt32LE(136), st.readUInt32LE(140)) !== dev) return null;
+    if (c.ioctlInt(dup, FIONREAD, count) !== 0) return null;
+    const used = count[0]!;
+    const capacity = c.fcntl(dup, F_GETPIPE_SZ, 0);
+    if (capacity < 0) return null;
+    return { used, capacity };
+  } finally {
+    c.close(dup);
+    inspectorFds.delete(dup);
+  }
+}
+
+/** A pidfd for `pid`, or -1 when pidfds are unusable here (then sample through /proc/PID/fd). */
+export function openPidfd(pid: number): number {
+  if (!pidfdUsable) return -1;
+  const c = libc();
+  const fd = c.pidfdOpen(pid);
+  if (fd < 0) {
+    if (c.errnoName(c.errno()) === 'ENOSYS') pidfdUsable = false;
+    return -1;
+  }
+  inspectorFds.add(fd);
+  return fd;
+}
+
+/** pidfds of the processes sampled during one pass, closed together by close(). */
+export class Pidfds {
+  private readonly fds = new Map<number, number>();
+
+  get(pid: number): number {
+    let fd = this.fds.get(pid);
+    if (fd === undefined) this.fds.set(pid, (fd = openPidfd(pid)));
+    return fd;
+  }
+
+  close(): void {
+    const c = libc();
+    for (const fd of this.fds.values()) {
+      if (fd < 0) continue;
+      c.close(fd);
+      inspectorFds.delete(fd);
+    }
+    this.fds.clear();
+  }
+}
+
+/**
+ * Sample one pipe held as fd `fd` by `pid`: through a pidfd when allowed, else through /proc/PID/fd/FD
+ * (O_PATH check, then a re-open of that very file).
+ */
+export function samplePipe(pid: number, fd: number, dev: number, ino: number, pidfds?: Pidfds): PipeSample | null {
+  const pidfd = pidfds ? pidfds.get(pid) : -1;
+  if (pidfd >= 0) {
+    const s = sampleViaPidfd(pidfd, fd, dev, ino);
+    if (s !== 'fallback') return s;
+  }
   return sampleAt(AT_FDCWD, `/proc/${pid}/fd/${fd}`, dev, ino);
 }
 
@@ -85,24 +163,29 @@ export function readEnds(endpoints: readonly Endpoint[]): Endpoint[] {
 export function samplePipeFills(objects: IpcObject[]): { sampled: number; failed: number } {
   let sampled = 0;
   let failed = 0;
-  for (const o of objects) {
-    if (o.kind !== 'pipe' && o.kind !== 'fifo') continue;
-    const dev = o['dev'];
-    if (typeof dev !== 'number') continue;
-    const ends = readEnds(o.endpoints);
-    if (!ends.length) continue;
-    let s: PipeSample | null = null;
-    for (const e of ends) {
-      s = samplePipe(e.pid, e.fd!, dev, o.inode);
-      if (s) break;
+  const pidfds = new Pidfds();
+  try {
+    for (const o of objects) {
+      if (o.kind !== 'pipe' && o.kind !== 'fifo') continue;
+      const dev = o['dev'];
+      if (typeof dev !== 'number') continue;
+      const ends = readEnds(o.endpoints);
+      if (!ends.length) continue;
+      let s: PipeSample | null = null;
+      for (const e of ends) {
+        s = samplePipe(e.pid, e.fd!, dev, o.inode, pidfds);
+        if (s) break;
+      }
+      if (s) {
+        o.queue = { used: s.used, capacity: s.capacity, unit: 'bytes' };
+        sampled++;
+      } else {
+        delete o.queue;
+        failed++;
+      }
     }
-    if (s) {
-      o.queue = { used: s.used, capacity: s.capacity, unit: 'bytes' };
-      sampled++;
-    } else {
-      delete o.queue;
-      failed++;
-    }
+  } finally {
+    pidfds.close();
   }
   return { sampled, failed };
 }

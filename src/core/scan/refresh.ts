@@ -4,7 +4,7 @@
 import { dumpInetSockets, dumpUnixSockets } from '../../../native/netlink';
 import { UDIAG_SHOW_RQLEN } from '../../../native/netlinkParse';
 import type { IpcObject, QueueFill } from '../model';
-import { readEnds, samplePipe } from './fill';
+import { Pidfds, readEnds, samplePipe } from './fill';
 import { mqGetattr } from './ipcSources';
 import { nameBytes } from '../names';
 import { parseSysvMsg } from '../procfs/sysvipc';
@@ -111,28 +111,36 @@ export function refreshQueues(objects: readonly RefreshTarget[]): QueueRefresh {
       samples.push({ id: o.id, queue: qnum === undefined ? null : { used: qnum, capacity: null, unit: 'messages' } });
     }
   }
-  for (const [ns, list] of byNs) {
-    const kinds = new Set<string>(list.map((o) => o.kind));
-    const tables = ns === null
-      ? readTables(kinds, notes)
-      : withNetnsFd({ ino: ns, pids: [...new Set(list.flatMap((o) => o.endpoints.map((e) => e.pid)))] },
-        (fd) => readTables(kinds, notes, fd, ` of net:[${ns}]`));
-    if (!tables) notes.push(`network namespace net:[${ns}] could not be entered: its sockets were not sampled`);
-    for (const o of list) {
-      const s = sampleOne(o, tables ?? { unix: null, inet: new Map() });
-      if (s) samples.push(s);
-    }
+  const pidfds = new Pidfds();
+  try {
+    for (const [ns, list] of byNs) sampleNamespace(ns, list, pidfds, samples, notes);
+  } finally {
+    pidfds.close();
   }
   return { takenAt, durationMs: Math.round((performance.now() - t0) * 100) / 100, samples, notes };
 }
 
-function sampleOne(o: RefreshTarget, t: SocketTables): QueueSample | null {
+/** Samples of the sockets of one network namespace (null = ours) and of pipes (always ours). */
+function sampleNamespace(ns: number | null, list: readonly RefreshTarget[], pidfds: Pidfds, samples: QueueSample[], notes: string[]): void {
+  const kinds = new Set<string>(list.map((o) => o.kind));
+  const tables = ns === null
+    ? readTables(kinds, notes)
+    : withNetnsFd({ ino: ns, pids: [...new Set(list.flatMap((o) => o.endpoints.map((e) => e.pid)))] },
+      (fd) => readTables(kinds, notes, fd, ` of net:[${ns}]`));
+  if (!tables) notes.push(`network namespace net:[${ns}] could not be entered: its sockets were not sampled`);
+  for (const o of list) {
+    const s = sampleOne(o, tables ?? { unix: null, inet: new Map() }, pidfds);
+    if (s) samples.push(s);
+  }
+}
+
+function sampleOne(o: RefreshTarget, t: SocketTables, pidfds: Pidfds): QueueSample | null {
   switch (o.kind) {
     case 'pipe':
     case 'fifo': {
       if (typeof o.dev !== 'number') return null;
       for (const e of readEnds(o.endpoints)) {
-        const s = samplePipe(e.pid, e.fd!, o.dev, o.inode);
+        const s = samplePipe(e.pid, e.fd!, o.dev, o.inode, pidfds);
         if (s) return { id: o.id, queue: { used: s.used, capacity: s.capacity, unit: 'bytes' } };
       }
       return { id: o.id, queue: null };

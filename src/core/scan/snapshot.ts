@@ -7,9 +7,9 @@ import {
 import { auditObjects } from '../audit/audit';
 import { ALL_KINDS, SCHEMA_VERSION, type IpcKind, type ProcessInfo, type Snapshot } from '../model';
 import { mapsDevField, mapsOnDevices } from '../procfs/maps';
-import { emptyWalk, walkProcessFds, type WalkOptions } from './fds';
 import { joinObjects, mayHoldInflight } from './join';
-import { listPids, readProcess } from './processes';
+import { listPids } from './processes';
+import { defaultHelperCount, walkProcesses, warmHelpers } from './parallelWalk';
 import type { InetSocket } from './inet';
 import { netnsGroups, ownNetns, withNetnsFd } from './netns';
 import { joinIpcObjects, joinSysv, type ProcessMaps } from './ipcJoin';
@@ -25,6 +25,11 @@ export interface SnapshotOptions {
   sockDiag?: boolean;
   /** Sample pipe/FIFO fill (default true). */
   sampleFill?: boolean;
+  /**
+   * Threads for the per-process pass, the caller included (default: one per core, at most 4, or
+   * IPC_INSPECTOR_SCAN_THREADS); 1 = the calling thread alone.
+   */
+  threads?: number;
   /** Workspace folders (used by later issues to flag workspace objects). */
   workspaceDirs?: readonly string[];
 }
@@ -69,6 +74,9 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
     tPhase = now;
   };
   const takenAt = new Date().toISOString();
+  const helpers = options.threads === undefined ? defaultHelperCount() : Math.max(0, options.threads - 1);
+  // Helper threads load while the dumps below run.
+  if (helpers > 0) warmHelpers(helpers);
   const selfPid = process.pid;
   const { pipeDev, sockDev } = pseudoDevices();
   const kinds = new Set(options.kinds ?? SCANNED_KINDS);
@@ -132,42 +140,17 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   const maps: ProcessMaps[] = [];
   phase('ipc');
 
-  // One pass per process: identity and fds, relative to one /proc/PID directory fd.
-  const walk = emptyWalk();
-  const processes: ProcessInfo[] = [];
-  const problems: string[] = [];
-  const byIno = new Map(unixSockets.map((s) => [s.ino, s] as const));
-  const opts: WalkOptions = {
+  // One pass per process: identity and fds, relative to one /proc/PID directory fd, shared with helper
+  // threads when there are other cores (parallelWalk.ts).
+  const pass = walkProcesses(pids, {
     pipeDev,
     selfPid,
     sampleFill: options.sampleFill !== false && (kinds.has('pipe') || kinds.has('fifo')),
-    wantScm: kinds.has('unix') ? (ino) => mayHoldInflight(byIno.get(ino)) : undefined,
-    ipc: devs && FD_IPC_KINDS.some((k) => kinds.has(k)) ? devs : undefined,
-  };
-  let vanished = 0;
-  for (const pid of pids) {
-    const dirfd = openPidDir(pid);
-    if (typeof dirfd === 'string') {
-      vanished++;
-      continue;
-    }
-    try {
-      const info = readProcess(pid, dirfd, problems);
-      if (!info) {
-        vanished++;
-        continue;
-      }
-      const before = walk.vanishedPids.length;
-      walkProcessFds(pid, dirfd, opts, walk);
-      if (walk.vanishedPids.length !== before) {
-        vanished++; // exited during the scan: skipped
-        continue;
-      }
-      processes.push(info);
-    } finally {
-      closeFd(dirfd);
-    }
-  }
+    scmInos: kinds.has('unix') ? unixSockets.filter((u) => mayHoldInflight(u)).map((u) => u.ino) : null,
+    ipc: devs && FD_IPC_KINDS.some((k) => kinds.has(k)) ? devs : null,
+  }, helpers);
+  const { walk, processes, problems } = pass;
+  const vanished = pass.vanished;
   const hidden = new Set(walk.hiddenPids);
   for (const p of processes) if (hidden.has(p.pid)) p['fdsHidden'] = true;
   problems.push(...walk.problems);
@@ -215,7 +198,7 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
     notes,
     processes,
     objects,
-    scan: { fds: walk.seen, vanishedProcesses: vanished, vanishedFds: walk.vanishedFds, phasesMs },
+    scan: { fds: walk.seen, vanishedProcesses: vanished, vanishedFds: walk.vanishedFds, phasesMs, walkThreads: pass.threads },
   };
 }
 

@@ -1,0 +1,82 @@
+// Integration: the per-process pass shared with helper threads finds exactly what the single-threaded pass
+// finds (objects, holders, access, fills) on a real population of pipes, socketpairs and FIFOs held by ~30
+// processes, and the inspector's own fds (walked last, by the caller) are found too.
+
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { O_CLOEXEC, libc } from '../../native/libc';
+import type { Snapshot } from '../../src/core/model';
+import { stopHelpers } from '../../src/core/scan/parallelWalk';
+import { takeSnapshot } from '../../src/core/scan/snapshot';
+import { startHelper, type Holder } from './helpers/holders';
+
+describe('parallel per-process pass (helper threads, real kernel objects)', function () {
+  this.timeout(60000);
+  const work = mkdtempSync(path.join(tmpdir(), 'ipci-par-'));
+  let pop: Holder<{ pids: number[]; fds: number }>;
+  const own = new Int32Array(2);
+
+  before(async function () {
+    pop = await startHelper('population.py', [work, '30', '300', '300', '20']);
+    assert.equal(libc().pipe2(own, O_CLOEXEC), 0);
+  });
+  after(async function () {
+    libc().close(own[0]!);
+    libc().close(own[1]!);
+    await pop?.stop();
+    await stopHelpers();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  /** What the population's processes hold, as comparable rows: object, holder, fd, access, fill. */
+  function rows(s: Snapshot, pids: ReadonlySet<number>): string[] {
+    const out: string[] = [];
+    for (const o of s.objects) {
+      for (const e of o.endpoints) {
+        if (!pids.has(e.pid)) continue;
+        out.push(`${o.kind} ${o.inode} ${e.pid}:${e.fd}:${e.access} ${o.queue ? `${o.queue.used}/${o.queue.capacity}` : '-'} peer=${String(o.peer ?? '')}`);
+      }
+    }
+    return out.sort();
+  }
+
+  it('finds the same objects, holders and fills with 3 threads as with 1', function () {
+    const pids = new Set(pop.info.pids);
+    const single = takeSnapshot({ threads: 1 });
+    let parallel: Snapshot | undefined;
+    // The first parallel scan may finish before a helper has loaded; a warm one shares the work.
+    for (let i = 0; i < 5; i++) {
+      parallel = takeSnapshot({ threads: 3 });
+      if ((parallel.scan?.walkThreads ?? 1) > 1) break;
+    }
+    assert.ok(parallel);
+    assert.ok((parallel.scan?.walkThreads ?? 1) > 1, `no helper thread took part (walkThreads ${parallel.scan?.walkThreads})`);
+    assert.equal(single.scan?.walkThreads, 1);
+    const a = rows(single, pids);
+    const b = rows(parallel, pids);
+    assert.ok(a.length >= 2 * 300 + 2 * 300, `population not found (${a.length} rows)`);
+    const onlyA = a.filter((r) => !b.includes(r));
+    const onlyB = b.filter((r) => !a.includes(r));
+    assert.deepEqual({ onlyParallel: onlyB, onlySingle: onlyA }, { onlyParallel: [], onlySingle: [] });
+    assert.equal(b.length, a.length);
+    // Processes come out in pid order either way.
+    const order = parallel.processes.map((p) => p.pid);
+    assert.deepEqual(order, [...order].sort((x, y) => x - y));
+    for (const pid of pop.info.pids) assert.ok(parallel.processes.some((p) => p.pid === pid), `process ${pid} missing`);
+  });
+
+  it("walks the inspector's own process (last, on the calling thread) and never lists a helper's scanning fds", function () {
+    for (let i = 0; i < 3; i++) {
+      const s = takeSnapshot({ threads: 3 });
+      const pipe = s.objects.find((o) => o.kind === 'pipe' && o.endpoints.some((e) => e.pid === process.pid && e.fd === own[0]));
+      assert.ok(pipe, 'our own pipe is missing');
+      assert.deepEqual(pipe.endpoints.filter((e) => e.pid === process.pid).map((e) => `${e.fd}:${e.access}`).sort(), [`${own[0]}:r`, `${own[1]}:w`].sort());
+      // Sampling dups (O_PATH/re-open or pidfd_getfd) of other processes' pipes must not show us as a
+      // holder: our pipes are the same as in a single-threaded pass (ours and the helper's stdio).
+      const mine = (x: Snapshot): string[] => x.objects.filter((o) => (o.kind === 'pipe' || o.kind === 'fifo') && o.endpoints.some((e) => e.pid === process.pid)).map((o) => o.id).sort();
+      assert.deepEqual(mine(s), mine(takeSnapshot({ threads: 1 })));
+    }
+  });
+});
