@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { O_CLOEXEC, libc } from '../../native/libc';
 import type { Snapshot } from '../../src/core/model';
-import { stopHelpers } from '../../src/core/scan/parallelWalk';
+import { stopHelpers } from '../../src/core/scan/helperPool';
+import { readEnds } from '../../src/core/scan/fill';
+import { samplePipesShared, type PipeEnd } from '../../src/core/scan/parallelSample';
 import { takeSnapshot } from '../../src/core/scan/snapshot';
 import { startHelper, type Holder } from './helpers/holders';
 
@@ -78,5 +80,26 @@ describe('parallel per-process pass (helper threads, real kernel objects)', func
       const mine = (x: Snapshot): string[] => x.objects.filter((o) => (o.kind === 'pipe' || o.kind === 'fifo') && o.endpoints.some((e) => e.pid === process.pid)).map((o) => o.id).sort();
       assert.deepEqual(mine(s), mine(takeSnapshot({ threads: 1 })));
     }
+  });
+
+  it('samples hundreds of pipes with helper threads exactly as the caller alone does', function () {
+    const pids = new Set(pop.info.pids);
+    const snap = takeSnapshot({ threads: 1 });
+    const ends: PipeEnd[] = [];
+    for (const o of snap.objects) {
+      if ((o.kind !== 'pipe' && o.kind !== 'fifo') || typeof o['dev'] !== 'number') continue;
+      const e = readEnds(o.endpoints).find((x) => pids.has(x.pid));
+      if (e) ends.push({ pid: e.pid, fd: e.fd!, dev: o['dev'] as number, ino: o.inode });
+    }
+    assert.ok(ends.length >= 300, `only ${ends.length} pipes`);
+    // A wrong inode at a real fd and an fd that does not exist: no sample, whichever thread takes them.
+    ends.push({ ...ends[0]!, ino: ends[0]!.ino + 1e9 }, { ...ends[1]!, fd: 999_999 });
+    const alone = samplePipesShared(ends, 0);
+    const shared = samplePipesShared(ends, 2);
+    assert.deepEqual(shared, alone);
+    assert.equal(alone.filter((x) => x === null).length, 2);
+    assert.ok(alone.slice(0, -2).every((x) => x && x.capacity > 0), 'every population pipe sampled');
+    // Six pipes in seven and every FIFO of the population have bytes queued.
+    assert.ok(alone.filter((x) => x && x.used >= 1).length >= 250);
   });
 });

@@ -4,7 +4,8 @@
 import { dumpInetSockets, dumpUnixSockets } from '../../../native/netlink';
 import { UDIAG_SHOW_RQLEN } from '../../../native/netlinkParse';
 import type { IpcObject, QueueFill } from '../model';
-import { Pidfds, readEnds, samplePipe } from './fill';
+import { Pidfds, readEnds, samplePipe, type PipeSample } from './fill';
+import { samplePipesShared, type PipeEnd } from './parallelSample';
 import { mqGetattr } from './ipcSources';
 import { nameBytes } from '../names';
 import { parseSysvMsg } from '../procfs/sysvipc';
@@ -111,17 +112,46 @@ export function refreshQueues(objects: readonly RefreshTarget[]): QueueRefresh {
       samples.push({ id: o.id, queue: qnum === undefined ? null : { used: qnum, capacity: null, unit: 'messages' } });
     }
   }
-  const pidfds = new Pidfds();
-  try {
-    for (const [ns, list] of byNs) sampleNamespace(ns, list, pidfds, samples, notes);
-  } finally {
-    pidfds.close();
-  }
+  samples.push(...samplePipes(objects));
+  for (const [ns, list] of byNs) sampleNamespace(ns, list, samples, notes);
   return { takenAt, durationMs: Math.round((performance.now() - t0) * 100) / 100, samples, notes };
 }
 
-/** Samples of the sockets of one network namespace (null = ours) and of pipes (always ours). */
-function sampleNamespace(ns: number | null, list: readonly RefreshTarget[], pidfds: Pidfds, samples: QueueSample[], notes: string[]): void {
+/**
+ * Pipes and FIFOs: through the first read end of each, all at once (shared with helper threads when
+ * there are many); a pipe whose first read end failed is tried through its other read ends.
+ */
+function samplePipes(objects: readonly RefreshTarget[]): QueueSample[] {
+  const pipes = objects.filter((o) => (o.kind === 'pipe' || o.kind === 'fifo') && typeof o.dev === 'number');
+  const ends = pipes.map((o) => readEnds(o.endpoints));
+  const firstOf: PipeEnd[] = [];
+  const index: number[] = [];
+  pipes.forEach((o, i) => {
+    const e = ends[i]![0];
+    if (!e) return;
+    index.push(i);
+    firstOf.push({ pid: e.pid, fd: e.fd!, dev: o.dev as number, ino: o.inode });
+  });
+  const first = samplePipesShared(firstOf);
+  const got = new Map<number, PipeSample | null>(index.map((i, k) => [i, first[k]!]));
+  const pidfds = new Pidfds();
+  try {
+    return pipes.map((o, i) => {
+      let s = got.get(i) ?? null;
+      for (const e of ends[i]!.slice(1)) {
+        if (s) break;
+        s = samplePipe(e.pid, e.fd!, o.dev as number, o.inode, pidfds);
+      }
+      return { id: o.id, queue: s ? { used: s.used, capacity: s.capacity, unit: 'bytes' as const } : null };
+    });
+  } finally {
+    pidfds.close();
+  }
+}
+
+/** Samples of the sockets of one network namespace (null = ours). */
+function sampleNamespace(ns: number | null, list: readonly RefreshTarget[], samples: QueueSample[], notes: string[]): void {
+  if (!list.some((o) => o.kind === 'unix' || o.kind === 'tcp' || o.kind === 'udp')) return;
   const kinds = new Set<string>(list.map((o) => o.kind));
   const tables = ns === null
     ? readTables(kinds, notes)
@@ -129,22 +159,13 @@ function sampleNamespace(ns: number | null, list: readonly RefreshTarget[], pidf
       (fd) => readTables(kinds, notes, fd, ` of net:[${ns}]`));
   if (!tables) notes.push(`network namespace net:[${ns}] could not be entered: its sockets were not sampled`);
   for (const o of list) {
-    const s = sampleOne(o, tables ?? { unix: null, inet: new Map() }, pidfds);
+    const s = sampleSocket(o, tables ?? { unix: null, inet: new Map() });
     if (s) samples.push(s);
   }
 }
 
-function sampleOne(o: RefreshTarget, t: SocketTables, pidfds: Pidfds): QueueSample | null {
+function sampleSocket(o: RefreshTarget, t: SocketTables): QueueSample | null {
   switch (o.kind) {
-    case 'pipe':
-    case 'fifo': {
-      if (typeof o.dev !== 'number') return null;
-      for (const e of readEnds(o.endpoints)) {
-        const s = samplePipe(e.pid, e.fd!, o.dev, o.inode, pidfds);
-        if (s) return { id: o.id, queue: { used: s.used, capacity: s.capacity, unit: 'bytes' } };
-      }
-      return { id: o.id, queue: null };
-    }
     case 'unix': {
       if (!t.unix) return null;
       const s = t.unix.get(o.inode);

@@ -9,7 +9,8 @@ import { ALL_KINDS, SCHEMA_VERSION, type IpcKind, type ProcessInfo, type Snapsho
 import { mapsDevField, mapsOnDevices } from '../procfs/maps';
 import { joinObjects, mayHoldInflight } from './join';
 import { listPids } from './processes';
-import { defaultHelperCount, walkProcesses, warmHelpers } from './parallelWalk';
+import { defaultHelperCount, warmHelpers } from './helperPool';
+import { walkProcesses } from './parallelWalk';
 import type { InetSocket } from './inet';
 import { netnsGroups, ownNetns, withNetnsFd } from './netns';
 import { joinIpcObjects, joinSysv, type ProcessMaps } from './ipcJoin';
