@@ -52,15 +52,31 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
+/** CPU time (user + system, every thread of this process) of the last timeIt() call's median run. */
+let lastCpu: number | null = null;
+
 function timeIt(f: () => void, runs = RUNS): number {
-  f(); // warm-up (page cache, JIT)
+  f(); // warm-up (page cache, JIT, helper threads)
   const ts: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
+    const c = process.cpuUsage();
     const t = performance.now();
     f();
     ts.push(performance.now() - t);
+    const d = process.cpuUsage(c);
+    cpu.push((d.user + d.system) / 1000);
   }
+  lastCpu = median(cpu);
   return median(ts);
+}
+
+/** timeIt for in-process work, recording its CPU time for the table. */
+const cpuOf = new Map<string, number>();
+function timeOwn(name: string, f: () => void): number {
+  const ms = timeIt(f);
+  if (lastCpu !== null) cpuOf.set(name, lastCpu);
+  return ms;
 }
 
 function timeCmd(cmd: string, args: string[], runs = RUNS): number | null {
@@ -80,20 +96,25 @@ async function benchSize(label: string, size: number[]): Promise<void> {
     const kinds = new Map<string, number>();
     for (const o of snap.objects) kinds.set(o.kind, (kinds.get(o.kind) ?? 0) + 1);
     const loadBefore = load();
-    const ours = timeIt(() => void takeSnapshot());
-    // The same walk without pipe/FIFO fill sampling (7 syscalls per pipe): what lazy fill would save.
-    const noFill = timeIt(() => void takeSnapshot({ sampleFill: false }));
-    const refresh = timeIt(() => void refreshQueues(snap.objects));
+    cpuOf.clear();
+    const ours = timeOwn('takeSnapshot() in process', () => void takeSnapshot());
+    const single = timeOwn('takeSnapshot({ threads: 1 })', () => void takeSnapshot({ threads: 1 }));
+    // The same walk without pipe/FIFO fill sampling (5 syscalls per pipe): what lazy fill would save.
+    const noFill = timeOwn('takeSnapshot({ sampleFill: false })', () => void takeSnapshot({ sampleFill: false }));
+    const refresh = timeOwn('refreshQueues(all objects)', () => void refreshQueues(snap.objects));
+    const refreshSingle = timeOwn('refreshQueues(all, { threads: 1 })', () => void refreshQueues(snap.objects, { threads: 1 }));
     const unixOnly = snap.objects.filter((o) => o.kind === 'unix');
-    const refreshUnix = timeIt(() => void refreshQueues(unixOnly));
+    const refreshUnix = timeOwn('refreshQueues(unix objects)', () => void refreshQueues(unixOnly));
     const cli = existsSync(CLI) ? timeCmd(process.execPath, [CLI, 'ls', '--json']) : null;
     const ssXap = timeCmd('ss', ['-xap']);
     const ssXa = timeCmd('ss', ['-xa']);
     const rows: [string, number | null][] = [
       ['ipc-inspector ls --json (node dist/cli.js)', cli],
       ['takeSnapshot() in process', ours],
+      ['takeSnapshot({ threads: 1 })', single],
       ['takeSnapshot({ sampleFill: false })', noFill],
       ['refreshQueues(all objects)', refresh],
+      ['refreshQueues(all, { threads: 1 })', refreshSingle],
       ['refreshQueues(unix objects)', refreshUnix],
       ['ss -xap', ssXap],
       ['ss -xa', ssXa],
@@ -101,17 +122,19 @@ async function benchSize(label: string, size: number[]): Promise<void> {
       ['lsfd', timeCmd('lsfd', [])],
       ['lsof -n -P', timeCmd('lsof', ['-n', '-P'], Math.min(RUNS, 3))],
     ];
-    const phases = takeSnapshot().scan?.phasesMs;
+    const last = takeSnapshot().scan;
+    const phases = last?.phasesMs;
     console.log(`\n== ${label}: population ${size[0]} processes (${pop.info.fds} fds); machine ${snap.processes.length} processes, ${fds} fds, ` +
       `${snap.objects.length} objects (${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}); median of ${RUNS}; load avg ${loadBefore} -> ${load()}`);
-    console.log(`${'what'.padEnd(44)} ${'median'.padStart(10)}  ${'snapshot / this'.padStart(15)}`);
+    console.log(`${'what'.padEnd(44)} ${'median'.padStart(10)}  ${'snapshot / this'.padStart(15)}  ${'CPU (all threads)'.padStart(17)}`);
     for (const [name, ms] of rows) {
       const ratio = ms ? (ours / ms).toFixed(2) : '';
-      console.log(`${name.padEnd(44)} ${ms === null ? 'n/a'.padStart(10) : (ms.toFixed(1) + ' ms').padStart(10)}  ${ratio.padStart(15)}`);
+      const cpu = cpuOf.get(name);
+      console.log(`${name.padEnd(44)} ${ms === null ? 'n/a'.padStart(10) : (ms.toFixed(1) + ' ms').padStart(10)}  ${ratio.padStart(15)}  ${(cpu === undefined ? '' : cpu.toFixed(1) + ' ms').padStart(17)}`);
     }
     console.log(`goal 1: takeSnapshot / ss -xap = ${ssXap ? (ours / ssXap).toFixed(2) : 'n/a'} (goal <= 1.00)`);
     console.log(`goal 2: refresh / ss -xa = ${ssXa ? (refresh / ssXa).toFixed(2) : 'n/a'} (goal <= 1.50); unix-only refresh / ss -xa = ${ssXa ? (refreshUnix / ssXa).toFixed(2) : 'n/a'}`);
-    console.log(`phases of one snapshot (ms): ${JSON.stringify(phases)}`);
+    console.log(`phases of one snapshot (ms): ${JSON.stringify(phases)}; threads that walked: ${last?.walkThreads ?? 1}`);
   } finally {
     await pop.stop();
     rmSync(work, { recursive: true, force: true });

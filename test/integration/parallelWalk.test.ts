@@ -21,7 +21,7 @@ describe('parallel per-process pass (helper threads, real kernel objects)', func
   const own = new Int32Array(2);
 
   before(async function () {
-    pop = await startHelper('population.py', [work, '30', '300', '300', '20']);
+    pop = await startHelper('population.py', [work, '30', '300', '300', '20', '20', '10', '0']);
     assert.equal(libc().pipe2(own, O_CLOEXEC), 0);
   });
   after(async function () {

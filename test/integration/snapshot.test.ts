@@ -228,7 +228,7 @@ describe('takeSnapshot: the snapshot itself', function () {
     assert.ok(me);
     assert.equal(me.uid, process.getuid!());
     assert.ok(me.cmdline.length > 0 && typeof me.netns === 'number' && typeof me.ipcns === 'number');
-    assert.ok(s.scan && s.scan.fds > 0 && s.scan.phasesMs['processes+fds+fill']! >= 0);
+    assert.ok(s.scan && s.scan.fds > 0 && s.scan.phasesMs['processes+fds+fill+maps']! >= 0);
     assert.equal(new Set(s.objects.map((o) => o.id)).size, s.objects.length, 'ids are unique');
   });
 

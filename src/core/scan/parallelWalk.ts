@@ -28,7 +28,7 @@ export function walkProcesses(pids: readonly number[], options: WalkJobOptions, 
   const walkSelf = others.length !== pids.length;
   const count = others.length >= MIN_PROCESSES ? helperCount : 0;
   if (count === 0) {
-    for (const pid of others) walkOneProcess(pid, opts, out);
+    for (const pid of others) walkOneProcess(pid, opts, out, options.mapDevs);
   } else {
     const claims = new Int32Array(new SharedArrayBuffer(4 * others.length));
     const outcomes = runShared(
@@ -37,7 +37,7 @@ export function walkProcesses(pids: readonly number[], options: WalkJobOptions, 
       (control) => {
         for (let i = Atomics.add(control, 0, 1); i < others.length; i = Atomics.add(control, 0, 1)) {
           claims[i] = CLAIM_CALLER;
-          walkOneProcess(others[i]!, opts, out);
+          walkOneProcess(others[i]!, opts, out, options.mapDevs);
         }
       },
     );
@@ -45,10 +45,10 @@ export function walkProcesses(pids: readonly number[], options: WalkJobOptions, 
       if (!o.took) continue;
       const part = o.done ? reviveProcessWalk(o.message) : null;
       if (part) mergeProcessWalk(out, part);
-      else for (let j = 0; j < others.length; j++) if (claims[j] === CLAIM_HELPER0 + o.helper) walkOneProcess(others[j]!, opts, out);
+      else for (let j = 0; j < others.length; j++) if (claims[j] === CLAIM_HELPER0 + o.helper) walkOneProcess(others[j]!, opts, out, options.mapDevs);
     }
   }
-  if (walkSelf) walkOneProcess(options.selfPid, opts, out);
+  if (walkSelf) walkOneProcess(options.selfPid, opts, out, options.mapDevs);
   sortProcessWalk(out);
   return out;
 }
@@ -61,7 +61,7 @@ export function walkPart(job: WalkJob): ProcessWalk {
   const out = emptyProcessWalk();
   for (let i = Atomics.add(control, 0, 1); i < job.pids.length; i = Atomics.add(control, 0, 1)) {
     claims[i] = CLAIM_HELPER0 + job.helper;
-    walkOneProcess(job.pids[i]!, opts, out);
+    walkOneProcess(job.pids[i]!, opts, out, job.options.mapDevs);
   }
   return out;
 }

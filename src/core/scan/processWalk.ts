@@ -3,9 +3,11 @@
 // a helper thread can run exactly the same code and send its part back.
 
 import type { ProcessInfo } from '../model';
+import { mapsOnDevices } from '../procfs/maps';
+import type { ProcessMaps } from './ipcJoin';
 import { emptyWalk, walkProcessFds, type FdRecord, type FdWalk, type IpcDevices, type WalkOptions } from './fds';
 import { readProcess } from './processes';
-import { closeFd, openPidDir } from './procio';
+import { closeFd, openPidDir, readProcFile } from './procio';
 
 /** WalkOptions as plain data (a helper thread cannot receive the wantScm function). */
 export interface WalkJobOptions {
@@ -15,6 +17,8 @@ export interface WalkJobOptions {
   /** Socket inodes whose fdinfo is read for in-flight fds; null = none. */
   scmInos: number[] | null;
   ipc: IpcDevices | null;
+  /** /proc/PID/maps device fields ("08:01") whose mappings are kept (shm, memfd); empty = maps not read. */
+  mapDevs: string[];
 }
 
 export interface ProcessWalk {
@@ -26,10 +30,12 @@ export interface ProcessWalk {
   problems: string[];
   /** Threads whose parts were merged into this one (1 = the caller alone). */
   threads: number;
+  /** Mappings on the wanted devices, per process that has any (not of the inspector itself). */
+  maps: ProcessMaps[];
 }
 
 export function emptyProcessWalk(): ProcessWalk {
-  return { processes: [], walk: emptyWalk(), vanished: 0, problems: [], threads: 1 };
+  return { processes: [], walk: emptyWalk(), vanished: 0, problems: [], threads: 1, maps: [] };
 }
 
 export function walkOptions(o: WalkJobOptions): WalkOptions {
@@ -44,7 +50,7 @@ export function walkOptions(o: WalkJobOptions): WalkOptions {
 }
 
 /** Identity and fds of one process, relative to one /proc/PID directory fd; appended to `out`. */
-export function walkOneProcess(pid: number, opts: WalkOptions, out: ProcessWalk): void {
+export function walkOneProcess(pid: number, opts: WalkOptions, out: ProcessWalk, mapDevs: readonly string[] = []): void {
   const dirfd = openPidDir(pid);
   if (typeof dirfd === 'string') {
     out.vanished++;
@@ -63,6 +69,12 @@ export function walkOneProcess(pid: number, opts: WalkOptions, out: ProcessWalk)
       return;
     }
     out.processes.push(info);
+    // Mappings with the same directory fd (shm and memfds mapped without an fd).
+    if (mapDevs.length && pid !== opts.selfPid) {
+      const m = readProcFile('maps', dirfd);
+      const entries = m.data ? mapsOnDevices(m.data, mapDevs) : [];
+      if (entries.length) out.maps.push({ pid, entries });
+    }
   } finally {
     closeFd(dirfd);
   }
@@ -76,6 +88,7 @@ export function mergeProcessWalk(into: ProcessWalk, part: ProcessWalk): void {
   into.processes.push(...part.processes);
   into.vanished += part.vanished;
   into.threads += part.threads;
+  into.maps.push(...part.maps);
   into.problems.push(...part.problems);
   const a = into.walk;
   const b = part.walk;
@@ -95,6 +108,7 @@ export function mergeProcessWalk(into: ProcessWalk, part: ProcessWalk): void {
 export function sortProcessWalk(w: ProcessWalk): void {
   w.processes.sort((x, y) => x.pid - y.pid);
   w.walk.fds.sort((x, y) => x.pid - y.pid || x.fd - y.fd);
+  w.maps.sort((x, y) => x.pid - y.pid);
 }
 
 /**
@@ -105,9 +119,9 @@ export function reviveProcessWalk(x: unknown): ProcessWalk | null {
   if (!x || typeof x !== 'object') return null;
   const p = x as ProcessWalk;
   if (!Array.isArray(p.processes) || !p.walk || !Array.isArray(p.walk.fds) || !(p.walk.fills instanceof Map)) return null;
-  for (const f of p.walk.fds as FdRecord[]) {
-    const l = f.link as Uint8Array | null;
-    if (l && !Buffer.isBuffer(l)) f.link = Buffer.from(l.buffer, l.byteOffset, l.byteLength);
-  }
+  const asBuffer = (u: Uint8Array): Buffer => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength));
+  for (const f of p.walk.fds as FdRecord[]) if (f.link) f.link = asBuffer(f.link);
+  if (!Array.isArray(p.maps)) return null;
+  for (const m of p.maps) for (const e of m.entries) e.path = asBuffer(e.path);
   return p;
 }

@@ -73,8 +73,9 @@ function readTables(kinds: Set<string>, notes: string[], netnsFd?: number, label
  * Re-read the queues of known pipes, FIFOs, Unix, TCP and UDP sockets. Other kinds are not sampled.
  * Sockets of another network namespace (their `netns` label) are read in that namespace, entered
  * through a process that holds one of them; when none can be entered they get no sample.
+ * `threads`: for pipe sampling, the caller included (default: one per core, at most 4).
  */
-export function refreshQueues(objects: readonly RefreshTarget[]): QueueRefresh {
+export function refreshQueues(objects: readonly RefreshTarget[], options: { threads?: number } = {}): QueueRefresh {
   const t0 = performance.now();
   const takenAt = new Date().toISOString();
   const notes: string[] = [];
@@ -112,7 +113,7 @@ export function refreshQueues(objects: readonly RefreshTarget[]): QueueRefresh {
       samples.push({ id: o.id, queue: qnum === undefined ? null : { used: qnum, capacity: null, unit: 'messages' } });
     }
   }
-  samples.push(...samplePipes(objects));
+  samples.push(...samplePipes(objects, options.threads === undefined ? undefined : Math.max(0, options.threads - 1)));
   for (const [ns, list] of byNs) sampleNamespace(ns, list, samples, notes);
   return { takenAt, durationMs: Math.round((performance.now() - t0) * 100) / 100, samples, notes };
 }
@@ -121,7 +122,7 @@ export function refreshQueues(objects: readonly RefreshTarget[]): QueueRefresh {
  * Pipes and FIFOs: through the first read end of each, all at once (shared with helper threads when
  * there are many); a pipe whose first read end failed is tried through its other read ends.
  */
-function samplePipes(objects: readonly RefreshTarget[]): QueueSample[] {
+function samplePipes(objects: readonly RefreshTarget[], helpers?: number): QueueSample[] {
   const pipes = objects.filter((o) => (o.kind === 'pipe' || o.kind === 'fifo') && typeof o.dev === 'number');
   const ends = pipes.map((o) => readEnds(o.endpoints));
   const firstOf: PipeEnd[] = [];
@@ -132,7 +133,7 @@ function samplePipes(objects: readonly RefreshTarget[]): QueueSample[] {
     index.push(i);
     firstOf.push({ pid: e.pid, fd: e.fd!, dev: o.dev as number, ino: o.inode });
   });
-  const first = samplePipesShared(firstOf);
+  const first = samplePipesShared(firstOf, helpers);
   const got = new Map<number, PipeSample | null>(index.map((i, k) => [i, first[k]!]));
   const pidfds = new Pidfds();
   try {

@@ -6,7 +6,7 @@ import {
 } from '../../../native/libc';
 import { auditObjects } from '../audit/audit';
 import { ALL_KINDS, SCHEMA_VERSION, type IpcKind, type ProcessInfo, type Snapshot } from '../model';
-import { mapsDevField, mapsOnDevices } from '../procfs/maps';
+import { mapsDevField } from '../procfs/maps';
 import { joinObjects, mayHoldInflight } from './join';
 import { listPids } from './processes';
 import { defaultHelperCount, warmHelpers } from './helperPool';
@@ -15,7 +15,7 @@ import type { InetSocket } from './inet';
 import { netnsGroups, ownNetns, withNetnsFd } from './netns';
 import { joinIpcObjects, joinSysv, type ProcessMaps } from './ipcJoin';
 import { MQUEUE_NOT_MOUNTED, ipcDevices, listFiles, listMqueues, readSysv, readSysvOfNamespace, SHM_DIR, type FileEntry, type MqEntry, type SysvTables } from './ipcSources';
-import { closeFd, openPidDir, readProcFile, statPath } from './procio';
+import { statPath } from './procio';
 import { readInetSockets, readUnixSockets, type NetnsTarget } from './sockets';
 import type { UnixSocket } from './unixSockets';
 
@@ -138,10 +138,9 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   const mapDevs = devs && MAPPED_KINDS.some((k) => kinds.has(k))
     ? [devs.shmDev, devs.memfdDev].filter((d): d is number => d !== null).map(mapsDevField)
     : [];
-  const maps: ProcessMaps[] = [];
   phase('ipc');
 
-  // One pass per process: identity and fds, relative to one /proc/PID directory fd, shared with helper
+  // One pass per process: identity, fds and mappings, relative to one /proc/PID directory fd, shared with helper
   // threads when there are other cores (parallelWalk.ts).
   const pass = walkProcesses(pids, {
     pipeDev,
@@ -149,6 +148,7 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
     sampleFill: options.sampleFill !== false && (kinds.has('pipe') || kinds.has('fifo')),
     scmInos: kinds.has('unix') ? unixSockets.filter((u) => mayHoldInflight(u)).map((u) => u.ino) : null,
     ipc: devs && FD_IPC_KINDS.some((k) => kinds.has(k)) ? devs : null,
+    mapDevs,
   }, helpers);
   const { walk, processes, problems } = pass;
   const vanished = pass.vanished;
@@ -156,24 +156,9 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   for (const p of processes) if (hidden.has(p.pid)) p['fdsHidden'] = true;
   problems.push(...walk.problems);
   if (problems.length) notes.push(`${problems.length} unexpected read errors, e.g. ${problems[0]}`);
-  phase('processes+fds+fill');
+  phase('processes+fds+fill+maps');
 
-  // Mappings in a second pass: the first stays short, so short-lived processes are read while alive.
-  if (mapDevs.length) {
-    for (const p of processes) {
-      if (p.pid === selfPid) continue;
-      const dirfd = openPidDir(p.pid);
-      if (typeof dirfd === 'string') continue;
-      try {
-        const m = readProcFile('maps', dirfd);
-        const entries = m.data ? mapsOnDevices(m.data, mapDevs) : [];
-        if (entries.length) maps.push({ pid: p.pid, entries });
-      } finally {
-        closeFd(dirfd);
-      }
-    }
-  }
-  phase('maps');
+  const maps: ProcessMaps[] = pass.maps;
 
   if (walk.fillFailed.size) notes.push(`fill of ${walk.fillFailed.size} pipes/FIFOs could not be sampled (read end not accessible or gone)`);
 
