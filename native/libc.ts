@@ -62,6 +62,8 @@ export const inspectorFds = new Set<number>();
 export interface Libc {
   /** open(2); returns -1 and sets errno on failure. */
   open(path: string, flags: number, mode: number): number;
+  /** open(2) of a raw NUL-terminated byte path (names that are not valid UTF-8). */
+  openBytes(path: Uint8Array, flags: number): number;
   /** openat(2) relative to a directory fd. */
   openat(dirfd: number, path: string, flags: number, mode: number): number;
   close(fd: number): number;
@@ -145,6 +147,7 @@ function load(): Libc {
   const f = (decl: string): Fn => lib.func(decl) as unknown as Fn;
   const open = f('int open(const char *path, int flags, int mode)');
   const openat = f('int openat(int dirfd, const char *path, int flags, int mode)');
+  const openBytes = f('int open(const void *path, int flags, int mode)');
   const close = f('int close(int fd)');
   const read = f('intptr_t read(int fd, void *buf, size_t len)');
   const pipe2 = f('int pipe2(void *fds, int flags)');
@@ -175,6 +178,7 @@ function load(): Libc {
   return {
     open: (p, flags, mode) => open(p, flags, mode),
     openat: (d, p, flags, mode) => openat(d, p, flags, mode),
+    openBytes: (p, flags) => openBytes(p, flags, 0),
     close: (fd) => close(fd),
     read: (fd, b, l) => read(fd, b, l),
     pipe2: (fds, flags) => pipe2(fds, flags),

@@ -121,7 +121,47 @@ describe('takeSnapshot: SysV objects of another IPC namespace', function () {
     for (const o of s.objects.filter((x) => x.kind.startsWith('sysv-') && x['ipcns'] === mine)) {
       assert.ok(!o.endpoints.some((e) => e.pid === h.info.pid || e.pid === h.info.child), o.id);
     }
-    assert.ok(s.notes.some((n) => /processes in other IPC namespaces: their POSIX message queues are not shown/.test(n)), s.notes.join('; '));
+    // It shares our mount namespace, so it has no mqueue mount of its own: its queues cannot be listed.
+    assert.ok(s.notes.some((n) => /processes in other IPC namespaces without a readable mqueue mount: their POSIX message queues are not shown/.test(n)), s.notes.join('; '));
+  });
+});
+
+describe('takeSnapshot: POSIX message queues of another IPC namespace', function () {
+  this.timeout(20000);
+
+  it('are listed through that namespace\'s own mqueue mount, with exact attributes and holders, labelled, not mixed with ours', async function () {
+    if (process.getuid!() !== 0 || spawnSync('unshare', ['--ipc', '--mount', 'true']).status !== 0) this.skip();
+    type Q = { dev: number; ino: number; fd: number; raw: string; curmsgs: number; bytes: number };
+    // A container-like process: its own IPC and mount namespaces, with mqueue mounted where it expects it.
+    const h = await startHelper<{ pid: number; queues: Q[]; maxmsg: number; msgsize: number }>('ipc_kinds.py', ['mqueue', work],
+      ['unshare', '--ipc', '--mount', '--propagation', 'private', 'sh', '-c', 'mount -t mqueue none /dev/mqueue && exec "$0" "$@"']);
+    holders.push(h);
+    const s = takeSnapshot();
+    const mine = s.processes.find((p) => p.pid === process.pid)!.ipcns;
+    const theirs = s.processes.find((p) => p.pid === h.info.pid)!.ipcns;
+    assert.notEqual(theirs, mine);
+    // (Other tests' processes in other IPC namespaces without a mount of their own may still be noted.)
+    for (const q of h.info.queues) {
+      const o = s.objects.find((x) => x.kind === 'posix-mq' && x.inode === q.ino && x['ipcns'] === theirs);
+      assert.ok(o, `queue ${q.raw} of ipc:[${theirs}] not found`);
+      assert.deepEqual(o.queue, { used: q.curmsgs, capacity: h.info.maxmsg, unit: 'messages' });
+      assert.equal(o['msgsize'], h.info.msgsize);
+      assert.equal(o['bytes'], q.bytes);
+      assert.deepEqual(o.endpoints, [{ pid: h.info.pid, fd: q.fd, access: 'rw' }]);
+      assert.equal(bytesOf(o, '/'), q.raw);
+      // Its path is reachable from here (through their mount), never our /dev/mqueue.
+      assert.match(String(o.path), new RegExp(`^/proc/\\d+/root/dev/mqueue/`));
+    }
+    // The refresh path re-reads them through the same mount.
+    const r = refreshQueues(s.objects.filter((o) => o.kind === 'posix-mq' && o['ipcns'] === theirs));
+    assert.equal(r.samples.length, h.info.queues.length);
+    for (const q of h.info.queues) {
+      const o = s.objects.find((x) => x.kind === 'posix-mq' && x.inode === q.ino && x['ipcns'] === theirs)!;
+      assert.deepEqual(r.samples.find((x) => x.id === o.id)?.queue, { used: q.curmsgs, capacity: h.info.maxmsg, unit: 'messages' });
+    }
+    // None of their queues is shown as one of ours.
+    const theirInodes = new Set(h.info.queues.map((q) => q.ino));
+    assert.ok(!s.objects.some((o) => o.kind === 'posix-mq' && o['ipcns'] === mine && theirInodes.has(o.inode) && o.endpoints.some((e) => e.pid === h.info.pid)));
   });
 });
 

@@ -6,7 +6,7 @@ import { UDIAG_SHOW_RQLEN } from '../../../native/netlinkParse';
 import type { IpcObject, QueueFill } from '../model';
 import { Pidfds, readEnds, samplePipe, type PipeSample } from './fill';
 import { samplePipesShared, type PipeEnd } from './parallelSample';
-import { mqGetattr } from './ipcSources';
+import { mqGetattr, mqGetattrAtPath } from './ipcSources';
 import { nameBytes } from '../names';
 import { parseSysvMsg } from '../procfs/sysvipc';
 import { readProcFile, statPath } from './procio';
@@ -33,7 +33,7 @@ export interface QueueRefresh {
 
 /** The subset of an object the refresh needs (a snapshot object, or a stored copy of one). */
 export type RefreshTarget = Pick<IpcObject, 'id' | 'kind' | 'inode' | 'endpoints'> & {
-  dev?: unknown; netns?: unknown; ipcns?: unknown; name?: string; nameBase64?: unknown;
+  dev?: unknown; netns?: unknown; ipcns?: unknown; name?: string; nameBase64?: unknown; path?: unknown;
 };
 
 interface SocketTables {
@@ -98,7 +98,15 @@ export function refreshQueues(objects: readonly RefreshTarget[], options: { thre
         const st = statPath('/proc/thread-self/ns/ipc');
         ownIpc = typeof st === 'string' ? null : st.ino;
       }
-      if (typeof o.ipcns === 'number' && ownIpc !== null && o.ipcns !== ownIpc) continue;
+      if (typeof o.ipcns === 'number' && ownIpc !== null && o.ipcns !== ownIpc) {
+        // A queue of another namespace is read through the mount it was listed from (foreignMq.ts).
+        const mount = o.kind === 'posix-mq' && typeof o.path === 'string' ? /^\/proc\/\d+\/root\/dev\/mqueue(?=\/)/.exec(o.path) : null;
+        if (!mount || typeof o.name !== 'string') continue;
+        const raw = nameBytes({ name: o.name, nameBase64: typeof o.nameBase64 === 'string' ? o.nameBase64 : undefined }, '/');
+        const a = mqGetattrAtPath(Buffer.concat([Buffer.from(mount[0] + '/'), raw]));
+        samples.push({ id: o.id, queue: a ? { used: a.curmsgs, capacity: a.maxmsg, unit: 'messages' } : null });
+        continue;
+      }
     }
     if (o.kind === 'posix-mq' && typeof o.name === 'string') {
       const raw = nameBytes({ name: o.name, nameBase64: typeof o.nameBase64 === 'string' ? o.nameBase64 : undefined }, '/');

@@ -12,6 +12,7 @@ import { listPids } from './processes';
 import { defaultHelperCount, warmHelpers } from './helperPool';
 import { walkProcesses } from './parallelWalk';
 import type { InetSocket } from './inet';
+import { foreignMqueues } from './foreignMq';
 import { netnsGroups, ownNetns, withNetnsFd } from './netns';
 import { joinIpcObjects, joinSysv, type ProcessMaps } from './ipcJoin';
 import { MQUEUE_NOT_MOUNTED, ipcDevices, listFiles, listMqueues, readSysv, readSysvOfNamespace, SHM_DIR, type FileEntry, type MqEntry, type SysvTables } from './ipcSources';
@@ -164,10 +165,11 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
 
   let objects = joinObjects({ fds: walk.fds, pipeDev, sockDev, unixSockets, scmFds: walk.scmFds, fills: walk.fills, inetSockets });
   if (devs) objects.push(...joinIpcObjects({ fds: walk.fds, maps, devs, shm, mqueues, sysv: null, ipcns: ownIpcns }));
-  if (sysv) objects.push(...sysvObjects(sysv, ownIpcns, processes, maps, devs?.memfdDev ?? null, notes, ipcProblems, kinds.has('posix-mq')));
-  else if (kinds.has('posix-mq') && ownIpcns !== null) {
-    const foreign = processes.filter((p) => p.ipcns !== null && p.ipcns !== ownIpcns).length;
-    if (foreign) notes.push(`${foreign} processes in other IPC namespaces: their POSIX message queues are not shown`);
+  if (sysv) objects.push(...sysvObjects(sysv, ownIpcns, processes, maps, devs?.memfdDev ?? null, notes, ipcProblems));
+  if (kinds.has('posix-mq') && ownIpcns !== null) {
+    const foreign = foreignMqueues(processes, ownIpcns, devs?.mqDev ?? null, pipeDev, selfPid, ipcProblems);
+    objects.push(...foreign.objects);
+    if (foreign.unlisted) notes.push(`${foreign.unlisted} processes in other IPC namespaces without a readable mqueue mount: their POSIX message queues are not shown`);
   }
   objects = objects.filter((o) => kinds.has(o.kind));
   if (ipcProblems.length) notes.push(...ipcProblems.map((p) => `IPC objects: ${p}`));
@@ -194,7 +196,7 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
  */
 function sysvObjects(
   own: SysvTables, ownIpcns: number | null, processes: readonly ProcessInfo[], maps: readonly ProcessMaps[],
-  memfdDev: number | null, notes: string[], problems: string[], wantMq: boolean,
+  memfdDev: number | null, notes: string[], problems: string[],
 ): ReturnType<typeof joinSysv> {
   const byNs = new Map<number | null, number[]>();
   for (const p of processes) {
@@ -209,15 +211,12 @@ function sysvObjects(
   };
   const out = joinSysv(own, mapsOf(byNs.get(ownIpcns) ?? []), memfdDev, ownIpcns);
   let unreachable = 0;
-  let foreign = 0;
   for (const [ns, pids] of byNs) {
     if (ns === ownIpcns || ns === null) continue;
-    foreign += pids.length;
     const t = readSysvOfNamespace(ns, pids, problems);
     if (t) out.push(...joinSysv(t, mapsOf(pids), memfdDev, ns));
     else unreachable += pids.length;
   }
   if (unreachable) notes.push(`${unreachable} processes in other IPC namespaces that could not be entered: their SysV objects are not shown`);
-  if (foreign && wantMq) notes.push(`${foreign} processes in other IPC namespaces: their POSIX message queues are not shown`);
   return out;
 }

@@ -1,0 +1,75 @@
+// POSIX message queues of other IPC namespaces (containers): mq_open only sees our namespace's queues, so
+// they are listed through a member process's own mqueue mount (/proc/PID/root/dev/mqueue), their
+// attributes read through the file, and their holders found by walking that namespace's processes for fds
+// on that mount. Labelled with their ipcns, never mixed with ours.
+
+import { statfsSync, statSync } from 'node:fs';
+import type { IpcObject, ProcessInfo } from '../model';
+import { emptyWalk, walkProcessFds } from './fds';
+import { joinIpcObjects } from './ipcJoin';
+import { MQUEUE_DIR, listMqueues } from './ipcSources';
+
+/** statfs f_type of an mqueue file system. */
+const MQUEUE_MAGIC = 0x19800202;
+
+export interface ForeignMq {
+  objects: IpcObject[];
+  /** Processes of other IPC namespaces whose queues could not be listed (no mqueue mount we can read). */
+  unlisted: number;
+}
+
+/** The mqueue mount seen by `pid` (its mount namespace) and its device, or null. */
+function mqueueMountOf(pid: number, ownMqDev: number | null): { dir: string; dev: number } | null {
+  const dir = `/proc/${pid}/root${MQUEUE_DIR}`;
+  try {
+    if (statfsSync(dir).type !== MQUEUE_MAGIC) return null;
+    const dev = statSync(dir).dev;
+    // Our own mount seen through a process that shares our mount namespace: not that namespace's queues.
+    return dev === ownMqDev ? null : { dir, dev };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Queues of every IPC namespace other than `ownIpcns` that a listed process lives in. `pipeDev`/`selfPid`
+ * are the walk's; holders come from a second, mqueue-only walk of that namespace's processes, done only
+ * when the namespace has queues.
+ */
+export function foreignMqueues(processes: readonly ProcessInfo[], ownIpcns: number, ownMqDev: number | null, pipeDev: number, selfPid: number, problems: string[]): ForeignMq {
+  const groups = new Map<number, number[]>();
+  for (const p of processes) {
+    if (p.ipcns === null || p.ipcns === ownIpcns) continue;
+    let g = groups.get(p.ipcns);
+    if (!g) groups.set(p.ipcns, (g = []));
+    g.push(p.pid);
+  }
+  const out: ForeignMq = { objects: [], unlisted: 0 };
+  for (const [ns, pids] of groups) {
+    let mount: { dir: string; dev: number } | null = null;
+    let via = 0;
+    for (const pid of pids) {
+      if ((mount = mqueueMountOf(pid, ownMqDev))) {
+        via = pid;
+        break;
+      }
+    }
+    if (!mount) {
+      out.unlisted += pids.length;
+      continue;
+    }
+    const queues = listMqueues(problems, mount.dir);
+    if (!queues.length) continue;
+    const devs = { shmDev: null, mqDev: mount.dev, memfdDev: null, anonDev: null };
+    const walk = emptyWalk();
+    for (const pid of pids) walkProcessFds(pid, -100 /* AT_FDCWD */, { pipeDev, selfPid, ipc: devs }, walk);
+    const objects = joinIpcObjects({ fds: walk.fds.filter((f) => f.dev === mount.dev), maps: [], devs, shm: [], mqueues: queues, sysv: null, ipcns: ns });
+    for (const o of objects) {
+      // Their path, reachable from here: what Reveal and Unlink act on (never our own /dev/mqueue).
+      if (typeof o.path === 'string') o.path = `${mount.dir}${o.path.slice(MQUEUE_DIR.length)}`;
+      o['namespaceNote'] = `IPC namespace ipc:[${ns}], listed through process ${via}'s mount`;
+    }
+    out.objects.push(...objects);
+  }
+  return out;
+}
