@@ -4,8 +4,8 @@
 
 import { defaultHelperCount, runShared, type JobBase } from './helperPool';
 import {
-  emptyProcessWalk, mergeProcessWalk, reviveProcessWalk, sortProcessWalk, walkOneProcess, walkOptions,
-  type ProcessWalk, type WalkJobOptions,
+  emptyProcessWalk, mergeProcessWalk, decodePart, sortProcessWalk, walkOneProcess, walkOptions,
+  encodePart, type ProcessWalk, type WalkJobOptions, type WirePart,
 } from './processWalk';
 
 export interface WalkJob extends JobBase {
@@ -43,7 +43,7 @@ export function walkProcesses(pids: readonly number[], options: WalkJobOptions, 
     );
     for (const o of outcomes) {
       if (!o.took) continue;
-      const part = o.done ? reviveProcessWalk(o.message) : null;
+      const part = o.done ? decodePart(o.message) : null;
       if (part) mergeProcessWalk(out, part);
       else for (let j = 0; j < others.length; j++) if (claims[j] === CLAIM_HELPER0 + o.helper) walkOneProcess(others[j]!, opts, out, options.mapDevs);
     }
@@ -54,7 +54,7 @@ export function walkProcesses(pids: readonly number[], options: WalkJobOptions, 
 }
 
 /** A helper's part of a walk job (runs in walk.worker.ts). */
-export function walkPart(job: WalkJob): ProcessWalk {
+export function walkPart(job: WalkJob): WirePart {
   const control = new Int32Array(job.control);
   const claims = new Int32Array(job.claims);
   const opts = walkOptions(job.options);
@@ -63,5 +63,5 @@ export function walkPart(job: WalkJob): ProcessWalk {
     claims[i] = CLAIM_HELPER0 + job.helper;
     walkOneProcess(job.pids[i]!, opts, out, job.options.mapDevs);
   }
-  return out;
+  return encodePart(out);
 }
