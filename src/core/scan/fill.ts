@@ -40,10 +40,7 @@ export function sampleAt(fdDir: number, name: string, dev: number, ino: number):
   if (pathFd < 0) return null;
   inspectorFds.add(pathFd);
   try {
-    if (c.statx(pathFd, '', AT_EMPTY_PATH, STATX_TYPE | STATX_INO, st) !== 0) return null;
-    if ((st.readUInt16LE(28) & S_IFMT) !== S_IFIFO) return null;
-    if (Number(st.readBigUInt64LE(32)) !== ino) return null;
-    if (makedev(st.readUInt32LE(136), st.readUInt32LE(140)) !== dev) return null;
+    if (!isPipe(pathFd, dev, ino)) return null;
     const self = selfFds();
     const rfd = self >= 0
       ? c.openat(self, String(pathFd), O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0)
@@ -51,11 +48,7 @@ export function sampleAt(fdDir: number, name: string, dev: number, ino: number):
     if (rfd < 0) return null;
     inspectorFds.add(rfd);
     try {
-      if (c.ioctlInt(rfd, FIONREAD, count) !== 0) return null;
-      const used = count[0]!;
-      const capacity = c.fcntl(rfd, F_GETPIPE_SZ, 0);
-      if (capacity < 0) return null;
-      return { used, capacity };
+      return queryFill(rfd);
     } finally {
       c.close(rfd);
       inspectorFds.delete(rfd);
@@ -64,6 +57,24 @@ export function sampleAt(fdDir: number, name: string, dev: number, ino: number):
     c.close(pathFd);
     inspectorFds.delete(pathFd);
   }
+}
+
+/** True when `fd` (ours) is the pipe or FIFO (dev, ino): the holder may have closed and reused its fd. */
+function isPipe(fd: number, dev: number, ino: number): boolean {
+  const c = libc();
+  if (c.statx(fd, '', AT_EMPTY_PATH, STATX_TYPE | STATX_INO, st) !== 0) return false;
+  if ((st.readUInt16LE(28) & S_IFMT) !== S_IFIFO) return false;
+  if (Number(st.readBigUInt64LE(32)) !== ino) return false;
+  return makedev(st.readUInt32LE(136), st.readUInt32LE(140)) === dev;
+}
+
+/** Bytes queued (FIONREAD) and capacity (F_GETPIPE_SZ) of a pipe fd of ours; reads nothing. */
+function queryFill(fd: number): PipeSample | null {
+  const c = libc();
+  if (c.ioctlInt(fd, FIONREAD, count) !== 0) return null;
+  const used = count[0]!;
+  const capacity = c.fcntl(fd, F_GETPIPE_SZ, 0);
+  return capacity < 0 ? null : { used, capacity };
 }
 
 /** False once the kernel said pidfd_open/pidfd_getfd do not exist (ENOSYS) or a filter forbids them. */
@@ -86,15 +97,7 @@ export function sampleViaPidfd(pidfd: number, fd: number, dev: number, ino: numb
   }
   inspectorFds.add(dup);
   try {
-    if (c.statx(dup, '', AT_EMPTY_PATH, STATX_TYPE | STATX_INO, st) !== 0) return null;
-    if ((st.readUInt16LE(28) & S_IFMT) !== S_IFIFO) return null;
-    if (Number(st.readBigUInt64LE(32)) !== ino) return null;
-    if (makedev(st.readUInt32LE(136), st.readUInt32LE(140)) !== dev) return null;
-    if (c.ioctlInt(dup, FIONREAD, count) !== 0) return null;
-    const used = count[0]!;
-    const capacity = c.fcntl(dup, F_GETPIPE_SZ, 0);
-    if (capacity < 0) return null;
-    return { used, capacity };
+    return isPipe(dup, dev, ino) ? queryFill(dup) : null;
   } finally {
     c.close(dup);
     inspectorFds.delete(dup);

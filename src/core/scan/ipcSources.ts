@@ -125,15 +125,20 @@ export function mqGetattr(raw: Buffer): MqAttr | null {
   const q = c.mqOpen(name, O_RDONLY | O_NONBLOCK);
   if (q < 0) return null;
   try {
-    if (c.mqGetattr(q, attrBuf) !== 0) return null;
-    return {
-      maxmsg: Number(attrBuf.readBigInt64LE(8)),
-      msgsize: Number(attrBuf.readBigInt64LE(16)),
-      curmsgs: Number(attrBuf.readBigInt64LE(24)),
-    };
+    return readMqAttr(q);
   } finally {
     c.mqClose(q);
   }
+}
+
+/** mq_getattr on a queue descriptor of ours. */
+function readMqAttr(q: number): MqAttr | null {
+  if (libc().mqGetattr(q, attrBuf) !== 0) return null;
+  return {
+    maxmsg: Number(attrBuf.readBigInt64LE(8)),
+    msgsize: Number(attrBuf.readBigInt64LE(16)),
+    curmsgs: Number(attrBuf.readBigInt64LE(24)),
+  };
 }
 
 /**
@@ -147,12 +152,7 @@ export function mqGetattrAtPath(path: Buffer): MqAttr | null {
   if (fd < 0) return null;
   inspectorFds.add(fd);
   try {
-    if (c.mqGetattr(fd, attrBuf) !== 0) return null;
-    return {
-      maxmsg: Number(attrBuf.readBigInt64LE(8)),
-      msgsize: Number(attrBuf.readBigInt64LE(16)),
-      curmsgs: Number(attrBuf.readBigInt64LE(24)),
-    };
+    return readMqAttr(fd);
   } finally {
     c.close(fd);
     inspectorFds.delete(fd);
