@@ -43,6 +43,8 @@ interface Proc {
   stderr: string[];
   /** The latest "stats" or "stopped" line. */
   report: DemoReport | undefined;
+  /** How the process accesses the ring (from its "ready" line): see Mapped.mode. */
+  mode: 'view' | 'copy' | undefined;
 }
 
 function launch(command: string[], args: string[], timeoutMs: number): Proc {
@@ -58,7 +60,7 @@ function launch(command: string[], args: string[], timeoutMs: number): Proc {
   });
   child.stdin!.on('error', () => {}); // EPIPE after the child exited
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const p: Proc = { child, exited, stderr, report: undefined, ready: Promise.resolve() };
+  const p: Proc = { child, exited, stderr, report: undefined, mode: undefined, ready: Promise.resolve() };
   p.ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`demo process did not start within ${timeoutMs} ms`)), timeoutMs);
     createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -68,8 +70,9 @@ function launch(command: string[], args: string[], timeoutMs: number): Proc {
       } catch {
         return;
       }
-      const o = m as { type?: unknown; moved?: unknown; errors?: unknown };
+      const o = m as { type?: unknown; moved?: unknown; errors?: unknown; mode?: unknown };
       if (o.type === 'ready') {
+        if (o.mode === 'view' || o.mode === 'copy') p.mode = o.mode;
         clearTimeout(timer);
         resolve();
       } else if ((o.type === 'stats' || o.type === 'stopped') && typeof o.moved === 'number') {
@@ -132,6 +135,15 @@ export class RingDemo {
   /** The latest report of one side (every second, and a final one on stop). */
   lastReport(role: 'producer' | 'consumer'): DemoReport | undefined {
     return (role === 'producer' ? this.producer : this.consumer).report;
+  }
+
+  /**
+   * `copy` when either process could not get a zero-copy view of the ring (Electron's V8 memory cage): its
+   * position loads and stores then have no memory barriers, which is correct on x86-64 (TSO) only.
+   */
+  get accessMode(): 'view' | 'copy' | undefined {
+    const modes = [this.producer.mode, this.consumer.mode];
+    return modes.includes('copy') ? 'copy' : modes.includes(undefined) ? undefined : 'view';
   }
 
   get currentRates(): DemoRates {

@@ -7,10 +7,31 @@ import { DEFAULT_RATES, RingDemo } from '../../../native/demo/ringDemo';
 import type { DemoRates, DemoState } from '../../../webview/shared/ringProtocol';
 import type { DemoHandle } from './ringPanel';
 import type { Log } from '../log';
+import { defaultNodePath } from '../../core/bench/runner';
+
+/**
+ * The executable for the demo processes. Their zero-copy view of the ring (koffi.view + Atomics) needs a
+ * plain Node: Electron's V8 memory cage (desktop VS Code) forbids external buffers, and the fallback copy
+ * path (koffi decode/encode) has no memory barriers, so it is only correct on x86-64 (TSO). As for the
+ * benchmark workers: process.execPath outside Electron, else a `node` on PATH, else Electron as Node on
+ * x86-64 only, with a warning. Throws (with what to do) where no correct choice exists.
+ */
+export function demoNode(log: Log): string {
+  const node = defaultNodePath();
+  if (!process.versions.electron || node !== process.execPath) return node;
+  if (process.arch !== 'x64') {
+    throw new Error('The ring-buffer demo needs Node.js on PATH here: VS Code\'s own runtime (Electron) cannot share '
+      + `memory with barriers, and the portable fallback is only correct on x86-64 (this machine is ${process.arch}).`);
+  }
+  log.warn('ring demo: no `node` on PATH, so the demo runs under Electron as Node with the portable copy path '
+    + '(koffi decode/encode, no memory barriers: correct on x86-64 only). Install Node.js for the zero-copy path.');
+  return node;
+}
 
 export class DemoController implements vscode.Disposable, DemoHandle {
   private demo: RingDemo | undefined;
   private last: DemoState | undefined;
+  private warned = false;
   private readonly emitter = new vscode.EventEmitter<DemoState>();
   readonly onDidChange = this.emitter.event;
 
@@ -34,9 +55,16 @@ export class DemoController implements vscode.Disposable, DemoHandle {
   async start(): Promise<RingDemo> {
     if (this.demo?.running) return this.demo;
     const worker = path.join(this.extensionPath, 'dist', 'ringDemo.worker.js');
-    const d = await RingDemo.start({ command: [process.execPath, worker] });
+    const node = demoNode(this.log);
+    const d = await RingDemo.start({ command: [node, worker] });
     this.demo = d;
-    this.log.info(`ring demo started: ${d.name}, producer ${d.pids[0]}, consumer ${d.pids[1]}`);
+    this.log.info(`ring demo started with ${node}: ${d.name}, producer ${d.pids[0]}, consumer ${d.pids[1]}, ring access ${d.accessMode ?? 'unknown'}`);
+    if (d.accessMode === 'copy' && !this.warned) {
+      this.warned = true;
+      void vscode.window.showWarningMessage('IPC Inspector: the ring-buffer demo runs without a zero-copy view of the ring '
+        + '(no plain Node.js found): its positions are copied without memory barriers, which is correct on x86-64 only. '
+        + 'Install Node.js on PATH for the exact path.');
+    }
     void d.whenEitherExits().then(async () => {
       // One side died (or Stop): end the other and clean up, then tell the panel.
       await d.stop();
