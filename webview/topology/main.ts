@@ -60,6 +60,14 @@ input.on('input', () => {
   search = String(input.property('value')).slice(0, 200);
   applySearch();
 });
+// Enter centres the best match (an exact label first) without revealing it: a click on it then does.
+input.on('keydown', (e: KeyboardEvent) => {
+  const q = search.trim().toLowerCase();
+  if (e.key !== 'Enter' || !q) return;
+  const exact = nodes.find((n) => n.label.toLowerCase() === q);
+  const hit = exact ?? nodes.find((n) => n.label.toLowerCase().includes(q) || n.kind.includes(q) || n.detail.toLowerCase().includes(q));
+  if (hit) graph.focusNode(hit.id);
+});
 
 function handle(m: ToTopology): void {
   nodes = m.nodes;
