@@ -3,7 +3,8 @@
 // /proc/PID/stat utime+stime, with the occupancy panel sampling a busy FIFO at 5 Hz and 20 Hz (against an
 // idle baseline with no panel open), and the topology graph's frame rate at 1 000 nodes (requestAnimationFrame
 // counted inside the webview's frame) built from a real population of FIFOs held by child processes.
-// Usage: npm run bench:live-vscode [-- --seconds 20]   (starts code-server through test/e2e/run.sh)
+// Usage: IPC_E2E_CACHE=... npm run bench:live-vscode [-- --seconds 20] [-- --profile]  (code-server through
+// test/e2e/run.sh; --profile prints where the renderer's main thread spends its time at 20 Hz)
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -11,13 +12,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 const ROOT = path.join(path.dirname(new URL(import.meta.url).pathname), '..');
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '20' } } });
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, profile: { type: 'boolean', default: false } } });
 
 if (!process.env.E2E_BASE_URL) {
   // Not under run.sh yet: let it package the VSIX, start a throwaway code-server and run us against it.
   const r = spawnSync('bash', [path.join(ROOT, 'test/e2e/run.sh')], {
     stdio: 'inherit',
-    env: { ...process.env, IPC_E2E_UI: '', IPC_E2E_SKIP_HOST: '1', IPC_E2E_SCRIPT: 'scripts/bench-live-vscode.mjs', IPC_BENCH_SECONDS: values.seconds },
+    env: { ...process.env, IPC_E2E_UI: '', IPC_E2E_SKIP_HOST: '1', IPC_E2E_SCRIPT: 'scripts/bench-live-vscode.mjs', IPC_BENCH_SECONDS: values.seconds, IPC_BENCH_PROFILE: values.profile ? '1' : '' },
   });
   process.exit(r.status ?? 1);
 }
@@ -188,6 +189,28 @@ const frameText = (f, c) => {
   const ms = (c.mainSeconds * 1000) / Math.max(1, f.fps * c.secs);
   return `${f.fps.toFixed(1)} fps (p95 gap ${f.p95.toFixed(0)} ms); main thread ${ms.toFixed(1)} ms CPU per frame (<= ${Math.min(60, 1000 / ms).toFixed(0)} fps if it were the only limit)`;
 };
+/** The 15 functions with the most self time in a CPU profile of the page's main thread, with their script. */
+function printProfile(profile) {
+  const dt = new Map();
+  for (let i = 0; i < profile.samples.length; i++) dt.set(profile.samples[i], (dt.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  const self = new Map();
+  let total = 0;
+  for (const n of profile.nodes) {
+    const t = (dt.get(n.id) ?? 0) / 1000;
+    total += t;
+    const f = n.callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${(f.url.split('/').pop() || f.url || '').slice(0, 40)}${f.url ? `:${f.lineNumber}` : ''}`;
+    self.set(key, (self.get(key) ?? 0) + t);
+  }
+  const byScript = new Map();
+  for (const [k, t] of self) {
+    const script = /\.js/.test(k) ? k.split(' ')[1].split(':')[0] : k.split(' ')[0];
+    byScript.set(script, (byScript.get(script) ?? 0) + t);
+  }
+  const top = (m, n) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, t]) => `  ${t.toFixed(0).padStart(6)} ms  ${k}`).join('\n');
+  console.log(`[bench] main-thread profile at 20 Hz, ${total.toFixed(0)} ms sampled; by script:\n${top(byScript, 8)}\n[bench] by function (self):\n${top(self, 15)}`);
+}
+
 const rows = [];
 const pct = (v) => `${v.toFixed(1)} %`;
 function record(phase, c, base, extra = '') {
@@ -221,7 +244,10 @@ try {
     await occ.selectOption('#rate', String(hz));
     await occ.waitForFunction((h) => document.body.textContent.includes(`sampling at ${h} Hz`), hz, { timeout: 30000 });
     await new Promise((r) => setTimeout(r, 2000));
+    const session = process.env.IPC_BENCH_PROFILE && hz === 20 ? await page.context().newCDPSession(page) : undefined;
+    if (session) await session.send('Profiler.enable').then(() => session.send('Profiler.start'));
     record(`occupancy, busy FIFO, ${hz} Hz`, await cpuOver(ms), idle);
+    if (session) printProfile((await session.send('Profiler.stop')).profile);
   }
   const oopif = (await cdp.send('Target.getTargets')).targetInfos.filter((t) => t.type === 'iframe').length;
   await runCommand(page, 'View: Close All Editors');

@@ -20,6 +20,26 @@ export const DEFAULT_RATES: DemoRates = { producer: 3000, consumer: 2500, bursti
 export const MAX_DEMO_RATE = 1_000_000;
 export const DEMO_CAPACITY = 4096;
 
+/**
+ * Which executable runs the demo processes. Their zero-copy view of the ring (koffi.view + Atomics) needs a
+ * plain Node: Electron's V8 memory cage (desktop VS Code) forbids external buffers, and the fallback copy
+ * path (koffi decode/encode) has no memory barriers, so it is only correct on x86-64 (TSO). `candidate` is
+ * what the benchmark runner would use (process.execPath outside Electron, else a `node` from PATH, else
+ * process.execPath again). Returns the executable and a warning, or an error saying what to install.
+ */
+export function chooseDemoNode(env: { electron: boolean; arch: string; execPath: string; candidate: string }): { node: string; warning?: string } | { error: string } {
+  if (!env.electron || env.candidate !== env.execPath) return { node: env.candidate };
+  if (env.arch !== 'x64') {
+    return { error: 'The ring-buffer demo needs Node.js on PATH here: VS Code\'s own runtime (Electron) cannot share memory '
+      + `with barriers, and the portable fallback is only correct on x86-64 (this machine is ${env.arch}).` };
+  }
+  return {
+    node: env.execPath,
+    warning: 'no `node` on PATH, so the demo runs under Electron as Node with the portable copy path (koffi decode/encode, '
+      + 'no memory barriers: correct on x86-64 only). Install Node.js for the zero-copy path.',
+  };
+}
+
 export interface DemoOptions {
   /** argv that runs the demo process entry point, e.g. [process.execPath, 'dist/ringDemo.worker.js']. */
   command: string[];

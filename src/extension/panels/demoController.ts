@@ -3,29 +3,18 @@
 
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { DEFAULT_RATES, RingDemo } from '../../../native/demo/ringDemo';
+import { chooseDemoNode, DEFAULT_RATES, RingDemo } from '../../../native/demo/ringDemo';
 import type { DemoRates, DemoState } from '../../../webview/shared/ringProtocol';
 import type { DemoHandle } from './ringPanel';
 import type { Log } from '../log';
 import { defaultNodePath } from '../../core/bench/runner';
 
-/**
- * The executable for the demo processes. Their zero-copy view of the ring (koffi.view + Atomics) needs a
- * plain Node: Electron's V8 memory cage (desktop VS Code) forbids external buffers, and the fallback copy
- * path (koffi decode/encode) has no memory barriers, so it is only correct on x86-64 (TSO). As for the
- * benchmark workers: process.execPath outside Electron, else a `node` on PATH, else Electron as Node on
- * x86-64 only, with a warning. Throws (with what to do) where no correct choice exists.
- */
+/** The executable for the demo processes (see chooseDemoNode); throws with what to install where none is right. */
 export function demoNode(log: Log): string {
-  const node = defaultNodePath();
-  if (!process.versions.electron || node !== process.execPath) return node;
-  if (process.arch !== 'x64') {
-    throw new Error('The ring-buffer demo needs Node.js on PATH here: VS Code\'s own runtime (Electron) cannot share '
-      + `memory with barriers, and the portable fallback is only correct on x86-64 (this machine is ${process.arch}).`);
-  }
-  log.warn('ring demo: no `node` on PATH, so the demo runs under Electron as Node with the portable copy path '
-    + '(koffi decode/encode, no memory barriers: correct on x86-64 only). Install Node.js for the zero-copy path.');
-  return node;
+  const c = chooseDemoNode({ electron: !!process.versions.electron, arch: process.arch, execPath: process.execPath, candidate: defaultNodePath() });
+  if ('error' in c) throw new Error(c.error);
+  if (c.warning) log.warn(`ring demo: ${c.warning}`);
+  return c.node;
 }
 
 export class DemoController implements vscode.Disposable, DemoHandle {
