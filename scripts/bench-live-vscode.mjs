@@ -190,7 +190,7 @@ const frameText = (f, c) => {
   return `${f.fps.toFixed(1)} fps (p95 gap ${f.p95.toFixed(0)} ms); main thread ${ms.toFixed(1)} ms CPU per frame (<= ${Math.min(60, 1000 / ms).toFixed(0)} fps if it were the only limit)`;
 };
 /** The 15 functions with the most self time in a CPU profile of the page's main thread, with their script. */
-function printProfile(profile) {
+function printProfile(profile, what = 'occupancy at 20 Hz') {
   const dt = new Map();
   for (let i = 0; i < profile.samples.length; i++) dt.set(profile.samples[i], (dt.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
   const self = new Map();
@@ -208,7 +208,7 @@ function printProfile(profile) {
     byScript.set(script, (byScript.get(script) ?? 0) + t);
   }
   const top = (m, n) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, t]) => `  ${t.toFixed(0).padStart(6)} ms  ${k}`).join('\n');
-  console.log(`[bench] main-thread profile at 20 Hz, ${total.toFixed(0)} ms sampled; by script:\n${top(byScript, 8)}\n[bench] by function (self):\n${top(self, 15)}`);
+  console.log(`[bench] main-thread profile, ${what}, ${total.toFixed(0)} ms sampled; by script:\n${top(byScript, 8)}\n[bench] by function (self):\n${top(self, 15)}`);
 }
 
 const rows = [];
@@ -267,7 +267,10 @@ try {
   const nodes = m ? Number(m[1]) + Number(m[2]) : 0;
   // The layout runs (d3-force ticks + redraw every frame) for a few seconds after the graph arrives.
   let layout;
+  const topoSession = process.env.IPC_BENCH_PROFILE ? await page.context().newCDPSession(page) : undefined;
+  if (topoSession) await topoSession.send('Profiler.enable').then(() => topoSession.send('Profiler.start'));
   const layoutCpu = await cpuOver(5000, async (t) => { layout = await fps(topo, t); });
+  if (topoSession) printProfile((await topoSession.send('Profiler.stop')).profile, 'topology layout');
   record(`topology, ${nodes} nodes, layout running (5 s)`, layoutCpu, idle, frameText(layout, layoutCpu));
   const canvas = await (await topo.$('#graph')).boundingBox();
   let zoomPan;
