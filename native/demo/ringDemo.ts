@@ -20,6 +20,26 @@ export const DEFAULT_RATES: DemoRates = { producer: 3000, consumer: 2500, bursti
 export const MAX_DEMO_RATE = 1_000_000;
 export const DEMO_CAPACITY = 4096;
 
+/**
+ * Which executable runs the demo processes. Their zero-copy view of the ring (koffi.view + Atomics) needs a
+ * plain Node: Electron's V8 memory cage (desktop VS Code) forbids external buffers, and the fallback copy
+ * path (koffi decode/encode) has no memory barriers, so it is only correct on x86-64 (TSO). `candidate` is
+ * what the benchmark runner would use (process.execPath outside Electron, else a `node` from PATH, else
+ * process.execPath again). Returns the executable and a warning, or an error saying what to install.
+ */
+export function chooseDemoNode(env: { electron: boolean; arch: string; execPath: string; candidate: string }): { node: string; warning?: string } | { error: string } {
+  if (!env.electron || env.candidate !== env.execPath) return { node: env.candidate };
+  if (env.arch !== 'x64') {
+    return { error: 'The ring-buffer demo needs Node.js on PATH here: VS Code\'s own runtime (Electron) cannot share memory '
+      + `with barriers, and the portable fallback is only correct on x86-64 (this machine is ${env.arch}).` };
+  }
+  return {
+    node: env.execPath,
+    warning: 'no `node` on PATH, so the demo runs under Electron as Node with the portable copy path (koffi decode/encode, '
+      + 'no memory barriers: correct on x86-64 only). Install Node.js for the zero-copy path.',
+  };
+}
+
 export interface DemoOptions {
   /** argv that runs the demo process entry point, e.g. [process.execPath, 'dist/ringDemo.worker.js']. */
   command: string[];
@@ -43,6 +63,8 @@ interface Proc {
   stderr: string[];
   /** The latest "stats" or "stopped" line. */
   report: DemoReport | undefined;
+  /** How the process accesses the ring (from its "ready" line): see Mapped.mode. */
+  mode: 'view' | 'copy' | undefined;
 }
 
 function launch(command: string[], args: string[], timeoutMs: number): Proc {
@@ -58,7 +80,7 @@ function launch(command: string[], args: string[], timeoutMs: number): Proc {
   });
   child.stdin!.on('error', () => {}); // EPIPE after the child exited
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const p: Proc = { child, exited, stderr, report: undefined, ready: Promise.resolve() };
+  const p: Proc = { child, exited, stderr, report: undefined, mode: undefined, ready: Promise.resolve() };
   p.ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`demo process did not start within ${timeoutMs} ms`)), timeoutMs);
     createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -68,8 +90,9 @@ function launch(command: string[], args: string[], timeoutMs: number): Proc {
       } catch {
         return;
       }
-      const o = m as { type?: unknown; moved?: unknown; errors?: unknown };
+      const o = m as { type?: unknown; moved?: unknown; errors?: unknown; mode?: unknown };
       if (o.type === 'ready') {
+        if (o.mode === 'view' || o.mode === 'copy') p.mode = o.mode;
         clearTimeout(timer);
         resolve();
       } else if ((o.type === 'stats' || o.type === 'stopped') && typeof o.moved === 'number') {
@@ -132,6 +155,15 @@ export class RingDemo {
   /** The latest report of one side (every second, and a final one on stop). */
   lastReport(role: 'producer' | 'consumer'): DemoReport | undefined {
     return (role === 'producer' ? this.producer : this.consumer).report;
+  }
+
+  /**
+   * `copy` when either process could not get a zero-copy view of the ring (Electron's V8 memory cage): its
+   * position loads and stores then have no memory barriers, which is correct on x86-64 (TSO) only.
+   */
+  get accessMode(): 'view' | 'copy' | undefined {
+    const modes = [this.producer.mode, this.consumer.mode];
+    return modes.includes('copy') ? 'copy' : modes.includes(undefined) ? undefined : 'view';
   }
 
   get currentRates(): DemoRates {

@@ -138,4 +138,4 @@ process.on('uncaughtException', (e) => {
   stop(1);
 });
 
-emit({ type: 'ready', role, name, capacity, size: DATA + capacity, pid: process.pid });
+emit({ type: 'ready', role, name, capacity, size: DATA + capacity, pid: process.pid, mode: mem.mode });

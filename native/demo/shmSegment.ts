@@ -47,6 +47,8 @@ const fail = (s: Shm, what: string) => new Error(`${what}: ${String(s.strerror(s
 /** Typed access to a mapped segment: 64-bit atomics for the positions and byte copies for the data. */
 export interface Mapped {
   readonly size: number;
+  /** `view`: zero-copy view with Atomics (plain Node). `copy`: koffi decode/encode, no barriers (x86-64 only). */
+  readonly mode: 'view' | 'copy';
   load64(off: number): bigint;
   store64(off: number, v: bigint): void;
   read(off: number, dst: Uint8Array): void;
@@ -91,7 +93,7 @@ export function mapSegment(name: string, size: number, create: boolean): Mapped 
     const words = new BigUint64Array(view, 0, Math.floor(size / 8));
     const bytes = new Uint8Array(view);
     return {
-      size, close,
+      size, close, mode: 'view',
       load64: (off) => Atomics.load(words, off / 8),
       store64: (off, v) => void Atomics.store(words, off / 8, v),
       read: (off, dst) => dst.set(bytes.subarray(off, off + dst.length)),
@@ -100,7 +102,7 @@ export function mapSegment(name: string, size: number, create: boolean): Mapped 
   }
   const k = s.koffi;
   return {
-    size, close,
+    size, close, mode: 'copy',
     load64: (off) => BigInt(k.decode(p, off, 'uint64') as number | bigint),
     store64: (off, v) => k.encode(p, off, 'uint64', v),
     read: (off, dst) => dst.set(k.decode(p, off, k.array('uint8', dst.length, 'Typed')) as Uint8Array),

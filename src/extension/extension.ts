@@ -82,6 +82,15 @@ export function activate(context: vscode.ExtensionContext): void {
       }
       await explorer.objectsView.reveal(nodeId, { select: true, focus: true, expand: true });
     }),
+    // Internal (not in the palette): the topology graph's process nodes.
+    registerCommand(log, 'ipcInspector.revealProcess', async (pid: unknown) => {
+      const id = `proc:${String(pid)}`;
+      if (typeof pid !== 'number' || !Number.isInteger(pid) || !explorer.processes.has(id)) {
+        void vscode.window.showInformationMessage('That process is not in the current (filtered) snapshot.');
+        return;
+      }
+      await explorer.processesView.reveal(id, { select: true, focus: true, expand: false });
+    }),
     registerCommand(log, 'ipcInspector.revealPeer', async (peerNodeId: unknown) => {
       if (typeof peerNodeId !== 'string') return;
       const n = explorer.objects.node(peerNodeId);

@@ -69,6 +69,7 @@ describe('live: ring-buffer demo over POSIX shared memory', function () {
     assert.equal(st.size, 24 + 4096);
     assert.equal(st.mode & 0o777, 0o600, 'the demo segment is private to its owner');
     assert.equal(used(file), 0);
+    assert.equal(demo.accessMode, 'view', 'plain Node: both sides use the zero-copy view with Atomics');
     const [producer, consumer] = demo.pids;
     assert.ok(alive(producer!) && alive(consumer!));
 
@@ -103,6 +104,7 @@ describe('live: ring-buffer demo over POSIX shared memory', function () {
     try {
       demo = await RingDemo.start({ command: [process.execPath, WORKER], rates: { producer: 20_000, consumer: 20_000, burstiness: 0.5 } });
       const file = demo.file;
+      assert.equal(demo.accessMode, 'copy', 'the processes report the copy path');
       const before = ringSample(headerReader(file, 24), PRESETS.seed);
       await sleep(600);
       const after = ringSample(headerReader(file, 24), PRESETS.seed);

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { parseFromOccupancy, parseOccupancyState, parseToOccupancy, type SeriesStats } from '../../webview/shared/occupancyProtocol';
 import { parseFromRing, parseRingPageState, parseToRing } from '../../webview/shared/ringProtocol';
 import { parseFromHex, parseHexPageState, parseToHex } from '../../webview/shared/hexProtocol';
-import { parseFromTopology, parseToTopology } from '../../webview/shared/topologyProtocol';
+import { parseFromTopology, parseToTopology, revealRequest } from '../../webview/shared/topologyProtocol';
 import { PRESETS } from '../../src/core/live/ringLayout';
 
 const HOSTILE = '<img src=x onerror=alert(1)>\n\u202e\u001b[31m';
@@ -108,5 +108,25 @@ describe('live protocol: hex and topology', () => {
     assert.deepEqual(parseFromTopology({ type: 'reveal', objectId: 'pipe:1:2' }), { type: 'reveal', objectId: 'pipe:1:2' });
     assert.equal(parseFromTopology({ type: 'reveal', objectId: 'pipe:1:2', command: 'workbench.action.terminal.new' }), undefined);
     assert.equal(parseFromTopology({ type: 'executeCommand', command: 'x' }), undefined);
+  });
+
+  it('topology: a process reveal carries only a pid within pid_max', () => {
+    assert.deepEqual(parseFromTopology({ type: 'revealProcess', pid: 4242 }), { type: 'revealProcess', pid: 4242 });
+    for (const pid of [0, -1, 1.5, 2 ** 22 + 1, NaN, Infinity, '4242', null, [4242], { valueOf: () => 1 }]) {
+      assert.equal(parseFromTopology({ type: 'revealProcess', pid }), undefined, `pid ${String(pid)}`);
+    }
+    assert.equal(parseFromTopology({ type: 'revealProcess' }), undefined);
+    assert.equal(parseFromTopology({ type: 'revealProcess', pid: 1, objectId: 'x' }), undefined, 'no extra keys');
+    assert.equal(parseFromTopology({ type: 'reveal', pid: 1 }), undefined, 'an object reveal needs an object id');
+    assert.equal(parseFromTopology({ type: 'reveal', objectId: '' }), undefined);
+    assert.equal(parseFromTopology(JSON.parse('{"type":"revealProcess","pid":1,"__proto__":{"x":1}}')), undefined);
+  });
+
+  it('topology: a clicked node becomes the matching reveal request, anything else none', () => {
+    assert.deepEqual(revealRequest('o:pipe:1:2'), { type: 'reveal', objectId: 'pipe:1:2' });
+    assert.deepEqual(revealRequest('p:4242'), { type: 'revealProcess', pid: 4242 });
+    for (const id of ['p:0', 'p:', 'p:12a', 'p:99999999', 'o:', 'x:1', '']) assert.equal(revealRequest(id), undefined, id);
+    // Each request passes the host's validator unchanged.
+    for (const id of ['o:pipe:1:2', 'p:4242']) assert.deepEqual(parseFromTopology(revealRequest(id)), revealRequest(id));
   });
 });

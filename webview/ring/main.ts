@@ -21,7 +21,7 @@ let lastT = 0;
 
 const header = app.append('div').attr('class', 'ring-header');
 const title = header.append('h1').attr('id', 'ring-title');
-const sub = header.append('p').attr('class', 'muted');
+const sub = header.append('p').attr('class', 'muted').attr('id', 'ring-note');
 const bar = app.append('div').attr('class', 'toolbar');
 const pauseBtn = bar.append('button').attr('class', 'secondary').attr('id', 'pause').on('click', () => {
   paused = !paused;
@@ -59,9 +59,10 @@ function handle(m: ToRing): void {
       info = m.info;
       setState({ target: m.target, paused } satisfies RingPageState);
       title.text(info.title);
+      // Kernel queues: the kernel reports only how much is queued, so no read/write positions are drawn.
       sub.text(info.mode === 'ring'
         ? `${info.kind} · ring read by pread of its header`
-        : `${info.kind} · fill against capacity (the kernel does not expose read/write positions for this kind)`);
+        : `${info.kind} · fill only: the kernel exposes no read/write positions for this queue`);
       chartBox.selectAll('*').remove();
       chart = new RingChart(chartBox.node()!, info.title);
       extra.selectAll('*').remove();

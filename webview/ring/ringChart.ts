@@ -46,7 +46,8 @@ export class RingChart {
   }
 
   private marker(label: string, cls: string): Selection<SVGGElement, unknown, null, undefined> {
-    const g = this.svg.append('g').attr('class', `ring-marker ${cls}`);
+    // Hidden until a sample with positions arrives: a kernel queue never gets (fake) markers.
+    const g = this.svg.append('g').attr('class', `ring-marker ${cls}`).attr('visibility', 'hidden');
     g.append('line').attr('x1', 0).attr('x2', 0).attr('y1', -(R_IN - 6)).attr('y2', -(R_OUT + 6));
     g.append('text').attr('y', -(R_OUT + 10)).attr('text-anchor', 'middle').text(label);
     return g;

@@ -1,6 +1,6 @@
 // Topology graph protocol: typed messages in both directions and their validators. No DOM, no vscode.
 
-import { hasOnlyKeys, isArrayOf, isNum, isObj, isOneOf, isStr, type Validator } from './validate';
+import { hasOnlyKeys, isArrayOf, isInt, isNum, isObj, isOneOf, isStr, type Validator } from './validate';
 
 export const MAX_NODES = 20_000;
 export const MAX_LINKS = 60_000;
@@ -30,7 +30,8 @@ export interface TopoLink {
 
 export type ToTopology = { type: 'graph'; nodes: TopoNode[]; links: TopoLink[]; filter: string; truncated: boolean };
 
-export type FromTopology = { type: 'reveal'; objectId: string };
+/** Click on a node: an object is revealed in the Objects view, a process in the Processes view. */
+export type FromTopology = { type: 'reveal'; objectId: string } | { type: 'revealProcess'; pid: number };
 
 export interface TopologyPageState {
   search: string;
@@ -55,9 +56,28 @@ export const parseToTopology: Validator<ToTopology> = (v) => {
   return { type: 'graph', nodes: v.nodes, links: v.links, filter: v.filter, truncated: v.truncated };
 };
 
-export const parseFromTopology: Validator<FromTopology> = (v) =>
-  isObj(v) && v.type === 'reveal' && hasOnlyKeys(v, ['type', 'objectId']) && isStr(v.objectId, 512) && v.objectId.length > 0
-    ? { type: 'reveal', objectId: v.objectId } : undefined;
+/** Linux pids are at most 2^22 (pid_max). */
+export const MAX_PID = 2 ** 22;
+
+export const parseFromTopology: Validator<FromTopology> = (v) => {
+  if (!isObj(v)) return undefined;
+  if (v.type === 'reveal') {
+    return hasOnlyKeys(v, ['type', 'objectId']) && isStr(v.objectId, 512) && v.objectId.length > 0
+      ? { type: 'reveal', objectId: v.objectId } : undefined;
+  }
+  if (v.type === 'revealProcess') {
+    return hasOnlyKeys(v, ['type', 'pid']) && isInt(v.pid, 1, MAX_PID) ? { type: 'revealProcess', pid: v.pid } : undefined;
+  }
+  return undefined;
+};
+
+/** What a click on a graph node asks for (node ids as built by core/live/topology), or undefined. */
+export function revealRequest(nodeId: string): FromTopology | undefined {
+  if (nodeId.startsWith('o:') && nodeId.length > 2) return { type: 'reveal', objectId: nodeId.slice(2) };
+  const m = /^p:(\d{1,7})$/.exec(nodeId);
+  const pid = m ? Number(m[1]) : NaN;
+  return Number.isInteger(pid) && pid >= 1 && pid <= MAX_PID ? { type: 'revealProcess', pid } : undefined;
+}
 
 export const parseTopologyPageState: Validator<TopologyPageState> = (v) =>
   isObj(v) && hasOnlyKeys(v, ['search']) && isStr(v.search, 200) ? { search: v.search } : undefined;

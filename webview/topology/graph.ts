@@ -149,13 +149,22 @@ export class TopologyGraph {
     const n = this.nodes.find((x) => x.id === id);
     if (!n || n.x === undefined || n.y === undefined) return;
     const k = Math.max(this.transform.k, 1.5);
-    select(this.canvas).call(this.zoomBehaviour.transform, zoomIdentity.translate(this.width / 2 - n.x * k, this.height / 2 - n.y * k).scale(k));
+    // draw() already puts the graph's origin at the canvas centre: the node lands there at -n * k.
+    select(this.canvas).call(this.zoomBehaviour.transform, zoomIdentity.translate(-n.x * k, -n.y * k).scale(k));
     this.hovered = n;
     this.onHover(n);
   }
 
+  /** Zoom so every node is in view (origin at the canvas centre, as in draw()). */
   fit(): void {
-    select(this.canvas).call(this.zoomBehaviour.transform, zoomIdentity.translate(this.width / 2, this.height / 2).scale(0.8));
+    let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const n of this.nodes) {
+      if (n.x === undefined || n.y === undefined) continue;
+      x0 = Math.min(x0, n.x); x1 = Math.max(x1, n.x); y0 = Math.min(y0, n.y); y1 = Math.max(y1, n.y);
+    }
+    if (!Number.isFinite(x0)) return;
+    const k = Math.max(0.05, Math.min(12, 0.9 * Math.min(this.width / Math.max(1, x1 - x0), this.height / Math.max(1, y1 - y0))));
+    select(this.canvas).call(this.zoomBehaviour.transform, zoomIdentity.translate(-((x0 + x1) / 2) * k, -((y0 + y1) / 2) * k).scale(k));
   }
 
   private nodeAt(px: number, py: number): GNode | null {

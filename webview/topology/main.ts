@@ -1,9 +1,9 @@
 // Topology page: processes and IPC objects as a force graph (canvas), a search box, a legend, a details
-// line for the hovered node and a keyboard-reachable list of matches. Click an object to reveal it.
+// line for the hovered node and a keyboard-reachable list of matches. Click a node to reveal it in the tree.
 
 import { select } from 'd3';
 import { getState, onMessage, post, ready, setState } from '../lib/host';
-import { NODE_KINDS, parseToTopology, parseTopologyPageState, type FromTopology, type ToTopology, type TopoNode } from '../shared/topologyProtocol';
+import { NODE_KINDS, parseToTopology, parseTopologyPageState, revealRequest, type FromTopology, type ToTopology, type TopoNode } from '../shared/topologyProtocol';
 import { KIND_VAR, TopologyGraph, type GNode } from './graph';
 
 const send = (m: FromTopology) => post(m);
@@ -28,11 +28,13 @@ const matchList = app.append('ul').attr('class', 'match-list').attr('aria-label'
 
 const graph = new TopologyGraph(
   canvas,
-  (n: GNode | null) => detail.text(n ? `${n.label} — ${n.detail}${n.fill !== null ? ` — ${Math.round(n.fill * 100)} % full` : ''}${n.id.startsWith('o:') ? ' (click to reveal in the tree)' : ''}` : ''),
-  (n: GNode) => {
-    if (n.id.startsWith('o:')) send({ type: 'reveal', objectId: n.id.slice(2) });
-  },
+  (n: GNode | null) => detail.text(n ? `${n.label} — ${n.detail}${n.fill !== null ? ` — ${Math.round(n.fill * 100)} % full` : ''}${revealRequest(n.id) ? ' (click to reveal in the tree)' : ''}` : ''),
+  (n: GNode) => reveal(n.id),
 );
+function reveal(nodeId: string): void {
+  const m = revealRequest(nodeId);
+  if (m) send(m);
+}
 new ResizeObserver(() => graph.resize()).observe(canvas);
 
 function applySearch(): void {
@@ -51,12 +53,20 @@ function applySearch(): void {
     return li;
   }).select('button').text((d) => `${d.kind}: ${d.label}`).on('click', (_e, d) => {
     graph.focusNode(d.id);
-    if (d.id.startsWith('o:')) send({ type: 'reveal', objectId: d.id.slice(2) });
+    reveal(d.id);
   });
 }
 input.on('input', () => {
   search = String(input.property('value')).slice(0, 200);
   applySearch();
+});
+// Enter centres the best match (an exact label first) without revealing it: a click on it then does.
+input.on('keydown', (e: KeyboardEvent) => {
+  const q = search.trim().toLowerCase();
+  if (e.key !== 'Enter' || !q) return;
+  const exact = nodes.find((n) => n.label.toLowerCase() === q);
+  const hit = exact ?? nodes.find((n) => n.label.toLowerCase().includes(q) || n.kind.includes(q) || n.detail.toLowerCase().includes(q));
+  if (hit) graph.focusNode(hit.id);
 });
 
 function handle(m: ToTopology): void {

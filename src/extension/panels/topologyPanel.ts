@@ -1,5 +1,6 @@
 // Topology panel: the explorer's (filtered) snapshot as a force graph; refreshed with every snapshot;
-// clicking an object reveals it in the Objects tree (only ids present in the snapshot are accepted).
+// clicking an object reveals it in the Objects view, a process in the Processes view (only ids present in the
+// snapshot are accepted).
 
 import * as vscode from 'vscode';
 import { PanelBase, webviewOptions } from '../webview/panelBase';
@@ -48,7 +49,12 @@ export class TopologyPanel extends PanelBase<ToTopology, FromTopology> {
   }
 
   protected async onMessage(m: FromTopology): Promise<void> {
-    // Only an object of the current snapshot: the id is never passed on unchecked.
+    // Only what the current snapshot has: ids and pids are never passed on unchecked.
+    if (m.type === 'revealProcess') {
+      // The command checks the pid against the Processes tree.
+      await vscode.commands.executeCommand('ipcInspector.revealProcess', m.pid);
+      return;
+    }
     if (!this.ctx.explorer.object(m.objectId)) return;
     await vscode.commands.executeCommand('ipcInspector.revealObject', `obj:${m.objectId}`);
   }

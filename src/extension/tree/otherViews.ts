@@ -7,6 +7,8 @@ import { buildFindings, type FindingNode } from '../../core/view/findingsModel';
 
 export class ProcessesTreeProvider implements vscode.TreeDataProvider<string> {
   private model: ProcModel | undefined;
+  /** Child id -> parent id, built on demand for TreeView.reveal (which needs getParent). */
+  private parents: Map<string, string> | undefined;
   private readonly emitter = new vscode.EventEmitter<string | string[] | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
 
@@ -15,7 +17,22 @@ export class ProcessesTreeProvider implements vscode.TreeDataProvider<string> {
     const sig = (m: ProcModel | undefined) => (m ? JSON.stringify([...m.nodes.values()]) : '');
     if (sig(next) === sig(this.model)) return; // nothing visible changed: no event, no flicker
     this.model = next;
+    this.parents = undefined;
     this.emitter.fire(undefined);
+  }
+
+  /** Whether the tree currently has this node (e.g. `proc:<pid>`). */
+  has(id: string): boolean {
+    return this.model?.nodes.has(id) ?? false;
+  }
+
+  getParent(id: string): string | undefined {
+    if (!this.model) return undefined;
+    if (!this.parents) {
+      this.parents = new Map();
+      for (const n of this.model.nodes.values()) if ('childIds' in n) for (const c of n.childIds) this.parents.set(c, n.id);
+    }
+    return this.parents.get(id);
   }
 
   getChildren(id?: string): string[] {

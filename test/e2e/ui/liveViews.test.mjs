@@ -123,6 +123,19 @@ describe('IPC Inspector live views (code-server UI)', function () {
     await shot('occupancy');
   });
 
+  it('the ring view of a kernel queue (FIFO) shows its fill and says the kernel exposes no positions', async function () {
+    this.timeout(60000);
+    await pickObject(page, 'IPC Inspector: Show Ring', fixture.fifo);
+    const view = webview(page);
+    const note = view.locator('#ring-note');
+    await note.waitFor({ timeout: 30000 });
+    assert.equal(await note.textContent(), 'fifo · fill only: the kernel exposes no read/write positions for this queue');
+    await until('a first sample', async () => ({ ok: (await view.locator('.ring-details tr', { hasText: 'used' }).count()) > 0 }));
+    assert.equal(await view.locator('.ring-details tr', { hasText: 'position' }).count(), 0, 'no position rows');
+    const markers = await view.locator('.ring-marker').evaluateAll((els) => els.map((e) => e.getAttribute('visibility')));
+    assert.deepEqual(markers, ['hidden', 'hidden'], 'no read/write markers drawn');
+  });
+
   it('the ring-buffer demo moves; Stop ends both processes and removes the segment', async function () {
     await runCommand(page, 'IPC Inspector: Start Ring-Buffer Demo');
     const view = webview(page);
