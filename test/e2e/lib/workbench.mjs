@@ -168,6 +168,18 @@ export async function eventually(check, ms, pauseMs = 500) {
   }
 }
 
+/** Polls `fn` until it returns an object with `ok` true; the error names `what` and the last result. */
+export async function until(what, fn, ms = 20000) {
+  const end = Date.now() + ms;
+  let last;
+  for (;;) {
+    last = await fn();
+    if (last.ok) return last;
+    if (Date.now() > end) throw new Error(`timed out: ${what} (last: ${JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 /** The labels of the rows above `row` that contain it (nearest first), from the rows' levels. */
 export function ancestors(rows, row) {
   const out = [];

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { activityBarIcon, env, launchBrowser, newPage, openContainer, rowsOf, runCommand, setExpanded, treeList, workbenchUrl, GOTO } from '../lib/workbench.mjs';
+import { activityBarIcon, env, launchBrowser, newPage, openContainer, rowsOf, runCommand, setExpanded, treeList, workbenchUrl, GOTO, until } from '../lib/workbench.mjs';
 
 const CONTAINER_ID = 'ipcInspector';
 const TITLE = 'IPC Inspector';
@@ -37,17 +37,6 @@ const hexRow = (bytes) => {
   return `${h.slice(0, 8).join(' ')}  ${h.slice(8).join(' ')}`;
 };
 const range = (from, n) => Array.from({ length: n }, (_, i) => from + i);
-
-async function until(what, fn, ms = 20000) {
-  const end = Date.now() + ms;
-  let last;
-  for (;;) {
-    last = await fn();
-    if (last.ok) return last;
-    if (Date.now() > end) throw new Error(`timed out: ${what} (last: ${JSON.stringify(last)})`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /**
  * The processes of this test run's code-server (they inherit IPC_E2E_EXTENSION_PATH from run.sh), with

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { activityBarIcon, env, launchBrowser, newPage, openContainer, rowsOf, runCommand, treeList, workbenchUrl } from '../lib/workbench.mjs';
+import { activityBarIcon, env, launchBrowser, newPage, openContainer, rowsOf, runCommand, treeList, workbenchUrl, until } from '../lib/workbench.mjs';
 
 const CONTAINER_ID = 'ipcInspector';
 const TITLE = 'IPC Inspector';
@@ -53,17 +53,6 @@ async function pickObject(page, command, text) {
       await runCommand(page, 'IPC Inspector: Refresh');
       await page.waitForTimeout(3000);
     }
-  }
-}
-
-async function until(what, fn, ms = 20000) {
-  const end = Date.now() + ms;
-  let last;
-  for (;;) {
-    last = await fn();
-    if (last.ok) return last;
-    if (Date.now() > end) throw new Error(`timed out: ${what} (last: ${JSON.stringify(last)})`);
-    await new Promise((r) => setTimeout(r, 200));
   }
 }
 
