@@ -215,6 +215,11 @@ export interface StatxFields {
   dev: number;
 }
 
+/** An unsigned 64-bit little-endian field as a number, without allocating a BigInt (hot in the fd walk). */
+export function u64(b: Buffer, off: number): number {
+  return b.readUInt32LE(off) + b.readUInt32LE(off + 4) * 2 ** 32;
+}
+
 /** Decode the fields of struct statx the engine uses (fixed layout on every architecture). */
 export function readStatx(b: Buffer): StatxFields {
   const devMajor = b.readUInt32LE(136);
@@ -222,8 +227,8 @@ export function readStatx(b: Buffer): StatxFields {
   return {
     mode: b.readUInt16LE(28),
     uid: b.readUInt32LE(20),
-    ino: Number(b.readBigUInt64LE(32)),
-    size: Number(b.readBigUInt64LE(40)),
+    ino: u64(b, 32),
+    size: u64(b, 40),
     dev: makedev(devMajor, devMinor),
   };
 }

@@ -3,7 +3,7 @@
 
 import {
   AT_FDCWD, AT_SYMLINK_NOFOLLOW, O_CLOEXEC, O_DIRECTORY, O_RDONLY, S_IFIFO, S_IFMT, S_IFSOCK,
-  S_IFREG, STATX_BUF_SIZE, STATX_INO, STATX_MODE, STATX_SIZE, STATX_TYPE, STATX_UID, inspectorFds, libc, parseDirents,
+  S_IFREG, STATX_BUF_SIZE, STATX_INO, STATX_MODE, STATX_SIZE, STATX_TYPE, STATX_UID, inspectorFds, libc, u64, parseDirents,
 } from '../../../native/libc';
 import { makedev } from '../../../native/netlinkParse';
 import type { Access } from '../model';
@@ -171,7 +171,7 @@ export function walkProcessFds(pid: number, pidDirfd: number, opts: WalkOptions,
         }
         continue;
       }
-      const ino = Number(st.readBigUInt64LE(32));
+      const ino = u64(st, 32);
       const dev = makedev(st.readUInt32LE(136), st.readUInt32LE(140));
       let access: FdRecord['access'] = 'rw';
       let linkText: Buffer | null = null;
@@ -235,10 +235,10 @@ function ipcFd(pid: number, fd: number, dfd: number, openInfoDir: () => number, 
   const mode = st.readUInt16LE(28);
   const type = mode & S_IFMT;
   const dev = makedev(st.readUInt32LE(136), st.readUInt32LE(140));
-  const ino = Number(st.readBigUInt64LE(32));
+  const ino = u64(st, 32);
   if (type === S_IFREG) {
     if (dev !== devs.shmDev && dev !== devs.mqDev && dev !== devs.memfdDev) return null;
-    const size = Number(st.readBigUInt64LE(40));
+    const size = u64(st, 40);
     const uid = st.readUInt32LE(20);
     const n = c.readlinkat(dfd, name, link, link.length);
     if (n < 0) return 'vanished';

@@ -4,7 +4,7 @@
 
 import {
   AT_EMPTY_PATH, AT_FDCWD, FIONREAD, F_GETPIPE_SZ, O_CLOEXEC, O_DIRECTORY, O_NONBLOCK, O_PATH, O_RDONLY, S_IFIFO,
-  S_IFMT, STATX_BUF_SIZE, STATX_INO, STATX_TYPE, inspectorFds, libc,
+  S_IFMT, STATX_BUF_SIZE, STATX_INO, STATX_TYPE, inspectorFds, libc, u64,
 } from '../../../native/libc';
 import { makedev } from '../../../native/netlinkParse';
 import type { Endpoint, IpcObject } from '../model';
@@ -64,7 +64,7 @@ function isPipe(fd: number, dev: number, ino: number): boolean {
   const c = libc();
   if (c.statx(fd, '', AT_EMPTY_PATH, STATX_TYPE | STATX_INO, st) !== 0) return false;
   if ((st.readUInt16LE(28) & S_IFMT) !== S_IFIFO) return false;
-  if (Number(st.readBigUInt64LE(32)) !== ino) return false;
+  if (u64(st, 32) !== ino) return false;
   return makedev(st.readUInt32LE(136), st.readUInt32LE(140)) === dev;
 }
 
