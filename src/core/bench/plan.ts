@@ -70,6 +70,13 @@ export const PRESETS: Record<Exclude<Preset, 'custom'>, { iterations: number; wa
  */
 export const MIN_THROUGHPUT_WARMUP = 2000;
 
+/**
+ * Latency warm-up: at least this many round trips. V8 tiers a worker's loop up over its first few
+ * thousand round trips (measured in blocks of 1,000 on a pipe: 2-3 times slower per round trip in
+ * blocks 2-4, steady from about the 5th), and that work belongs before the clock starts.
+ */
+export const MIN_LATENCY_WARMUP = 5000;
+
 export const DEFAULT_LATENCY_BYTES = 1;
 export const DEFAULT_THROUGHPUT_BYTES = 64 << 10;
 const UDP_MAX = 65507;
@@ -90,7 +97,7 @@ export function buildPlan(opts: PlanOptions, allowedCpus: readonly number[], lim
   const preset = opts.preset ?? 'quick';
   const base = PRESETS[preset === 'custom' ? 'quick' : preset];
   const iterations = opts.iterations ?? base.iterations;
-  const warmup = opts.warmup ?? Math.min(base.warmup, Math.ceil(iterations / 10));
+  const warmup = opts.warmup ?? Math.max(MIN_LATENCY_WARMUP, Math.min(base.warmup, Math.ceil(iterations / 10)));
   const totalBytes = opts.totalBytes ?? base.totalBytes;
   const mechs = opts.mechanisms?.length ? opts.mechanisms : MECHANISM_IDS;
   const kinds = opts.kinds?.length ? opts.kinds : (['latency', 'throughput'] as const);
