@@ -45,7 +45,8 @@ const mechanisms = (values.mechanism?.split(',') ?? MECHANISM_IDS).map((m) => {
 });
 const reps = Number(values.reps ?? 3);
 const iterations = Number(values.iterations ?? (values.quick ? 3_000 : 10_000));
-const totalBytes = values.total ? parseBytes(values.total) : values.quick ? 16 << 20 : 64 << 20;
+// 256 MiB: at 64 MiB a shared-memory run lasts 5-10 ms, and one timer tick or page-fault burst moves it.
+const totalBytes = values.total ? parseBytes(values.total) : values.quick ? 32 << 20 : 256 << 20;
 const pins = (values.pins?.split(',') ?? ['split', 'same']) as Pin[];
 
 function buildCref(): string {
@@ -124,7 +125,7 @@ function nodeCallCost(): CallCost & { koffi_ns: number } {
 async function main(): Promise<number> {
   const crefPath = buildCref();
   const machine = machineContext();
-  // Warm-up as the plan decides (at least 5,000 round trips / 2,000 messages: V8 must be done optimising).
+  // Warm-up as the plan decides (at least 5,000 round trips / 10,000 messages: V8 must be done optimising).
   const plan = buildPlan({ preset: 'custom', mechanisms, pins, iterations, totalBytes }, allowedCpus(), readLimits());
   // Throughput once per mechanism (split), latency in every asked pin.
   const cases = plan.cases.filter((c) => c.kind === 'latency' || c.pin === pins[0]);

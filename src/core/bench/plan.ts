@@ -64,11 +64,13 @@ export const PRESETS: Record<Exclude<Preset, 'custom'>, { iterations: number; wa
 };
 
 /**
- * Throughput warm-up: at least this many messages. V8 optimises a worker's send/receive loop only after
- * a few thousand calls; measured on unix-stream, 256 warm-up messages left our figure ~30% below the
- * C reference's and 2,000 brought it level.
+ * Throughput warm-up: at least this many messages. V8 optimises a worker's per-message functions only
+ * after thousands of calls, and each compile takes 2-5 ms here (traced with --trace-opt). With 2,000
+ * warm-up messages those compiles still fell into the timed phase, which for shared memory at 64 MiB
+ * lasts only 5-10 ms: our shm-spin figure was a third of the C reference's; with 20,000 the worker's
+ * CPU time per message came within 1.1-1.4x of C's. (256 warm-up messages had left unix-stream ~30% low.)
  */
-export const MIN_THROUGHPUT_WARMUP = 2000;
+export const MIN_THROUGHPUT_WARMUP = 10_000;
 
 /**
  * Latency warm-up: at least this many round trips. V8 tiers a worker's loop up over its first few
