@@ -23,45 +23,59 @@ function cpuMeter(): { start(): void; stop(): CpuOut } {
 
 export interface LatencyOut extends CpuOut { samples: number[] }
 
-/** Role b: `warmup + iters` ping-pong round trips; sample i = time between the ends of round trips i-1 and i. */
-export function latencyInitiator(ch: Channel, n: number, warmup: number, iters: number): LatencyOut {
-  const f = frame(Math.max(n, 8));
-  const t = new Float64Array(iters + 1);
-  const total = warmup + iters;
-  // clock_gettime through koffi, like the C reference: performance.now() and hrtime allocate on every
-  // call, and the garbage collections that follow would land in the samples.
-  const clock = libc().clock_gettime;
-  const ts = new Int32Array(4);
-  const now = (): number => { clock(CLOCK_MONOTONIC, ts); return ts[0]! * 1e9 + ts[2]!; };
-  const cpu = cpuMeter();
-  let prev = now();
-  for (let i = 0; i < total; i++) {
-    if (i === warmup) cpu.start();
+/**
+ * Round trips `from` to `to - 1` (byte 0 = i & 255, checked on return); t[i - from] = time between the ends
+ * of round trips i - 1 and i. Warm-up and timed phase call this same function, so the code V8 optimised
+ * during the warm-up is the code that is timed: a branch first taken when the clock starts would throw it
+ * away and recompile it (2-5 ms here) inside the measurement.
+ */
+function roundTrips(ch: Channel, f: Frame, n: number, from: number, to: number, t: Float64Array, prev: number, now: () => number): number {
+  for (let i = from; i < to; i++) {
     const tag = i & 255;
     f.payload[0] = tag;
     ch.send(f, n);
     ch.recv(f, n);
     if (f.payload[0] !== tag) throw new Error(`round trip ${i}: got back ${f.payload[0]}, sent ${tag}`);
     const x = now();
-    if (i >= warmup) t[i - warmup] = x - prev;
+    t[i - from] = x - prev;
     prev = x;
   }
+  return prev;
+}
+
+/** Role b: `warmup + iters` ping-pong round trips; sample i = time between the ends of round trips i-1 and i. */
+export function latencyInitiator(ch: Channel, n: number, warmup: number, iters: number): LatencyOut {
+  const f = frame(Math.max(n, 8));
+  const t = new Float64Array(iters);
+  // clock_gettime through koffi, like the C reference: performance.now() and hrtime allocate on every
+  // call, and the garbage collections that follow would land in the samples.
+  const clock = libc().clock_gettime;
+  const ts = new Int32Array(4);
+  const now = (): number => { clock(CLOCK_MONOTONIC, ts); return ts[0]! * 1e9 + ts[2]!; };
+  const cpu = cpuMeter();
+  const prev = roundTrips(ch, f, n, 0, warmup, new Float64Array(warmup), now(), now);
+  cpu.start();
+  roundTrips(ch, f, n, warmup, warmup + iters, t, prev, now);
   const used = cpu.stop();
   const samples = new Array<number>(iters);
   for (let i = 0; i < iters; i++) samples[i] = t[i]!;
   return { samples, ...used };
 }
 
-/** Role a: echoes every message. */
-export function latencyResponder(ch: Channel, n: number, warmup: number, iters: number): CpuOut {
-  const f = frame(Math.max(n, 8));
-  const total = warmup + iters;
-  const cpu = cpuMeter();
-  for (let i = 0; i < total; i++) {
-    if (i === warmup) cpu.start();
+function echo(ch: Channel, f: Frame, n: number, count: number): void {
+  for (let i = 0; i < count; i++) {
     ch.recv(f, n);
     ch.send(f, n);
   }
+}
+
+/** Role a: echoes every message (warm-up and timed phase through the same function, as above). */
+export function latencyResponder(ch: Channel, n: number, warmup: number, iters: number): CpuOut {
+  const f = frame(Math.max(n, 8));
+  const cpu = cpuMeter();
+  echo(ch, f, n, warmup);
+  cpu.start();
+  echo(ch, f, n, iters);
   return cpu.stop();
 }
 
