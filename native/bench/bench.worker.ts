@@ -56,8 +56,7 @@ function run(cfg: WorkerConfig, ep: Endpoint): Record<string, unknown> {
   try {
     if (cfg.kind === 'latency') {
       if (cfg.role === 'b') return { t: 'result', ...latencyInitiator(ch, cfg.size, cfg.warmup, cfg.iters) };
-      latencyResponder(ch, cfg.size, cfg.warmup, cfg.iters);
-      return { t: 'result' };
+      return { t: 'result', ...latencyResponder(ch, cfg.size, cfg.warmup, cfg.iters) };
     }
     const p = {
       n: cfg.size, warmup: cfg.warmup, iters: cfg.iters, seed: cfg.seed,

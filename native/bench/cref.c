@@ -48,7 +48,14 @@ static void die(const char *fmt, ...) {
   exit(1);
 }
 static long chk(long r, const char *what) { if (r < 0) die("%s", what); return r; }
-static int64_t now_ns(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec; }
+static int64_t clock_ns(clockid_t id) { struct timespec t; clock_gettime(id, &t); return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec; }
+static int64_t now_ns(void) { return clock_ns(CLOCK_MONOTONIC); }
+/* CPU time of the timed phase (process and main thread), as loops.ts reports it. */
+static int64_t cpu_p0, cpu_t0, cpu_used, thread_used;
+static void cpu_start(void) { cpu_p0 = clock_ns(CLOCK_PROCESS_CPUTIME_ID); cpu_t0 = clock_ns(CLOCK_THREAD_CPUTIME_ID); }
+static void cpu_stop(void) { thread_used = clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu_t0; cpu_used = clock_ns(CLOCK_PROCESS_CPUTIME_ID) - cpu_p0; }
+#define CPU_FIELDS ",\"cpu_ns\":%lld,\"thread_ns\":%lld"
+#define CPU_ARGS (long long)cpu_used, (long long)thread_used
 
 /* ---- channels ---- */
 enum kind { STREAM, SOCKSTREAM, DGRAM, EVENTFD, MQ, SYSV, SIGNAL, SHM };
@@ -270,9 +277,13 @@ static void stamp(unsigned char *p, uint32_t seq) { uint32_t v[2] = {seq, ~seq};
 
 static void latency(void) {
   long n = cfg.size, total = cfg.warmup + cfg.iters; frame_t f = frame(n > 8 ? n : 8);
-  if (a_role) { for (long i = 0; i < total; i++) { ch_recv(&f, n); ch_send(&f, n); } printf("{\"t\":\"result\"}\n"); return; }
+  if (a_role) {
+    for (long i = 0; i < total; i++) { if (i == cfg.warmup) cpu_start(); ch_recv(&f, n); ch_send(&f, n); }
+    cpu_stop(); printf("{\"t\":\"result\"" CPU_FIELDS "}\n", CPU_ARGS); return;
+  }
   int64_t *t = malloc(sizeof(int64_t) * (cfg.iters + 1)), prev = now_ns();
   for (long i = 0; i < total; i++) {
+    if (i == cfg.warmup) cpu_start();
     unsigned char tag = i & 255; f.payload[0] = tag;
     ch_send(&f, n); ch_recv(&f, n);
     if (f.payload[0] != tag) { errno = 0; die("round trip %ld: got back %d, sent %d", i, f.payload[0], tag); }
@@ -280,7 +291,8 @@ static void latency(void) {
     if (i >= cfg.warmup) t[i - cfg.warmup] = x - prev;
     prev = x;
   }
-  printf("{\"t\":\"result\",\"samples\":[");
+  cpu_stop();
+  printf("{\"t\":\"result\"" CPU_FIELDS ",\"samples\":[", CPU_ARGS);
   for (long i = 0; i < cfg.iters; i++) printf(i ? ",%lld" : "%lld", (long long)t[i]);
   printf("]}\n");
 }
@@ -293,17 +305,19 @@ static void throughput(void) {
     for (;;) {
       if (sent == cfg.warmup) {
         while (acked < cfg.warmup) { ch_recv(&ack, 4); uint32_t v; memcpy(&v, ack.payload, 4); acked = v; }
-        start = now_ns();
+        start = now_ns(); cpu_start();
       }
       if (sent == total) break;
       if (peer_window > 0) while (sent - acked >= peer_window) { ch_recv(&ack, 4); uint32_t v; memcpy(&v, ack.payload, 4); acked = v; }
       frame_t *f = &pats[sent % PATTERNS]; stamp(f->payload, (uint32_t)sent); ch_send(f, n); sent++;
     }
     while (acked < total) { ch_recv(&ack, 4); uint32_t v; memcpy(&v, ack.payload, 4); acked = v; }
-    printf("{\"t\":\"result\",\"t_start\":%lld,\"msgs\":%ld}\n", (long long)start, cfg.iters);
+    cpu_stop();
+    printf("{\"t\":\"result\",\"t_start\":%lld,\"msgs\":%ld" CPU_FIELDS "}\n", (long long)start, cfg.iters, CPU_ARGS);
     return;
   }
   frame_t r = frame(n > 8 ? n : 8), a = frame(8); int64_t end = 0;
+  if (cfg.warmup == 0) cpu_start();
   for (long c = 0; c < total;) {
     ch_recv(&r, n);
     frame_t *e = &pats[c % PATTERNS]; stamp(e->payload, (uint32_t)c);
@@ -313,13 +327,32 @@ static void throughput(void) {
       die("data corrupted in message %ld", c);
     }
     c++;
-    if (c == total) end = now_ns();
+    if (c == total) { end = now_ns(); cpu_stop(); }
     if (c == cfg.warmup || c == total || (my_ackevery > 0 && c % my_ackevery == 0)) { uint32_t v = c; memcpy(a.payload, &v, 4); ch_send(&a, 4); }
+    if (c == cfg.warmup) cpu_start();
   }
-  printf("{\"t\":\"result\",\"t_end\":%lld,\"bytes\":%ld}\n", (long long)end, cfg.iters * n);
+  printf("{\"t\":\"result\",\"t_end\":%lld,\"bytes\":%ld" CPU_FIELDS "}\n", (long long)end, cfg.iters * n, CPU_ARGS);
+}
+
+/* `cref calibrate`: what one syscall costs from C (best of 5 runs of 100,000), for bench:fidelity's
+ * per-call comparison with the same calls made through koffi from Node. */
+static int calibrate(void) {
+  int fd = open("/dev/null", O_WRONLY | O_CLOEXEC); char b[8] = {0}; volatile long r = 0; double g = 1e18, w = 1e18;
+  for (int k = 0; k < 6; k++) {
+    int64_t t0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+    for (int i = 0; i < 100000; i++) r += getppid();
+    int64_t t1 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+    for (int i = 0; i < 100000; i++) r += write(fd, b, 1);
+    int64_t t2 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+    if (k && (t1 - t0) / 1e5 < g) g = (t1 - t0) / 1e5; /* k == 0 is a warm-up */
+    if (k && (t2 - t1) / 1e5 < w) w = (t2 - t1) / 1e5;
+  }
+  printf("{\"getppid_ns\":%.1f,\"write_ns\":%.1f}\n", g, w);
+  return r == 42;
 }
 
 int main(int argc, char **argv) {
+  if (argc == 2 && !strcmp(argv[1], "calibrate")) return calibrate();
   for (int i = 1; i < argc; i++) {
     char *eq = strchr(argv[i], '='); if (!eq) continue; *eq = 0; const char *k = argv[i], *v = eq + 1;
     if (!strcmp(k, "mech")) snprintf(cfg.mech, 32, "%s", v); else if (!strcmp(k, "role")) cfg.role = v[0];

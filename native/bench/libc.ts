@@ -100,7 +100,7 @@ export const IPC_CREAT = 0o1000, IPC_EXCL = 0o2000, IPC_RMID = 0;
 export const SIG_BLOCK = 0, SIGUSR2 = 12, SIGKILL = 9;
 export const PR_SET_PDEATHSIG = 1;
 export const FUTEX_WAIT = 0, FUTEX_WAKE = 1;
-export const CLOCK_MONOTONIC = 1;
+export const CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2, CLOCK_THREAD_CPUTIME_ID = 3;
 export const EINTR = 4, EAGAIN = 11;
 
 export function sysFutex(): number {

@@ -49,7 +49,13 @@ function sane(r: BenchResult): void {
     assert.equal(l.count, r.iterations, what);
     assert.ok(l.min > 0 && l.min <= l.p50 && l.p50 <= l.p99 && l.p99 <= l.max, `${what}: ${JSON.stringify(l)}`);
     assert.ok(l.mean >= l.min && l.mean <= l.max, what);
-  } else {
+  }
+  // Both workers report the CPU time of the timed phase; the process clock covers the main thread's.
+  for (const side of ['a', 'b'] as const) {
+    const c = r.cpu?.[side];
+    assert.ok(c && c.thread > 0 && c.process >= c.thread, `${what}: cpu ${side} ${JSON.stringify(r.cpu)}`);
+  }
+  if (r.kind === 'throughput') {
     const t = r.throughput!;
     // Every message arrived and was compared byte for byte at the receiver (else status would be failed).
     assert.equal(t.bytes, r.iterations * r.msg_bytes, what);

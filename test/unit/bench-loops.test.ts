@@ -8,7 +8,7 @@ const params = { n: 64, warmup: 2, iters: 10, seed: 99, window: 0, ackEvery: 0 }
  * Runs the sender to completion into an in-memory queue (its acks are answered in advance), then the
  * receiver over that queue. `tamper` may drop, reorder or damage messages in flight.
  */
-function transfer(tamper: (q: Buffer[], m: Buffer) => void = (q, m) => q.push(m)): { t_end: number; bytes: number } {
+function transfer(tamper: (q: Buffer[], m: Buffer) => void = (q, m) => q.push(m)): ReturnType<typeof throughputReceiver> {
   const wire: Buffer[] = [];
   const acks = [params.warmup, params.warmup + params.iters].map((v) => Buffer.from([v, 0, 0, 0]));
   const sender: Channel = {
@@ -35,6 +35,7 @@ describe('benchmark timed loops (protocol, in memory)', () => {
     const r = transfer();
     assert.equal(r.bytes, params.iters * params.n);
     assert.ok(r.t_end > 0);
+    assert.ok(r.thread_ns >= 0 && r.cpu_ns >= r.thread_ns, JSON.stringify(r));
   });
 
   it('fails loudly when a message is lost', () => {
@@ -70,5 +71,18 @@ describe('benchmark timed loops (protocol, in memory)', () => {
     assert.equal(out.samples.length, 20);
     assert.ok(out.samples.every((s) => Number.isInteger(s) && s >= 0));
     assert.throws(() => latencyInitiator(echo(true), 1, 5, 20), /round trip 9: got back 10, sent 9/);
+  });
+
+  it('reports the CPU time of the timed round trips only (process >= main thread)', () => {
+    // Every echo burns 300 µs of CPU, measured with the kernel's own per-process counter.
+    const burn = (us: number): void => {
+      const t0 = process.cpuUsage();
+      for (;;) { const d = process.cpuUsage(t0); if (d.user + d.system >= us) return; }
+    };
+    let last = 0;
+    const busy: Channel = { send(f) { last = f.payload[0]!; burn(300); }, recv(f) { f.payload[0] = last; }, close() {} };
+    const out = latencyInitiator(busy, 1, 10, 20);
+    assert.ok(out.thread_ns >= 20 * 300e3 && out.thread_ns < 30 * 300e3 + 50e6, `thread_ns ${out.thread_ns}: warm-up excluded`);
+    assert.ok(out.cpu_ns >= out.thread_ns, `process ${out.cpu_ns} < thread ${out.thread_ns}`);
   });
 });

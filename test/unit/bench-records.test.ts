@@ -105,6 +105,7 @@ describe('benchmark records, JSON lines and storage', () => {
     assert.equal(goLine({ port: 4000, pid: 12, 'bad key': 1, nan: NaN }), 'go port=4000 pid=12\n');
     assert.deepEqual(parseWorkerLine('{"t":"ready","port":1234,"junk":"x"}'), { t: 'ready', info: { port: 1234 } });
     assert.deepEqual(parseWorkerLine('{"t":"result","samples":[1,2],"t_end":5}'), { t: 'result', samples: [1, 2], t_end: 5 });
+    assert.deepEqual(parseWorkerLine('{"t":"result","t_start":7,"cpu_ns":900,"thread_ns":800,"cpu":"x"}'), { t: 'result', t_start: 7, cpu_ns: 900, thread_ns: 800 });
     assert.equal(parseWorkerLine(''), null);
     for (const bad of ['not json', '42', 'null', '{"t":"nope"}', '\u0000\u00ff{']) assert.equal(parseWorkerLine(bad)!.t, 'error');
   });

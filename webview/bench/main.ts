@@ -1,7 +1,7 @@
 // Benchmark results panel (browser): latency percentiles and CDF on log scales, throughput bars, the seed's
 // claims beside the measurements, an earlier run for comparison, and a data table. d3 only; text via .text().
 
-import { axisBottom, axisLeft, line, max, min, scaleBand, scaleLinear, scaleLog, select, type Selection } from 'd3';
+import { axisBottom, axisLeft, line, max, min, scaleBand, scaleLinear, scaleLog, select, transition, type Selection } from 'd3';
 import { getState, onMessage, post, ready, setState } from '../lib/host';
 import {
   validateBenchState, validateBenchToWebview, type BenchPanelState, type ResultView, type RunListEntry, type RunView,
@@ -105,7 +105,9 @@ function latencyChart(host: Div, run: RunView, cmp: RunView | null): void {
     c.append('line').attr('class', 'series-0').attr('x1', x(l.min)).attr('x2', x(l.p999)).attr('y1', bh / 2).attr('y2', bh / 2);
     const bar = c.append('rect').attr('class', 'series-0').attr('opacity', 0.55).attr('y', 0).attr('height', bh).attr('x', x(l.p50));
     if (reduceMotion) bar.attr('width', Math.max(1, x(l.p99) - x(l.p50)));
-    else bar.attr('width', 0).transition().duration(400).attr('width', Math.max(1, x(l.p99) - x(l.p50)));
+    // `transition` is imported and used by name: d3 declares itself free of side effects, so a bare
+    // selection.transition() loses d3-transition's prototype patch to tree-shaking ("not a function").
+    else bar.attr('width', 0).transition(transition().duration(400)).attr('width', Math.max(1, x(l.p99) - x(l.p50)));
     c.append('circle').attr('class', 'series-1').attr('cx', x(l.p50)).attr('cy', bh / 2).attr('r', 4)
       .append('title').text(`p50 ${fmtUs(l.p50)} µs, p99 ${fmtUs(l.p99)} µs, p99.9 ${fmtUs(l.p999)} µs`);
     const prev = cmpBy.get(d.key)?.latency;

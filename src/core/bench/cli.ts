@@ -27,8 +27,8 @@ Measures IPC mechanisms between two worker processes on this machine.
   --chunk N            throughput message size (default 64K; datagram and queue mechanisms use at most
                        their kernel limit and say so)
   --iterations N       measured round trips per latency run
-  --warmup N           warm-up round trips / messages (default 10% of the round trips, at most 1,000
-                       (10,000 standard); throughput max(2,000, 1/8 of the messages))
+  --warmup N           warm-up round trips / messages (default latency max(5,000, 10% of the round
+                       trips, at most 10,000); throughput max(10,000, 1/8 of the messages))
   --total BYTES        bytes per throughput run (e.g. 256M)
   --json               one JSON object per result line, then a {"kind":"machine"} line
   --store DIR          append the run to DIR/bench-runs.jsonl

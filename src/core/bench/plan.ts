@@ -64,11 +64,20 @@ export const PRESETS: Record<Exclude<Preset, 'custom'>, { iterations: number; wa
 };
 
 /**
- * Throughput warm-up: at least this many messages. V8 optimises a worker's send/receive loop only after
- * a few thousand calls; measured on unix-stream, 256 warm-up messages left our figure ~30% below the
- * C reference's and 2,000 brought it level.
+ * Throughput warm-up: at least this many messages. V8 optimises a worker's per-message functions only
+ * after thousands of calls, and each compile takes 2-5 ms here (traced with --trace-opt). With 2,000
+ * warm-up messages those compiles still fell into the timed phase, which for shared memory at 64 MiB
+ * lasts only 5-10 ms: our shm-spin figure was a third of the C reference's; with 20,000 the worker's
+ * CPU time per message came within 1.1-1.4x of C's. (256 warm-up messages had left unix-stream ~30% low.)
  */
-export const MIN_THROUGHPUT_WARMUP = 2000;
+export const MIN_THROUGHPUT_WARMUP = 10_000;
+
+/**
+ * Latency warm-up: at least this many round trips. V8 tiers a worker's loop up over its first few
+ * thousand round trips (measured in blocks of 1,000 on a pipe: 2-3 times slower per round trip in
+ * blocks 2-4, steady from about the 5th), and that work belongs before the clock starts.
+ */
+export const MIN_LATENCY_WARMUP = 5000;
 
 export const DEFAULT_LATENCY_BYTES = 1;
 export const DEFAULT_THROUGHPUT_BYTES = 64 << 10;
@@ -90,7 +99,7 @@ export function buildPlan(opts: PlanOptions, allowedCpus: readonly number[], lim
   const preset = opts.preset ?? 'quick';
   const base = PRESETS[preset === 'custom' ? 'quick' : preset];
   const iterations = opts.iterations ?? base.iterations;
-  const warmup = opts.warmup ?? Math.min(base.warmup, Math.ceil(iterations / 10));
+  const warmup = opts.warmup ?? Math.max(MIN_LATENCY_WARMUP, Math.min(base.warmup, Math.ceil(iterations / 10)));
   const totalBytes = opts.totalBytes ?? base.totalBytes;
   const mechs = opts.mechanisms?.length ? opts.mechanisms : MECHANISM_IDS;
   const kinds = opts.kinds?.length ? opts.kinds : (['latency', 'throughput'] as const);

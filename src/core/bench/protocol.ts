@@ -13,6 +13,8 @@
 // it expects (memcmp) and acks with a 4-byte count (u32 LE) after the warm-up, every `ackevery`
 // messages (udp only: b keeps at most `window` messages unacknowledged) and after the last one.
 // b records t_start (CLOCK_MONOTONIC, ns) after the warm-up ack, a records t_end after the last compare.
+// Both results carry cpu_ns and thread_ns: the CPU time of the process and of its main thread over the
+// timed phase (after the warm-up), a load-resistant measure of the work each side does per message.
 
 import type { BenchKind, MechanismId } from './catalogue';
 
@@ -84,7 +86,7 @@ export function goLine(peer: ReadyInfo): string {
 
 export type WorkerMessage =
   | { t: 'ready'; info: ReadyInfo }
-  | { t: 'result'; samples?: number[]; t_start?: number; t_end?: number; bytes?: number; msgs?: number }
+  | { t: 'result'; samples?: number[]; t_start?: number; t_end?: number; bytes?: number; msgs?: number; cpu_ns?: number; thread_ns?: number }
   | { t: 'error'; message: string };
 
 /** Parses one stdout line of a worker; anything unexpected becomes an error message, never a throw. */
@@ -103,7 +105,7 @@ export function parseWorkerLine(line: string): WorkerMessage | null {
   if (o.t === 'result') {
     const r: WorkerMessage = { t: 'result' };
     if (Array.isArray(o.samples) && o.samples.every((x) => typeof x === 'number')) r.samples = o.samples as number[];
-    for (const k of ['t_start', 't_end', 'bytes', 'msgs'] as const) if (typeof o[k] === 'number') r[k] = o[k] as number;
+    for (const k of ['t_start', 't_end', 'bytes', 'msgs', 'cpu_ns', 'thread_ns'] as const) if (typeof o[k] === 'number') r[k] = o[k] as number;
     return r;
   }
   return { t: 'error', message: `unexpected worker output: ${line.slice(0, 200)}` };

@@ -24,6 +24,9 @@ export interface BenchResult {
   /** Round-trip nanoseconds, plus [percent, ns] points for a CDF. */
   latency?: LatencySummary & { cdf: Array<[number, number]> };
   throughput?: { bytes: number; ns: number; mb_per_s: number };
+  /** CPU nanoseconds per measured round trip (latency) or message (throughput) of each worker over the
+   *  timed phase: `process` counts every thread, `thread` the one making the IPC calls. */
+  cpu?: Record<'a' | 'b', { process: number; thread: number }>;
   duration_ms: number;
 }
 
