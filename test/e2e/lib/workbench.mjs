@@ -160,12 +160,19 @@ export async function setExpanded(page, listSel, match, expanded = true) {
     const hit = await walk(page, listSel, (rows) => rows.find((r) => r.inView && match(r.label, r)));
     if (!hit) throw new Error('no matching row in the tree');
     if (hit.expanded === want) return;
-    // Label and description: two objects may share a name (a listener and its accepted connections).
-    const row = rowLocator(page, listSel, hit.label, hit.description);
+    // By label and level; by description too only when two rows share both (a listener and its accepted
+    // connections), since descriptions are volatile (a group's count changes with every refresh).
+    const sameLabel = page.locator(`${rowsOf(listSel)}[aria-level="${hit.level}"]`)
+      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(hit.label)}$`) }) });
+    const row = (await sameLabel.count()) > 1
+      ? sameLabel.filter({ has: page.locator('.label-description', { hasText: new RegExp(`^${escapeRe(hit.description)}$`) }) }).first()
+      : sameLabel.first();
     try {
       await row.click({ timeout: 10000 });
     } catch {
       continue; // re-rendered meanwhile (a description changed): find it again
+    } finally {
+      await restMouse(page);
     }
     for (let i = 0; i < 20; i++) {
       if ((await row.getAttribute('aria-expanded').catch(() => null)) === want) return;
@@ -173,6 +180,12 @@ export async function setExpanded(page, listSel, match, expanded = true) {
     }
   }
   throw new Error(`could not ${expanded ? 'expand' : 'collapse'} the matching row`);
+}
+
+/** Moves the mouse to the empty editor area, so no tree-row hover widget stays open over other rows. */
+export async function restMouse(page) {
+  const size = page.viewportSize() ?? { width: 1400, height: 900 };
+  await page.mouse.move(size.width - 40, size.height - 120);
 }
 
 /** Retries `check` (an async function that throws) until it passes or `ms` elapse; rethrows the last error. */

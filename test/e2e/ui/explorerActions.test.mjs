@@ -8,7 +8,7 @@ import { copyFileSync, existsSync, lstatSync, mkdirSync, rmSync } from 'node:fs'
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import {
-  activityBarIcon, env, eventually, findRow, launchBrowser, newPage, openContainer, rowLocator, rowsOf, runCommand,
+  activityBarIcon, env, eventually, findRow, launchBrowser, newPage, openContainer, restMouse, rowLocator, rowsOf, runCommand,
   setExpanded, visibleRows, treeList, workbenchUrl, GOTO,
 } from '../lib/workbench.mjs';
 
@@ -104,6 +104,7 @@ describe('IPC Inspector explorer actions (code-server UI)', function () {
     assert.ok(link, `no peer child "peer: ${to.label}" under ${from?.label ?? 'the selected object'}`);
     const t0 = Date.now();
     await rowLocator(page, tree, link.label, link.description).click({ timeout: 10000 });
+    await restMouse(page);
     let sel;
     await eventually(async () => {
       const rows = await visibleRows(page, tree);
@@ -158,7 +159,7 @@ describe('IPC Inspector explorer actions (code-server UI)', function () {
     assert.ok(/orphan|held open by no process/.test(text), `tooltip lacks the finding: ${JSON.stringify(text)}`);
     assert.equal(await page.locator('img[src="x"]').count(), 0, 'an <img src=x> was injected into the workbench');
     assert.equal(await hover.locator('img').count(), 0, 'the tooltip contains an image');
-    await page.mouse.move(1300, 850);
+    await restMouse(page);
 
     // Its "orphan FIFO" finding, in the Findings view: the same literal name in description and tooltip.
     const findings = treeList(CONTAINER_ID, 'Findings');
@@ -172,7 +173,7 @@ describe('IPC Inspector explorer actions (code-server UI)', function () {
     const ftext = (await fhover.innerText()).replace(/\u00a0/g, ' '); // appendText keeps spaces as &nbsp;
     assert.ok(ftext.includes(`FIFO ${shown} is held open by no process`), `finding tooltip: ${JSON.stringify(ftext)}`);
     assert.equal(await page.locator('img[src="x"]').count(), 0, 'an <img src=x> was injected into the workbench');
-    await page.mouse.move(1300, 850);
+    await restMouse(page);
     await collapsePane('Findings');
     rmSync(fifo, { force: true });
   });
@@ -237,16 +238,28 @@ describe('IPC Inspector explorer actions (code-server UI)', function () {
   });
 
   it('screenshot of the container: Objects, Processes and Findings', async function () {
-    // The whole machine, with the two long groups (pipes, unnamed sockets) collapsed.
-    await setWorkspaceFilter(false);
-    for (const g of ['Pipes', 'Unix sockets']) await setExpanded(page, tree, (l, r) => r.level === 1 && l === g, false);
+    // The workspace filter keeps the picture to the fixture's objects (the machine's others change from run to
+    // run): its FIFO (world-writable: a warning), Unix and TCP connections, and its two processes.
+    // Pipes: those of the extension host (its cwd is the workspace) and of the e2e scripts sharing its stdout.
+    await setExpanded(page, tree, (l, r) => r.level === 1 && l === 'Pipes', false);
+    for (const g of ['FIFOs', 'Unix sockets', 'TCP']) await setExpanded(page, tree, (l, r) => r.level === 1 && l === g, true);
+    await setExpanded(page, tree, (l) => l === fixture.fifo, true);
+    await expandPane('Processes');
+    await expandPane('Findings');
+    const procs = treeList(CONTAINER_ID, 'Processes');
+    await setExpanded(page, procs, (l) => new RegExp(`\\b${fixture.pid}$`).test(l), true);
+    await page.locator(rowsOf(treeList(CONTAINER_ID, 'Findings'))).first().waitFor({ timeout: 30000 });
+    const sash = await page.locator('.monaco-sash.vertical.primary-sidebar-sash').boundingBox();
+    if (sash && sash.x < 500) {
+      const [x, y] = [sash.x + sash.width / 2, sash.y + sash.height / 2];
+      await page.mouse.move(x, y);
+      await page.mouse.down();
+      await page.mouse.move(x + 260, y, { steps: 10 });
+      await page.mouse.up();
+    }
     await page.locator(tree).focus();
     await page.keyboard.press('Home');
-    for (const view of ['Processes', 'Findings']) {
-      await expandPane(view);
-      await page.locator(rowsOf(treeList(CONTAINER_ID, view))).first().waitFor({ timeout: 30000 });
-    }
-    await page.mouse.move(1300, 850);
+    await restMouse(page);
     await page.waitForTimeout(500);
     mkdirSync(env.out, { recursive: true });
     const shot = path.join(env.out, 'explorer-container.png');
