@@ -175,6 +175,10 @@ describe('IPC Inspector explorer actions (code-server UI)', function () {
     assert.equal(await page.locator('img[src="x"]').count(), 0, 'an <img src=x> was injected into the workbench');
     await restMouse(page);
     await collapsePane('Findings');
+    // Not even a blocked attempt: the workbench's CSP reports an inline handler it refused to run (VS Code's
+    // plain-text fallback of a markdown tooltip once fed an unescaped "<img onerror=...>" to its sanitizer).
+    const blocked = page.consoleLines.filter((l) => /inline event handler/.test(l));
+    assert.equal(blocked.length, 0, `CSP blocked inline handlers: ${blocked.slice(0, 3).join('\n')}`);
     rmSync(fifo, { force: true });
   });
 
