@@ -111,6 +111,8 @@ export interface ProcessInfo {
   netns: number | null;
   /** Inode of /proc/PID/ns/ipc, or null when unreadable. */
   ipcns: number | null;
+  /** Working directory (/proc/PID/cwd), absent when unreadable (another user's process without root). */
+  cwd?: string;
   [extra: string]: unknown;
 }
 

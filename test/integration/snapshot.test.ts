@@ -2,6 +2,7 @@
 // with exact inodes, pids, fds, access modes, peers and byte counts.
 
 import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -230,6 +231,20 @@ describe('takeSnapshot: the snapshot itself', function () {
     assert.ok(me.cmdline.length > 0 && typeof me.netns === 'number' && typeof me.ipcns === 'number');
     assert.ok(s.scan && s.scan.fds > 0 && s.scan.phasesMs['processes+fds+fill+maps']! >= 0);
     assert.equal(new Set(s.objects.map((o) => o.id)).size, s.objects.length, 'ids are unique');
+  });
+
+  it('reads each process\'s working directory (the explorer\'s workspace filter keys on it)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ipci-cwd-'));
+    const child = spawn('sleep', ['30'], { cwd: dir, stdio: 'ignore' });
+    try {
+      await new Promise((resolve) => child.once('spawn', resolve));
+      const s = takeSnapshot();
+      assert.equal(s.processes.find((p) => p.pid === process.pid)?.cwd, process.cwd());
+      assert.equal(s.processes.find((p) => p.pid === child.pid)?.cwd, dir);
+    } finally {
+      child.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('skips the fds the inspector holds for scanning (inspectorFds) in its own process', () => {

@@ -70,7 +70,7 @@ describe('tree model', () => {
     const hostile: IpcObject = { ...sockA, id: 'unix:8:200', inode: 200, name: '/tmp/<img src=x onerror=alert(1)>\n\x1b[31m', unix: { ...sockA.unix!, peer: null } };
     const tip = objectTooltip(hostile, new Map());
     assert.ok(!/(^|[^\\])</.test(tip), tip);
-    assert.ok(tip.includes('/tmp/\\<img src=x onerror=alert\\(1\\)\\>\\\\n\\\\x1b\\[31m'), tip);
+    assert.ok(tip.includes('/tmp/&lt;img src=x onerror=alert\\(1\\)&gt;\\\\n\\\\x1b\\[31m'), tip);
     const table = renderTable(snap([hostile]));
     assert.ok(!table.includes('\x1b'), 'ESC reached the terminal');
     assert.ok(table.includes('\\n\\x1b[31m'));

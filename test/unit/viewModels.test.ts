@@ -72,4 +72,12 @@ describe('findings view model', () => {
     assert.match(f[0]!.explanation, /Risk: .*Fix: /s);
     assert.equal(f[0]!.objectNodeId, 'obj:fifo:1:10');
   });
+  it('escapes control characters of machine names in the explanation (one line per part)', () => {
+    const name = '/tmp/<img src=x onerror=alert(1)>\nmore\x1b[31m';
+    const o: IpcObject = { id: 'fifo:1:99', kind: 'fifo', inode: 99, name, endpoints: [], findings: [{ severity: 'info', code: 'orphan-fifo', message: `FIFO ${name} is held open by no process` }] };
+    const [f] = buildFindings({ ...snap, objects: [o] });
+    const [first] = f!.explanation.split('\n');
+    assert.equal(first, 'FIFO /tmp/<img src=x onerror=alert(1)>\\nmore\\x1b[31m is held open by no process');
+    assert.ok(f!.description.endsWith('\\nmore\\x1b[31m'), f!.description);
+  });
 });

@@ -1,7 +1,7 @@
-// Reads one process's identity from /proc/PID: pid, ppid, comm, cmdline, uid and net/ipc namespace inodes.
+// Reads one process's identity from /proc/PID: pid, ppid, comm, cmdline, uid, cwd and net/ipc namespace inodes.
 
 import { readdirSync } from 'node:fs';
-import { STATX_INO } from '../../../native/libc';
+import { STATX_INO, libc } from '../../../native/libc';
 import type { ProcessInfo } from '../model';
 import { decodeName } from '../names';
 import { parseCmdline } from '../procfs/cmdline';
@@ -18,6 +18,15 @@ export function listPids(root = '/proc'): number[] {
     if (c >= 48 && c <= 57 && /^\d+$/.test(name)) out.push(Number(name));
   }
   return out.sort((a, b) => a - b);
+}
+
+const linkBuf = Buffer.alloc(4096);
+
+/** The working directory (readlink of /proc/PID/cwd), or undefined: other users' (EACCES), vanished. */
+function readCwd(dirfd: number): string | undefined {
+  const n = libc().readlinkat(dirfd, 'cwd', linkBuf, linkBuf.length);
+  // Raw bytes decoded leniently: it is only compared with workspace folders, never shown unescaped.
+  return n > 0 ? linkBuf.toString('utf8', 0, n) : undefined;
 }
 
 /**
@@ -71,6 +80,8 @@ export function readProcess(pid: number, dirfd: number, problems: string[] = [])
     ipcns: ns('ns/ipc'),
     starttime: parsed.stat.starttime,
   };
+  const cwd = readCwd(dirfd);
+  if (cwd !== undefined) info.cwd = cwd;
   if (comm.nameBase64 !== undefined) info['commBase64'] = comm.nameBase64;
   // Dispositions, mask and pending signals (names), from the status text already read.
   if (signals) info['signals'] = signals;

@@ -2,6 +2,7 @@
 
 import type { Snapshot, Severity } from '../model';
 import { findingInfo } from '../findingCodes';
+import { escapeControl } from '../names';
 import { objectLabel } from './treeModel';
 
 export interface FindingNode {
@@ -11,7 +12,7 @@ export interface FindingNode {
   code: string;
   label: string;
   description: string;
-  /** Markdown-free text: risk and fix. */
+  /** Markdown-free text: risk and fix, one per line; the message's machine names are control-escaped. */
   explanation: string;
 }
 
@@ -27,7 +28,7 @@ export function buildFindings(s: Snapshot): FindingNode[] {
         code: f.code,
         label: info.title,
         description: `${o.kind} ${objectLabel(o)}`,
-        explanation: [f.message, info.risk && `Risk: ${info.risk}`, info.fix && `Fix: ${info.fix}`].filter(Boolean).join('\n'),
+        explanation: [escapeControl(f.message), info.risk && `Risk: ${info.risk}`, info.fix && `Fix: ${info.fix}`].filter(Boolean).join('\n'),
       });
     }
   }

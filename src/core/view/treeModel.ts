@@ -121,9 +121,14 @@ export function objectDescription(o: IpcObject, procs: Map<number, ProcessInfo>)
   return parts.join(' · ');
 }
 
-/** Markdown-safe escaping of display text (already control-escaped): metacharacters and angle brackets. */
+/**
+ * Markdown-safe escaping of display text (already control-escaped): metacharacters with a backslash, and
+ * `<`, `>`, `&` as HTML entities. Entities, not backslashes, for the angle brackets: VS Code also turns a tree
+ * item's markdown tooltip into plain text (its fallback), where `\<` becomes a bare `<` that its HTML
+ * sanitizer then parses as markup (`<img onerror=...>` got as far as a blocked CSP inline-handler report).
+ */
 export function md(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, (c) => `\\${c}`);
+  return s.replace(/[\\`*_{}[\]()#+\-.!|~]/g, (c) => `\\${c}`).replace(/[<>&]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&amp;'));
 }
 
 /** Markdown-safe escaping of a raw machine string. */

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { Snapshot } from '../../core/model';
 import { buildProcessTree, procChildren, type ProcModel } from '../../core/view/processModel';
 import { buildFindings, type FindingNode } from '../../core/view/findingsModel';
+import { md as mdEscape } from '../../core/view/treeModel';
 
 export class ProcessesTreeProvider implements vscode.TreeDataProvider<string> {
   private model: ProcModel | undefined;
@@ -113,8 +114,9 @@ export class FindingsTreeProvider implements vscode.TreeDataProvider<string> {
     const item = new vscode.TreeItem(n.label, vscode.TreeItemCollapsibleState.None);
     item.id = n.id;
     item.description = n.description;
-    const md = new vscode.MarkdownString();
-    md.appendText(n.explanation);
+    // Our escaping (entities for < > &), not appendText's: see md() in core/view/treeModel.
+    const md = new vscode.MarkdownString(n.explanation.split('\n').map(mdEscape).join('\n\n'));
+    md.supportHtml = false;
     item.tooltip = md;
     item.iconPath = n.severity === 'warning'
       ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))

@@ -43,6 +43,11 @@ export class RefreshController implements vscode.Disposable {
     }, wait);
   }
 
+  /** True when soon() would schedule a refresh now (a view is visible, none is pending). */
+  get canSchedule(): boolean {
+    return this.visible && !this.debounce;
+  }
+
   get visible(): boolean {
     return this.views.some((v) => v.view.visible);
   }

@@ -71,12 +71,14 @@ export const treeList = (containerId, viewName) => `${container(containerId)} .m
 const ROWS = '.monaco-list-rows > .monaco-list-row';
 export const rowsOf = (listSel) => `${listSel} ${ROWS}`;
 
-function visibleRows(page, listSel) {
+/** The rows of the list now in the DOM (the list is virtualized), top to bottom. */
+export function visibleRows(page, listSel) {
   return page.locator(rowsOf(listSel)).evaluateAll((els) => els.map((el) => ({
     index: Number(el.getAttribute('data-index')),
     level: Number(el.getAttribute('aria-level')),
     expanded: el.getAttribute('aria-expanded'),
     focused: el.classList.contains('focused'),
+    selected: el.classList.contains('selected'),
     last: el.getAttribute('data-last-element') === 'true',
     label: el.querySelector('.label-name')?.textContent ?? '',
     description: el.querySelector('.label-description')?.textContent ?? '',
@@ -123,6 +125,20 @@ async function walk(page, listSel, visit) {
   return undefined;
 }
 
+/** Pages to the first row (wholly in view) whose label satisfies `match(label, row)` and returns it, or undefined. */
+export function findRow(page, listSel, match) {
+  return walk(page, listSel, (rows) => rows.find((r) => r.inView && match(r.label, r)));
+}
+
+/** A rendered row by its exact label and, when given, its exact description. */
+export function rowLocator(page, listSel, label, description) {
+  let row = page.locator(rowsOf(listSel)).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(label)}$`) }) });
+  if (description !== undefined) {
+    row = row.filter({ has: page.locator('.label-description', { hasText: new RegExp(`^${escapeRe(description)}$`) }) });
+  }
+  return row.first();
+}
+
 /** Every row of the tree, top to bottom: { index, level, expanded, label, description }. */
 export async function readTree(page, listSel) {
   const all = new Map();
@@ -144,15 +160,32 @@ export async function setExpanded(page, listSel, match, expanded = true) {
     const hit = await walk(page, listSel, (rows) => rows.find((r) => r.inView && match(r.label, r)));
     if (!hit) throw new Error('no matching row in the tree');
     if (hit.expanded === want) return;
-    const row = page.locator(rowsOf(listSel))
-      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(hit.label)}$`) }) }).first();
-    await row.click({ timeout: 10000 });
+    // By label and level; by description too only when two rows share both (a listener and its accepted
+    // connections), since descriptions are volatile (a group's count changes with every refresh).
+    const sameLabel = page.locator(`${rowsOf(listSel)}[aria-level="${hit.level}"]`)
+      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(hit.label)}$`) }) });
+    const row = (await sameLabel.count()) > 1
+      ? sameLabel.filter({ has: page.locator('.label-description', { hasText: new RegExp(`^${escapeRe(hit.description)}$`) }) }).first()
+      : sameLabel.first();
+    try {
+      await row.click({ timeout: 10000 });
+    } catch {
+      continue; // re-rendered meanwhile (a description changed): find it again
+    } finally {
+      await restMouse(page);
+    }
     for (let i = 0; i < 20; i++) {
       if ((await row.getAttribute('aria-expanded').catch(() => null)) === want) return;
       await page.waitForTimeout(100);
     }
   }
   throw new Error(`could not ${expanded ? 'expand' : 'collapse'} the matching row`);
+}
+
+/** Moves the mouse to the empty editor area, so no tree-row hover widget stays open over other rows. */
+export async function restMouse(page) {
+  const size = page.viewportSize() ?? { width: 1400, height: 900 };
+  await page.mouse.move(size.width - 40, size.height - 120);
 }
 
 /** Retries `check` (an async function that throws) until it passes or `ms` elapse; rethrows the last error. */

@@ -1,0 +1,176 @@
+// `npm run bench:explorer`: CPU of the extension host while the IPC Inspector view is open and idle, in a
+// real VS Code (code-server started by test/e2e/with-server.sh exactly as the e2e test starts it, VSIX
+// installed). Samples utime+stime of the extension-host process (all its threads, the scan worker included)
+// from /proc/PID/stat and prints % of one core for: the view open with the default 5 s refresh, the view open
+// with refreshIntervalSeconds 0 (watchers and manual refresh only), the view hidden, and before the extension
+// is activated at all (VS Code's own baseline). Per-thread figures tell the extension host's main thread from
+// the scan worker. Options: --seconds N (per phase, default 60), --phases inactive,default,manual,hidden.
+import { spawnSync, execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+
+const { values: opts } = parseArgs({
+  options: { seconds: { type: 'string', default: '60' }, phases: { type: 'string', default: 'inactive,default,manual,hidden' } },
+});
+const SECONDS = Number(opts.seconds);
+const PHASES = opts.phases.split(',').map((p) => p.trim()).filter(Boolean);
+if (!(SECONDS > 0) || PHASES.some((p) => !['inactive', 'default', 'manual', 'hidden'].includes(p)) || PHASES.indexOf('inactive') > 0) {
+  console.error('usage: bench-explorer-idle.mjs [--seconds N] [--phases inactive,default,manual,hidden] (inactive first)');
+  process.exit(2);
+}
+
+if (!process.env.E2E_BASE_URL) {
+  // Not under with-server.sh yet: start code-server the way the e2e test does, and run again inside it.
+  const r = spawnSync('bash', [path.join(root, 'test/e2e/with-server.sh'), process.execPath, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
+
+const { activityBarIcon, container, env, launchBrowser, newPage, openContainer, rowsOf, treeList, workbenchUrl, GOTO } =
+  await import('../test/e2e/lib/workbench.mjs');
+
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+const serverPgid = Number(process.env.E2E_SERVER_PID);
+
+/** Fields of /proc/PID/stat after the command name (which may hold spaces and parentheses). */
+function statFields(pid) {
+  const s = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  return s.slice(s.lastIndexOf(')') + 2).split(' ');
+}
+/** utime + stime in clock ticks: every thread of the process, its worker threads included. */
+const cpuTicks = (pid) => {
+  const f = statFields(pid);
+  return Number(f[11]) + Number(f[12]);
+};
+
+/** CPU ticks of each thread (comm and tid), to tell the main thread from the scan worker and GC threads. */
+function threadTicks(pid) {
+  const out = new Map();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const s = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'latin1');
+      const comm = s.slice(s.indexOf('(') + 1, s.lastIndexOf(')'));
+      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+      out.set(tid, { comm, ticks: Number(f[11]) + Number(f[12]) });
+    } catch {
+      // thread ended
+    }
+  }
+  return out;
+}
+
+/** The extension host: a process of code-server's group whose command line says --type=extensionHost. */
+function findExtensionHosts() {
+  const out = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (Number(statFields(name)[2]) !== serverPgid) continue;
+      const cmd = readFileSync(`/proc/${name}/cmdline`, 'latin1').split('\0').join(' ');
+      if (/--type=extensionHost/.test(cmd)) out.push({ pid: Number(name), cmd });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** VS Code reloads settings.json when it changes: the explorer re-reads its interval (RefreshController). */
+function setInterval0(on) {
+  const file = path.join(path.dirname(env.workspace), 'ud/User/settings.json');
+  const s = JSON.parse(readFileSync(file, 'utf8'));
+  if (on) s['ipcInspector.explorer.refreshIntervalSeconds'] = 0;
+  else delete s['ipcInspector.explorer.refreshIntervalSeconds'];
+  writeFileSync(file, JSON.stringify(s, null, 2));
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function sample(pid, seconds) {
+  const t0 = process.hrtime.bigint();
+  const th0 = threadTicks(pid);
+  const c0 = cpuTicks(pid);
+  const per = [];
+  let [lastT, lastC] = [t0, c0];
+  for (let i = 0; i < seconds / 5; i++) {
+    await sleep(5000);
+    const t = process.hrtime.bigint();
+    const c = cpuTicks(pid);
+    per.push(((c - lastC) / CLK_TCK) / (Number(t - lastT) / 1e9) * 100);
+    [lastT, lastC] = [t, c];
+  }
+  const wall = Number(lastT - t0) / 1e9;
+  const cpu = (lastC - c0) / CLK_TCK;
+  const threads = [...threadTicks(pid)].map(([tid, t]) => ({ tid, comm: t.comm, pct: ((t.ticks - (th0.get(tid)?.ticks ?? 0)) / CLK_TCK / wall) * 100 }))
+    .filter((t) => t.pct > 0).sort((a, b) => b.pct - a.pct);
+  return { wall, cpu, pct: (cpu / wall) * 100, per, threads };
+}
+
+const machine = (() => {
+  try {
+    const s = JSON.parse(execFileSync(process.execPath, [path.join(root, 'dist/cli.js'), 'ls', '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 }));
+    return `${s.objects.length} IPC objects, ${s.processes.length} processes`;
+  } catch {
+    return 'object count unavailable (dist/cli.js)';
+  }
+})();
+
+const browser = await launchBrowser();
+let rc = 0;
+try {
+  const page = await newPage(browser);
+  await page.goto(workbenchUrl(), GOTO);
+  await page.locator(activityBarIcon('IPC Inspector')).waitFor({ timeout: 120000 });
+  let hosts = [];
+  for (let i = 0; i < 60 && hosts.length === 0; i++, await sleep(500)) hosts = findExtensionHosts();
+  if (hosts.length !== 1) throw new Error(`expected one extension host in process group ${serverPgid}, found ${JSON.stringify(hosts)}`);
+  const { pid } = hosts[0];
+  console.log(`extension host pid ${pid}: ${hosts[0].cmd.slice(0, 160)}`);
+  console.log(`machine: ${machine}; ${SECONDS} s per phase, CLK_TCK ${CLK_TCK}`);
+  const results = [];
+  const openView = async () => {
+    await openContainer(page, 'IPC Inspector', 'ipcInspector');
+    await page.locator(`${rowsOf(treeList('ipcInspector', 'Objects'))}[aria-level="1"]`).first().waitFor({ timeout: 120000 });
+  };
+  if (PHASES[0] !== 'inactive') {
+    await openView();
+    await sleep(5000); // let the first scans and the tree settle
+  }
+  for (const phase of PHASES) {
+    if (phase === 'inactive') {
+      await sleep(5000); // the workbench's own start-up work
+    } else if (phase === 'hidden') {
+      // Another view container in the sidebar: the IPC Inspector views are hidden, the refresh stops.
+      await page.locator(activityBarIcon('Explorer')).first().click();
+      await page.locator(container('ipcInspector')).waitFor({ state: 'hidden', timeout: 30000 });
+    } else {
+      setInterval0(phase === 'manual');
+      await openView();
+    }
+    await sleep(3000);
+    const load = loadavg()[0].toFixed(2);
+    const r = await sample(pid, SECONDS);
+    results.push({ phase, ...r, load });
+    const label = { inactive: 'extension not activated yet (VS Code only)', default: 'view open, refresh every 5 s (default)', manual: 'view open, refreshIntervalSeconds 0', hidden: 'view hidden (baseline)' }[phase];
+    console.log(`${label.padEnd(42)} ${r.pct.toFixed(2).padStart(6)} % of one core  (${r.cpu.toFixed(2)} s CPU in ${r.wall.toFixed(1)} s; `
+      + `per 5 s: ${r.per.map((x) => x.toFixed(1)).join(' ')}; load avg ${load} at start, ${loadavg()[0].toFixed(2)} at end)`);
+    console.log(`${''.padEnd(42)} by thread: ${r.threads.slice(0, 5).map((t) => `${t.comm} ${t.tid} ${t.pct.toFixed(2)} %`).join(', ')}`);
+  }
+  const by = Object.fromEntries(results.map((r) => [r.phase, r.pct]));
+  if (by.default !== undefined && by.manual !== undefined) {
+    console.log(`cost of the 5 s refresh interval: ${(by.default - by.manual).toFixed(2)} % of one core (default - interval 0)`);
+  }
+  if (by.default !== undefined) console.log(`target < 2 % with the view open and idle: ${by.default < 2 ? 'met' : 'NOT met'}`);
+} catch (e) {
+  console.error(e);
+  rc = 1;
+} finally {
+  await browser.close();
+}
+process.exit(rc);

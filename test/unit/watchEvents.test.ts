@@ -1,0 +1,35 @@
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { isRelevantEvent } from '../../src/core/view/watchEvents';
+
+describe('explorer watcher: which events call for a scan', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'ipci-watch-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a new FIFO yes, a regular file or a directory no, an unknown vanished name no', () => {
+    execFileSync('mkfifo', [path.join(dir, 'new.fifo')]);
+    writeFileSync(path.join(dir, 'build.log'), 'x');
+    assert.equal(isRelevantEvent('rename', dir, 'new.fifo', new Set()), true);
+    assert.equal(isRelevantEvent('rename', dir, 'build.log', new Set()), false);
+    assert.equal(isRelevantEvent('rename', dir, '.', new Set()), false);
+    assert.equal(isRelevantEvent('rename', dir, 'gone.tmp', new Set()), false);
+  });
+
+  it('no \'change\' events: data flowing through a listed FIFO, writes into a shm segment', () => {
+    assert.equal(isRelevantEvent('change', dir, 'new.fifo', new Set([path.join(dir, 'new.fifo')])), false);
+    assert.equal(isRelevantEvent('change', '/dev/shm', 'seg', new Set()), false);
+  });
+
+  it('a listed FIFO or socket vanishing yes; anything in /dev/shm or /dev/mqueue; an event without a name', () => {
+    assert.equal(isRelevantEvent('rename', dir, 'old.sock', new Set([path.join(dir, 'old.sock')])), true);
+    assert.equal(isRelevantEvent('rename', '/dev/shm', 'seg', new Set()), true);
+    assert.equal(isRelevantEvent('rename', '/dev/mqueue', 'q', new Set()), true);
+    assert.equal(isRelevantEvent('rename', dir, null, new Set()), true);
+  });
+});
