@@ -201,6 +201,19 @@ export async function eventually(check, ms, pauseMs = 500) {
   }
 }
 
+/**
+ * A new page on the workbench with the IPC Inspector container open and the first group of `tree` shown
+ * (the activity bar can take minutes to appear on a loaded machine).
+ */
+export async function openInspector(browser, tree, title = 'IPC Inspector', containerId = 'ipcInspector') {
+  const page = await newPage(browser);
+  await page.goto(workbenchUrl(), GOTO);
+  await page.locator(activityBarIcon(title)).waitFor({ timeout: 120000 });
+  await openContainer(page, title, containerId);
+  await page.locator(`${rowsOf(tree)}[aria-level="1"]`).first().waitFor({ timeout: 60000 });
+  return page;
+}
+
 /** Polls `fn` until it returns an object with `ok` true; the error names `what` and the last result. */
 export async function until(what, fn, ms = 20000) {
   const end = Date.now() + ms;

@@ -8,8 +8,7 @@ import { copyFileSync, existsSync, lstatSync, mkdirSync, rmSync } from 'node:fs'
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import {
-  activityBarIcon, env, eventually, findRow, launchBrowser, newPage, openContainer, restMouse, rowLocator, rowsOf, runCommand,
-  setExpanded, visibleRows, treeList, workbenchUrl, GOTO,
+  env, eventually, findRow, launchBrowser, restMouse, rowLocator, rowsOf, runCommand, setExpanded, visibleRows, treeList, openInspector,
 } from '../lib/workbench.mjs';
 
 const CONTAINER_ID = 'ipcInspector';
@@ -46,11 +45,7 @@ describe('IPC Inspector explorer actions (code-server UI)', function () {
   before(async function () {
     fixture = await startFixture();
     browser = await launchBrowser();
-    page = await newPage(browser);
-    await page.goto(workbenchUrl(), GOTO);
-    await page.locator(activityBarIcon(TITLE)).waitFor({ timeout: 120000 });
-    await openContainer(page, TITLE, CONTAINER_ID);
-    await page.locator(`${rowsOf(tree)}[aria-level="1"]`).first().waitFor({ timeout: 60000 });
+    page = await openInspector(browser, tree, TITLE, CONTAINER_ID);
     // The machine holds thousands of objects (other programs, other tests): the workspace filter (the fixture
     // runs there, the test's files are there) keeps the tree short, so rows are found without long scrolling.
     await setWorkspaceFilter(true);

@@ -7,7 +7,9 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { activityBarIcon, env, launchBrowser, newPage, openContainer, rowsOf, runCommand, setExpanded, treeList, workbenchUrl, GOTO, until } from '../lib/workbench.mjs';
+import {
+  env, launchBrowser, rowsOf, runCommand, setExpanded, treeList, until, openInspector,
+} from '../lib/workbench.mjs';
 
 const CONTAINER_ID = 'ipcInspector';
 const TITLE = 'IPC Inspector';
@@ -80,11 +82,7 @@ describe('IPC Inspector hex peek and topology reveal (code-server UI)', function
   before(async function () {
     fixture = await startFixture();
     browser = await launchBrowser();
-    page = await newPage(browser);
-    await page.goto(workbenchUrl(), GOTO);
-    await page.locator(activityBarIcon(TITLE)).waitFor({ timeout: 120000 });
-    await openContainer(page, TITLE, CONTAINER_ID);
-    await page.locator(`${rowsOf(objectsTree)}[aria-level="1"]`).first().waitFor({ timeout: 60000 });
+    page = await openInspector(browser, objectsTree, TITLE, CONTAINER_ID);
   });
 
   after(async function () {
