@@ -74,6 +74,11 @@ export class Explorer implements vscode.Disposable {
     return this.raw;
   }
 
+  /** Build the Processes model now, shown or not (before revealing a process in the collapsed view). */
+  ensureProcessesModel(): void {
+    if (this.filtered) this.processes.setSnapshot(this.filtered);
+  }
+
   /** Called with every new raw (unfiltered) snapshot; used by code lenses and live views. */
   onSnapshot(fn: (s: Snapshot) => void): vscode.Disposable {
     this.listeners.add(fn);

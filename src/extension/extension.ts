@@ -85,6 +85,8 @@ export function activate(context: vscode.ExtensionContext): void {
     // Internal (not in the palette): the topology graph's process nodes.
     registerCommand(log, 'ipcInspector.revealProcess', async (pid: unknown) => {
       const id = `proc:${String(pid)}`;
+      // The Processes view (collapsed by default) builds its model only while shown.
+      if (!explorer.processesView.visible) explorer.ensureProcessesModel();
       if (typeof pid !== 'number' || !Number.isInteger(pid) || !explorer.processes.has(id)) {
         void vscode.window.showInformationMessage('That process is not in the current (filtered) snapshot.');
         return;
