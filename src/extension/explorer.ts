@@ -139,7 +139,7 @@ export class Explorer implements vscode.Disposable {
     this.findings.setSnapshot(filtered);
     const msgs: string[] = [];
     if (snap.hidden.processes > 0) {
-      msgs.push(`${snap.hidden.processes} processes of other users are not inspectable: run VS Code as that user, or as root, to see them.`);
+      msgs.push(`${snap.hidden.processes === 1 ? '1 process is' : `${snap.hidden.processes} processes are`} not inspectable (another user's, or the kernel refuses their fd links): run VS Code as that user, or as root, to see them.`);
     }
     msgs.push(...snap.notes);
     this.objectsView.message = msgs.length ? msgs.join(' · ') : undefined;

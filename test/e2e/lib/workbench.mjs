@@ -1,6 +1,8 @@
 // Drives the code-server workbench with playwright-core and Debian's Chromium: launch, open, activity-bar
 // containers, command palette, and reading a (virtualized) tree view row by row with its hierarchy.
 import { chromium } from 'playwright-core';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 
 export const env = {
   baseUrl: required('E2E_BASE_URL'),
@@ -212,6 +214,41 @@ export async function openInspector(browser, tree, title = 'IPC Inspector', cont
   await openContainer(page, title, containerId);
   await page.locator(`${rowsOf(tree)}[aria-level="1"]`).first().waitFor({ timeout: 60000 });
   return page;
+}
+
+/**
+ * Screenshots of the page in Dark Modern and Light Modern: out/e2e/<name>-dark.png and -light.png, copied to
+ * media/screenshots/ (the README's) only when missing or with IPC_E2E_UPDATE_SCREENSHOTS=1, so a test run does
+ * not dirty the git tree.
+ */
+export async function themeShots(page, name) {
+  mkdirSync(env.out, { recursive: true });
+  for (const [theme, suffix] of [['Dark Modern', 'dark'], ['Light Modern', 'light']]) {
+    await setColorTheme(page, theme);
+    const shotPath = path.join(env.out, `${name}-${suffix}.png`);
+    await page.screenshot({ path: shotPath });
+    const readmeShot = path.join(env.root, 'media/screenshots', `${name}-${suffix}.png`);
+    if (!existsSync(readmeShot) || process.env.IPC_E2E_UPDATE_SCREENSHOTS === '1') {
+      mkdirSync(path.dirname(readmeShot), { recursive: true });
+      copyFileSync(shotPath, readmeShot);
+    }
+  }
+}
+
+/** Switches the colour theme through the palette and waits for the workbench to show it. */
+export async function setColorTheme(page, theme) {
+  // Exact labels, clicked: typing into the palette also matches "Browse Color Themes in Marketplace...".
+  const exactRow = (label) => page.locator('.quick-input-widget .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) }).first();
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.fill('>Preferences: Color Theme');
+  await exactRow('Preferences: Color Theme').click({ timeout: 10000 });
+  await input.fill(theme);
+  await exactRow(theme).click({ timeout: 10000 });
+  // The workbench's own class says which kind of theme is active.
+  await page.locator(theme.startsWith('Light') ? '.monaco-workbench.vs' : '.monaco-workbench.vs-dark').waitFor({ timeout: 10000 });
+  await page.waitForTimeout(800);
 }
 
 /** Polls `fn` until it returns an object with `ok` true; the error names `what` and the last result. */

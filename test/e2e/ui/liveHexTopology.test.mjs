@@ -8,7 +8,7 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import {
-  env, launchBrowser, rowsOf, runCommand, setExpanded, treeList, until, openInspector,
+  env, launchBrowser, rowsOf, runCommand, setExpanded, treeList, until, openInspector, themeShots,
 } from '../lib/workbench.mjs';
 
 const CONTAINER_ID = 'ipcInspector';
@@ -167,6 +167,7 @@ describe('IPC Inspector hex peek and topology reveal (code-server UI)', function
     assert.ok(fixture.hostile.includes(HOSTILE));
     assert.equal(await view.locator('img').count(), 0, 'no element injected');
     assert.equal((await hexLines(view))[0].text, 'HEXPEEK-E2E-0001');
+    await themeShots(page, 'live-hex');
     // The editor tab: "Peek: " and the first 40 characters of the name, as text.
     const tab = page.locator('.tabs-container .tab.active .label-name');
     assert.equal(await tab.textContent(), `Peek: ${fixture.hostile.slice(0, 40)}`);

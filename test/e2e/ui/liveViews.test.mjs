@@ -1,12 +1,12 @@
 // UI test of the live views in a real VS Code (code-server): the occupancy chart follows a FIFO the test
 // fills step by step; the ring-buffer demo's ring moves and Stop leaves no process and no /dev/shm segment;
-// hostile names render literally in the occupancy and topology pages; screenshots in dark and light themes.
+// hostile names render literally in the occupancy, ring and topology pages; screenshots in dark and light themes.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { activityBarIcon, env, launchBrowser, newPage, openContainer, rowsOf, runCommand, treeList, workbenchUrl, until } from '../lib/workbench.mjs';
+import { activityBarIcon, env, launchBrowser, newPage, openContainer, rowsOf, runCommand, treeList, workbenchUrl, until, themeShots } from '../lib/workbench.mjs';
 
 const CONTAINER_ID = 'ipcInspector';
 const TITLE = 'IPC Inspector';
@@ -109,7 +109,7 @@ describe('IPC Inspector live views (code-server UI)', function () {
       console.log(`      ${queued} bytes queued: shown after ${Date.now() - t0} ms`);
     }
     assert.match(await view.locator('.stats-table tbody td').nth(1).textContent(), /^64 KiB$/, 'capacity = F_GETPIPE_SZ');
-    await shot('occupancy');
+    await themeShots(page, 'live-occupancy');
   });
 
   it('the ring view of a kernel queue (FIFO) shows its fill and says the kernel exposes no positions', async function () {
@@ -140,19 +140,26 @@ describe('IPC Inspector live views (code-server UI)', function () {
       const text = await readRow.textContent();
       return { ok: text !== first.text, text };
     });
-    await shot('ring');
+    await themeShots(page, 'live-ring');
     await view.locator('#demo-stop').click();
     await until('the demo to report stopped', async () => ({ ok: /^Stopped/.test((await state.textContent()) ?? '') }));
     await until('both demo processes to exit', async () => ({ ok: !alive(producer) && !alive(consumer) }), 5000);
     assert.equal(existsSync(`/dev/shm${name}`), false, 'nothing left in /dev/shm');
   });
 
-  it('a hostile-named object renders literally in the occupancy and topology pages', async function () {
+  it('a hostile-named object renders literally in the occupancy, ring and topology pages', async function () {
     await pickObject(page, 'IPC Inspector: Show Occupancy', 'onerror');
     let view = webview(page);
     const title = view.locator('.series-title');
     await title.waitFor({ timeout: 30000 });
     assert.ok((await title.textContent()).includes(HOSTILE), await title.textContent());
+    assert.equal(await view.locator('img').count(), 0, 'no element injected');
+
+    await runCommand(page, 'View: Close All Editors');
+    await pickObject(page, 'IPC Inspector: Show Ring', 'onerror');
+    view = webview(page);
+    const ringTitle = view.locator('#ring-title');
+    await until('the ring title', async () => ({ ok: ((await ringTitle.textContent().catch(() => '')) ?? '').includes(HOSTILE), text: await ringTitle.textContent().catch(() => '') }), 30000);
     assert.equal(await view.locator('img').count(), 0, 'no element injected');
 
     await runCommand(page, 'View: Close All Editors');
@@ -166,38 +173,7 @@ describe('IPC Inspector live views (code-server UI)', function () {
     assert.ok((await match.textContent()).includes(HOSTILE), await match.textContent());
     assert.equal(await view.locator('img').count(), 0, 'no element injected');
     await view.locator('#search').fill('');
-    await shot('topology');
+    await themeShots(page, 'live-topology');
   });
-
-  /** The page in Dark Modern and in Light Modern (README screenshots). */
-  async function shot(name) {
-    mkdirSync(env.out, { recursive: true });
-    for (const [theme, suffix] of [['Dark Modern', 'dark'], ['Light Modern', 'light']]) {
-      await setTheme(theme);
-      const shotPath = path.join(env.out, `live-${name}-${suffix}.png`);
-      await page.screenshot({ path: shotPath });
-      // The README's copies are only rewritten on request, so a test run does not dirty the git tree.
-      const readmeShot = path.join(env.root, 'media/screenshots', `live-${name}-${suffix}.png`);
-      if (!existsSync(readmeShot) || process.env.IPC_E2E_UPDATE_SCREENSHOTS === '1') {
-        mkdirSync(path.dirname(readmeShot), { recursive: true });
-        copyFileSync(shotPath, readmeShot);
-      }
-    }
-  }
-
-  async function setTheme(theme) {
-    // Exact labels, clicked: typing into the palette also matches "Browse Color Themes in Marketplace...".
-    const exactRow = (label) => page.locator('.quick-input-widget .monaco-list-row')
-      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) }).first();
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.fill('>Preferences: Color Theme');
-    await exactRow('Preferences: Color Theme').click({ timeout: 10000 });
-    await input.fill(theme);
-    await exactRow(theme).click({ timeout: 10000 });
-    // The workbench's own class says which kind of theme is active.
-    await page.locator(theme.startsWith('Light') ? '.monaco-workbench.vs' : '.monaco-workbench.vs-dark').waitFor({ timeout: 10000 });
-    await page.waitForTimeout(800);
-  }
 
 });
