@@ -50,8 +50,12 @@ function claimLoop(j: Pick<SampleJob, 'pids' | 'fds' | 'devs' | 'inos'>, control
   }
 }
 
-/** Fill of each end (null: not sampleable through that end), in the order given. */
-export function samplePipesShared(ends: readonly PipeEnd[], helperCount = defaultHelperCount()): (PipeSample | null)[] {
+/**
+ * Fill of each end (null: not sampleable through that end), in the order given. `meanwhile` runs on this
+ * thread after the helpers have been given the job and before this thread joins in (the refresh path reads
+ * the socket dumps there, while the helpers already sample pipes).
+ */
+export function samplePipesShared(ends: readonly PipeEnd[], helperCount = defaultHelperCount(), meanwhile?: () => void): (PipeSample | null)[] {
   const n = ends.length;
   // Items sorted by pid: one pidfd per process and thread, mostly.
   const order = ends.map((_, i) => i).sort((a, b) => ends[a]!.pid - ends[b]!.pid);
@@ -64,6 +68,7 @@ export function samplePipesShared(ends: readonly PipeEnd[], helperCount = defaul
   const results = new Int32Array(new SharedArrayBuffer(8 * Math.max(1, n))).fill(NOT_SAMPLED);
   const count = n >= MIN_ITEMS ? helperCount : 0;
   if (count === 0) {
+    meanwhile?.();
     const pidfds = new Pidfds();
     try {
       sampleRange(arrays, results, 0, n, pidfds);
@@ -74,7 +79,10 @@ export function samplePipesShared(ends: readonly PipeEnd[], helperCount = defaul
     runShared(
       count,
       (helper, control): SampleJob => ({ type: 'sample', helper, control, ...arrays, results: results.buffer as SharedArrayBuffer }),
-      (control) => claimLoop(arrays, control, results),
+      (control) => {
+        meanwhile?.();
+        claimLoop(arrays, control, results);
+      },
     );
     // Items a helper claimed but never finished (it timed out and was dropped): sample them here.
     const rest: number[] = [];

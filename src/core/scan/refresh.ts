@@ -121,16 +121,20 @@ export function refreshQueues(objects: readonly RefreshTarget[], options: { thre
       samples.push({ id: o.id, queue: qnum === undefined ? null : { used: qnum, capacity: null, unit: 'messages' } });
     }
   }
-  samples.push(...samplePipes(objects, options.threads === undefined ? undefined : Math.max(0, options.threads - 1)));
-  for (const [ns, list] of byNs) sampleNamespace(ns, list, samples, notes);
+  // The socket dumps run on this thread while helper threads already sample pipes.
+  const sockets = (): void => {
+    for (const [ns, list] of byNs) sampleNamespace(ns, list, samples, notes);
+  };
+  samples.push(...samplePipes(objects, options.threads === undefined ? undefined : Math.max(0, options.threads - 1), sockets));
   return { takenAt, durationMs: Math.round((performance.now() - t0) * 100) / 100, samples, notes };
 }
 
 /**
  * Pipes and FIFOs: through the first read end of each, all at once (shared with helper threads when
- * there are many); a pipe whose first read end failed is tried through its other read ends.
+ * there are many; `meanwhile` runs on this thread before it joins in); a pipe whose first read end failed is
+ * tried through its other read ends.
  */
-function samplePipes(objects: readonly RefreshTarget[], helpers?: number): QueueSample[] {
+function samplePipes(objects: readonly RefreshTarget[], helpers: number | undefined, meanwhile: () => void): QueueSample[] {
   const pipes = objects.filter((o) => (o.kind === 'pipe' || o.kind === 'fifo') && typeof o.dev === 'number');
   const ends = pipes.map((o) => readEnds(o.endpoints));
   const firstOf: PipeEnd[] = [];
@@ -141,7 +145,7 @@ function samplePipes(objects: readonly RefreshTarget[], helpers?: number): Queue
     index.push(i);
     firstOf.push({ pid: e.pid, fd: e.fd!, dev: o.dev as number, ino: o.inode });
   });
-  const first = samplePipesShared(firstOf, helpers);
+  const first = samplePipesShared(firstOf, helpers, meanwhile);
   const got = new Map<number, PipeSample | null>(index.map((i, k) => [i, first[k]!]));
   const pidfds = new Pidfds();
   try {
