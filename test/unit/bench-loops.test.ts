@@ -82,7 +82,10 @@ describe('benchmark timed loops (protocol, in memory)', () => {
     let last = 0;
     const busy: Channel = { send(f) { last = f.payload[0]!; burn(300); }, recv(f) { f.payload[0] = last; }, close() {} };
     const out = latencyInitiator(busy, 1, 10, 20);
-    assert.ok(out.thread_ns >= 20 * 300e3 && out.thread_ns < 30 * 300e3 + 50e6, `thread_ns ${out.thread_ns}: warm-up excluded`);
+    // The burn is counted in process CPU (V8's helper threads may take part of it), so the 20 timed echoes
+    // bound the process figure from below; the 10 warm-up echoes are excluded from both figures.
+    assert.ok(out.cpu_ns >= 20 * 300e3 && out.cpu_ns < 30 * 300e3 + 50e6, `cpu_ns ${out.cpu_ns}: 20 timed echoes, warm-up excluded`);
+    assert.ok(out.thread_ns >= 20 * 300e3 * 0.5 && out.thread_ns < 30 * 300e3 + 50e6, `thread_ns ${out.thread_ns}: mostly the main thread, warm-up excluded`);
     assert.ok(out.cpu_ns >= out.thread_ns, `process ${out.cpu_ns} < thread ${out.thread_ns}`);
   });
 });
