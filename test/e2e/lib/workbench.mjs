@@ -190,6 +190,29 @@ export async function restMouse(page) {
   await page.mouse.move(size.width - 40, size.height - 120);
 }
 
+/**
+ * Right-clicks `row` and runs the context-menu entry `label`. VS Code's menu items listen for mouseup only
+ * 100 ms after they render (a RunOnceScheduler in menu.ts), so an immediate click is silently ignored: the
+ * item is hovered first and the click repeated until the menu closes.
+ */
+export async function contextMenu(page, row, label) {
+  await row.click({ button: 'right', timeout: 10000 });
+  const menu = page.locator('.context-view .monaco-menu');
+  const item = menu.locator('.action-label', { hasText: label }).first();
+  await item.waitFor({ state: 'visible', timeout: 10000 });
+  await item.hover();
+  for (let i = 0; ; i++) {
+    await page.waitForTimeout(250);
+    await item.click({ timeout: 10000 });
+    try {
+      await menu.first().waitFor({ state: 'hidden', timeout: 2000 });
+      return;
+    } catch (e) {
+      if (i >= 4) throw new Error(`the context menu entry "${label}" did not run after ${i + 1} clicks`);
+    }
+  }
+}
+
 /** Retries `check` (an async function that throws) until it passes or `ms` elapse; rethrows the last error. */
 export async function eventually(check, ms, pauseMs = 500) {
   const deadline = Date.now() + ms;

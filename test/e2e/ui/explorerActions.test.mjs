@@ -8,7 +8,7 @@ import { copyFileSync, existsSync, lstatSync, mkdirSync, rmSync } from 'node:fs'
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import {
-  env, eventually, findRow, launchBrowser, restMouse, rowLocator, rowsOf, runCommand, setExpanded, visibleRows, treeList, openInspector,
+  env, eventually, findRow, launchBrowser, restMouse, rowLocator, rowsOf, runCommand, setExpanded, visibleRows, treeList, openInspector, contextMenu,
 } from '../lib/workbench.mjs';
 
 const CONTAINER_ID = 'ipcInspector';
@@ -192,8 +192,7 @@ describe('IPC Inspector explorer actions (code-server UI)', function () {
         row = await findRow(page, tree, isStale);
         assert.ok(row, `stale socket ${sock} is not in the tree`);
       }, 30000);
-      await rowLocator(page, tree, row.label).click({ button: 'right', timeout: 10000 });
-      await page.locator('.context-view .monaco-menu .action-label', { hasText: 'Delete…' }).first().click({ timeout: 10000 });
+      await contextMenu(page, rowLocator(page, tree, row.label), 'Delete…');
       const dialog = page.locator('.monaco-dialog-box');
       await dialog.waitFor({ state: 'visible', timeout: 15000 });
       return dialog;

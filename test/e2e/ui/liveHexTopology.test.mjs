@@ -8,7 +8,7 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import {
-  env, launchBrowser, rowsOf, runCommand, setExpanded, treeList, until, openInspector, themeShots,
+  env, launchBrowser, rowsOf, runCommand, setExpanded, treeList, until, openInspector, themeShots, contextMenu,
 } from '../lib/workbench.mjs';
 
 const CONTAINER_ID = 'ipcInspector';
@@ -125,8 +125,7 @@ describe('IPC Inspector hex peek and topology reveal (code-server UI)', function
     // Expanding the segment's row (its holder is the child) leaves it clicked and in view.
     await setExpanded(page, objectsTree, (l) => l === fixture.plain);
     const row = page.locator(rowsOf(objectsTree)).filter({ has: page.locator('.label-name', { hasText: exact(fixture.plain) }) }).first();
-    await row.click({ button: 'right', timeout: 10000 });
-    await page.locator('.monaco-menu .action-label', { hasText: 'Peek Shared Memory (Hex)' }).first().click({ timeout: 10000 });
+    await contextMenu(page, row, 'Peek Shared Memory (Hex)');
 
     const view = webview(page);
     await view.locator('.hex-line').first().waitFor({ timeout: 60000 });
