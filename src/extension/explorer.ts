@@ -29,6 +29,7 @@ export class Explorer implements vscode.Disposable {
   private readonly controller: RefreshController;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly watchers = new Map<string, fs.FSWatcher>();
+  private statusShown = false;
   private readonly statusItem: vscode.StatusBarItem;
   private raw: Snapshot | undefined;
   private filter: ExplorerFilter;
@@ -56,7 +57,7 @@ export class Explorer implements vscode.Disposable {
         { id: 'ipcInspector.processes', view: this.processesView },
         { id: 'ipcInspector.findings', view: this.findingsView },
       ],
-      () => this.refresh(),
+      (cause) => this.refresh(cause),
       () => vscode.workspace.getConfiguration('ipcInspector.explorer').get<number>('refreshIntervalSeconds', 5),
     );
     this.disposables.push(this.processesView.onDidChangeVisibility((e) => {
@@ -90,8 +91,8 @@ export class Explorer implements vscode.Disposable {
   }
 
   /** A refresh even when no view is visible (e.g. for a code lens), sharing the in-flight scan. */
-  ensureSnapshot(): Promise<void> {
-    return this.controller.run();
+  ensureSnapshot(cause = 'requested'): Promise<void> {
+    return this.controller.run(cause);
   }
 
   object(id: string): IpcObject | undefined {
@@ -102,12 +103,17 @@ export class Explorer implements vscode.Disposable {
     return this.raw?.processes.find((p) => p.pid === pid);
   }
 
-  private async refresh(): Promise<void> {
+  private async refresh(cause: string): Promise<void> {
     const t = performance.now();
     try {
-      const snap = await this.client.snapshot({ workspaceDirs: this.workspaceDirs() });
+      // Background scans (the interval, file events) run on the scan worker alone: helper threads shorten a
+      // scan of a large machine but cost CPU to coordinate, and nobody waits on these.
+      const background = cause === 'interval' || cause.startsWith('watch ');
+      const snap = await this.client.snapshot({ workspaceDirs: this.workspaceDirs(), ...(background ? { threads: 1 } : {}) });
+      const t1 = performance.now();
       this.raw = snap;
       this.render();
+      const t2 = performance.now();
       this.updateWatches(snap);
       for (const fn of this.listeners) {
         try {
@@ -116,7 +122,9 @@ export class Explorer implements vscode.Disposable {
           this.log.error('snapshot listener failed:', e);
         }
       }
-      this.log.debug(`snapshot: ${snap.objects.length} objects, ${snap.processes.length} processes, scan ${snap.durationMs.toFixed(1)} ms, round trip ${(performance.now() - t).toFixed(1)} ms`);
+      const t3 = performance.now();
+      this.log.debug(`snapshot (${cause}): ${snap.objects.length} objects, ${snap.processes.length} processes, scan ${snap.durationMs.toFixed(1)} ms, `
+        + `round trip ${(t1 - t).toFixed(1)} ms, render ${(t2 - t1).toFixed(1)} ms, watches and listeners ${(t3 - t2).toFixed(1)} ms`);
     } catch (e) {
       this.log.error('scan failed:', e);
       this.objects.setState(e instanceof ScanError && e.native ? 'nativeFailed' : 'scanFailed');
@@ -142,14 +150,15 @@ export class Explorer implements vscode.Disposable {
       msgs.push(`${snap.hidden.processes === 1 ? '1 process is' : `${snap.hidden.processes} processes are`} not inspectable (another user's, or the kernel refuses their fd links): run VS Code as that user, or as root, to see them.`);
     }
     msgs.push(...snap.notes);
-    this.objectsView.message = msgs.length ? msgs.join(' · ') : undefined;
+    // Each assignment is a message to the workbench (and a repaint of the view's header), changed or not.
+    const message = msgs.length ? msgs.join(' · ') : undefined;
+    if (this.objectsView.message !== message) this.objectsView.message = message;
     const active = isFilterActive(this.filter);
     const desc = active ? `filtered: ${describeFilter(this.filter)} (${filtered.objects.length} of ${snap.objects.length})` : undefined;
-    this.objectsView.description = desc;
-    this.processesView.description = desc;
-    this.findingsView.description = desc;
+    for (const v of [this.objectsView, this.processesView, this.findingsView]) if (v.description !== desc) v.description = desc;
     const f = this.findings.count;
-    this.findingsView.badge = f.warnings ? { value: f.warnings, tooltip: `${f.warnings} security warnings` } : undefined;
+    const badge = f.warnings ? { value: f.warnings, tooltip: `${f.warnings} security warnings` } : undefined;
+    if (this.findingsView.badge?.value !== badge?.value) this.findingsView.badge = badge;
     this.updateStatus();
     this.log.trace(`render: ${r.full ? 'full' : `${r.changed} changed nodes`}`);
   }
@@ -158,11 +167,16 @@ export class Explorer implements vscode.Disposable {
     const show = vscode.workspace.getConfiguration('ipcInspector.statusBar').get<boolean>('showFindings', false);
     const f = this.findings.count;
     if (!show || !this.raw) {
-      this.statusItem.hide();
+      if (this.statusShown) this.statusItem.hide();
+      this.statusShown = false;
       return;
     }
-    this.statusItem.text = `$(shield) ${f.warnings}`;
-    this.statusItem.tooltip = `IPC Inspector: ${f.warnings} security warnings, ${f.total - f.warnings} notes`;
+    const text = `$(shield) ${f.warnings}`;
+    const tooltip = `IPC Inspector: ${f.warnings} security warnings, ${f.total - f.warnings} notes`;
+    if (this.statusShown && this.statusItem.text === text && this.statusItem.tooltip === tooltip) return;
+    this.statusShown = true;
+    this.statusItem.text = text;
+    this.statusItem.tooltip = tooltip;
     this.statusItem.accessibilityInformation = { label: `IPC Inspector: ${f.warnings} security warnings` };
     this.statusItem.show();
   }
@@ -214,7 +228,7 @@ export class Explorer implements vscode.Disposable {
       const w = fs.watch(dir, { persistent: false }, (event, filename) => {
         // A busy /tmp or FIFO would otherwise cause a full scan every 2 s; checked only when one could be scheduled.
         if (this.controller.canSchedule && isRelevantEvent(event, dir, typeof filename === 'string' ? filename : null, this.knownPaths)) {
-          this.controller.soon();
+          this.controller.soon(`watch ${typeof filename === 'string' ? path.join(dir, filename) : dir}`);
         }
       });
       w.on('error', () => {

@@ -3,7 +3,7 @@
 
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { IpcObject, Snapshot } from '../../src/core/model';
@@ -245,6 +245,30 @@ describe('takeSnapshot: the snapshot itself', function () {
       child.kill();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('kernel threads (PF_KTHREAD in /proc/PID/stat) are listed from stat alone; user processes are not taken for them', function () {
+    const kthreads = readdirSync('/proc').filter((n) => /^\d+$/.test(n)).filter((n) => {
+      try {
+        const st = readFileSync(`/proc/${n}/stat`, 'latin1');
+        return (Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[6]) & 0x00200000) !== 0;
+      } catch {
+        return false;
+      }
+    }).map(Number);
+    if (kthreads.length === 0) this.skip(); // a PID namespace without kernel threads (a container)
+    const s = takeSnapshot();
+    const k = s.processes.filter((p) => p['kernelThread'] === true);
+    const listed = new Set(k.map((p) => p.pid));
+    // Those still alive at the end of the scan (kworkers come and go).
+    const alive = kthreads.filter((pid) => existsSync(`/proc/${pid}`));
+    assert.ok(alive.filter((pid) => listed.has(pid)).length >= alive.length - 2, `kernel threads missing: ${alive.filter((p) => !listed.has(p)).join(' ')}`);
+    for (const p of k) {
+      assert.deepEqual([p.uid, p.cmdline, p.cwd, p['signals']], [0, [], undefined, undefined], JSON.stringify(p));
+      assert.equal(s.objects.some((o) => o.endpoints.some((e) => e.pid === p.pid)), false, `kernel thread ${p.pid} holds an object`);
+    }
+    const self = s.processes.find((p) => p.pid === process.pid);
+    assert.ok(self && self['kernelThread'] === undefined && self.cmdline.length > 0 && self.cwd === process.cwd());
   });
 
   it('skips the fds the inspector holds for scanning (inspectorFds) in its own process', () => {

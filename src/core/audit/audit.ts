@@ -99,7 +99,7 @@ function auditObject(o: IpcObject, dirs: DirCache): void {
 }
 
 /** Object for a leftover file: kind fifo/unix with no endpoints, so views can offer to delete it. */
-function leftoverObject(f: LeftoverFile, dirs: DirCache, hidden: number): IpcObject {
+function leftoverObject(f: LeftoverFile, dirs: DirCache, hidden: number, ns: number | null): IpcObject {
   const shown = f.path.toString('utf8');
   const o: IpcObject = f.kind === 'fifo'
     ? { id: inodeId('fifo', f.dev, f.ino), kind: 'fifo', inode: f.ino, name: '', endpoints: [], findings: [], dev: f.dev, orphan: true }
@@ -111,10 +111,7 @@ function leftoverObject(f: LeftoverFile, dirs: DirCache, hidden: number): IpcObj
   Object.assign(o, decodePath(f.path));
   // Every unix object carries a network namespace; a socket file belongs to none (it is found by path
   // from any), so it is labelled with the inspector's own, the one its clients here would connect from.
-  if (f.kind === 'unix') {
-    const ns = ownNetns();
-    if (ns !== null) o['netns'] = ns;
-  }
+  if (f.kind === 'unix' && ns !== null) o['netns'] = ns;
   const first = f.kind === 'fifo' ? orphanFifoFinding(shown) : staleSocketFinding(shown);
   if (hidden > 0 && f.kind === 'fifo') first.message += ` (of the processes the inspector can see; ${hidden} hidden)`;
   addFindings(o, [first, ...modeFindings(f.kind, f.mode), ...directoryFindings(dirs.chain(shown))]);
@@ -155,6 +152,8 @@ export function auditObjects(objects: IpcObject[], opts: AuditOptions): IpcObjec
   const roots = opts.tmpDirs ?? ['/tmp'];
   const leftovers = findLeftovers(roots, opts.workspaceDirs ?? []);
   const out = [...objects];
+  // Looked up once, not per stale socket file (a statx through procfs each; /tmp can hold hundreds).
+  let ns: number | null | undefined;
   for (const f of leftovers) {
     const key = `${f.dev}:${f.ino}`;
     if (f.kind === 'fifo') {
@@ -163,7 +162,8 @@ export function auditObjects(objects: IpcObject[], opts: AuditOptions): IpcObjec
       if (!wantUnix) continue;
       if (haveVfs ? bound.has(key) : boundNames.has(f.path.toString('latin1'))) continue;
     }
-    out.push(leftoverObject(f, dirs, opts.hiddenProcesses ?? 0));
+    if (f.kind === 'unix' && ns === undefined) ns = ownNetns();
+    out.push(leftoverObject(f, dirs, opts.hiddenProcesses ?? 0, ns ?? null));
   }
   return out;
 }

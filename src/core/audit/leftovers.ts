@@ -1,7 +1,8 @@
 // Finds FIFOs and socket files on disk (candidates for orphan FIFOs and stale socket files): /tmp without
-// recursion, workspace folders to a bounded depth and count, skipping node_modules and .git. lstat only.
+// recursion, workspace folders to a bounded depth and count, skipping node_modules and .git. lstat only;
+// a directory's listing is reused while its mtime is unchanged.
 
-import { lstatSync, readdirSync, type Dirent } from 'node:fs';
+import { lstatSync, readdirSync, statSync, type Dirent } from 'node:fs';
 
 export interface LeftoverFile {
   kind: 'fifo' | 'unix';
@@ -17,21 +18,75 @@ export const WORKSPACE_MAX_DEPTH = 6;
 export const WORKSPACE_MAX_ENTRIES = 20000;
 const SKIP = new Set(['node_modules', '.git']);
 
-function list(dir: Buffer): Dirent<Buffer>[] {
+/** What a directory listing is kept for: its subdirectories and its FIFO and socket entries. */
+interface Listing {
+  /** Entries read (the walk's budget counts every entry, kept or not). */
+  count: number;
+  dirs: Buffer[];
+  /** FIFO and socket entries (their type is re-checked by lstat each pass). */
+  files: Buffer[];
+}
+
+interface CachedListing extends Listing {
+  dev: bigint;
+  ino: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+}
+
+/**
+ * Listings of the directories searched, reused while the directory's inode, mtime and ctime are unchanged
+ * (an entry added, removed or renamed changes the mtime). Scans repeat every few seconds, and most of /tmp
+ * and of a workspace is regular files that never matter here. A listing taken less than RACY_NS after the
+ * directory's mtime is not trusted later: the kernel's coarse clock can give a second change the same mtime.
+ * Replaced on every pass, so directories that are no longer visited are dropped.
+ */
+let cache = new Map<string, CachedListing>();
+/** Directories read with readdir and listings reused, since the start (for tests and benchmarks). */
+export const listingStats = { read: 0, reused: 0 };
+const RACY_NS = 2_000_000_000n;
+
+function stamp(dir: Buffer) {
   try {
-    return readdirSync(dir, { withFileTypes: true, encoding: 'buffer' });
+    return statSync(dir, { bigint: true, throwIfNoEntry: false });
   } catch {
-    return []; // gone, EACCES, not a directory
+    return undefined;
   }
+}
+
+function list(dir: Buffer, next: Map<string, CachedListing>): Listing {
+  const key = dir.toString('latin1');
+  const st = stamp(dir);
+  if (!st || !st.isDirectory()) return { count: 0, dirs: [], files: [] };
+  const old = cache.get(key);
+  if (old && old.dev === st.dev && old.ino === st.ino && old.mtimeNs === st.mtimeNs && old.ctimeNs === st.ctimeNs) {
+    next.set(key, old);
+    listingStats.reused++;
+    return old;
+  }
+  const listedAt = BigInt(Date.now()) * 1_000_000n;
+  listingStats.read++;
+  let entries: Dirent<Buffer>[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true, encoding: 'buffer' });
+  } catch {
+    return { count: 0, dirs: [], files: [] }; // gone, EACCES
+  }
+  const l: CachedListing = { count: entries.length, dirs: [], files: [], dev: st.dev, ino: st.ino, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs };
+  for (const e of entries) {
+    // isDirectory() on a Dirent does not follow symlinks: no loops through links.
+    if (e.isDirectory()) l.dirs.push(e.name);
+    else if (e.isFIFO() || e.isSocket()) l.files.push(e.name);
+  }
+  if (listedAt - st.mtimeNs > RACY_NS) next.set(key, l);
+  return l;
 }
 
 function join(dir: Buffer, name: Buffer): Buffer {
   return dir.length && dir[dir.length - 1] === 0x2f ? Buffer.concat([dir, name]) : Buffer.concat([dir, Buffer.from('/'), name]);
 }
 
-function pick(path: Buffer, d: Dirent<Buffer>, out: LeftoverFile[]): void {
-  const fifo = d.isFIFO();
-  if (!fifo && !d.isSocket()) return;
+function pick(path: Buffer, out: LeftoverFile[]): void {
   let st;
   try {
     st = lstatSync(path, { throwIfNoEntry: false });
@@ -39,7 +94,7 @@ function pick(path: Buffer, d: Dirent<Buffer>, out: LeftoverFile[]): void {
     return;
   }
   if (!st) return;
-  // Re-check the type on the inode itself: the entry may have been replaced since readdir.
+  // The type from the inode itself: the entry may have been replaced since it was listed.
   const type = st.mode & 0o170000;
   if (type !== 0o010000 && type !== 0o140000) return;
   out.push({ kind: type === 0o010000 ? 'fifo' : 'unix', path, dev: st.dev, ino: st.ino, mode: st.mode, uid: st.uid });
@@ -49,25 +104,32 @@ function pick(path: Buffer, d: Dirent<Buffer>, out: LeftoverFile[]): void {
 export function findLeftovers(flatDirs: readonly string[], deepDirs: readonly string[]): LeftoverFile[] {
   const out: LeftoverFile[] = [];
   const seen = new Set<string>();
+  const next = new Map<string, CachedListing>();
   for (const dir of flatDirs) {
     const d = Buffer.from(dir);
-    for (const e of list(d)) pick(join(d, e.name), e, out);
+    for (const name of list(d, next).files) pick(join(d, name), out);
   }
   let budget = WORKSPACE_MAX_ENTRIES;
   for (const root of deepDirs) {
     const stack: [Buffer, number][] = [[Buffer.from(root), 0]];
     while (stack.length && budget > 0) {
       const [dir, depth] = stack.pop()!;
-      for (const e of list(dir)) {
-        if (--budget <= 0) break;
-        const p = join(dir, e.name);
-        if (e.isDirectory()) {
-          // isDirectory() on a Dirent does not follow symlinks: no loops through links.
-          if (depth + 1 < WORKSPACE_MAX_DEPTH && !SKIP.has(e.name.toString('latin1'))) stack.push([p, depth + 1]);
-        } else pick(p, e, out);
+      const l = list(dir, next);
+      // The budget counts every entry read, as a plain readdir walk would, cached or not.
+      const within = Math.min(l.count, budget);
+      budget -= l.count;
+      if (within < l.count) {
+        // Over budget in this directory: keep what a walk in readdir order would, approximately (no subdirectories).
+        for (const name of l.files.slice(0, within)) pick(join(dir, name), out);
+        break;
+      }
+      for (const name of l.files) pick(join(dir, name), out);
+      if (depth + 1 < WORKSPACE_MAX_DEPTH) {
+        for (const name of l.dirs) if (!SKIP.has(name.toString('latin1'))) stack.push([join(dir, name), depth + 1]);
       }
     }
   }
+  cache = next;
   // A workspace inside /tmp is met twice.
   return out.filter((f) => {
     const k = `${f.dev}:${f.ino}`;

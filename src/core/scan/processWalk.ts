@@ -62,6 +62,10 @@ export function walkOneProcess(pid: number, opts: WalkOptions, out: ProcessWalk,
       out.vanished++;
       return;
     }
+    if (info['kernelThread'] === true) {
+      out.processes.push(info); // no fds, no mappings
+      return;
+    }
     const before = out.walk.vanishedPids.length;
     walkProcessFds(pid, dirfd, opts, out.walk);
     if (out.walk.vanishedPids.length !== before) {

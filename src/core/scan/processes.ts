@@ -29,10 +29,14 @@ function readCwd(dirfd: number): string | undefined {
   return n > 0 ? linkBuf.toString('utf8', 0, n) : undefined;
 }
 
+/** PF_KTHREAD in the flags field of /proc/PID/stat (include/linux/sched.h). */
+export const PF_KTHREAD = 0x00200000;
+
 /**
  * One process, read relative to its /proc/PID directory fd, or null when it vanished. Read problems
- * other than vanishing are appended to `problems`.
+ * other than vanishing are appended to `problems`. A kernel thread gets only what stat says.
  */
+
 export function readProcess(pid: number, dirfd: number, problems: string[] = []): ProcessInfo | null {
   const st = readProcFile('stat', dirfd, true);
   if (st.error !== undefined) {
@@ -42,6 +46,13 @@ export function readProcess(pid: number, dirfd: number, problems: string[] = [])
   const parsed = parsePidStat(st.data);
   if (!parsed.stat) return null;
   const comm = decodeName(parsed.stat.comm);
+  if (parsed.stat.flags & PF_KTHREAD) {
+    // A kernel thread (kworker, ksoftirqd, ...; often most of the pids of a machine) has no fds, no mappings,
+    // no command line and no user: nothing of it is read beyond stat, and its fds are not walked.
+    const k: ProcessInfo = { pid, ppid: parsed.stat.ppid, comm: comm.name, cmdline: [], uid: 0, netns: null, ipcns: null, starttime: parsed.stat.starttime, kernelThread: true };
+    if (comm.nameBase64 !== undefined) k['commBase64'] = comm.nameBase64;
+    return k;
+  }
 
   let uid: number | null = null;
   let signals: ReturnType<typeof statusSignals> = null;

@@ -43,7 +43,8 @@ export class ObjectsTreeProvider implements vscode.TreeDataProvider<string> {
     const prev = this.model;
     this.model = next;
     this.state = empty ? 'empty' : 'ok';
-    void vscode.commands.executeCommand('setContext', 'ipcInspector.state', this.state);
+    // Every setContext is a round trip to the workbench: only on a change.
+    if (prevState !== this.state) void vscode.commands.executeCommand('setContext', 'ipcInspector.state', this.state);
     if (prevState !== this.state) {
       this.emitter.fire(undefined);
       return { changed: 0, full: true };

@@ -12,7 +12,7 @@ export class RefreshController implements vscode.Disposable {
 
   constructor(
     private readonly views: { id: string; view: vscode.TreeView<string> }[],
-    private readonly doRefresh: () => Promise<void>,
+    private readonly doRefresh: (cause: string) => Promise<void>,
     private readonly intervalSeconds: () => number,
   ) {
     this.disposables.push(
@@ -27,19 +27,19 @@ export class RefreshController implements vscode.Disposable {
   /** A user-requested refresh: immediate, with progress shown in the view. */
   manual(): Promise<void> {
     const viewId = (this.views.find((v) => v.view.visible) ?? this.views[0])!.id;
-    return Promise.resolve(vscode.window.withProgress({ location: { viewId } }, () => this.run()));
+    return Promise.resolve(vscode.window.withProgress({ location: { viewId } }, () => this.run('manual')));
   }
 
   /**
    * An event-driven refresh (file watcher): only while a view is visible, coalesced (a burst of events
    * gives one refresh) and throttled so a busy directory cannot cause more than one scan per `minGapMs`.
    */
-  soon(delayMs = 500, minGapMs = 2000): void {
+  soon(cause: string, delayMs = 500, minGapMs = 2000): void {
     if (!this.visible || this.debounce) return;
     const wait = Math.max(delayMs, this.lastRun + minGapMs - Date.now());
     this.debounce = setTimeout(() => {
       this.debounce = undefined;
-      void this.run();
+      void this.run(cause);
     }, wait);
   }
 
@@ -54,7 +54,7 @@ export class RefreshController implements vscode.Disposable {
 
   private onVisibility(): void {
     if (this.visible) {
-      void this.run();
+      void this.run('view shown');
       this.reschedule();
     } else {
       this.stop();
@@ -66,7 +66,7 @@ export class RefreshController implements vscode.Disposable {
     const s = this.intervalSeconds();
     if (!this.visible || !(s > 0)) return;
     this.timer = setInterval(() => {
-      if (!this.inFlight) void this.run();
+      if (!this.inFlight) void this.run('interval');
     }, s * 1000);
   }
 
@@ -77,10 +77,11 @@ export class RefreshController implements vscode.Disposable {
     this.debounce = undefined;
   }
 
-  run(): Promise<void> {
+  /** A scan now, or the one in flight; `cause` is logged with it. */
+  run(cause: string): Promise<void> {
     if (this.inFlight) return this.inFlight;
     this.lastRun = Date.now();
-    this.inFlight = this.doRefresh().finally(() => {
+    this.inFlight = this.doRefresh(cause).finally(() => {
       this.inFlight = undefined;
     });
     return this.inFlight;

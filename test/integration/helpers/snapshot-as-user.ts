@@ -11,9 +11,11 @@ async function main(): Promise<void> {
   try {
     const s = takeSnapshot();
     const pipe = s.objects.find((o) => o.kind === 'pipe' && o.inode === h.info.pipe.ino);
-    const foreign = s.processes.filter((p) => p.uid !== process.getuid!()).length;
+    // Kernel threads are root's but hold nothing (no fds, no mappings): never counted as hidden.
+    const foreign = s.processes.filter((p) => p.uid !== process.getuid!() && p['kernelThread'] !== true).length;
+    const kernelThreads = s.processes.filter((p) => p['kernelThread'] === true).length;
     console.log(JSON.stringify({
-      uid: process.getuid!(), hidden: s.hidden.processes, foreign, notes: s.notes,
+      uid: process.getuid!(), hidden: s.hidden.processes, foreign, kernelThreads, notes: s.notes,
       pipe: pipe ? { endpoints: pipe.endpoints, queue: pipe.queue } : null, info: h.info,
       unixSockets: s.objects.filter((o) => o.kind === 'unix').length,
     }));
