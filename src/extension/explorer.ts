@@ -124,7 +124,8 @@ export class Explorer implements vscode.Disposable {
       }
       const t3 = performance.now();
       this.log.debug(`snapshot (${cause}): ${snap.objects.length} objects, ${snap.processes.length} processes, scan ${snap.durationMs.toFixed(1)} ms, `
-        + `round trip ${(t1 - t).toFixed(1)} ms, render ${(t2 - t1).toFixed(1)} ms, watches and listeners ${(t3 - t2).toFixed(1)} ms`);
+        + `round trip ${(t1 - t).toFixed(1)} ms, render ${(t2 - t1).toFixed(1)} ms, watches and listeners ${(t3 - t2).toFixed(1)} ms; `
+        + `scan phases: ${Object.entries(snap.scan?.phasesMs ?? {}).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
     } catch (e) {
       this.log.error('scan failed:', e);
       this.objects.setState(e instanceof ScanError && e.native ? 'nativeFailed' : 'scanFailed');
