@@ -17,10 +17,13 @@ import { registerCodeLenses } from './codelens';
 import { insertSnippet, SNIPPET_PREVIEW_SCHEME, SnippetPreviewProvider } from './snippets';
 import { registerLiveViews } from './panels/liveViews';
 
+import { maybeProfileHost } from './hostProfile';
+
 export function activate(context: vscode.ExtensionContext): void {
   const t0 = performance.now();
   const log = new Log();
   context.subscriptions.push(log, registerCommand(log, 'ipcInspector.showLog', () => log.show()));
+  maybeProfileHost(log);
 
   const storageDir = context.globalStorageUri.fsPath;
   context.subscriptions.push(

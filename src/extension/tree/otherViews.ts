@@ -114,15 +114,23 @@ export class FindingsTreeProvider implements vscode.TreeDataProvider<string> {
     const item = new vscode.TreeItem(n.label, vscode.TreeItemCollapsibleState.None);
     item.id = n.id;
     item.description = n.description;
-    // Our escaping (entities for < > &), not appendText's: see md() in core/view/treeModel.
-    const md = new vscode.MarkdownString(n.explanation.split('\n').map(mdEscape).join('\n\n'));
-    md.supportHtml = false;
-    item.tooltip = md;
     item.iconPath = n.severity === 'warning'
       ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
       : new vscode.ThemeIcon('info');
     item.contextValue = `ipc.finding.${n.code}`;
     item.command = { command: 'ipcInspector.revealObject', title: 'Reveal in Objects', arguments: [n.objectNodeId] };
+    return item;
+  }
+
+  /** On hover (see ObjectsTreeProvider.resolveTreeItem): the explanation as markdown. */
+  resolveTreeItem(item: vscode.TreeItem, id: string): vscode.TreeItem {
+    const n = this.nodes.get(id);
+    if (n && item.tooltip === undefined) {
+      // Our escaping (entities for < > &), not appendText's: see md() in core/view/treeModel.
+      const md = new vscode.MarkdownString(n.explanation.split('\n').map(mdEscape).join('\n\n'));
+      md.supportHtml = false;
+      item.tooltip = md;
+    }
     return item;
   }
 }
