@@ -13,10 +13,14 @@ export class ProcessesTreeProvider implements vscode.TreeDataProvider<string> {
   private readonly emitter = new vscode.EventEmitter<string | string[] | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
 
+  /** JSON of the current model's nodes. */
+  private sig = '';
+
   setSnapshot(s: Snapshot | undefined): void {
     const next = s ? buildProcessTree(s) : undefined;
-    const sig = (m: ProcModel | undefined) => (m ? JSON.stringify([...m.nodes.values()]) : '');
-    if (sig(next) === sig(this.model)) return; // nothing visible changed: no event, no flicker
+    const sig = next ? JSON.stringify([...next.nodes.values()]) : '';
+    if (sig === this.sig) return; // nothing visible changed: no event, no flicker
+    this.sig = sig;
     this.model = next;
     this.parents = undefined;
     this.emitter.fire(undefined);
@@ -95,10 +99,14 @@ export class FindingsTreeProvider implements vscode.TreeDataProvider<string> {
     return { warnings, total: this.nodes.size };
   }
 
+  /** JSON of the current list: a new snapshot with the same findings fires nothing. */
+  private sig = '[]';
+
   setSnapshot(s: Snapshot | undefined): void {
     const list = s ? buildFindings(s) : [];
     const sig = JSON.stringify(list);
-    if (sig === JSON.stringify(this.order.map((id) => this.nodes.get(id)))) return;
+    if (sig === this.sig) return;
+    this.sig = sig;
     this.nodes = new Map(list.map((f) => [f.id, f]));
     this.order = list.map((f) => f.id);
     this.emitter.fire(undefined);
