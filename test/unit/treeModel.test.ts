@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { IpcObject, Snapshot } from '../../src/core/model';
-import { buildTree, childrenOf, diffTrees, parentOf, objectTooltip } from '../../src/core/view/treeModel';
+import { buildTree, childrenOf, diffTrees, parentOf, objectTooltip, TreeBuildCache } from '../../src/core/view/treeModel';
 import { renderTable } from '../../src/core/cliTable';
 
 function snap(objects: IpcObject[]): Snapshot {
@@ -74,5 +74,40 @@ describe('tree model', () => {
     const table = renderTable(snap([hostile]));
     assert.ok(!table.includes('\x1b'), 'ESC reached the terminal');
     assert.ok(table.includes('\\n\\x1b[31m'));
+  });
+
+  describe('TreeBuildCache: nodes of unchanged objects are reused', () => {
+    it('the same instances give the same nodes, and the diff is empty without comparing them', () => {
+      const cache = new TreeBuildCache();
+      const s1 = snap([pipe(0), sockA, sockB]);
+      const t1 = buildTree(s1, cache);
+      // A new snapshot object with the same object and process instances (what the delta wire gives).
+      const t2 = buildTree({ ...s1, takenAt: 'later' }, cache);
+      for (const id of ['obj:pipe:15:160571', 'obj:unix:8:100', 'ep:pipe:15:160571:812:0', 'peer:unix:8:100']) {
+        assert.equal(t2.nodes.get(id), t1.nodes.get(id), id);
+      }
+      assert.deepEqual(diffTrees(t1, t2), { rootsChanged: false, changed: [] });
+      assert.deepEqual([...t2.nodes.keys()].sort(), [...t1.nodes.keys()].sort());
+    });
+
+    it('a changed object, a holder process that changed, or a changed peer rebuilds exactly those nodes', () => {
+      const cache = new TreeBuildCache();
+      const s1 = snap([pipe(0), sockA, sockB]);
+      const t1 = buildTree(s1, cache);
+      // The pipe fills (new instance): only it changes.
+      const t2 = buildTree({ ...s1, objects: [pipe(4096), sockA, sockB] }, cache);
+      assert.deepEqual(diffTrees(t1, t2).changed, ['obj:pipe:15:160571']);
+      assert.match((t2.nodes.get('obj:pipe:15:160571') as { description: string }).description, /4 KiB/);
+      // make (790) becomes make2 (a new process instance): the pipe it writes, sockB it holds, and the peer row
+      // under sockA that names sockB's holder (sockA's own row is unchanged).
+      const procs = [s1.processes[0]!, { ...s1.processes[1]!, comm: 'make2' }];
+      const t3 = buildTree({ ...s1, processes: procs, objects: [pipe(4096), sockA, sockB] }, cache);
+      assert.deepEqual(diffTrees(t2, t3).changed.sort(), ['obj:pipe:15:160571', 'obj:unix:8:101', 'peer:unix:8:100']);
+      assert.match((t3.nodes.get('obj:pipe:15:160571') as { tooltip: string }).tooltip, /make2/);
+      assert.match((t3.nodes.get('peer:unix:8:100') as { description: string }).description, /make2 790/);
+      // Built again from the same inputs: everything reused.
+      const t4 = buildTree({ ...s1, processes: procs, objects: [pipe(4096), sockA, sockB] }, cache);
+      assert.deepEqual(diffTrees(t3, t4), { rootsChanged: false, changed: [] });
+    });
   });
 });

@@ -185,7 +185,28 @@ export function objectContextValue(o: IpcObject): string {
 
 const collator = new Intl.Collator();
 
-export function buildTree(snapshot: Snapshot): TreeModel {
+/**
+ * Nodes built for an object last time, with what they were built from: the object, its holders' processes,
+ * its peer and the peer's holders (label, description and tooltip read nothing else). The scan client hands
+ * back the same instances for what did not change (snapshotWire.ts), so most objects are found here by
+ * identity and their nodes reused, instances included (diffTrees then skips them at once).
+ */
+export class TreeBuildCache {
+  private entries = new WeakMap<IpcObject, { deps: unknown[]; nodes: TreeNode[] }>();
+
+  get(o: IpcObject, deps: unknown[]): TreeNode[] | undefined {
+    const e = this.entries.get(o);
+    if (!e || e.deps.length !== deps.length) return undefined;
+    for (let i = 0; i < deps.length; i++) if (e.deps[i] !== deps[i]) return undefined;
+    return e.nodes;
+  }
+
+  set(o: IpcObject, deps: unknown[], nodes: TreeNode[]): void {
+    this.entries.set(o, { deps, nodes });
+  }
+}
+
+export function buildTree(snapshot: Snapshot, cache?: TreeBuildCache): TreeModel {
   const procs = new Map(snapshot.processes.map((p) => [p.pid, p]));
   const nodes = new Map<string, TreeNode>();
   const roots: string[] = [];
@@ -209,11 +230,23 @@ export function buildTree(snapshot: Snapshot): TreeModel {
     };
     for (const { o, label } of labelled) {
       const id = objNodeId(o);
+      const peerId = o.unix?.peer ?? o.inet?.peer ?? null;
+      const peer = peerId ? objectsById.get(peerId) : undefined;
+      const deps: unknown[] = [g, peer];
+      for (const e of o.endpoints) deps.push(procs.get(e.pid));
+      if (peer) for (const e of peer.endpoints) deps.push(procs.get(e.pid));
+      const cached = cache?.get(o, deps);
+      if (cached) {
+        for (const n of cached) nodes.set(n.id, n);
+        group.objectIds.push(id);
+        continue;
+      }
+      const built: TreeNode[] = [];
       const childIds: string[] = [];
       for (const e of o.endpoints) {
         const epId = `ep:${o.id}:${e.pid}:${e.fd ?? 'map'}`;
         const p = procs.get(e.pid);
-        nodes.set(epId, {
+        built.push({
           type: 'endpoint', id: epId, objectId: id, endpoint: e, process: p,
           label: `${commOf(p, e.pid)} ${e.pid}`,
           description: e.fd === null ? `mapped · ${e.access}` : `fd ${e.fd} · ${e.access}`,
@@ -221,11 +254,9 @@ export function buildTree(snapshot: Snapshot): TreeModel {
         });
         childIds.push(epId);
       }
-      const peerId = o.unix?.peer ?? o.inet?.peer ?? null;
       if (peerId) {
-        const peer = objectsById.get(peerId);
         const pid = `peer:${o.id}`;
-        nodes.set(pid, {
+        built.push({
           type: 'peer', id: pid, objectId: id, peerObjectId: `obj:${peerId}`,
           label: `peer: ${peer ? objectLabel(peer) : peerId}`,
           description: peer ? endpointSummary(peer, procs) || 'no visible holder' : 'not visible',
@@ -233,15 +264,23 @@ export function buildTree(snapshot: Snapshot): TreeModel {
         childIds.push(pid);
       }
       let tooltip: string | undefined;
-      nodes.set(id, {
+      // Only the holders' processes (all the tooltip reads): a cached node must not keep a whole snapshot alive.
+      const holders = new Map<number, ProcessInfo>();
+      for (const e of o.endpoints) {
+        const p = procs.get(e.pid);
+        if (p) holders.set(e.pid, p);
+      }
+      built.push({
         type: 'object', id, object: o, label, description: objectDescription(o, procs),
         get tooltip() {
-          return (tooltip ??= objectTooltip(o, procs));
+          return (tooltip ??= objectTooltip(o, holders));
         },
         tooltipKey: `${JSON.stringify(o)}|${o.endpoints.map((e) => commOf(procs.get(e.pid), e.pid)).join(',')}`,
         icon: g.icon, warning: o.findings.some((f) => f.severity === 'warning'),
         contextValue: objectContextValue(o), childIds,
       });
+      for (const n of built) nodes.set(n.id, n);
+      cache?.set(o, deps, built);
       group.objectIds.push(id);
     }
     nodes.set(groupId, group);
@@ -300,6 +339,8 @@ export function diffTrees(prev: TreeModel | undefined, next: TreeModel): TreeDif
   const visit = (id: string) => {
     const a = prev.nodes.get(id);
     const b = next.nodes.get(id);
+    // The same instance (TreeBuildCache): itself and its subtree were built from the same data.
+    if (a !== undefined && a === b) return;
     if (!a || !b || nodeSignature(a) !== nodeSignature(b)) {
       changed.push(id);
       return; // its subtree is refreshed with it

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { Snapshot } from '../model';
 import type { QueueRefresh } from '../scan/refresh';
 import { isScanResponse, type ScanResponse, type SnapshotOptions } from './protocol';
-import { decodeSnapshot } from './snapshotWire';
+import { decodeSnapshotDelta, type DecodeMemory } from './snapshotWire';
 
 export class ScanError extends Error {
   constructor(message: string, readonly native: boolean, readonly workerStack?: string) {
@@ -29,6 +29,8 @@ export class ScanClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private disposed = false;
+  /** The last snapshot decoded, by key: the worker sends only what changed since (snapshotWire.ts). */
+  private wire: DecodeMemory | undefined;
 
   /** @param workerPath absolute path of the bundled dist/scan.worker.js */
   constructor(private readonly workerPath: string) {}
@@ -39,7 +41,7 @@ export class ScanClient {
     const id = this.nextId++;
     return new Promise<Snapshot>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: Snapshot | RefreshResult) => void, reject });
-      w.postMessage({ id, type: 'snapshot', options });
+      w.postMessage({ id, type: 'snapshot', options, ...(this.wire ? { base: this.wire.gen } : {}) });
     });
   }
 
@@ -72,6 +74,7 @@ export class ScanClient {
     w.on('error', (e) => {
       this.failAll(new ScanError(`scan worker crashed: ${e.message}`, false, e.stack));
       this.worker = undefined;
+      this.wire = undefined;
     });
     w.on('exit', (code) => {
       if (this.worker === w) this.worker = undefined;
@@ -88,7 +91,15 @@ export class ScanClient {
     this.pending.delete(m.id);
     const r = m as ScanResponse;
     if (r.type === 'snapshot') p.resolve(r.snapshot);
-    else if (r.type === 'snapshot-encoded') decodeSnapshot(r.encoded).then((s) => p.resolve(s), (e: Error) => p.reject(e));
+    else if (r.type === 'snapshot-encoded') {
+      decodeSnapshotDelta(r.encoded, this.wire).then(({ snapshot, memory }) => {
+        this.wire = memory;
+        p.resolve(snapshot);
+      }, (e: Error) => {
+        this.wire = undefined; // the next request gets every line
+        p.reject(e);
+      });
+    }
     else if (r.type === 'refresh') p.resolve({ refresh: r.refresh, unknown: r.unknown });
     else p.reject(new ScanError(r.error.message, r.error.native, r.error.stack));
   }

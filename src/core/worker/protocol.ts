@@ -9,7 +9,8 @@ export interface SnapshotOptions {
 }
 
 export type ScanRequest =
-  | { id: number; type: 'snapshot'; options: SnapshotOptions }
+  /** `base`: the wire generation the client holds (snapshotWire.ts); the reply is a delta against it when the worker still has it. */
+  | { id: number; type: 'snapshot'; options: SnapshotOptions; base?: string }
   /** Re-read the queues of these objects of the worker's last snapshot (refreshQueues); unknown ids are skipped. */
   | { id: number; type: 'refresh'; ids: string[] };
 

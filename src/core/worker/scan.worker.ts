@@ -5,10 +5,14 @@ import type { ScanRequest, ScanResponse } from './protocol';
 import type { IpcObject } from '../model';
 import { refreshQueues } from '../scan/refresh';
 import { takeSnapshot } from '../scan/snapshot';
-import { encodeSnapshot } from './snapshotWire';
+import { encodeSnapshotDelta, type WireMemory } from './snapshotWire';
 
 /** Objects of the last snapshot by id: the refresh request samples these without a new fd walk. */
 let lastObjects = new Map<string, IpcObject>();
+/** The lines of the snapshot sent last, for a delta next time; generations are unique to this worker. */
+let sent: WireMemory | undefined;
+const epoch = `${process.pid}.${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
+let generation = 0;
 
 function isNativeError(e: unknown): boolean {
   const msg = e instanceof Error ? e.message : String(e);
@@ -30,7 +34,10 @@ parentPort?.on('message', (req: ScanRequest) => {
     } else if (req.type === 'snapshot') {
       const snapshot = takeSnapshot(req.options);
       lastObjects = new Map(snapshot.objects.map((o) => [o.id, o]));
-      res = { id: req.id, type: 'snapshot-encoded', encoded: encodeSnapshot(snapshot) };
+      const prev = sent && typeof req.base === 'string' && req.base === sent.gen ? sent : undefined;
+      const { encoded, memory } = encodeSnapshotDelta(snapshot, prev, `${epoch}.${++generation}`);
+      sent = memory;
+      res = { id: req.id, type: 'snapshot-encoded', encoded };
     } else throw new Error(`unknown request ${String((req as { type: unknown }).type)}`);
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));

@@ -1,27 +1,60 @@
 // Snapshot on the wire between the scan worker and its client: one transferred byte buffer (zero-copy)
-// of JSON lines, decoded on the receiving side in slices that yield to the event loop. A structured-clone
+// of JSON lines (line 0 the snapshot without its arrays, then one line per process, then one per object),
+// decoded on the receiving side in slices that yield to the event loop (JSON strings escape newlines, so a
+// raw 0x0a byte is always a line break). A structured-clone
 // postMessage of a large snapshot is deserialized in one go before any handler runs (measured 17-40 ms of
 // the extension host's CPU for ~4000 objects), which the 10 ms rule forbids.
 
 import type { IpcObject, ProcessInfo, Snapshot } from '../model';
 
-/** Encode: line 0 is the snapshot without its arrays, then one line per process, then one per object. */
-export function encodeSnapshot(s: Snapshot): Uint8Array {
-  const head = { ...s, processes: s.processes.length, objects: s.objects.length };
-  const lines = [JSON.stringify(head)];
-  for (const p of s.processes) lines.push(JSON.stringify(p));
-  for (const o of s.objects) lines.push(JSON.stringify(o));
-  // TextEncoder gives a buffer of its own (never Buffer's shared pool), so it can be transferred.
-  return new TextEncoder().encode(lines.join('\n'));
-}
-
 const yieldNow = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+// ---- deltas ---------------------------------------------------------------------------------------
+// A scan every few seconds mostly finds what the last one found. The worker remembers the lines it sent;
+// a line equal to last time's for the same process or object goes as `=` plus the key (JSON), and the client
+// reuses its previous instance. The main thread then parses only what changed, and code that caches by
+// instance (the explorer's tree) redoes only that. `gen` names what the worker remembers; a request says
+// which generation the client holds (`base`), and anything else gets every line in full.
+
+/** What the worker remembers of the snapshot it sent last. */
+export interface WireMemory {
+  gen: string;
+  lines: Map<string, string>;
+}
+
+/** What the client keeps of the snapshot it decoded last. */
+export interface DecodeMemory {
+  gen: string;
+  processes: Map<string, ProcessInfo>;
+  objects: Map<string, IpcObject>;
+}
+
+const processKey = (p: ProcessInfo): string => `p${p.pid}`;
+const objectKey = (o: IpcObject): string => `o${o.id}`;
+
 /**
- * Decode, parsing at most about `sliceMs` at a time and yielding between slices. JSON strings escape
- * newlines, so a raw 0x0a byte is always a line break.
+ * Encode against `prev` (or in full without it). Returns the bytes and what to remember for the next one.
+ * The head line carries `wire: { gen, base }` (base null = full).
  */
-export async function decodeSnapshot(bytes: Uint8Array, sliceMs = 2): Promise<Snapshot> {
+export function encodeSnapshotDelta(s: Snapshot, prev: WireMemory | undefined, gen: string): { encoded: Uint8Array; memory: WireMemory } {
+  const head = { ...s, processes: s.processes.length, objects: s.objects.length, wire: { gen, base: prev?.gen ?? null } };
+  const lines = [JSON.stringify(head)];
+  const memory: WireMemory = { gen, lines: new Map() };
+  const add = (key: string, v: unknown): void => {
+    const line = JSON.stringify(v);
+    memory.lines.set(key, line);
+    lines.push(prev?.lines.get(key) === line ? `=${JSON.stringify(key)}` : line);
+  };
+  for (const p of s.processes) add(processKey(p), p);
+  for (const o of s.objects) add(objectKey(o), o);
+  return { encoded: new TextEncoder().encode(lines.join('\n')), memory };
+}
+
+/**
+ * Decode a full or delta encoding. `prev` must be the memory of the generation the delta was made against;
+ * unchanged processes and objects are `prev`'s instances. Throws when a delta does not fit `prev`.
+ */
+export async function decodeSnapshotDelta(bytes: Uint8Array, prev: DecodeMemory | undefined, sliceMs = 2): Promise<{ snapshot: Snapshot; memory: DecodeMemory | undefined }> {
   const dec = new TextDecoder();
   let pos = 0;
   const nextLine = (): string => {
@@ -31,19 +64,42 @@ export async function decodeSnapshot(bytes: Uint8Array, sliceMs = 2): Promise<Sn
     pos = end + 1;
     return line;
   };
-  const head = JSON.parse(nextLine()) as Omit<Snapshot, 'processes' | 'objects'> & { processes: number; objects: number };
+  const { wire, ...head } = JSON.parse(nextLine()) as Omit<Snapshot, 'processes' | 'objects'> & {
+    processes: number; objects: number; wire?: { gen: string; base: string | null };
+  };
+  const base = wire?.base ?? null;
+  if (base !== null && base !== prev?.gen) throw new Error(`snapshot delta against generation ${base}, but the client holds ${prev?.gen ?? 'none'}`);
+  const memory: DecodeMemory | undefined = wire ? { gen: wire.gen, processes: new Map(), objects: new Map() } : undefined;
   const processes: ProcessInfo[] = [];
   const objects: IpcObject[] = [];
   let t = performance.now();
   const total = head.processes + head.objects;
   for (let i = 0; i < total; i++) {
-    const v = JSON.parse(nextLine()) as unknown;
-    if (i < head.processes) processes.push(v as ProcessInfo);
-    else objects.push(v as IpcObject);
+    const line = nextLine();
+    const isProcess = i < head.processes;
+    let v: ProcessInfo | IpcObject;
+    let key: string;
+    if (line.charCodeAt(0) === 0x3d /* = */) {
+      if (base === null) throw new Error('a reference line in a full snapshot');
+      key = JSON.parse(line.slice(1)) as string;
+      const old = isProcess ? prev!.processes.get(key) : prev!.objects.get(key);
+      if (!old) throw new Error(`snapshot delta refers to ${key}, which the client does not hold`);
+      v = old;
+    } else {
+      v = JSON.parse(line) as ProcessInfo | IpcObject;
+      key = isProcess ? processKey(v as ProcessInfo) : objectKey(v as IpcObject);
+    }
+    if (isProcess) {
+      processes.push(v as ProcessInfo);
+      memory?.processes.set(key, v as ProcessInfo);
+    } else {
+      objects.push(v as IpcObject);
+      memory?.objects.set(key, v as IpcObject);
+    }
     if ((i & 7) === 7 && performance.now() - t > sliceMs) {
       await yieldNow();
       t = performance.now();
     }
   }
-  return { ...head, processes, objects };
+  return { snapshot: { ...head, processes, objects } as Snapshot, memory };
 }

@@ -2,12 +2,14 @@
 
 import * as vscode from 'vscode';
 import type { Snapshot } from '../../core/model';
-import { buildTree, childrenOf, diffTrees, parentOf, type TreeModel, type TreeNode } from '../../core/view/treeModel';
+import { buildTree, childrenOf, diffTrees, parentOf, TreeBuildCache, type TreeModel, type TreeNode } from '../../core/view/treeModel';
 
 export type ExplorerState = 'loading' | 'ok' | 'empty' | 'unsupported' | 'nativeFailed' | 'scanFailed';
 
 export class ObjectsTreeProvider implements vscode.TreeDataProvider<string> {
   private model: TreeModel | undefined;
+  /** Nodes of unchanged objects are reused from one snapshot to the next (see TreeBuildCache). */
+  private readonly cache = new TreeBuildCache();
   private state: ExplorerState = 'loading';
   private readonly emitter = new vscode.EventEmitter<string | string[] | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
@@ -37,7 +39,7 @@ export class ObjectsTreeProvider implements vscode.TreeDataProvider<string> {
 
   /** Install a new snapshot and fire change events only for the nodes that changed. */
   setSnapshot(snapshot: Snapshot): { changed: number; full: boolean } {
-    const next = buildTree(snapshot);
+    const next = buildTree(snapshot, this.cache);
     const empty = snapshot.objects.length === 0;
     const prevState = this.state;
     const prev = this.model;
