@@ -11,6 +11,17 @@ export interface DecodedName {
 
 /** Decode raw name bytes; `prefix` (e.g. '@' for abstract sockets) is prepended to the display name only. */
 export function decodeName(bytes: Uint8Array, prefix = ''): DecodedName {
+  // Most names are printable ASCII (comm, socket paths): decoded without the UTF-8 decoder, whose fixed
+  // cost per call was measurable in scans.
+  let ascii = true;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b === 0 || b >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return { name: prefix + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1') };
   let valid = true;
   let text: string;
   try {

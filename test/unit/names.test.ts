@@ -23,11 +23,30 @@ describe('names', () => {
   });
 
   it('never lets a control character through, for any input', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+    fc.assert(fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.uint8Array({ max: 0x7f, maxLength: 300 })), (bytes) => {
       const shown = displayName(decodeName(bytes));
       // eslint-disable-next-line no-control-regex
       assert.ok(!/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u.test(shown), JSON.stringify(shown));
       assert.deepEqual(nameBytes(decodeName(bytes)), Buffer.from(bytes));
     }), { numRuns: 500 });
+  });
+
+  it('ASCII names (the fast path) decode as the UTF-8 decoder would, for any input', () => {
+    const utf8 = new TextDecoder('utf-8', { fatal: true });
+    fc.assert(fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.uint8Array({ max: 0x7f, maxLength: 300 })), (bytes) => {
+      const d = decodeName(bytes, '@');
+      let text: string | undefined;
+      try {
+        text = utf8.decode(bytes);
+      } catch {
+        text = undefined;
+      }
+      if (text !== undefined && !bytes.includes(0)) assert.deepEqual(d, { name: `@${text}` });
+      else assert.ok(d.nameBase64 !== undefined, 'raw bytes kept');
+      assert.deepEqual(nameBytes(decodeName(bytes)), Buffer.from(bytes));
+    }), { numRuns: 2000 });
+    // A view into a larger buffer decodes only its own bytes.
+    const big = Buffer.from('xxHELLOyy');
+    assert.deepEqual(decodeName(big.subarray(2, 7)), { name: 'HELLO' });
   });
 });

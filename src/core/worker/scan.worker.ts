@@ -14,6 +14,23 @@ let sent: WireMemory | undefined;
 const epoch = `${process.pid}.${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
 let generation = 0;
 
+// Developer aid (as IPC_INSPECTOR_PROFILE_HOST for the extension host): a CPU profile of this worker thread.
+const profileFile = process.env['IPC_INSPECTOR_PROFILE_WORKER'];
+if (profileFile) {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Session } = require('node:inspector') as typeof import('node:inspector');
+  const seconds = Number(process.env['IPC_INSPECTOR_PROFILE_SECONDS'] ?? 60);
+  const session = new Session();
+  session.connect();
+  session.post('Profiler.enable', () => session.post('Profiler.start', () => {
+    setTimeout(() => session.post('Profiler.stop', (err, r) => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      if (!err) (require('node:fs') as typeof import('node:fs')).writeFileSync(profileFile, JSON.stringify(r.profile));
+      session.disconnect();
+    }), seconds * 1000).unref();
+  }));
+}
+
 function isNativeError(e: unknown): boolean {
   const msg = e instanceof Error ? e.message : String(e);
   return /koffi|libc|native/i.test(msg);
