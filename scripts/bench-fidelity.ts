@@ -6,14 +6,18 @@
 // from Node through koffi, which is the part of the gap the harness cannot remove.
 //
 //   npm run bench:fidelity -- [--quick] [--mechanism a,b] [--reps N] [--iterations N] [--total 64M]
-//                             [--pins split,same] [--json]
+//                             [--pins split,same] [--no-why] [--json]
+//
+// For every row outside the goal it then measures why (unless --no-why): the C reference with the per-call
+// overhead of Node+koffi spun after each call, and for throughput the two mixed pairs (ours on one side,
+// C on the other).
 
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BenchKind, MechanismId, Pin } from '../src/core/bench/catalogue';
-import { MECHANISM_IDS, formatClaim, isMechanismId, seedClaim } from '../src/core/bench/catalogue';
+import { MECHANISM_IDS, formatClaim, isMechanismId, mechanism, seedClaim } from '../src/core/bench/catalogue';
 import { us } from '../src/core/bench/format';
 import { allowedCpus, machineContext, readLimits } from '../src/core/bench/machine';
 import type { BenchCase } from '../src/core/bench/plan';
@@ -35,7 +39,9 @@ const { values } = parseArgs({
     total: { type: 'string' },
     pins: { type: 'string' },
     json: { type: 'boolean' },
+    why: { type: 'boolean', default: true },
   },
+  allowNegative: true,
 });
 
 const root = path.resolve(__dirname, '..');
@@ -69,6 +75,31 @@ interface Row {
 function figure(r: BenchResult): number | null {
   if (r.status !== 'ok') return null;
   return r.kind === 'latency' ? r.latency!.p50 : r.throughput!.mb_per_s;
+}
+
+/** Median figure of `reps` runs of one configuration (C with a per-call delay, or a mixed pair). */
+async function medianOf(c: BenchCase, opts: Parameters<typeof runCase>[1]): Promise<number> {
+  const xs: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const v = figure(await runCase(c, opts));
+    if (v !== null) xs.push(v);
+  }
+  return xs.length ? median(xs) : NaN;
+}
+
+/**
+ * Why a row missed the goal, measured: the C reference with `delta` ns spun after every channel call (what
+ * Node+koffi costs per call over C, from the calibration), and for throughput the two mixed pairs (ours
+ * receiving from C's sender, C receiving from ours), which show the side that costs the time.
+ */
+interface Why { cDelta: number; oursRx: number; oursTx: number }
+async function explain(c: BenchCase, crefPath: string, delta: number): Promise<Why> {
+  // A spinning ring makes no call in its timed path: a per-call delay would model nothing there.
+  const cDelta = mechanism(c.mechanism)?.spins ? NaN : await medianOf(c, { impl: 'c', crefPath, crefArgs: [`calldelay=${delta}`] });
+  if (c.kind === 'latency') return { cDelta, oursRx: NaN, oursTx: NaN };
+  const oursRx = await medianOf(c, { impl: 'c', crefPath, roleImpl: { a: 'node' } });
+  const oursTx = await medianOf(c, { impl: 'c', crefPath, roleImpl: { b: 'node' } });
+  return { cDelta, oursRx, oursTx };
 }
 
 async function compare(c: BenchCase, crefPath: string): Promise<Row> {
@@ -129,15 +160,26 @@ async function main(): Promise<number> {
   const plan = buildPlan({ preset: 'custom', mechanisms, pins, iterations, totalBytes }, allowedCpus(), readLimits());
   // Throughput once per mechanism (split), latency in every asked pin.
   const cases = plan.cases.filter((c) => c.kind === 'latency' || c.pin === pins[0]);
+  // The per-call cost first: the "why" runs below spin that much in C.
+  const cCost = JSON.parse(execFileSync(crefPath, ['calibrate'], { encoding: 'utf8' })) as CallCost;
+  const nCost = nodeCallCost();
+  const delta = Math.max(0, Math.round(nCost.write_ns - cCost.write_ns));
   const rows: Row[] = [];
   for (const [i, c] of cases.entries()) {
     process.stderr.write(`[${i + 1}/${cases.length}] ${c.mechanism} ${c.kind} ${c.pin} x${reps} (ours and C)\n`);
     rows.push(await compare(c, crefPath));
   }
-  const cCost = JSON.parse(execFileSync(crefPath, ['calibrate'], { encoding: 'utf8' })) as CallCost;
-  const nCost = nodeCallCost();
+  const whys = new Map<Row, Why>();
+  if (values.why !== false) {
+    for (const [i, c] of cases.entries()) {
+      const r = rows[i]!;
+      if (r.ok || Number.isNaN(r.ratio)) continue;
+      process.stderr.write(`why ${c.mechanism} ${c.kind} ${c.pin}: C + ${delta} ns per call${c.kind === 'throughput' ? ', mixed pairs' : ''} x${reps}\n`);
+      whys.set(r, await explain(c, crefPath, delta));
+    }
+  }
   if (values.json) {
-    for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);
+    for (const r of rows) process.stdout.write(`${JSON.stringify({ ...r, why: whys.get(r) ?? null })}\n`);
     process.stdout.write(`${JSON.stringify({ kind: 'calls', c: cCost, node: nCost })}\n`);
     process.stdout.write(`${JSON.stringify({ kind: 'machine', ...machine, reps, iterations, total_bytes: totalBytes })}\n`);
     return 0;
@@ -164,6 +206,23 @@ async function main(): Promise<number> {
   lines.push(`one syscall, CPU ns (best of 5 x 100,000): getppid C ${cCost.getppid_ns.toFixed(0)}, Node+koffi ${nCost.getppid_ns.toFixed(0)} `
     + `(+${(nCost.getppid_ns - cCost.getppid_ns).toFixed(0)}); write 1 B to /dev/null C ${cCost.write_ns.toFixed(0)}, Node+koffi ${nCost.write_ns.toFixed(0)} `
     + `(+${(nCost.write_ns - cCost.write_ns).toFixed(0)}); a koffi call without syscall (abs) ${nCost.koffi_ns.toFixed(0)}`);
+  if (whys.size) {
+    lines.push('');
+    lines.push(`Why the misses, measured: "C + ${delta} ns" is the C reference spinning ${delta} ns after every send and receive `
+      + '(what one call costs from Node+koffi over C, the write figure above); "ours receives" pairs our receiver with C\'s '
+      + 'sender, "ours sends" our sender with C\'s receiver. ours / (C + delta) near 1: the per-call cost explains the gap.');
+    lines.push('');
+    lines.push('| mechanism | measure | pin | ours | C | C + delta | ours / (C + delta) | ours receives | ours sends |');
+    lines.push('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const [r, w] of whys) {
+      const lat = r.kind === 'latency';
+      const fmt = (v: number): string => (Number.isNaN(v) ? (lat ? '' : 'failed') : lat ? `${us(v)} µs` : `${v.toFixed(0)} MB/s`);
+      const rel = (v: number): string => (Number.isNaN(v) ? '' : ` (${(v / r.c).toFixed(2)})`);
+      lines.push(`| ${r.mechanism} | ${lat ? 'latency p50' : 'throughput'} | ${r.pin} | ${fmt(r.ours)}${rel(r.ours)} | ${fmt(r.c)} | `
+        + `${Number.isNaN(w.cDelta) ? 'n/a: no calls in the timed path' : fmt(w.cDelta) + rel(w.cDelta)} | ${Number.isNaN(w.cDelta) ? '' : (r.ours / w.cDelta).toFixed(2)} | ${lat ? '' : fmt(w.oursRx) + rel(w.oursRx)} | `
+        + `${lat ? '' : fmt(w.oursTx) + rel(w.oursTx)} |`);
+    }
+  }
   lines.push(`load ${machineContext().loadavg.map((x) => x.toFixed(2)).join(' ')} at the end (1, 5, 15 min)`);
   lines.push(missed.length ? `${missed.length} of ${rows.length} outside the goal: ${missed.map((r) => `${r.mechanism} ${r.kind} ${r.pin}`).join(', ')}` : `all ${rows.length} within the goal`);
   for (const r of rows.filter((x) => x.errors.length)) lines.push(`errors ${r.mechanism} ${r.kind} ${r.pin}: ${r.errors.join('; ')}`);

@@ -33,6 +33,9 @@
 
 static struct { char mech[32], role, kind[16], name[256], path[256]; long size, iters, warmup, cpu, key, ringcap, seed; } cfg;
 static long peer_port, peer_pid, peer_window, my_window, my_ackevery;
+/* calldelay=NS: spin NS after every channel call, so bench:fidelity can show what a harness with that much
+ * overhead per call would measure ("C + delta" in its table). 0 in every normal run. */
+static long call_delay;
 static int a_role;
 static char cleanup_paths[3][300];
 static int sysv_id = -1;
@@ -98,7 +101,7 @@ static void shm_recv(unsigned char *dst, uint32_t n) {
   else __atomic_store_n(r->r, r->pos, __ATOMIC_SEQ_CST);
 }
 
-static void ch_send(frame_t *f, long n) {
+static void ch_send_raw(frame_t *f, long n) {
   long r; uint64_t v;
   switch (ch.k) {
   case STREAM: case SOCKSTREAM:
@@ -127,7 +130,7 @@ static void ch_send(frame_t *f, long n) {
   case SHM: shm_send(f->payload, n); return;
   }
 }
-static void ch_recv(frame_t *f, long n) {
+static void ch_recv_raw(frame_t *f, long n) {
   long r; uint64_t v; int sig;
   switch (ch.k) {
   case STREAM: case SOCKSTREAM:
@@ -162,6 +165,10 @@ static void ch_recv(frame_t *f, long n) {
   case SHM: shm_recv(f->payload, n); return;
   }
 }
+
+static void spin_ns(long ns) { int64_t t = now_ns() + ns; while (now_ns() < t) {} }
+static void ch_send(frame_t *f, long n) { ch_send_raw(f, n); if (call_delay) spin_ns(call_delay); }
+static void ch_recv(frame_t *f, long n) { ch_recv_raw(f, n); if (call_delay) spin_ns(call_delay); }
 
 /* ---- setup (mirrors endpoints.ts) ---- */
 static struct sockaddr_in sin_of(long port) { struct sockaddr_in s = {0}; s.sin_family = AF_INET; s.sin_port = htons(port); s.sin_addr.s_addr = htonl(INADDR_LOOPBACK); return s; }
@@ -361,6 +368,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(k, "iters")) cfg.iters = atol(v); else if (!strcmp(k, "warmup")) cfg.warmup = atol(v);
     else if (!strcmp(k, "cpu")) cfg.cpu = atol(v); else if (!strcmp(k, "key")) cfg.key = atol(v);
     else if (!strcmp(k, "ringcap")) cfg.ringcap = atol(v); else if (!strcmp(k, "seed")) cfg.seed = atol(v);
+    else if (!strcmp(k, "calldelay")) call_delay = atol(v);
   }
   static char obuf[1 << 20]; setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
   a_role = cfg.role == 'a';

@@ -150,6 +150,19 @@ describe('benchmark engine on the real kernel', function () {
       try {
         await pool(quickCases(MECHANISM_IDS), 3, async (c) => sane(await runCase(c, { impl: 'c', crefPath: bin })));
         assert.deepEqual(leftovers(), []);
+        // Mixed pairs (bench:fidelity's "ours receives" / "ours sends"): ours and C talk to each other in
+        // both roles, shared-memory ring layout and acks included, and the receiver checks every byte.
+        await pool(quickCases(MECHANISM_IDS), 3, async (c) => {
+          sane(await runCase(c, { impl: 'c', crefPath: bin, roleImpl: { a: 'node' } }));
+          sane(await runCase(c, { impl: 'c', crefPath: bin, roleImpl: { b: 'node' } }));
+        });
+        assert.deepEqual(leftovers(), []);
+        // calldelay=N spins N ns after every call: the initiator's spins after its send and after its receive
+        // lie on the round trip's path (the responder's overlap them), so p50 grows by at least 2 N.
+        const [pipeLat] = quickCases(['pipe']).filter((c) => c.kind === 'latency');
+        const slow = await runCase(pipeLat!, { impl: 'c', crefPath: bin, crefArgs: ['calldelay=50000'] });
+        sane(slow);
+        assert.ok(slow.latency!.p50 >= 100_000, `p50 ${slow.latency!.p50} ns with 50 µs per call`);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -19,6 +19,10 @@ import { nodeWorkerScript } from './workerScript';
 export interface RunOptions {
   signal?: AbortSignal;
   impl?: Impl;
+  /** Per role, overriding `impl` (bench:fidelity's mixed pairs: which side of ours costs the time). */
+  roleImpl?: { a?: Impl; b?: Impl };
+  /** Extra `key=value` arguments for C reference workers (bench:fidelity's `calldelay=`). */
+  crefArgs?: string[];
   /** Executable for Node workers (default: see defaultNodePath). */
   nodePath?: string;
   /** Compiled C reference program (required for impl 'c'). */
@@ -153,16 +157,13 @@ export async function runCase(c: BenchCase, opts: RunOptions = {}, onSpawn?: (pi
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   try {
-    let cmd: string;
-    let pre: string[];
-    if (impl === 'c') {
+    // Each role runs ours or the C reference; mixed pairs show which side of ours costs the time.
+    const command = (role: Role): [string, string[]] => {
+      const which = opts.roleImpl?.[role] ?? impl;
+      if (which === 'node') return [opts.nodePath ?? defaultNodePath(), [...NODE_WORKER_FLAGS, nodeWorkerScript()]];
       if (!opts.crefPath) throw new Error('impl c needs crefPath');
-      cmd = opts.crefPath;
-      pre = [];
-    } else {
-      cmd = opts.nodePath ?? defaultNodePath();
-      pre = [...NODE_WORKER_FLAGS, nodeWorkerScript()];
-    }
+      return [opts.crefPath, opts.crefArgs ?? []];
+    };
     res = allocateResources(c.mechanism);
     const seed = (randomBytes(4).readUInt32LE(0) | 1) >>> 0;
     const cfg = (role: Role): WorkerConfig => ({
@@ -170,9 +171,10 @@ export async function runCase(c: BenchCase, opts: RunOptions = {}, onSpawn?: (pi
       cpu: c.cpus.length ? c.cpus[role === 'a' ? 0 : 1]! : -1,
       name: res!.name, path: res!.path, key: res!.key, ringcap: ringCap(c), seed,
     });
-    const a = new WorkerProc(cmd, [...pre, ...encodeConfig(cfg('a'))], res.fdsA);
+    const [cmdA, preA] = command('a'), [cmdB, preB] = command('b');
+    const a = new WorkerProc(cmdA, [...preA, ...encodeConfig(cfg('a'))], res.fdsA);
     workers.push(a);
-    const b = new WorkerProc(cmd, [...pre, ...encodeConfig(cfg('b'))], res.fdsB);
+    const b = new WorkerProc(cmdB, [...preB, ...encodeConfig(cfg('b'))], res.fdsB);
     workers.push(b);
     res.closeParentFds();
     onSpawn?.(workers.map((w) => w.child.pid ?? -1));
