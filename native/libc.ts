@@ -72,6 +72,8 @@ export interface Libc {
   pipe2(fds: Int32Array, flags: number): number;
   /** statx(2) into a STATX_BUF_SIZE buffer; decode with readStatx(). */
   statx(dirfd: number, path: string, flags: number, mask: number, buf: Uint8Array): number;
+  /** statx(2) of a path given as raw bytes ending in NUL (file names need not be UTF-8). */
+  statxBytes(dirfd: number, path: Uint8Array, flags: number, mask: number, buf: Uint8Array): number;
   /** getdents64(2) on a directory fd; decode with parseDirents(). */
   getdents64(fd: number, buf: Uint8Array, len: number): number;
   readlinkat(dirfd: number, path: string, buf: Uint8Array, len: number): number;
@@ -152,6 +154,7 @@ function load(): Libc {
   const read = f('intptr_t read(int fd, void *buf, size_t len)');
   const pipe2 = f('int pipe2(void *fds, int flags)');
   const statx = f('int statx(int dirfd, const char *path, int flags, unsigned int mask, void *buf)');
+  const statxBytes = f('int statx(int dirfd, const void *path, int flags, unsigned int mask, void *buf)');
   const getdents64 = f('intptr_t getdents64(int fd, void *buf, size_t len)');
   const readlinkat = f('intptr_t readlinkat(int dirfd, const char *path, void *buf, size_t len)');
   const ioctl = f('int ioctl(int fd, unsigned long request, void *out)');
@@ -183,6 +186,7 @@ function load(): Libc {
     read: (fd, b, l) => read(fd, b, l),
     pipe2: (fds, flags) => pipe2(fds, flags),
     statx: (d, p, flags, mask, b) => statx(d, p, flags, mask, b),
+    statxBytes: (d, p, flags, mask, b) => statxBytes(d, p, flags, mask, b),
     getdents64: (fd, b, l) => getdents64(fd, b, l),
     readlinkat: (d, p, b, l) => readlinkat(d, p, b, l),
     ioctlInt: (fd, req, out) => ioctl(fd, req, out),

@@ -89,6 +89,27 @@ describe('security audit (real kernel objects)', function () {
     assert.ok(!without.objects.some((x) => x.name === h.info.orphan.path), 'workspace searched without being given');
   });
 
+  it('an orphan FIFO and a stale socket file with non-UTF-8, markup and newline names: found by their raw bytes', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ipci-audit-raw-'));
+    try {
+      const d = Buffer.from(dir);
+      const fifo = Buffer.concat([d, Buffer.from('/f\xff\xfe<img src=x>\n', 'latin1')]);
+      const sock = Buffer.concat([d, Buffer.from('/s\x80\x1b[31m', 'latin1')]);
+      // mkfifo and a bound-then-closed socket from Python, which takes the names as bytes.
+      execFileSync(PYTHON, ['-c', 'import os, socket, sys\nos.mkfifo(bytes.fromhex(sys.argv[1]), 0o600)\n'
+        + 's = socket.socket(socket.AF_UNIX)\ns.bind(bytes.fromhex(sys.argv[2]))\ns.close()', fifo.toString('hex'), sock.toString('hex')]);
+      const out = auditObjects([], { kinds: new Set(['fifo', 'unix']), tmpDirs: [], workspaceDirs: [dir] });
+      const byBytes = (b: Buffer): IpcObject | undefined => out.find((o) => o.nameBase64 === b.toString('base64'));
+      const f = byBytes(fifo), s = byBytes(sock);
+      assert.ok(f && s, `not found by raw bytes: ${JSON.stringify(out.map((o) => o.name))}`);
+      assert.deepEqual([f.kind, codes(f)], ['fifo', ['orphan-fifo']]);
+      assert.deepEqual([s.kind, codes(s)], ['unix', ['stale-socket-file']]);
+      assert.equal(f.inode, Number(execFileSync(PYTHON, ['-c', 'import os, sys\nprint(os.lstat(bytes.fromhex(sys.argv[1])).st_ino)', fifo.toString('hex')], { encoding: 'utf8' })));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('finds an orphan FIFO directly in /tmp (non-recursive) and not once a process holds it', async () => {
     const p = path.join('/tmp', `ipci-orphan-${process.pid}.fifo`);
     execFileSync('mkfifo', ['-m', '0600', p]);

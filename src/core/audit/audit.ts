@@ -1,10 +1,10 @@
 // Security audit of a snapshot: lstat()s the files behind socket files, FIFOs, shm and mqueues (never
 // opens them), applies the pure rules, and adds stale socket files and orphan FIFOs found on disk as objects.
 
-import { lstatSync, type Stats } from 'node:fs';
 import { inodeId, type IpcKind, type IpcObject } from '../model';
 import { nameBytes } from '../names';
 import { ownNetns } from '../scan/netns';
+import { statBytes, type PathStat } from '../scan/procio';
 import { findLeftovers, type LeftoverFile } from './leftovers';
 import {
   addFindings, ancestorsOf, directoryFindings, listenerFindings, modeFindings, modeOf, orphanFifoFinding,
@@ -24,12 +24,9 @@ export interface AuditOptions {
 
 const S_IFMT = 0o170000;
 
-function lstatBytes(p: Buffer): Stats | undefined {
-  try {
-    return lstatSync(p, { throwIfNoEntry: false });
-  } catch {
-    return undefined; // EACCES, ENOTDIR, ENAMETOOLONG: nothing to judge
-  }
+/** lstat() of a raw-byte path; undefined on EACCES, ENOTDIR, ENAMETOOLONG...: nothing to judge. */
+function lstatBytes(p: Buffer): PathStat | undefined {
+  return statBytes(p, false);
 }
 
 /** Ancestor directory modes, cached per audit (a thousand FIFOs in one directory cost one lstat each). */
@@ -65,7 +62,7 @@ function pathBytes(o: IpcObject): Buffer | null {
 }
 
 /** True when the file at the path is this very object (the name may have been replaced or deleted). */
-function sameFile(o: IpcObject, st: Stats): boolean {
+function sameFile(o: IpcObject, st: PathStat): boolean {
   if (o.kind === 'unix') {
     const b = o.unix?.boundFile;
     // Without UNIX_DIAG_VFS (fallback scan) only the type can be checked.
@@ -118,8 +115,10 @@ function leftoverObject(f: LeftoverFile, dirs: DirCache, hidden: number, ns: num
   return o;
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
 function decodePath(b: Buffer): { name: string; nameBase64?: string } {
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(b);
+  const text = utf8.decode(b);
   const valid = Buffer.from(text, 'utf8').equals(b);
   return valid && !b.includes(0) ? { name: text } : { name: text, nameBase64: b.toString('base64') };
 }

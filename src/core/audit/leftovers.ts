@@ -2,7 +2,8 @@
 // recursion, workspace folders to a bounded depth and count, skipping node_modules and .git. lstat only;
 // a directory's listing is reused while its mtime is unchanged.
 
-import { lstatSync, readdirSync, statSync, type Dirent } from 'node:fs';
+import { readdirSync, type Dirent } from 'node:fs';
+import { statBytes } from '../scan/procio';
 
 export interface LeftoverFile {
   kind: 'fifo' | 'unix';
@@ -28,10 +29,12 @@ interface Listing {
 }
 
 interface CachedListing extends Listing {
-  dev: bigint;
-  ino: bigint;
-  mtimeNs: bigint;
-  ctimeNs: bigint;
+  dev: number;
+  ino: number;
+  mtimeSec: number;
+  mtimeNsec: number;
+  ctimeSec: number;
+  ctimeNsec: number;
 }
 
 /**
@@ -44,27 +47,21 @@ interface CachedListing extends Listing {
 let cache = new Map<string, CachedListing>();
 /** Directories read with readdir and listings reused, since the start (for tests and benchmarks). */
 export const listingStats = { read: 0, reused: 0 };
-const RACY_NS = 2_000_000_000n;
-
-function stamp(dir: Buffer) {
-  try {
-    return statSync(dir, { bigint: true, throwIfNoEntry: false });
-  } catch {
-    return undefined;
-  }
-}
+const RACY_MS = 2_000;
+const S_IFMT = 0o170000;
 
 function list(dir: Buffer, next: Map<string, CachedListing>): Listing {
   const key = dir.toString('latin1');
-  const st = stamp(dir);
-  if (!st || !st.isDirectory()) return { count: 0, dirs: [], files: [] };
+  const st = statBytes(dir, true);
+  if (!st || (st.mode & S_IFMT) !== 0o040000) return { count: 0, dirs: [], files: [] };
   const old = cache.get(key);
-  if (old && old.dev === st.dev && old.ino === st.ino && old.mtimeNs === st.mtimeNs && old.ctimeNs === st.ctimeNs) {
+  if (old && old.dev === st.dev && old.ino === st.ino && old.mtimeSec === st.mtimeSec && old.mtimeNsec === st.mtimeNsec
+    && old.ctimeSec === st.ctimeSec && old.ctimeNsec === st.ctimeNsec) {
     next.set(key, old);
     listingStats.reused++;
     return old;
   }
-  const listedAt = BigInt(Date.now()) * 1_000_000n;
+  const listedAt = Date.now();
   listingStats.read++;
   let entries: Dirent<Buffer>[];
   try {
@@ -72,13 +69,16 @@ function list(dir: Buffer, next: Map<string, CachedListing>): Listing {
   } catch {
     return { count: 0, dirs: [], files: [] }; // gone, EACCES
   }
-  const l: CachedListing = { count: entries.length, dirs: [], files: [], dev: st.dev, ino: st.ino, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs };
+  const l: CachedListing = {
+    count: entries.length, dirs: [], files: [], dev: st.dev, ino: st.ino,
+    mtimeSec: st.mtimeSec, mtimeNsec: st.mtimeNsec, ctimeSec: st.ctimeSec, ctimeNsec: st.ctimeNsec,
+  };
   for (const e of entries) {
     // isDirectory() on a Dirent does not follow symlinks: no loops through links.
     if (e.isDirectory()) l.dirs.push(e.name);
     else if (e.isFIFO() || e.isSocket()) l.files.push(e.name);
   }
-  if (listedAt - st.mtimeNs > RACY_NS) next.set(key, l);
+  if (listedAt - (st.mtimeSec * 1000 + st.mtimeNsec / 1e6) > RACY_MS) next.set(key, l);
   return l;
 }
 
@@ -87,12 +87,7 @@ function join(dir: Buffer, name: Buffer): Buffer {
 }
 
 function pick(path: Buffer, out: LeftoverFile[]): void {
-  let st;
-  try {
-    st = lstatSync(path, { throwIfNoEntry: false });
-  } catch {
-    return;
-  }
+  const st = statBytes(path, false);
   if (!st) return;
   // The type from the inode itself: the entry may have been replaced since it was listed.
   const type = st.mode & 0o170000;

@@ -1,6 +1,6 @@
 // Small I/O helpers over koffi for hot /proc reads: one reusable buffer, errno names instead of throws.
 
-import { AT_FDCWD, O_CLOEXEC, O_DIRECTORY, O_PATH, O_RDONLY, STATX_BUF_SIZE, inspectorFds, libc, readStatx, type StatxFields } from '../../../native/libc';
+import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, O_CLOEXEC, O_DIRECTORY, O_PATH, O_RDONLY, STATX_BUF_SIZE, inspectorFds, libc, readStatx, type StatxFields } from '../../../native/libc';
 
 let readBuf = Buffer.alloc(64 * 1024);
 const statBuf = Buffer.alloc(STATX_BUF_SIZE);
@@ -47,6 +47,33 @@ export function statPath(path: string, flags = 0, dirfd = AT_FDCWD, mask = 0x7ff
   const c = libc();
   if (c.statx(dirfd, path, flags, mask, statBuf) !== 0) return c.errnoName(c.errno());
   return readStatx(statBuf);
+}
+
+/** What statBytes() reports: the statx fields, and mtime and ctime as seconds and nanoseconds. */
+export interface PathStat extends StatxFields {
+  mtimeSec: number;
+  mtimeNsec: number;
+  ctimeSec: number;
+  ctimeNsec: number;
+}
+
+const ZERO = Buffer.alloc(1);
+
+/**
+ * statx() of a raw-byte path (names need not be UTF-8), without node:fs's Stats and Date objects, which
+ * showed in profiles of the audit (hundreds of socket files in /tmp, every few seconds). `follow` false =
+ * lstat. Undefined when the path cannot be read (ENOENT, EACCES, ENOTDIR, a NUL byte in the name).
+ */
+export function statBytes(path: Buffer, follow: boolean): PathStat | undefined {
+  if (path.includes(0)) return undefined;
+  const c = libc();
+  if (c.statxBytes(AT_FDCWD, Buffer.concat([path, ZERO]), follow ? 0 : AT_SYMLINK_NOFOLLOW, 0x7ff, statBuf) !== 0) return undefined;
+  const f = readStatx(statBuf) as PathStat;
+  f.ctimeSec = statBuf.readInt32LE(100) * 2 ** 32 + statBuf.readUInt32LE(96);
+  f.ctimeNsec = statBuf.readUInt32LE(104);
+  f.mtimeSec = statBuf.readInt32LE(116) * 2 ** 32 + statBuf.readUInt32LE(112);
+  f.mtimeNsec = statBuf.readUInt32LE(120);
+  return f;
 }
 
 /** True for the errors that mean "the process or fd is gone": a normal event during a scan. */
