@@ -110,9 +110,19 @@ export function mergeProcessWalk(into: ProcessWalk, part: ProcessWalk): void {
 
 /** Processes by pid, fds by (pid, fd): the order a single-threaded pass produces. */
 export function sortProcessWalk(w: ProcessWalk): void {
-  w.processes.sort((x, y) => x.pid - y.pid);
-  w.walk.fds.sort((x, y) => x.pid - y.pid || x.fd - y.fd);
-  w.maps.sort((x, y) => x.pid - y.pid);
+  sortIfNeeded(w.processes, (x, y) => x.pid - y.pid);
+  sortIfNeeded(w.walk.fds, (x, y) => x.pid - y.pid || x.fd - y.fd);
+  sortIfNeeded(w.maps, (x, y) => x.pid - y.pid);
+}
+
+/** A pass on one thread is already in this order (pids as listed, fds as getdents gives them, mostly): check first. */
+function sortIfNeeded<T>(xs: T[], cmp: (a: T, b: T) => number): void {
+  for (let i = 1; i < xs.length; i++) {
+    if (cmp(xs[i - 1]!, xs[i]!) > 0) {
+      xs.sort(cmp);
+      return;
+    }
+  }
 }
 
 /**
