@@ -33,9 +33,11 @@ export function parsePidStat(input: Uint8Array | string): PidStatResult {
   if (open < 0 || close < open) {
     return { stat: null, skipped: ['no "(comm)" field'] };
   }
-  const pid = toInt(Buffer.from(buf.subarray(0, open)).toString('latin1').trim());
-  const comm = Uint8Array.from(buf.subarray(open + 1, close));
-  const rest = Buffer.from(buf.subarray(close + 1)).toString('latin1').trim().split(/\s+/);
+  // A Buffer view of the same bytes (no copy): toString over ranges of it.
+  const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const pid = toInt(b.toString('latin1', 0, open).trim());
+  const comm = Uint8Array.from(buf.subarray(open + 1, close)); // kept: a copy, not a view of the caller's buffer
+  const rest = b.toString('latin1', close + 1).trim().split(/\s+/);
   // rest[0] = state (field 3), rest[1] = ppid (4), ... rest[n] = field n+3.
   const field = (n: number): number => {
     const v = toInt(rest[n - 3]);

@@ -75,7 +75,7 @@ export function walkOneProcess(pid: number, opts: WalkOptions, out: ProcessWalk,
     out.processes.push(info);
     // Mappings with the same directory fd (shm and memfds mapped without an fd).
     if (mapDevs.length && pid !== opts.selfPid) {
-      const m = readProcFile('maps', dirfd);
+      const m = readProcFile('maps', dirfd, false, false);
       const entries = m.data ? mapsOnDevices(m.data, mapDevs) : [];
       if (entries.length) out.maps.push({ pid, entries });
     }

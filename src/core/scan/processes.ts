@@ -38,7 +38,7 @@ export const PF_KTHREAD = 0x00200000;
  */
 
 export function readProcess(pid: number, dirfd: number, problems: string[] = []): ProcessInfo | null {
-  const st = readProcFile('stat', dirfd, true);
+  const st = readProcFile('stat', dirfd, true, false);
   if (st.error !== undefined) {
     if (!isVanished(st.error)) problems.push(`${pid} stat: ${st.error}`);
     return null;
@@ -56,7 +56,7 @@ export function readProcess(pid: number, dirfd: number, problems: string[] = [])
 
   let uid: number | null = null;
   let signals: ReturnType<typeof statusSignals> = null;
-  const status = readProcFile('status', dirfd, true);
+  const status = readProcFile('status', dirfd, true, false);
   if (status.data) {
     const text = status.data.toString('latin1');
     uid = statusUid(text);
@@ -70,7 +70,7 @@ export function readProcess(pid: number, dirfd: number, problems: string[] = [])
       problems.push(`${pid}: ${s}`);
     } else uid = s.uid;
   }
-  const cmd = readProcFile('cmdline', dirfd, true);
+  const cmd = readProcFile('cmdline', dirfd, true, false);
   const cmdline = cmd.data ? parseCmdline(cmd.data) : [];
 
   const ns = (name: string): number | null => {

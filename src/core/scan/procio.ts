@@ -11,9 +11,11 @@ export type ReadResult = { data: Buffer; error?: undefined } | { data?: undefine
  * Read a whole /proc file, relative to `dirfd` when given. Returns a copy of the bytes, or the errno
  * name. `oneShot`: the file is generated in one go (stat, status, fdinfo, cmdline), so a read shorter
  * than the buffer is the whole file and the EOF read(2) is skipped. Record-by-record files such as
- * /proc/net/unix return about a page per read and must not set it.
+ * /proc/net/unix return about a page per read and must not set it. `copy` false: `data` is a view of the
+ * shared read buffer, valid only until the next readProcFile on this thread (for bytes parsed at once:
+ * a scan reads maps, stat, status and cmdline of every process, megabytes of garbage otherwise).
  */
-export function readProcFile(path: string, dirfd = AT_FDCWD, oneShot = false): ReadResult {
+export function readProcFile(path: string, dirfd = AT_FDCWD, oneShot = false, copy = true): ReadResult {
   const c = libc();
   const fd = c.openat(dirfd, path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0) return { error: c.errnoName(c.errno()) };
@@ -32,6 +34,7 @@ export function readProcFile(path: string, dirfd = AT_FDCWD, oneShot = false): R
       len += n;
       if (oneShot && len < readBuf.length) break;
     }
+    if (!copy) return { data: readBuf.subarray(0, len) };
     // A copy (native memcpy; Buffer.from(view) copied byte by byte in JS, which showed in scan profiles).
     const data = Buffer.allocUnsafe(len);
     readBuf.copy(data, 0, 0, len);
