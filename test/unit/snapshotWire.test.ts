@@ -2,7 +2,8 @@
 
 import { strict as assert } from 'node:assert';
 import type { Snapshot } from '../../src/core/model';
-import { decodeSnapshotDelta, encodeSnapshotDelta } from '../../src/core/worker/snapshotWire';
+import fc from 'fast-check';
+import { decodeSnapshotDelta, encodeSnapshotDelta, jsonEqual } from '../../src/core/worker/snapshotWire';
 
 const roundTrip = async (s: Snapshot) => (await decodeSnapshotDelta(encodeSnapshotDelta(s, undefined, 'g').encoded, undefined, 0)).snapshot;
 
@@ -69,5 +70,39 @@ describe('snapshot wire (worker -> client)', () => {
       const full = encodeSnapshotDelta(s1, undefined, 'g3');
       assert.deepEqual((await decodeSnapshotDelta(full.encoded, { ...d1.memory!, gen: 'stale' }, 0)).snapshot, JSON.parse(JSON.stringify(s1)));
     });
+  });
+});
+
+describe('jsonEqual (what lets the worker skip JSON.stringify of unchanged objects)', () => {
+  // Values as scans produce them: JSON data, some keys undefined, in any key order.
+  const value = fc.letrec((tie) => ({
+    v: fc.oneof({ depthSize: 'small' },
+      fc.constantFrom(null, true, false, 0, -0, 1, 2, NaN, Infinity, undefined), fc.integer(), fc.double(), fc.string(),
+      fc.array(tie('v'), { maxLength: 4 }), fc.dictionary(fc.constantFrom('a', 'b', 'c', 'id', 'name'), tie('v'), { maxKeys: 4 })),
+  })).v;
+  const json = (x: unknown): unknown => (x === undefined ? undefined : JSON.parse(JSON.stringify(x) ?? 'null'));
+  const shuffled = (x: unknown): unknown => {
+    if (Array.isArray(x)) return x.map(shuffled);
+    if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).reverse().map(([k, v]) => [k, shuffled(v)]));
+    return x;
+  };
+
+  it('equal only when the JSON says the same (keys in any order, undefined keys absent)', () => {
+    fc.assert(fc.property(value, value, (a, b) => {
+      if (jsonEqual(a, b)) assert.deepStrictEqual(json(a), json(b));
+    }), { numRuns: 3000 });
+  });
+
+  it('a copy with the keys in another order is equal; a changed leaf is not', () => {
+    fc.assert(fc.property(value, (a) => {
+      const finite = JSON.stringify(a) === JSON.stringify(json(a)) && !/null/.test(JSON.stringify(a) ?? '');
+      if (finite && a !== undefined) assert.ok(jsonEqual(a, shuffled(a)), JSON.stringify(a));
+    }), { numRuns: 2000 });
+    const o = { id: 'pipe:1:2', endpoints: [{ pid: 1, fd: 3, access: 'r' }], queue: { used: 4, capacity: 65536 }, gone: undefined };
+    assert.ok(jsonEqual(o, { queue: { capacity: 65536, used: 4 }, endpoints: [{ access: 'r', fd: 3, pid: 1 }], id: 'pipe:1:2' }));
+    assert.ok(!jsonEqual(o, { ...o, queue: { used: 5, capacity: 65536 } }));
+    assert.ok(!jsonEqual(o, { ...o, endpoints: [{ pid: 1, fd: 3, access: 'w' }] }));
+    assert.ok(!jsonEqual(o, { ...o, extra: null }));
+    assert.ok(!jsonEqual([1, 2], [2, 1]));
   });
 });
