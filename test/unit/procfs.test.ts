@@ -48,6 +48,22 @@ describe('procfs: /proc/PID/stat', () => {
   it('never throws on arbitrary bytes', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 400 }), (b) => { parsePidStat(b); }), { numRuns: 2000 });
   });
+
+  it('splits the fields after comm exactly as /\\s+/ does, odd whitespace (tab, newline, NBSP byte) included', () => {
+    const token = fc.oneof(fc.integer({ min: -5, max: 1e9 }).map(String), fc.constantFrom('S', 'R', 'x1', '-', '99999999999999999999'));
+    const space = fc.array(fc.constantFrom(' ', '\t', '\n', '\r', '\x0b', '\x0c', '\xa0'), { minLength: 1, maxLength: 3 }).map((a) => a.join(''));
+    fc.assert(fc.property(fc.array(fc.tuple(space, token), { maxLength: 30 }), space, (parts, tail) => {
+      const after = parts.map(([sp, t]) => sp + t).join('') + tail;
+      const buf = Buffer.from(`42 (a) b)${after}`, 'latin1');
+      const rest = Buffer.from(after, 'latin1').toString('latin1').trim().split(/\s+/);
+      const num = (i: number): number | null => (rest[i] !== undefined && /^-?\d+$/.test(rest[i]!) && Number.isSafeInteger(Number(rest[i])) ? Number(rest[i]) : null);
+      const { stat } = parsePidStat(buf);
+      if (num(1) === null || !rest[0]) return assert.equal(stat, null);
+      assert.ok(stat);
+      assert.deepEqual([stat.state, stat.ppid, stat.pgrp, stat.session, stat.ttyNr, stat.flags, stat.numThreads, stat.starttime],
+        [rest[0], num(1), num(2) ?? 0, num(3) ?? 0, num(4) ?? 0, num(6) ?? 0, num(17) ?? 0, num(19) ?? 0]);
+    }), { numRuns: 3000 });
+  });
 });
 
 describe('procfs: /proc/PID/status', () => {

@@ -37,7 +37,9 @@ export function parsePidStat(input: Uint8Array | string): PidStatResult {
   const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   const pid = toInt(b.toString('latin1', 0, open).trim());
   const comm = Uint8Array.from(buf.subarray(open + 1, close)); // kept: a copy, not a view of the caller's buffer
-  const rest = b.toString('latin1', close + 1).trim().split(/\s+/);
+  // The fields after comm, split on whitespace as /\s+/ would (in latin1: \t-\r, space, NBSP), but only
+  // up to field 22 and without a string for the fields nobody reads (a scan parses every pid's stat).
+  const rest = fieldsAfter(b, close + 1, 20);
   // rest[0] = state (field 3), rest[1] = ppid (4), ... rest[n] = field n+3.
   const field = (n: number): number => {
     const v = toInt(rest[n - 3]);
@@ -62,6 +64,24 @@ export function parsePidStat(input: Uint8Array | string): PidStatResult {
     starttime: field(22),
   };
   return { stat, skipped };
+}
+
+const isSpace = (c: number): boolean => (c >= 0x09 && c <= 0x0d) || c === 0x20 || c === 0xa0;
+/** Fields read: state, ppid, pgrp, session, tty_nr, flags, num_threads, starttime (3-based: 3 4 5 6 7 9 20 22). */
+const WANTED = new Set([0, 1, 2, 3, 4, 6, 17, 19]);
+
+/** The first `max` whitespace-separated fields of b[from..] (latin1), as strings where read, else ''. */
+function fieldsAfter(b: Buffer, from: number, max: number): (string | undefined)[] {
+  const out: (string | undefined)[] = [];
+  let i = from;
+  while (out.length < max) {
+    while (i < b.length && isSpace(b[i]!)) i++;
+    if (i >= b.length) break;
+    const start = i;
+    while (i < b.length && !isSpace(b[i]!)) i++;
+    out.push(WANTED.has(out.length) ? b.toString('latin1', start, i) : '');
+  }
+  return out;
 }
 
 function toInt(s: string | undefined): number | null {
