@@ -110,6 +110,33 @@ describe('security audit (real kernel objects)', function () {
     }
   });
 
+  it('a leftover unchanged between audits is the same frozen object; a chmod of it or of its directory makes a new one', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ipci-audit-cache-'));
+    try {
+      const fifo = path.join(dir, 'f');
+      execFileSync('mkfifo', ['-m', '600', fifo]);
+      const audit = (): IpcObject => {
+        const o = auditObjects([], { kinds: new Set(['fifo']), tmpDirs: [], workspaceDirs: [dir] }).find((x) => x.name === fifo);
+        assert.ok(o, 'orphan FIFO not found');
+        return o;
+      };
+      const a = audit();
+      assert.ok(Object.isFrozen(a) && Object.isFrozen(a.findings), 'cached leftovers are frozen');
+      assert.equal(audit(), a);
+      chmodSync(fifo, 0o666);
+      const b = audit();
+      assert.notEqual(b, a);
+      assert.deepEqual(codes(b), ['orphan-fifo', 'world-writable']);
+      assert.equal(audit(), b);
+      chmodSync(dir, 0o777); // world-writable, no sticky bit: the FIFO can be swapped by anyone
+      const c = audit();
+      assert.notEqual(c, b);
+      assert.ok(codes(c).includes('insecure-directory'), JSON.stringify(codes(c)));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('finds an orphan FIFO directly in /tmp (non-recursive) and not once a process holds it', async () => {
     const p = path.join('/tmp', `ipci-orphan-${process.pid}.fifo`);
     execFileSync('mkfifo', ['-m', '0600', p]);

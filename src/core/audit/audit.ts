@@ -32,17 +32,30 @@ function lstatBytes(p: Buffer): PathStat | undefined {
 /** Ancestor directory modes, cached per audit (a thousand FIFOs in one directory cost one lstat each). */
 class DirCache {
   private readonly modes = new Map<string, number | null>();
+  /** Chains by parent directory: every file of a directory has the same one. */
+  private readonly chains = new Map<string, { chain: DirMode[]; key: string }>();
   chain(p: string): DirMode[] {
-    const out: DirMode[] = [];
+    return this.chainOf(p).chain;
+  }
+  /** The chain and a text that changes when any of its modes does (part of the leftover cache key). */
+  chainOf(p: string): { chain: DirMode[]; key: string } {
+    if (!p.startsWith('/')) return { chain: [], key: '' }; // relative: no directories to judge
+    const slash = p.lastIndexOf('/');
+    const parent = slash <= 0 ? '/' : p.slice(0, slash);
+    let c = this.chains.get(parent);
+    if (c) return c;
+    const chain: DirMode[] = [];
     for (const d of ancestorsOf(p)) {
       let m = this.modes.get(d);
       if (m === undefined) {
         m = lstatBytes(Buffer.from(d))?.mode ?? null;
         this.modes.set(d, m);
       }
-      if (m !== null) out.push({ path: d, mode: m });
+      if (m !== null) chain.push({ path: d, mode: m });
     }
-    return out;
+    c = { chain, key: chain.map((x) => x.mode.toString(8)).join(',') };
+    this.chains.set(parent, c);
+    return c;
   }
 }
 
@@ -93,6 +106,31 @@ function auditObject(o: IpcObject, dirs: DirCache): void {
   addFindings(o, modeFindings(o.kind, mode));
   // Only names that clients look up by path can be swapped under them.
   if (o.kind === 'unix' || o.kind === 'fifo') addFindings(o, directoryFindings(dirs.chain(p.toString('utf8'))));
+}
+
+/**
+ * Leftover objects of the last audit by everything they are made of (path bytes, identity, mode, owner, the
+ * modes of the directories above, hidden count, namespace): a stale socket file that stays as it was is the
+ * same frozen instance scan after scan (/tmp can hold hundreds; the scan worker then also skips their JSON).
+ * Replaced on every audit, so files gone are dropped.
+ */
+let leftoverCache = new Map<string, IpcObject>();
+
+function cachedLeftover(f: LeftoverFile, dirs: DirCache, hidden: number, ns: number | null, next: Map<string, IpcObject>): IpcObject {
+  const shown = f.path.toString('utf8');
+  const key = `${f.kind}|${f.dev}|${f.ino}|${f.mode}|${f.uid}|${hidden}|${ns}|${dirs.chainOf(shown).key}|${f.path.toString('latin1')}`;
+  let o = leftoverCache.get(key);
+  if (!o) o = deepFreeze(leftoverObject(f, dirs, hidden, ns));
+  next.set(key, o);
+  return o;
+}
+
+function deepFreeze<T>(x: T): T {
+  if (x && typeof x === 'object' && !Object.isFrozen(x)) {
+    Object.freeze(x);
+    for (const v of Object.values(x)) deepFreeze(v);
+  }
+  return x;
 }
 
 /** Object for a leftover file: kind fifo/unix with no endpoints, so views can offer to delete it. */
@@ -153,6 +191,7 @@ export function auditObjects(objects: IpcObject[], opts: AuditOptions): IpcObjec
   const out = [...objects];
   // Looked up once, not per stale socket file (a statx through procfs each; /tmp can hold hundreds).
   let ns: number | null | undefined;
+  const next = new Map<string, IpcObject>();
   for (const f of leftovers) {
     const key = `${f.dev}:${f.ino}`;
     if (f.kind === 'fifo') {
@@ -162,7 +201,8 @@ export function auditObjects(objects: IpcObject[], opts: AuditOptions): IpcObjec
       if (haveVfs ? bound.has(key) : boundNames.has(f.path.toString('latin1'))) continue;
     }
     if (f.kind === 'unix' && ns === undefined) ns = ownNetns();
-    out.push(leftoverObject(f, dirs, opts.hiddenProcesses ?? 0, ns ?? null));
+    out.push(cachedLeftover(f, dirs, opts.hiddenProcesses ?? 0, ns ?? null, next));
   }
+  leftoverCache = next;
   return out;
 }
