@@ -1,9 +1,11 @@
 // npm run bench:scan: wall time of the inspector's scans next to the tools users would otherwise run, on
 // populations built in child processes (~110 processes / 10k fds and ~130 / 20k fds), printed as ratios.
 // Usage: tsx scripts/bench-scan.ts [--runs N] [--sizes 10k,20k] (dist/cli.js must be built: npm run build)
+// It also prints what the kernel charges per fd for readlink and statx (scripts/fd-call-cost.c, needs gcc):
+// the floor of goal 1 that no code of ours can remove.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -85,6 +87,22 @@ function timeCmd(cmd: string, args: string[], runs = RUNS): number | null {
   return timeIt(() => void spawnSync(cmd, args, { stdio: 'ignore' }), runs);
 }
 
+/** Per-fd kernel costs measured from C (scripts/fd-call-cost.c, built with gcc on first use), or null without gcc. */
+let costBin: string | null | undefined;
+function callCosts(): { fds: number; readlink_us: number; statx_us: number; lstat_us: number; getppid_us: number } | null {
+  if (costBin === undefined) {
+    const dir = path.join(__dirname, '..', 'node_modules', '.cache', 'ipc-inspector');
+    mkdirSync(dir, { recursive: true });
+    const bin = path.join(dir, 'fd-call-cost');
+    const r = spawnSync('gcc', ['-O2', '-o', bin, path.join(__dirname, 'fd-call-cost.c')], { stdio: 'inherit' });
+    costBin = r.status === 0 ? bin : null;
+    if (!costBin) console.log('(gcc failed: no per-fd kernel costs)');
+  }
+  if (!costBin) return null;
+  const r = spawnSync(costBin, [], { encoding: 'utf8' });
+  return r.status === 0 ? JSON.parse(r.stdout) : null;
+}
+
 const load = (): string => loadavg().map((x) => x.toFixed(1)).join(' ');
 
 async function benchSize(label: string, size: number[]): Promise<void> {
@@ -135,6 +153,20 @@ async function benchSize(label: string, size: number[]): Promise<void> {
     console.log(`goal 1: takeSnapshot / ss -xap = ${ssXap ? (ours / ssXap).toFixed(2) : 'n/a'} (goal <= 1.00)`);
     console.log(`goal 2: refresh / ss -xa = ${ssXa ? (refresh / ssXa).toFixed(2) : 'n/a'} (goal <= 1.50); unix-only refresh / ss -xa = ${ssXa ? (refreshUnix / ssXa).toFixed(2) : 'n/a'}`);
     console.log(`phases of one snapshot (ms): ${JSON.stringify(phases)}; threads that walked: ${last?.walkThreads ?? 1}`);
+    const cost = callCosts();
+    if (cost) {
+      // The part of goal 1 that no code can remove: per fd, ss -p makes one readlink; a snapshot makes one
+      // statx (the same path walk through procfs, the same kernel time) and, for every pipe and FIFO fd,
+      // one more statx of the link for its access mode. Fill samples, /proc files, dumps and JS come on top.
+      const pipeFds = snap.objects.filter((o) => o.kind === 'pipe' || o.kind === 'fifo')
+        .reduce((n, o) => n + o.endpoints.filter((e) => e.fd !== null).length, 0);
+      const ssFloor = (cost.fds * cost.readlink_us) / 1000;
+      const ourFloor = (cost.fds * cost.statx_us + pipeFds * cost.lstat_us) / 1000;
+      console.log(`kernel time per fd (C, best of 4 over ${cost.fds} fds): readlink ${cost.readlink_us.toFixed(2)} µs, statx ${cost.statx_us.toFixed(2)} µs, `
+        + `statx of the link ${cost.lstat_us.toFixed(2)} µs, a bare getppid ${cost.getppid_us.toFixed(2)} µs`);
+      console.log(`floor of the fd walk alone, on one CPU: ss -xap's readlinks ${ssFloor.toFixed(1)} ms; the snapshot's statx per fd + access mode of `
+        + `${pipeFds} pipe/FIFO fds ${ourFloor.toFixed(1)} ms (${(ourFloor / ssFloor).toFixed(2)} x), before fills, /proc files, dumps and JS`);
+    }
   } finally {
     await pop.stop();
     rmSync(work, { recursive: true, force: true });
