@@ -34,6 +34,12 @@ function byPidFd(a: Endpoint, b: Endpoint): number {
   return a.pid - b.pid || (a.fd ?? -1) - (b.fd ?? -1);
 }
 
+/** Sorted by pid, fd; fd holders come in walk order (already sorted), so most need no sort. */
+function sortedEndpoints(e: Endpoint[]): Endpoint[] {
+  for (let i = 1; i < e.length; i++) if (byPidFd(e[i - 1]!, e[i]!) > 0) return e.sort(byPidFd);
+  return e;
+}
+
 function stripDeleted(b: Buffer): Buffer {
   return b.length >= DELETED.length && b.subarray(b.length - DELETED.length).equals(DELETED) ? b.subarray(0, b.length - DELETED.length) : b;
 }
@@ -59,13 +65,17 @@ export function joinIpcObjects(input: IpcJoinInput): IpcObject[] {
     }
   }
   // fd endpoints, plus a "map" endpoint for each process that maps the object but holds no fd on it.
+  // (Called for every object of every scan: no intermediate arrays or sets unless there are mappings.)
   const endpointsOf = (key: string): { endpoints: Endpoint[]; mappedBy: number[] } => {
-    const fds = fdHolders.get(key) ?? [];
-    const endpoints: Endpoint[] = fds.map((f) => ({ pid: f.pid, fd: f.fd, access: f.access ?? 'rw' }));
-    const withFd = new Set(fds.map((f) => f.pid));
-    const mappedBy = [...new Set((mapHolders.get(key) ?? []).map((m) => m.pid))].sort((a, b) => a - b);
+    const fds = fdHolders.get(key);
+    const endpoints: Endpoint[] = [];
+    if (fds) for (const f of fds) endpoints.push({ pid: f.pid, fd: f.fd, access: f.access ?? 'rw' });
+    const mapped = mapHolders.get(key);
+    if (!mapped) return { endpoints: sortedEndpoints(endpoints), mappedBy: [] };
+    const withFd = new Set(fds?.map((f) => f.pid));
+    const mappedBy = [...new Set(mapped.map((m) => m.pid))].sort((a, b) => a - b);
     for (const pid of mappedBy) if (!withFd.has(pid)) endpoints.push({ pid, fd: null, access: 'map' });
-    return { endpoints: endpoints.sort(byPidFd), mappedBy };
+    return { endpoints: sortedEndpoints(endpoints), mappedBy };
   };
 
   const out: IpcObject[] = [];
