@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import type { Snapshot } from '../../src/core/model';
 import fc from 'fast-check';
-import { decodeSnapshotDelta, encodeSnapshotDelta, jsonEqual } from '../../src/core/worker/snapshotWire';
+import { decodeSnapshotDelta, encodeSnapshotDelta, jsonEqual, objectKey } from '../../src/core/worker/snapshotWire';
 
 const roundTrip = async (s: Snapshot) => (await decodeSnapshotDelta(encodeSnapshotDelta(s, undefined, 'g').encoded, undefined, 0)).snapshot;
 
@@ -56,6 +56,17 @@ describe('snapshot wire (worker -> client)', () => {
       assert.equal(d2.snapshot.objects[1]!.queue?.used, 100);
       assert.equal(d2.memory?.gen, 'g2');
       assert.deepEqual([...d2.memory!.objects.keys()].length, 3);
+      // The worker's memory keeps last time's instance of what did not change (one long-lived copy), and
+      // the new instance of what did; the next delta still compares correctly against either.
+      assert.equal(e2.memory.values.get(objectKey(s2.objects[2]!)), s1.objects[0], 'unchanged: the old instance kept');
+      assert.equal(e2.memory.values.get(objectKey(s2.objects[1]!)), s2.objects[1], 'changed: the new instance kept');
+      assert.equal(e2.memory.values.get('p7'), s1.processes[0]);
+      const s3 = snap([obj(4), obj(2, 100), obj(1, 5)], [proc(7), proc(8, 'q')]);
+      const e3 = encodeSnapshotDelta(s3, e2.memory, 'g3');
+      const d3 = await decodeSnapshotDelta(e3.encoded, d2.memory, 0);
+      assert.deepEqual(d3.snapshot, JSON.parse(JSON.stringify(s3)));
+      assert.equal(d3.snapshot.objects[1], d2.snapshot.objects[1], 'object 2 unchanged since g2: reused');
+      assert.equal(d3.snapshot.objects[2]!.queue?.used, 5, 'object 1 changed against the kept old instance');
     });
 
     it('a delta against another generation is refused, a full encoding always decodes', async () => {

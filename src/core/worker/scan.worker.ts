@@ -5,7 +5,7 @@ import type { ScanRequest, ScanResponse } from './protocol';
 import type { IpcObject } from '../model';
 import { refreshQueues } from '../scan/refresh';
 import { takeSnapshot } from '../scan/snapshot';
-import { encodeSnapshotDelta, type WireMemory } from './snapshotWire';
+import { encodeSnapshotDelta, objectKey, type WireMemory } from './snapshotWire';
 
 /** Objects of the last snapshot by id: the refresh request samples these without a new fd walk. */
 let lastObjects = new Map<string, IpcObject>();
@@ -50,10 +50,11 @@ parentPort?.on('message', (req: ScanRequest) => {
       res = { id: req.id, type: 'refresh', refresh: refreshQueues(targets), unknown };
     } else if (req.type === 'snapshot') {
       const snapshot = takeSnapshot(req.options);
-      lastObjects = new Map(snapshot.objects.map((o) => [o.id, o]));
       const prev = sent && typeof req.base === 'string' && req.base === sent.gen ? sent : undefined;
       const { encoded, memory } = encodeSnapshotDelta(snapshot, prev, `${epoch}.${++generation}`);
       sent = memory;
+      // The instances the wire memory kept (last time's where nothing changed), so both refer to the same ones.
+      lastObjects = new Map(snapshot.objects.map((o) => [o.id, (memory.values.get(objectKey(o)) as IpcObject | undefined) ?? o]));
       res = { id: req.id, type: 'snapshot-encoded', encoded };
     } else throw new Error(`unknown request ${String((req as { type: unknown }).type)}`);
   } catch (e) {

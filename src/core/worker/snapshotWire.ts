@@ -34,7 +34,7 @@ export interface DecodeMemory {
 }
 
 const processKey = (p: ProcessInfo): string => `p${p.pid}`;
-const objectKey = (o: IpcObject): string => `o${o.id}`;
+export const objectKey = (o: IpcObject): string => `o${o.id}`;
 
 /**
  * Encode against `prev` (or in full without it). Returns the bytes and what to remember for the next one.
@@ -45,9 +45,16 @@ export function encodeSnapshotDelta(s: Snapshot, prev: WireMemory | undefined, g
   const lines = [JSON.stringify(head)];
   const memory: WireMemory = { gen, values: new Map() };
   const add = (key: string, v: unknown): void => {
-    memory.values.set(key, v);
     const old = prev?.values.get(key);
-    lines.push(old !== undefined && jsonEqual(old, v) ? `=${JSON.stringify(key)}` : JSON.stringify(v));
+    if (old !== undefined && jsonEqual(old, v)) {
+      // Remember the old instance, not the equal new one: the new one dies young, and the worker's heap keeps
+      // one long-lived copy of what does not change instead of promoting a fresh one every scan.
+      memory.values.set(key, old);
+      lines.push(`=${JSON.stringify(key)}`);
+    } else {
+      memory.values.set(key, v);
+      lines.push(JSON.stringify(v));
+    }
   };
   for (const p of s.processes) add(processKey(p), p);
   for (const o of s.objects) add(objectKey(o), o);
