@@ -5,7 +5,10 @@ import {
   AF_NETLINK, AT_EMPTY_PATH, AT_FDCWD, CLONE_NEWNET, EINTR, O_CLOEXEC, O_RDONLY, MSG_DONTWAIT, MSG_TRUNC, NETLINK_SOCK_DIAG, SOCK_CLOEXEC, SOCK_RAW, SOL_SOCKET,
   SO_RCVTIMEO, STATX_BUF_SIZE, STATX_INO, STATX_TYPE, inspectorFds, libc, readStatx,
 } from './libc';
-import { AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP, buildInetDiagRequest, parseInetDiag, type InetDiagRecord } from './inetDiagParse';
+import {
+  AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP, TCPDIAG_GETSOCK, buildInetDiagRequest, buildTcpCompatRequest, parseInetDiag,
+  type InetDiagRecord,
+} from './inetDiagParse';
 import {
   UDIAG_SHOW_ICONS, UDIAG_SHOW_NAME, UDIAG_SHOW_PEER, UDIAG_SHOW_RQLEN, UDIAG_SHOW_UID, UDIAG_SHOW_VFS,
   buildUnixDiagRequest, parseUnixDiag, type UnixDiagRecord,
@@ -159,23 +162,46 @@ export interface InetDump {
   interrupted: boolean;
 }
 
-/** Dump the TCP or UDP sockets (IPv4 and IPv6) of our (or netnsFd's) network namespace. Throws when unavailable. */
+/**
+ * False once the kernel refused the v1 TCP request (then TCP takes one v2 dump per family). Exported for
+ * tests, which force either path.
+ */
+export const tcpCompat = { usable: true };
+
+/**
+ * Dump the TCP or UDP sockets (IPv4 and IPv6) of our (or netnsFd's) network namespace. Throws when unavailable.
+ * TCP goes through the v1 request when the kernel has it: one walk of the hash tables for both families.
+ */
 export function dumpInetSockets(protocol: 'tcp' | 'udp', netnsFd?: number): InetDump {
+  if (protocol === 'tcp' && tcpCompat.usable) {
+    const out: InetDump = { protocol, sockets: [], skipped: 0, interrupted: false };
+    const error = runInetDump(out, buildTcpCompatRequest(nextSeq()), TCPDIAG_GETSOCK, netnsFd);
+    if (error === null) return out;
+    tcpCompat.usable = false;
+  }
   const out: InetDump = { protocol, sockets: [], skipped: 0, interrupted: false };
   for (const family of [AF_INET, AF_INET6]) {
-    let error: number | null = null;
-    const seq = (seqCounter = (seqCounter + 1) & 0x7fffffff);
-    const req = buildInetDiagRequest(seq, family, protocol === 'tcp' ? IPPROTO_TCP : IPPROTO_UDP);
-    sockDiagDump(req, (chunk) => {
-      const p = parseInetDiag(chunk);
-      for (const s of p.sockets) out.sockets.push(s);
-      out.skipped += p.skipped + (p.truncated ? 1 : 0);
-      out.interrupted ||= p.interrupted;
-      if (p.error !== null) error = p.error;
-      return { done: p.done };
-    }, netnsFd);
+    const error = runInetDump(out, buildInetDiagRequest(nextSeq(), family, protocol === 'tcp' ? IPPROTO_TCP : IPPROTO_UDP), undefined, netnsFd);
     // IPv6 may be disabled (EAFNOSUPPORT/ENOENT): IPv4 results still stand.
     if (error !== null && family === AF_INET) throw new Error(`sock_diag ${protocol} dump: ${libc().errnoName(error)}`);
   }
   return out;
+}
+
+function nextSeq(): number {
+  return (seqCounter = (seqCounter + 1) & 0x7fffffff);
+}
+
+/** One inet dump into `out`; the errno the kernel ended it with, or null. */
+function runInetDump(out: InetDump, req: Buffer, messageType: number | undefined, netnsFd?: number): number | null {
+  let error: number | null = null;
+  sockDiagDump(req, (chunk) => {
+    const p = parseInetDiag(chunk, messageType);
+    for (const s of p.sockets) out.sockets.push(s);
+    out.skipped += p.skipped + (p.truncated ? 1 : 0);
+    out.interrupted ||= p.interrupted;
+    if (p.error !== null) error = p.error;
+    return { done: p.done };
+  }, netnsFd);
+  return error;
 }

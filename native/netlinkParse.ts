@@ -143,7 +143,9 @@ export interface DiagDumpParse<T> {
  * SOCK_DIAG_BY_FAMILY payload goes to `record`, which returns null (skip) or the record and whether
  * part of it was unreadable.
  */
-export function parseDiagDump<T>(buf: Buffer, record: (payload: Buffer) => { record: T; partial: boolean } | null): DiagDumpParse<T> {
+export function parseDiagDump<T>(
+  buf: Buffer, record: (payload: Buffer) => { record: T; partial: boolean } | null, messageType = SOCK_DIAG_BY_FAMILY,
+): DiagDumpParse<T> {
   const out: DiagDumpParse<T> = { sockets: [], done: false, error: null, interrupted: false, truncated: false, skipped: 0 };
   const { messages, truncated } = parseNetlinkMessages(buf);
   out.truncated = truncated;
@@ -156,7 +158,7 @@ export function parseDiagDump<T>(buf: Buffer, record: (payload: Buffer) => { rec
       if (err < 0 || (m.type === NLMSG_ERROR && err !== 0)) out.error = Math.abs(err);
       continue;
     }
-    if (m.type !== SOCK_DIAG_BY_FAMILY) continue;
+    if (m.type !== messageType) continue;
     const rec = record(m.payload);
     if (rec) out.sockets.push(rec.record);
     if (!rec || rec.partial) out.skipped++;

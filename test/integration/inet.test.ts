@@ -4,6 +4,7 @@
 import { strict as assert } from 'node:assert';
 import type { IpcObject, Snapshot } from '../../src/core/model';
 import { takeSnapshot } from '../../src/core/scan/snapshot';
+import { dumpInetSockets, tcpCompat } from '../../native/netlink';
 import { startHelper, type Holder } from './helpers/holders';
 
 interface Ref { fd: number; ino: number; local: [string, number] }
@@ -72,6 +73,24 @@ describe('takeSnapshot: TCP and UDP (real loopback sockets)', function () {
     // UDP reports receive memory (payload plus per-datagram overhead), so at least the 300 bytes sent.
     assert.ok(u1.queue!.used >= 300, `udp queue ${u1.queue!.used}`);
     assert.equal(u2.queue?.used, 0);
+  });
+
+  it('TCP through the v1 request (one hash walk for IPv4 and IPv6) and through two v2 requests: the same sockets', () => {
+    const key = (r: { family: number; state: number; sport: number; dport: number; ino: number; rqueue: number }) =>
+      `${r.family} ${r.state} ${r.sport} ${r.dport} ${r.ino} ${r.rqueue}`;
+    assert.equal(tcpCompat.usable, true, 'the v1 request works on this kernel');
+    const one = dumpInetSockets('tcp').sockets.map(key).sort();
+    tcpCompat.usable = false;
+    try {
+      const two = dumpInetSockets('tcp').sockets.map(key).sort();
+      assert.deepEqual(one, two);
+      checkTcp(takeSnapshot({ kinds: ['tcp'] }), true);
+    } finally {
+      tcpCompat.usable = true;
+    }
+    const fams = new Set(one.map((k) => k.split(' ')[0]));
+    assert.deepEqual([...fams].sort(), ['10', '2'], 'both families in one dump');
+    for (const r of [h.info.listener, h.info.client, h.info.l6, h.info.c6, h.info.cm]) assert.ok(one.some((k) => k.split(' ')[4] === String(r.ino)), `inode ${r.ino}`);
   });
 
   it('/proc/net/{tcp,tcp6,udp,udp6} fallback: same sockets and peers, with a note', () => {

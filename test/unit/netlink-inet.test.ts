@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import {
-  AF_INET6, IPPROTO_TCP, buildInetDiagRequest, endpointKey, formatAddress, formatEndpoint, parseInetDiag,
+  AF_INET6, IPPROTO_TCP, TCPDIAG_GETSOCK, buildInetDiagRequest, buildTcpCompatRequest, endpointKey, formatAddress, formatEndpoint, parseInetDiag,
 } from '../../native/inetDiagParse';
 import type { Endpoint } from '../../src/core/model';
 import { parseProcNetInet } from '../../src/core/procfs/netinet';
@@ -47,6 +47,25 @@ describe('netlink: inet_diag parser', () => {
     assert.equal(r[17], IPPROTO_TCP);
     assert.equal(r.readUInt32LE(20) & (1 << 6), 0);
     assert.equal(r.readUInt32LE(20) & (1 << 10), 1 << 10);
+  });
+  it('builds the v1 TCP request (struct inet_diag_req, TCPDIAG_GETSOCK) and reads replies of that type only when asked', () => {
+    const r = buildTcpCompatRequest(5);
+    assert.equal(r.length, 16 + 60);
+    assert.equal(r.readUInt32LE(0), r.length);
+    assert.equal(r.readUInt16LE(4), TCPDIAG_GETSOCK);
+    assert.equal(r.readUInt32LE(8), 5);
+    assert.equal(r.readUInt32LE(16 + 52) & (1 << 6), 0);
+    assert.equal(r.readUInt32LE(16 + 52) & (1 << 10), 1 << 10);
+    // The captured dump re-typed as a v1 reply: the same records with the type named, none without.
+    const retyped = Buffer.from(dump);
+    for (let off = 0; off + 16 <= retyped.length;) {
+      const len = retyped.readUInt32LE(off);
+      if (len < 16) break;
+      if (retyped.readUInt16LE(off + 4) === 20) retyped.writeUInt16LE(TCPDIAG_GETSOCK, off + 4);
+      off += (len + 3) & ~3;
+    }
+    assert.deepEqual(parseInetDiag(retyped, TCPDIAG_GETSOCK).sockets, parsed.sockets);
+    assert.equal(parseInetDiag(retyped).sockets.length, 0);
   });
   it('formats IPv6 addresses as RFC 5952', () => {
     const a = (s: string) => Buffer.from(s.replace(/:/g, ''), 'hex');
