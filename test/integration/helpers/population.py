@@ -29,6 +29,46 @@ if tcp:
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
 resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
+
+
+def remove_names():
+    for i in range(shm):
+        try:
+            os.unlink("/dev/shm/%s-%d" % (tag, i))
+        except OSError:
+            pass
+    for i in range(mq):
+        libc.mq_unlink(("/%s-%d" % (tag, i)).encode())
+
+
+def leave(signum, frame):
+    sys.exit(128 + signum)
+
+
+# Killed instead of stopped, the shm and mq names must not outlive us (they would fill RLIMIT_MSGQUEUE for
+# later runs): SIGTERM/SIGINT/SIGHUP run the finally below, and a janitor process removes the names when
+# this one dies of anything, SIGKILL included (PR_SET_PDEATHSIG).
+for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+    signal.signal(s, leave)
+if shm or mq:
+    parent = os.getpid()
+    janitor_r, janitor_w = os.pipe()
+    if os.fork() == 0:
+        signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
+        libc.prctl(1, signal.SIGTERM, 0, 0, 0)
+        os.close(janitor_r)
+        os.write(janitor_w, b".")  # armed
+        if os.getppid() == parent:
+            try:
+                signal.sigwait([signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
+            except BaseException:
+                pass
+        remove_names()
+        os._exit(0)
+    os.close(janitor_w)
+    os.read(janitor_r, 1)
+    os.close(janitor_r)
+
 ready_r, ready_w = os.pipe()
 pids = []
 for p in range(procs):
@@ -90,10 +130,4 @@ try:
     print(json.dumps({"pids": pids, "fds": total}), flush=True)
     sys.stdin.read()
 finally:
-    for i in range(shm):
-        try:
-            os.unlink("/dev/shm/%s-%d" % (tag, i))
-        except OSError:
-            pass
-    for i in range(mq):
-        libc.mq_unlink(("/%s-%d" % (tag, i)).encode())
+    remove_names()
