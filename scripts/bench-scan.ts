@@ -14,6 +14,14 @@ import { takeSnapshot } from '../src/core/scan/snapshot';
 import { PYTHON, helperPath } from '../test/integration/helpers/holders';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+// Each in-process series starts from a collected heap: otherwise a series pays for the garbage of the one
+// before it (a 10k snapshot leaves ~30 MB), and the refresh figures measured after 24 snapshots would
+// include their major GCs, which the live views' own worker never sees.
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
 
 /** Start population.py and wait (up to 5 min on a loaded machine) for its first JSON line. */
 async function startPopulation(args: string[]): Promise<{ info: { fds: number }; stop(): Promise<void> }> {
@@ -76,6 +84,7 @@ function timeIt(f: () => void, runs = RUNS): number {
 /** timeIt for in-process work, recording its CPU time for the table. */
 const cpuOf = new Map<string, number>();
 function timeOwn(name: string, f: () => void): number {
+  collect();
   const ms = timeIt(f);
   if (lastCpu !== null) cpuOf.set(name, lastCpu);
   return ms;
