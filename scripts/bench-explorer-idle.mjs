@@ -4,7 +4,9 @@
 // from /proc/PID/stat and prints % of one core for: the view open with the default 5 s refresh, the view open
 // with refreshIntervalSeconds 0 (watchers and manual refresh only), the view hidden, and before the extension
 // is activated at all (VS Code's own baseline). Per-thread figures tell the extension host's main thread from
-// the scan worker. Options: --seconds N (per phase, default 60), --phases inactive,default,manual,hidden.
+// the scan worker. The scan process (ipcInspector.scan.separateProcess, the default) is a child of the extension
+// host: its CPU is counted with the host's, and shown apart. Options: --seconds N (per phase, default 60),
+// --phases inactive,default,manual,hidden, --thread (scan in a worker thread: separateProcess false).
 import { spawnSync, execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -16,12 +18,15 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
 
 const { values: opts } = parseArgs({
-  options: { seconds: { type: 'string', default: '60' }, phases: { type: 'string', default: 'inactive,default,manual,hidden' } },
+  options: {
+    seconds: { type: 'string', default: '60' }, phases: { type: 'string', default: 'inactive,default,manual,hidden' },
+    thread: { type: 'boolean', default: false },
+  },
 });
 const SECONDS = Number(opts.seconds);
 const PHASES = opts.phases.split(',').map((p) => p.trim()).filter(Boolean);
 if (!(SECONDS > 0) || PHASES.some((p) => !['inactive', 'default', 'manual', 'hidden'].includes(p)) || PHASES.indexOf('inactive') > 0) {
-  console.error('usage: bench-explorer-idle.mjs [--seconds N] [--phases inactive,default,manual,hidden] (inactive first)');
+  console.error('usage: bench-explorer-idle.mjs [--seconds N] [--phases inactive,default,manual,hidden] (inactive first) [--thread]');
   process.exit(2);
 }
 
@@ -44,9 +49,45 @@ function statFields(pid) {
   return s.slice(s.lastIndexOf(')') + 2).split(' ');
 }
 /** utime + stime in clock ticks: every thread of the process, its worker threads included. */
-const cpuTicks = (pid) => {
+const ownTicks = (pid) => {
   const f = statFields(pid);
   return Number(f[11]) + Number(f[12]);
+};
+
+/** Living descendants of `pid` (the scan process, and whatever VS Code runs meanwhile): pid -> { comm, ticks }. */
+function descendants(pid) {
+  const parent = new Map();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const s = readFileSync(`/proc/${name}/stat`, 'latin1');
+      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(name), { ppid: Number(f[1]), comm: s.slice(s.indexOf('(') + 1, s.lastIndexOf(')')), ticks: Number(f[11]) + Number(f[12]) });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out = new Map();
+  for (const [p, e] of parent) {
+    for (let a = e.ppid, n = 0; a > 1 && n < 64; a = parent.get(a)?.ppid ?? 0, n++) {
+      if (a === pid) {
+        out.set(p, { comm: e.comm, ticks: e.ticks });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * CPU ticks of the extension host and its living descendants. A child that ends between two samples loses
+ * its last ticks (they go to the host's cutime, which is not read: VS Code's own short-lived children would
+ * only add noise), so a phase counts the scan process, which lives as long as the host.
+ */
+const cpuTicks = (pid) => {
+  let t = ownTicks(pid);
+  for (const d of descendants(pid).values()) t += d.ticks;
+  return t;
 };
 
 /** CPU ticks of each thread (comm and tid), to tell the main thread from the scan worker and GC threads. */
@@ -86,10 +127,16 @@ function findExtensionHosts() {
  * the remote machine's settings (user-data-dir/Machine/settings.json), not from the user's, and picks up an
  * edit of that file at once. The phase checks it took: no scan with cause "interval" while it is 0.
  */
-function setInterval0(on) {
+const machineSettings = { 'ipcInspector.scan.separateProcess': !opts.thread };
+function writeMachineSettings() {
   const dir = path.join(path.dirname(env.workspace), 'ud/Machine');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'settings.json'), JSON.stringify(on ? { 'ipcInspector.explorer.refreshIntervalSeconds': 0 } : {}, null, 2));
+  writeFileSync(path.join(dir, 'settings.json'), JSON.stringify(machineSettings, null, 2));
+}
+function setInterval0(on) {
+  if (on) machineSettings['ipcInspector.explorer.refreshIntervalSeconds'] = 0;
+  else delete machineSettings['ipcInspector.explorer.refreshIntervalSeconds'];
+  writeMachineSettings();
 }
 
 /** The extension's log (its LogOutputChannel, at Debug level: one line per scan with its cause). */
@@ -125,6 +172,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function sample(pid, seconds) {
   const t0 = process.hrtime.bigint();
   const th0 = threadTicks(pid);
+  const kids0 = descendants(pid);
   const c0 = cpuTicks(pid);
   const per = [];
   let [lastT, lastC] = [t0, c0];
@@ -137,9 +185,12 @@ async function sample(pid, seconds) {
   }
   const wall = Number(lastT - t0) / 1e9;
   const cpu = (lastC - c0) / CLK_TCK;
+  // Children with CPU in this phase, the scan process first among them (counted in `cpu` above).
+  const kids = [...descendants(pid)].map(([p, d]) => ({ pid: p, comm: d.comm, pct: ((d.ticks - (kids0.get(p)?.ticks ?? 0)) / CLK_TCK / wall) * 100 }))
+    .filter((k) => k.pct > 0).sort((a, b) => b.pct - a.pct);
   const threads = [...threadTicks(pid)].map(([tid, t]) => ({ tid, comm: t.comm, pct: ((t.ticks - (th0.get(tid)?.ticks ?? 0)) / CLK_TCK / wall) * 100 }))
     .filter((t) => t.pct > 0).sort((a, b) => b.pct - a.pct);
-  return { wall, cpu, pct: (cpu / wall) * 100, per, threads };
+  return { wall, cpu, pct: (cpu / wall) * 100, per, threads, kids };
 }
 
 const machine = (() => {
@@ -151,6 +202,7 @@ const machine = (() => {
   }
 })();
 
+writeMachineSettings(); // before activation: the scan transport is chosen then
 const browser = await launchBrowser();
 let rc = 0;
 try {
@@ -162,7 +214,7 @@ try {
   if (hosts.length !== 1) throw new Error(`expected one extension host in process group ${serverPgid}, found ${JSON.stringify(hosts)}`);
   const { pid } = hosts[0];
   console.log(`extension host pid ${pid}: ${hosts[0].cmd.slice(0, 160)}`);
-  console.log(`machine: ${machine}; ${SECONDS} s per phase, CLK_TCK ${CLK_TCK}`);
+  console.log(`machine: ${machine}; ${SECONDS} s per phase, CLK_TCK ${CLK_TCK}; scans in a ${opts.thread ? 'worker thread' : 'child process'}`);
   const results = [];
   let debugSet = PHASES[0] !== 'inactive';
   const openView = async () => {
@@ -199,6 +251,7 @@ try {
       + `per 5 s: ${r.per.map((x) => x.toFixed(1)).join(' ')}; load avg ${load} at start, ${loadavg()[0].toFixed(2)} at end)`);
     console.log(`${''.padEnd(42)} scans: ${r.scans.length ? r.scans.map(([k, n]) => `${n} ${k}`).join(', ') : 'none'}`);
     console.log(`${''.padEnd(42)} by thread: ${r.threads.slice(0, 5).map((t) => `${t.comm} ${t.tid} ${t.pct.toFixed(2)} %`).join(', ')}`);
+    if (r.kids.length) console.log(`${''.padEnd(42)} child processes (included): ${r.kids.slice(0, 4).map((k) => `${k.comm} ${k.pid} ${k.pct.toFixed(2)} %`).join(', ')}`);
   }
   const by = Object.fromEntries(results.map((r) => [r.phase, r.pct]));
   if (by.default !== undefined && by.manual !== undefined) {

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Log } from './log';
 import { registerCommand } from './commands';
-import { ScanClient } from '../core/worker/client';
+import { SCAN_PROCESS_FLAGS, ScanClient } from '../core/worker/client';
 import { Explorer } from './explorer';
 import { ProcessDocumentProvider, sendSignal, unlinkObject } from './actions';
 import { objectPath } from '../core/view/filter';
@@ -47,7 +47,12 @@ export function activate(context: vscode.ExtensionContext): void {
     return;
   }
 
-  const client = new ScanClient(path.join(context.extensionPath, 'dist', 'scan.worker.js'));
+  const separate = vscode.workspace.getConfiguration('ipcInspector.scan').get<boolean>('separateProcess', true);
+  const client = new ScanClient(
+    path.join(context.extensionPath, 'dist', 'scan.worker.js'),
+    separate ? { kind: 'process', execArgv: SCAN_PROCESS_FLAGS } : { kind: 'thread' },
+    (reason) => log.warn(`scan process could not start, scanning in a worker thread instead: ${reason}`),
+  );
   context.subscriptions.push({ dispose: () => client.dispose() });
   const explorer = new Explorer(context, client, log);
   context.subscriptions.push(explorer);

@@ -1,13 +1,16 @@
-// Integration: the scan worker thread (bundled with esbuild like dist/scan.worker.js) takes snapshots and
-// serves refresh requests for objects of its last snapshot, without blocking the caller's event loop.
+// Integration: the scan worker (bundled with esbuild like dist/scan.worker.js), as a worker thread and as a
+// child process, takes snapshots and serves refresh requests for objects of its last snapshot, without
+// blocking the caller's event loop; a scan process that cannot start falls back to a thread, and one whose
+// parent dies exits.
 
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { build } from 'esbuild';
-import { ScanClient } from '../../src/core/worker/client';
+import { SCAN_PROCESS_FLAGS, ScanClient, type ScanTransport } from '../../src/core/worker/client';
 import { takeSnapshot } from '../../src/core/scan/snapshot';
 import { startHelper, type Holder } from './helpers/holders';
 
@@ -26,10 +29,28 @@ function threadCpuMs(): number {
   return Number(ts.readBigInt64LE(0)) * 1e3 + Number(ts.readBigInt64LE(8)) / 1e6;
 }
 
-describe('scan worker (real worker thread)', function () {
+/** Running (a zombie nobody reaped yet counts as gone). */
+const alive = (pid: number): boolean => {
+  try {
+    const st = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return !/^[ZX]/.test(st.slice(st.lastIndexOf(')') + 2));
+  } catch {
+    return false;
+  }
+};
+
+async function until(what: string, f: () => boolean, ms = 10000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!f()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+for (const transport of [{ kind: 'thread' }, { kind: 'process', execArgv: SCAN_PROCESS_FLAGS }] as ScanTransport[]) describe(`scan worker (real worker ${transport.kind})`, function () {
   this.timeout(120000);
   // Under node_modules so that the external koffi resolves as it does from dist/.
-  const outDir = path.join(ROOT, 'node_modules/.cache/ipci-scan-worker-test');
+  const outDir = path.join(ROOT, `node_modules/.cache/ipci-scan-worker-test-${transport.kind}`);
   const work = mkdtempSync(path.join(tmpdir(), 'ipci-worker-'));
   let client: ScanClient;
   let pipe: Holder<{ pid: number; dev: number; ino: number }>;
@@ -41,7 +62,7 @@ describe('scan worker (real worker thread)', function () {
       entryPoints: [path.join(ROOT, 'src/core/worker/scan.worker.ts')], bundle: true, platform: 'node', format: 'cjs',
       target: 'node20', outfile: path.join(outDir, 'scan.worker.js'), external: ['koffi'], logLevel: 'silent',
     });
-    client = new ScanClient(path.join(outDir, 'scan.worker.js'));
+    client = new ScanClient(path.join(outDir, 'scan.worker.js'), transport, (reason) => assert.fail(`fell back to a thread: ${reason}`));
     pipe = await startHelper('pipe_fill.py');
     // A few thousand fds, so that a snapshot takes long enough (and its result is large enough) to matter.
     pop = await startHelper('population.py', [work, '20', '1500', '1000', '200']);
@@ -67,7 +88,7 @@ describe('scan worker (real worker thread)', function () {
     const same = b.objects.filter((o) => prev.get(o.id) === o).length;
     assert.ok(same > b.objects.length * 0.9, `${same} of ${b.objects.length} objects reused`);
     // Every object still equals what a full decode gives: compare with a fresh client (no memory).
-    const fresh = new ScanClient(path.join(outDir, 'scan.worker.js'));
+    const fresh = new ScanClient(path.join(outDir, 'scan.worker.js'), transport);
     try {
       await pipe.command('write 123');
       const c = await client.snapshot();
@@ -156,4 +177,50 @@ describe('scan worker (real worker thread)', function () {
     assert.ok(Math.max(...worker.map((x) => x.cpuMax)) < Math.max(50, onThread.cpuMax / 4), msg);
     if (process.env.IPCI_VERBOSE) console.log(msg);
   });
+
+  if (transport.kind === 'process') {
+    it('runs in its own process (the flags given), which ends with dispose()', async () => {
+      const c = new ScanClient(path.join(outDir, 'scan.worker.js'), transport);
+      const s = await c.snapshot({ kinds: ['pipe'] } as never);
+      const pid = c.processId!;
+      assert.ok(pid && pid !== process.pid);
+      assert.equal(c.transportKind, 'process');
+      assert.ok(s.processes.some((p) => p.pid === pid), 'the scan process sees itself');
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0');
+      for (const f of SCAN_PROCESS_FLAGS) assert.ok(cmd.includes(f), `${f} in ${cmd.join(' ')}`);
+      c.dispose();
+      await until('the scan process to exit after dispose', () => !alive(pid));
+    });
+
+    it('a scan process that cannot start: a worker thread takes over and answers the same request', async () => {
+      let told = '';
+      const c = new ScanClient(path.join(outDir, 'scan.worker.js'), { kind: 'process', execArgv: ['--no-such-v8-flag-ipci'] }, (r) => { told = r; });
+      try {
+        const s = await c.snapshot();
+        assert.ok(s.objects.length > 0);
+        assert.equal(c.transportKind, 'thread');
+        assert.match(told, /scan process exited with code \d+: .*no-such-v8-flag-ipci/s);
+        assert.equal(c.fallbackReason, told);
+        const r = await c.refresh([s.objects[0]!.id]);
+        assert.equal(r.unknown.length, 0);
+      } finally {
+        c.dispose();
+      }
+    });
+
+    it('ends when its parent dies (SIGKILL): no orphan scan process', async () => {
+      const code = `const { ScanClient } = require(${JSON.stringify(path.join(ROOT, 'src/core/worker/client.ts'))});
+        const c = new ScanClient(${JSON.stringify(path.join(outDir, 'scan.worker.js'))}, { kind: 'process', execArgv: [] });
+        setInterval(() => {}, 1000);
+        c.snapshot({ kinds: ['pipe'] }).then(() => console.log(String(c.processId)));`;
+      const parent = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', code], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = await new Promise<number>((resolve, reject) => {
+        parent.stdout!.once('data', (d) => resolve(Number(String(d).trim())));
+        parent.once('exit', (c) => reject(new Error(`parent exited with ${c}`)));
+      });
+      assert.ok(child > 0 && alive(child));
+      parent.kill('SIGKILL');
+      await until('the orphaned scan process to exit', () => !alive(child));
+    });
+  }
 });

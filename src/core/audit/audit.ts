@@ -109,20 +109,34 @@ function auditObject(o: IpcObject, dirs: DirCache): void {
 }
 
 /**
- * Leftover objects of the last audit by everything they are made of (path bytes, identity, mode, owner, the
+ * Leftover objects of the last audit by path, with everything they are made of (identity, mode, owner, the
  * modes of the directories above, hidden count, namespace): a stale socket file that stays as it was is the
  * same frozen instance scan after scan (/tmp can hold hundreds; the scan worker then also skips their JSON).
- * Replaced on every audit, so files gone are dropped.
+ * Compared field by field, so an unchanged leftover costs no allocation. Replaced on every audit, so files
+ * gone are dropped.
  */
-let leftoverCache = new Map<string, IpcObject>();
+interface CachedLeftover {
+  o: IpcObject;
+  kind: LeftoverFile['kind'];
+  dev: number;
+  ino: number;
+  mode: number;
+  uid: number;
+  hidden: number;
+  ns: number | null;
+  chain: string;
+}
+let leftoverCache = new Map<string, CachedLeftover>();
 
-function cachedLeftover(f: LeftoverFile, dirs: DirCache, hidden: number, ns: number | null, next: Map<string, IpcObject>): IpcObject {
-  const shown = f.path.toString('utf8');
-  const key = `${f.kind}|${f.dev}|${f.ino}|${f.mode}|${f.uid}|${hidden}|${ns}|${dirs.chainOf(shown).key}|${f.path.toString('latin1')}`;
-  let o = leftoverCache.get(key);
-  if (!o) o = deepFreeze(leftoverObject(f, dirs, hidden, ns));
-  next.set(key, o);
-  return o;
+function cachedLeftover(f: LeftoverFile, dirs: DirCache, hidden: number, ns: number | null, next: Map<string, CachedLeftover>): IpcObject {
+  const chain = dirs.chainOf(f.text).key;
+  let c = leftoverCache.get(f.key);
+  if (!c || c.kind !== f.kind || c.dev !== f.dev || c.ino !== f.ino || c.mode !== f.mode || c.uid !== f.uid
+    || c.hidden !== hidden || c.ns !== ns || c.chain !== chain) {
+    c = { o: deepFreeze(leftoverObject(f, dirs, hidden, ns)), kind: f.kind, dev: f.dev, ino: f.ino, mode: f.mode, uid: f.uid, hidden, ns, chain };
+  }
+  next.set(f.key, c);
+  return c.o;
 }
 
 function deepFreeze<T>(x: T): T {
@@ -135,7 +149,7 @@ function deepFreeze<T>(x: T): T {
 
 /** Object for a leftover file: kind fifo/unix with no endpoints, so views can offer to delete it. */
 function leftoverObject(f: LeftoverFile, dirs: DirCache, hidden: number, ns: number | null): IpcObject {
-  const shown = f.path.toString('utf8');
+  const shown = f.text;
   const o: IpcObject = f.kind === 'fifo'
     ? { id: inodeId('fifo', f.dev, f.ino), kind: 'fifo', inode: f.ino, name: '', endpoints: [], findings: [], dev: f.dev, orphan: true }
     : {
@@ -161,6 +175,19 @@ function decodePath(b: Buffer): { name: string; nameBase64?: string } {
   return valid && !b.includes(0) ? { name: text } : { name: text, nameBase64: b.toString('base64') };
 }
 
+/** (dev, ino) pairs without a string per lookup (an audit looks up every leftover file, hundreds in /tmp). */
+class DevInoSet {
+  private readonly byDev = new Map<number, Set<number>>();
+  add(dev: number, ino: number): void {
+    let s = this.byDev.get(dev);
+    if (!s) this.byDev.set(dev, (s = new Set()));
+    s.add(ino);
+  }
+  has(dev: number, ino: number): boolean {
+    return this.byDev.get(dev)?.has(ino) ?? false;
+  }
+}
+
 /**
  * Add findings to `objects` in place and return them with the leftovers (orphan FIFOs, stale socket
  * files) appended. Never throws on unreadable paths: they are skipped.
@@ -171,17 +198,17 @@ export function auditObjects(objects: IpcObject[], opts: AuditOptions): IpcObjec
   const wantFifo = opts.kinds.has('fifo');
   const wantUnix = opts.kinds.has('unix');
   if (!wantFifo && !wantUnix) return objects;
-  const held = new Set<string>();
-  const bound = new Set<string>();
+  const held = new DevInoSet();
+  const bound = new DevInoSet();
   const boundNames = new Set<string>();
   let haveVfs = false;
   for (const o of objects) {
-    if (o.kind === 'fifo' && o.endpoints.length) held.add(`${o['dev']}:${o.inode}`);
+    if (o.kind === 'fifo' && o.endpoints.length && typeof o['dev'] === 'number') held.add(o['dev'], o.inode);
     if (o.kind === 'unix' && o.unix?.address === 'path') {
       const b = o.unix.boundFile;
       if (b) {
         haveVfs = true;
-        bound.add(`${b.dev}:${b.ino}`);
+        bound.add(b.dev, b.ino);
       }
       boundNames.add(nameBytes(o).toString('latin1'));
     }
@@ -191,14 +218,13 @@ export function auditObjects(objects: IpcObject[], opts: AuditOptions): IpcObjec
   const out = [...objects];
   // Looked up once, not per stale socket file (a statx through procfs each; /tmp can hold hundreds).
   let ns: number | null | undefined;
-  const next = new Map<string, IpcObject>();
+  const next = new Map<string, CachedLeftover>();
   for (const f of leftovers) {
-    const key = `${f.dev}:${f.ino}`;
     if (f.kind === 'fifo') {
-      if (!wantFifo || held.has(key)) continue;
+      if (!wantFifo || held.has(f.dev, f.ino)) continue;
     } else {
       if (!wantUnix) continue;
-      if (haveVfs ? bound.has(key) : boundNames.has(f.path.toString('latin1'))) continue;
+      if (haveVfs ? bound.has(f.dev, f.ino) : boundNames.has(f.key)) continue;
     }
     if (f.kind === 'unix' && ns === undefined) ns = ownNetns();
     out.push(cachedLeftover(f, dirs, opts.hiddenProcesses ?? 0, ns ?? null, next));

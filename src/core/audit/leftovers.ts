@@ -7,8 +7,11 @@ import { statBytes } from '../scan/procio';
 
 export interface LeftoverFile {
   kind: 'fifo' | 'unix';
-  /** Raw bytes of the path (names are arbitrary bytes). */
+  /** Raw bytes of the path (names are arbitrary bytes): the same instance while the directory listing is reused. */
   path: Buffer;
+  /** The path as latin1 (one char per byte: a lossless key) and as UTF-8 text, decoded once per listing. */
+  key: string;
+  text: string;
   dev: number;
   ino: number;
   mode: number;
@@ -24,8 +27,16 @@ interface Listing {
   /** Entries read (the walk's budget counts every entry, kept or not). */
   count: number;
   dirs: Buffer[];
-  /** FIFO and socket entries (their type is re-checked by lstat each pass). */
-  files: Buffer[];
+  /** FIFO and socket entries (their type is re-checked by lstat each pass), with their full paths. */
+  files: ListedFile[];
+}
+
+/** A FIFO or socket entry of a listing: its path joined and decoded once, reused while the listing is. */
+interface ListedFile {
+  name: Buffer;
+  path: Buffer;
+  key: string;
+  text: string;
 }
 
 interface CachedListing extends Listing {
@@ -76,7 +87,10 @@ function list(dir: Buffer, next: Map<string, CachedListing>): Listing {
   for (const e of entries) {
     // isDirectory() on a Dirent does not follow symlinks: no loops through links.
     if (e.isDirectory()) l.dirs.push(e.name);
-    else if (e.isFIFO() || e.isSocket()) l.files.push(e.name);
+    else if (e.isFIFO() || e.isSocket()) {
+      const path = join(dir, e.name);
+      l.files.push({ name: e.name, path, key: path.toString('latin1'), text: path.toString('utf8') });
+    }
   }
   if (listedAt - (st.mtimeSec * 1000 + st.mtimeNsec / 1e6) > RACY_MS) next.set(key, l);
   return l;
@@ -86,13 +100,13 @@ function join(dir: Buffer, name: Buffer): Buffer {
   return dir.length && dir[dir.length - 1] === 0x2f ? Buffer.concat([dir, name]) : Buffer.concat([dir, Buffer.from('/'), name]);
 }
 
-function pick(path: Buffer, out: LeftoverFile[]): void {
-  const st = statBytes(path, false);
+function pick(f: ListedFile, out: LeftoverFile[]): void {
+  const st = statBytes(f.path, false);
   if (!st) return;
   // The type from the inode itself: the entry may have been replaced since it was listed.
   const type = st.mode & 0o170000;
   if (type !== 0o010000 && type !== 0o140000) return;
-  out.push({ kind: type === 0o010000 ? 'fifo' : 'unix', path, dev: st.dev, ino: st.ino, mode: st.mode, uid: st.uid });
+  out.push({ kind: type === 0o010000 ? 'fifo' : 'unix', path: f.path, key: f.key, text: f.text, dev: st.dev, ino: st.ino, mode: st.mode, uid: st.uid });
 }
 
 /** FIFOs and sockets directly in `flatDirs`, and in `deepDirs` down to WORKSPACE_MAX_DEPTH levels. */
@@ -102,7 +116,7 @@ export function findLeftovers(flatDirs: readonly string[], deepDirs: readonly st
   const next = new Map<string, CachedListing>();
   for (const dir of flatDirs) {
     const d = Buffer.from(dir);
-    for (const name of list(d, next).files) pick(join(d, name), out);
+    for (const f of list(d, next).files) pick(f, out);
   }
   let budget = WORKSPACE_MAX_ENTRIES;
   for (const root of deepDirs) {
@@ -115,17 +129,18 @@ export function findLeftovers(flatDirs: readonly string[], deepDirs: readonly st
       budget -= l.count;
       if (within < l.count) {
         // Over budget in this directory: keep what a walk in readdir order would, approximately (no subdirectories).
-        for (const name of l.files.slice(0, within)) pick(join(dir, name), out);
+        for (const f of l.files.slice(0, within)) pick(f, out);
         break;
       }
-      for (const name of l.files) pick(join(dir, name), out);
+      for (const f of l.files) pick(f, out);
       if (depth + 1 < WORKSPACE_MAX_DEPTH) {
         for (const name of l.dirs) if (!SKIP.has(name.toString('latin1'))) stack.push([join(dir, name), depth + 1]);
       }
     }
   }
   cache = next;
-  // A workspace inside /tmp is met twice.
+  // A workspace inside /tmp (or a directory given twice) is met twice; one flat directory alone cannot repeat.
+  if (deepDirs.length === 0 && flatDirs.length <= 1) return out;
   return out.filter((f) => {
     const k = `${f.dev}:${f.ino}`;
     if (seen.has(k)) return false;

@@ -1,4 +1,5 @@
-// Worker-thread entry point: runs snapshots off the caller's event loop (bundled to dist/scan.worker.js).
+// Entry point of the scan worker (bundled to dist/scan.worker.js): runs snapshots off the caller's event loop,
+// either as a worker thread (parentPort) or as a child process forked with an IPC channel (process.send).
 
 import { parentPort } from 'node:worker_threads';
 import type { ScanRequest, ScanResponse } from './protocol';
@@ -36,7 +37,19 @@ function isNativeError(e: unknown): boolean {
   return /koffi|libc|native/i.test(msg);
 }
 
-parentPort?.on('message', (req: ScanRequest) => {
+/** Where requests come from and replies go: the parent thread's port, or the IPC channel of a forked process. */
+const channel: { on(l: (m: ScanRequest) => void): void; post(m: ScanResponse): void } | null = parentPort
+  ? { on: (l) => parentPort!.on('message', l), post: (m) => parentPort!.postMessage(m, m.type === 'snapshot-encoded' ? [m.encoded.buffer as ArrayBuffer] : []) }
+  : process.send
+    ? {
+      on: (l) => process.on('message', (m) => l(m as ScanRequest)),
+      post: (m) => void process.send!(m),
+    }
+    : null;
+// A forked scan process ends with its parent (the IPC channel closes when the extension host exits or kills it).
+if (!parentPort && process.send) process.on('disconnect', () => process.exit(0));
+
+channel?.on((req: ScanRequest) => {
   let res: ScanResponse;
   try {
     if (req.type === 'refresh') {
@@ -61,5 +74,5 @@ parentPort?.on('message', (req: ScanRequest) => {
     const err = e instanceof Error ? e : new Error(String(e));
     res = { id: req.id, type: 'error', error: { message: err.message, stack: err.stack, native: isNativeError(e) } };
   }
-  parentPort?.postMessage(res, res.type === 'snapshot-encoded' ? [res.encoded.buffer as ArrayBuffer] : []);
+  channel!.post(res);
 });
