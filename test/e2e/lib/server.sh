@@ -43,8 +43,11 @@ e2e_install() {
 
 # setsid: the server leads its own process group, so e2e_stop can end every process it forks.
 # IPC_E2E_EXTENSION_PATH reaches the extension host (the suite checks it runs the installed VSIX).
+# TMPDIR inside the throwaway state: a killed server leaves its vscode-ipc-*.sock files behind, and in /tmp
+# they would pile up as stale socket files that later runs (and benchmarks) list and audit.
 e2e_start() {
-  IPC_E2E_EXTENSION_PATH=$EXT_DIR setsid "$N/bin/node" "$CS_ENTRY" --config /dev/null --user-data-dir "$W/ud" \
+  mkdir -p "$W/tmp"
+  TMPDIR=$W/tmp IPC_E2E_EXTENSION_PATH=$EXT_DIR setsid "$N/bin/node" "$CS_ENTRY" --config /dev/null --user-data-dir "$W/ud" \
     --extensions-dir "$W/exts" --bind-addr 127.0.0.1:0 --auth none --disable-telemetry \
     --disable-update-check --disable-workspace-trust --disable-getting-started-override \
     --vscode-option enable-smoke-test-driver "$W/ws" > "$W/cs.log" 2>&1 < /dev/null &
