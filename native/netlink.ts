@@ -11,7 +11,7 @@ import {
 } from './inetDiagParse';
 import {
   UDIAG_SHOW_ICONS, UDIAG_SHOW_NAME, UDIAG_SHOW_PEER, UDIAG_SHOW_RQLEN, UDIAG_SHOW_UID, UDIAG_SHOW_VFS,
-  buildUnixDiagRequest, parseUnixDiag, type UnixDiagRecord,
+  UnixQueueTable, buildUnixDiagRequest, parseUnixDiag, parseUnixQueues, type UnixDiagRecord,
 } from './netlinkParse';
 
 /** Receive buffer: the kernel fills dump skbs up to 32 KiB; more room lets MSG_TRUNC detect oversize. */
@@ -152,6 +152,26 @@ export function dumpUnixSockets(show = UNIX_SHOW_ALL, netnsFd?: number): UnixDum
     }, netnsFd);
     if (error !== null) throw new Error(`sock_diag AF_UNIX dump: ${libc().errnoName(error)}`);
     if (!interrupted || attempt >= 1) return { sockets, sockDev, skipped, interrupted };
+  }
+}
+
+/**
+ * Queues of every AF_UNIX socket of our (or netnsFd's) namespace, for the refresh path: one dump with
+ * UDIAG_SHOW_RQLEN only, parsed in place (parseUnixQueues). Throws when sock_diag is unavailable.
+ */
+export function dumpUnixQueues(netnsFd?: number): UnixQueueTable {
+  for (let attempt = 0; ; attempt++) {
+    const table = new UnixQueueTable();
+    let interrupted = false;
+    let error: number | null = null;
+    sockDiagDump(buildUnixDiagRequest(nextSeq(), UDIAG_SHOW_RQLEN), (chunk) => {
+      const p = parseUnixQueues(chunk, table);
+      interrupted ||= p.interrupted;
+      if (p.error !== null) error = p.error;
+      return { done: p.done };
+    }, netnsFd);
+    if (error !== null) throw new Error(`sock_diag AF_UNIX dump: ${libc().errnoName(error)}`);
+    if (!interrupted || attempt >= 1) return table;
   }
 }
 

@@ -220,6 +220,105 @@ function parseUnixDiagMsg(p: Buffer): { record: UnixDiagRecord; partial: boolean
   return { record: rec, partial };
 }
 
+/**
+ * Queues of AF_UNIX sockets by inode, for the refresh path (live views at up to 10 Hz over thousands of
+ * sockets): columns instead of a record, an attribute list and buffer views per socket. A later entry for
+ * an inode replaces an earlier one (an interrupted dump may repeat a socket).
+ */
+export class UnixQueueTable {
+  private readonly index = new Map<number, number>();
+  readonly type: number[] = [];
+  /** sock_diag state (TCP numbering: 1 connected, 7 unconnected, 10 listen, ...). */
+  readonly state: number[] = [];
+  /** UNIX_DIAG_RQLEN: listener accept queue and backlog, else bytes readable and writable; -1 when absent. */
+  readonly rqueue: number[] = [];
+  readonly wqueue: number[] = [];
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** Row of the socket with inode `ino`, or -1. */
+  row(ino: number): number {
+    return this.index.get(ino) ?? -1;
+  }
+
+  add(ino: number, type: number, state: number, rqueue: number, wqueue: number): void {
+    let i = this.index.get(ino);
+    if (i === undefined) {
+      i = this.type.length;
+      this.index.set(ino, i);
+    }
+    this.type[i] = type;
+    this.state[i] = state;
+    this.rqueue[i] = rqueue;
+    this.wqueue[i] = wqueue;
+  }
+}
+
+/** What parseUnixQueues reports besides the rows it added. */
+export interface UnixQueueParse {
+  done: boolean;
+  error: number | null;
+  interrupted: boolean;
+  /** Messages cut short or malformed (skipped), and a buffer that ended inside a message. */
+  skipped: number;
+}
+
+/**
+ * Parse one recv()'d buffer of a unix dump requested with UDIAG_SHOW_RQLEN into `into`, reading the bytes
+ * in place. Same defences as parseUnixDiag: a truncated or malformed buffer yields what was readable.
+ */
+export function parseUnixQueues(buf: Buffer, into: UnixQueueTable): UnixQueueParse {
+  const out: UnixQueueParse = { done: false, error: null, interrupted: false, skipped: 0 };
+  let off = 0;
+  while (off < buf.length) {
+    if (buf.length - off < NLMSG_HDRLEN) {
+      out.skipped++;
+      break;
+    }
+    const len = buf.readUInt32LE(off);
+    if (len < NLMSG_HDRLEN || len > buf.length - off) {
+      out.skipped++;
+      break;
+    }
+    const type = buf.readUInt16LE(off + 4);
+    if (buf.readUInt16LE(off + 6) & NLM_F_DUMP_INTR) out.interrupted = true;
+    const p = off + NLMSG_HDRLEN;
+    const end = off + len;
+    if (type === NLMSG_DONE || type === NLMSG_ERROR) {
+      out.done = true;
+      const err = end - p >= 4 ? buf.readInt32LE(p) : type === NLMSG_ERROR ? -1 : 0;
+      if (err < 0 || (type === NLMSG_ERROR && err !== 0)) out.error = Math.abs(err);
+    } else if (type === SOCK_DIAG_BY_FAMILY) {
+      if (end - p < 16 || buf[p] !== 1) out.skipped++;
+      else {
+        let rq = -1;
+        let wq = -1;
+        let bad = false;
+        for (let a = p + 16; a + 4 <= end;) {
+          const alen = buf.readUInt16LE(a);
+          if (alen < 4 || alen > end - a) {
+            bad = true;
+            break;
+          }
+          if ((buf.readUInt16LE(a + 2) & 0x3fff) === UNIX_DIAG_RQLEN) {
+            if (alen >= 12) {
+              rq = buf.readUInt32LE(a + 4);
+              wq = buf.readUInt32LE(a + 8);
+            } else bad = true;
+          }
+          a += align4(alen);
+        }
+        into.add(buf.readUInt32LE(p + 4), buf[p + 1]!, buf[p + 2]!, rq, wq);
+        if (bad) out.skipped++;
+      }
+    }
+    off += align4(len);
+  }
+  return out;
+}
+
 /** Convert a kernel-internal dev_t (major << 20 | minor) to the userspace st_dev encoding (glibc makedev). */
 export function kernelDevToUser(kdev: number): number {
   const major = Math.floor(kdev / 0x100000);

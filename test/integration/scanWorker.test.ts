@@ -97,9 +97,11 @@ for (const transport of [{ kind: 'thread' }, { kind: 'process', execArgv: SCAN_P
       assert.equal(pc.queue?.used, (pb.queue?.used ?? 0) + 123);
       const f = await fresh.snapshot();
       const byId = new Map(f.objects.map((o) => [o.id, o]));
-      // The population is static: the objects of both are equal (the inspector's own pipes may differ).
+      // The population is static: the objects of both are equal (the inspector's own pipes, eventfds... may
+      // differ: this process's, and with transport 'process' those of both scan processes).
+      const own = new Set([process.pid, client.processId, fresh.processId].filter((p): p is number => p !== undefined));
       for (const o of c.objects) {
-        if (o.endpoints.some((e) => e.pid === process.pid)) continue;
+        if (o.endpoints.some((e) => own.has(e.pid))) continue;
         const g = byId.get(o.id);
         if (g) assert.deepEqual(o, g, o.id);
       }

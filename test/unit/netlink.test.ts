@@ -7,7 +7,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import {
   NLMSG_HDRLEN, SOCK_DIAG_BY_FAMILY, UDIAG_SHOW_NAME, UDIAG_SHOW_PEER, buildUnixDiagRequest, kernelDevToUser,
-  makedev, parseNetlinkMessages, parseRtattrs, parseUnixDiag,
+  UnixQueueTable, makedev, parseNetlinkMessages, parseRtattrs, parseUnixDiag, parseUnixQueues,
 } from '../../native/netlinkParse';
 import { fromDiag } from '../../src/core/scan/unixSockets';
 
@@ -115,5 +115,42 @@ describe('netlink: message and attribute framing', () => {
     assert.equal(kernelDevToUser((254 << 20) | 1), makedev(254, 1));
     assert.equal(makedev(254, 1), 65025);
     assert.equal(makedev(0, 0x12345), 0x12300045);
+  });
+});
+
+describe('netlink: unix queue table (the refresh path parser)', () => {
+  it('reads the same inode, type, state and queues as the full parser, from the real dump', () => {
+    const t = new UnixQueueTable();
+    const r = parseUnixQueues(dump, t);
+    assert.deepEqual(r, { done: true, error: null, interrupted: false, skipped: 0 });
+    const full = parseUnixDiag(dump).sockets;
+    assert.equal(t.size, new Set(full.map((s) => s.ino)).size);
+    for (const s of full) {
+      const i = t.row(s.ino);
+      assert.ok(i >= 0, `inode ${s.ino}`);
+      assert.deepEqual([t.type[i], t.state[i], t.rqueue[i], t.wqueue[i]], [s.type, s.state, s.rqlen?.rqueue ?? -1, s.rqlen?.wqueue ?? -1]);
+    }
+    assert.equal(t.row(0x7fffffff), -1);
+  });
+  it('truncated at every byte offset or random: never throws, keeps only whole records, says so', () => {
+    const whole = new UnixQueueTable();
+    parseUnixQueues(dump, whole);
+    for (let i = 0; i <= dump.length; i++) {
+      const t = new UnixQueueTable();
+      const r = parseUnixQueues(dump.subarray(0, i), t);
+      assert.ok(t.size <= whole.size);
+      for (let k = 0; k < t.type.length; k++) assert.ok([1, 2, 5].includes(t.type[k]!));
+      if (i < dump.length) assert.ok(!r.done || r.skipped >= 0);
+    }
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), (b) => {
+      parseUnixQueues(Buffer.from(b), new UnixQueueTable());
+    }), { numRuns: 2000 });
+  });
+  it('a later record for the same inode (an interrupted dump repeats sockets) replaces the earlier one', () => {
+    const t = new UnixQueueTable();
+    t.add(7, 1, 1, 5, 0);
+    t.add(7, 1, 10, 2, 128);
+    assert.equal(t.size, 1);
+    assert.deepEqual([t.state[t.row(7)], t.rqueue[t.row(7)], t.wqueue[t.row(7)]], [10, 2, 128]);
   });
 });

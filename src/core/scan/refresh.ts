@@ -1,8 +1,8 @@
 // The cheap refresh path: re-read only the queues of objects already known (one sock_diag dump per
 // socket family and namespace in use, FIONREAD per pipe), without walking /proc/*/fd. For live views at 1-10 Hz.
 
-import { dumpInetSockets, dumpUnixSockets } from '../../../native/netlink';
-import { UDIAG_SHOW_RQLEN } from '../../../native/netlinkParse';
+import { dumpInetSockets, dumpUnixQueues } from '../../../native/netlink';
+import type { UnixQueueTable } from '../../../native/netlinkParse';
 import type { IpcObject, QueueFill } from '../model';
 import { Pidfds, readEnds, samplePipe, type PipeSample } from './fill';
 import { samplePipesShared, type PipeEnd } from './parallelSample';
@@ -11,9 +11,8 @@ import { nameBytes } from '../names';
 import { parseSysvMsg } from '../procfs/sysvipc';
 import { readProcFile, statPath } from './procio';
 import { fromInetDiag, inetQueueFill, inetStateName, type InetSocket } from './inet';
-import { unixQueueFill } from './join';
 import { ownNetns, withNetnsFd } from './netns';
-import { fromDiag, type UnixSocket } from './unixSockets';
+import { TYPES, stateFromTcp } from './unixSockets';
 
 export interface QueueSample {
   id: string;
@@ -37,7 +36,7 @@ export type RefreshTarget = Pick<IpcObject, 'id' | 'kind' | 'inode' | 'endpoints
 };
 
 interface SocketTables {
-  unix: Map<number, UnixSocket> | null;
+  unix: UnixQueueTable | null;
   inet: Map<string, Map<number, InetSocket>>;
 }
 
@@ -46,12 +45,7 @@ function readTables(kinds: Set<string>, notes: string[], netnsFd?: number, label
   const out: SocketTables = { unix: null, inet: new Map() };
   if (kinds.has('unix')) {
     try {
-      const m = new Map<number, UnixSocket>();
-      for (const r of dumpUnixSockets(UDIAG_SHOW_RQLEN, netnsFd).sockets) {
-        const s = fromDiag(r);
-        if (s) m.set(s.ino, s);
-      }
-      out.unix = m;
+      out.unix = dumpUnixQueues(netnsFd);
     } catch (e) {
       notes.push(`unix queues${label}: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -164,8 +158,9 @@ function samplePipes(objects: readonly RefreshTarget[], helpers: number | undefi
 
 /** Samples of the sockets of one network namespace (null = ours). */
 function sampleNamespace(ns: number | null, list: readonly RefreshTarget[], samples: QueueSample[], notes: string[]): void {
-  if (!list.some((o) => o.kind === 'unix' || o.kind === 'tcp' || o.kind === 'udp')) return;
-  const kinds = new Set<string>(list.map((o) => o.kind));
+  const kinds = new Set<string>();
+  for (const o of list) kinds.add(o.kind);
+  if (!kinds.has('unix') && !kinds.has('tcp') && !kinds.has('udp')) return;
   const tables = ns === null
     ? readTables(kinds, notes)
     : withNetnsFd({ ino: ns, pids: [...new Set(list.flatMap((o) => o.endpoints.map((e) => e.pid)))] },
@@ -180,9 +175,16 @@ function sampleNamespace(ns: number | null, list: readonly RefreshTarget[], samp
 function sampleSocket(o: RefreshTarget, t: SocketTables): QueueSample | null {
   switch (o.kind) {
     case 'unix': {
-      if (!t.unix) return null;
-      const s = t.unix.get(o.inode);
-      return s ? { id: o.id, queue: unixQueueFill(s), state: s.state } : { id: o.id, queue: null };
+      const u = t.unix;
+      if (!u) return null;
+      const i = u.row(o.inode);
+      if (i < 0 || !TYPES[u.type[i]!]) return { id: o.id, queue: null };
+      // As unixQueueFill: a listener's accept queue against its backlog, else the bytes readable.
+      const state = stateFromTcp(u.state[i]!);
+      const rq = u.rqueue[i]!;
+      const queue: QueueFill | null = rq < 0 ? null
+        : state === 'listen' ? { used: rq, capacity: u.wqueue[i]!, unit: 'connections' } : { used: rq, capacity: null, unit: 'bytes' };
+      return { id: o.id, queue, state };
     }
     case 'tcp':
     case 'udp': {

@@ -26,10 +26,10 @@ export interface UnixSocket {
   netns?: number | null;
 }
 
-const TYPES: Record<number, UnixType> = { 1: 'stream', 2: 'dgram', 5: 'seqpacket' };
+export const TYPES: Record<number, UnixType> = { 1: 'stream', 2: 'dgram', 5: 'seqpacket' };
 
 /** TCP_* states as the kernel uses them for AF_UNIX. */
-function stateFromTcp(state: number): UnixState {
+export function stateFromTcp(state: number): UnixState {
   switch (state) {
     case 1: return 'connected'; // TCP_ESTABLISHED
     case 2: case 3: return 'connecting'; // TCP_SYN_SENT, TCP_SYN_RECV
