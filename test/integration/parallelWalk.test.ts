@@ -11,6 +11,11 @@ import type { Snapshot } from '../../src/core/model';
 import { stopHelpers } from '../../src/core/scan/helperPool';
 import { readEnds } from '../../src/core/scan/fill';
 import { samplePipesShared, type PipeEnd } from '../../src/core/scan/parallelSample';
+import { readInflight, scmCandidates } from '../../src/core/scan/inflight';
+import { walkProcesses } from '../../src/core/scan/parallelWalk';
+import { listPids } from '../../src/core/scan/processes';
+import { pseudoDevices } from '../../src/core/scan/snapshot';
+import { readUnixSockets } from '../../src/core/scan/sockets';
 import { takeSnapshot } from '../../src/core/scan/snapshot';
 import { startHelper, type Holder } from './helpers/holders';
 
@@ -101,5 +106,38 @@ describe('parallel per-process pass (helper threads, real kernel objects)', func
     assert.ok(alone.slice(0, -2).every((x) => x && x.capacity > 0), 'every population pipe sampled');
     // Six pipes in seven and every FIFO of the population have bytes queued.
     assert.ok(alone.filter((x) => x && x.used >= 1).length >= 250);
+  });
+
+  it('reads the in-flight fds of hundreds of sockets with helper threads exactly as the caller alone does', async function () {
+    const h = await startHelper<{ pid: number; receiver: { ino: number }; sender: { ino: number } }>('ipc_objects.py', ['inflight', work]);
+    try {
+      const unix = readUnixSockets(true, { ino: null }).sockets;
+      // Every socket with bytes queued (the population's socketpairs and the receiver of the in-flight pipe).
+      const wanted = new Set(unix.filter((u) => (u.rqueue ?? 0) > 0).map((u) => u.ino));
+      assert.ok(wanted.has(h.info.receiver.ino));
+      const { pipeDev } = pseudoDevices();
+      const walk = walkProcesses(listPids(), { pipeDev, selfPid: process.pid, sampleFill: false, ipc: null, mapDevs: [] }, 0).walk;
+      const items = scmCandidates(walk.fds, wanted);
+      assert.ok(items.pids.length >= 200, `only ${items.pids.length} candidates`);
+      assert.equal(new Set(items.inos).size, items.pids.length, 'one fd per socket');
+      for (let g = 0; g + 1 < items.starts.length; g++) {
+        for (let i = items.starts[g]! + 1; i < items.starts[g + 1]!; i++) assert.equal(items.pids[i], items.pids[items.starts[g]!], 'groups are per process');
+      }
+      // A candidate whose fd no longer names that socket (closed and reused): left out, whoever reads it.
+      const bogus = { ...items, inos: Float64Array.from(items.inos, (x, i) => (i === 0 ? x + 1e9 : x)) };
+      const alone = readInflight(bogus, 0);
+      const shared = readInflight(bogus, 2);
+      assert.deepEqual([...shared].sort((a, b) => a[0] - b[0]), [...alone].sort((a, b) => a[0] - b[0]));
+      assert.equal(alone.size, items.pids.length - 1);
+      assert.equal(alone.get(h.info.receiver.ino), 2, 'the pipe in flight: 2 fds');
+      assert.equal([...alone.values()].filter((n) => n > 0).length, 1, 'no other socket holds fds in flight');
+      // A job of the caller alone runs `meanwhile` first; a shared one too, before the caller joins in.
+      let ran = 0;
+      readInflight(items, 2, () => ran++);
+      readInflight(items, 0, () => ran++);
+      assert.equal(ran, 2);
+    } finally {
+      await h.stop();
+    }
   });
 });

@@ -63,8 +63,6 @@ export interface FdWalk {
   fills: Map<string, PipeSample>;
   /** Pipes/FIFOs that had a read end but could not be sampled through any of them. */
   fillFailed: Set<string>;
-  /** Socket inode -> in-flight fds (fdinfo scm_fds), for the sockets wantScm selected. */
-  scmFds: Map<number, number>;
 }
 
 export interface WalkOptions {
@@ -74,8 +72,6 @@ export interface WalkOptions {
   selfPid: number;
   /** Sample pipe/FIFO fill through the first read end met during the walk. */
   sampleFill?: boolean;
-  /** Socket inodes whose fdinfo is read for scm_fds (in-flight fds). */
-  wantScm?: (ino: number) => boolean;
   /** Keep shm/memfd/mqueue fds and eventfd/signalfd fds on these devices (absent: none). */
   ipc?: IpcDevices;
 }
@@ -85,7 +81,7 @@ const S_IRUSR = 0o400;
 const S_IWUSR = 0o200;
 
 export function emptyWalk(): FdWalk {
-  return { fds: [], hiddenPids: [], vanishedPids: [], seen: 0, vanishedFds: 0, problems: [], fills: new Map(), fillFailed: new Set(), scmFds: new Map() };
+  return { fds: [], hiddenPids: [], vanishedPids: [], seen: 0, vanishedFds: 0, problems: [], fills: new Map(), fillFailed: new Set() };
 }
 
 /** Walk /proc/PID/fd of every pid, keeping pipes, FIFOs and sockets. Never throws on vanished pids/fds. */
@@ -203,9 +199,6 @@ export function walkProcessFds(pid: number, pidDirfd: number, opts: WalkOptions,
             } else out.fillFailed.add(key);
           }
         }
-      } else if (opts.wantScm && !out.scmFds.has(ino) && opts.wantScm(ino)) {
-        const scm = openInfoDir() >= 0 ? readScmFds(infoDir, name, ino) : null;
-        if (scm !== null) out.scmFds.set(ino, scm);
       }
       out.fds.push({ pid, fd, type, dev, ino, access, link: linkText });
     }
@@ -282,7 +275,7 @@ const infoBuf = Buffer.alloc(4096);
  * scm_fds of one socket fd from fdinfo (relative to an fd on /proc/PID/fdinfo); null when unreadable,
  * or when the fd now names another inode (closed and reused since the stat).
  */
-function readScmFds(infoDir: number, name: string, ino: number): number | null {
+export function readScmFds(infoDir: number, name: string, ino: number): number | null {
   const c = libc();
   const fd = c.openat(infoDir, name, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0) return null;

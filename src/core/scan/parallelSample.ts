@@ -50,21 +50,51 @@ function claimLoop(j: Pick<SampleJob, 'pids' | 'fds' | 'devs' | 'inos'>, control
   }
 }
 
+/** Read ends to sample as columns: item i is fd fds[i] of process pids[i], expected to be pipe (devs[i], inos[i]). */
+export interface PipeColumns {
+  pids: Int32Array;
+  fds: Int32Array;
+  devs: Float64Array;
+  inos: Float64Array;
+}
+
+/** Largest item count whose index fits beside a pid (< 2^22, PID_MAX_LIMIT) in one exact float64 sort key. */
+const PACKED_SORT_LIMIT = 2 ** 21;
+
+/** Item indices ordered by pid (one pidfd per process and thread, mostly), stable. */
+export function orderByPid(pids: Int32Array): Int32Array {
+  const n = pids.length;
+  if (n >= PACKED_SORT_LIMIT) return Int32Array.from(pids.keys()).sort((a, b) => pids[a]! - pids[b]! || a - b);
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = pids[i]! * PACKED_SORT_LIMIT + i;
+  keys.sort();
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = keys[i]! % PACKED_SORT_LIMIT;
+  return order;
+}
+
 /**
- * Fill of each end (null: not sampleable through that end), in the order given. `meanwhile` runs on this
- * thread after the helpers have been given the job and before this thread joins in (the refresh path reads
- * the socket dumps there, while the helpers already sample pipes).
+ * Fill of each item, in the order given, as pairs in one array: [used, capacity] of item i at 2i and
+ * 2i + 1, capacity < 0 when the item could not be sampled through that end. `meanwhile` runs on this
+ * thread after the helpers have been given the job and before this thread joins in (the refresh path
+ * reads the socket dumps there, while the helpers already sample pipes).
  */
-export function samplePipesShared(ends: readonly PipeEnd[], helperCount = defaultHelperCount(), meanwhile?: () => void): (PipeSample | null)[] {
-  const n = ends.length;
-  // Items sorted by pid: one pidfd per process and thread, mostly.
-  const order = ends.map((_, i) => i).sort((a, b) => ends[a]!.pid - ends[b]!.pid);
+export function samplePipeColumns(cols: PipeColumns, helperCount = defaultHelperCount(), meanwhile?: () => void): Int32Array {
+  const n = cols.pids.length;
+  const order = orderByPid(cols.pids);
   const arrays = {
-    pids: Int32Array.from(order, (i) => ends[i]!.pid),
-    fds: Int32Array.from(order, (i) => ends[i]!.fd),
-    devs: Float64Array.from(order, (i) => ends[i]!.dev),
-    inos: Float64Array.from(order, (i) => ends[i]!.ino),
+    pids: new Int32Array(n),
+    fds: new Int32Array(n),
+    devs: new Float64Array(n),
+    inos: new Float64Array(n),
   };
+  for (let k = 0; k < n; k++) {
+    const i = order[k]!;
+    arrays.pids[k] = cols.pids[i]!;
+    arrays.fds[k] = cols.fds[i]!;
+    arrays.devs[k] = cols.devs[i]!;
+    arrays.inos[k] = cols.inos[i]!;
+  }
   const results = new Int32Array(new SharedArrayBuffer(8 * Math.max(1, n))).fill(NOT_SAMPLED);
   const count = n >= MIN_ITEMS ? helperCount : 0;
   if (count === 0) {
@@ -96,12 +126,24 @@ export function samplePipesShared(ends: readonly PipeEnd[], helperCount = defaul
       }
     }
   }
-  const out: (PipeSample | null)[] = new Array(n).fill(null);
-  order.forEach((orig, k) => {
-    const capacity = results[2 * k + 1]!;
-    if (capacity >= 0) out[orig] = { used: results[2 * k]!, capacity };
-  });
+  const out = new Int32Array(2 * n);
+  for (let k = 0; k < n; k++) {
+    const i = order[k]!;
+    out[2 * i] = results[2 * k]!;
+    out[2 * i + 1] = results[2 * k + 1]!;
+  }
   return out;
+}
+
+/** Fill of each end (null: not sampleable through that end), in the order given (samplePipeColumns). */
+export function samplePipesShared(ends: readonly PipeEnd[], helperCount = defaultHelperCount(), meanwhile?: () => void): (PipeSample | null)[] {
+  const r = samplePipeColumns({
+    pids: Int32Array.from(ends, (e) => e.pid),
+    fds: Int32Array.from(ends, (e) => e.fd),
+    devs: Float64Array.from(ends, (e) => e.dev),
+    inos: Float64Array.from(ends, (e) => e.ino),
+  }, helperCount, meanwhile);
+  return ends.map((_, i) => (r[2 * i + 1]! >= 0 ? { used: r[2 * i]!, capacity: r[2 * i + 1]! } : null));
 }
 
 /** A helper's part of a sample job (runs in walk.worker.ts). */

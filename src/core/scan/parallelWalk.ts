@@ -21,13 +21,18 @@ export const CLAIM_HELPER0 = 2;
 /** Below this many processes a helper costs more (messages, clone) than it saves. */
 const MIN_PROCESSES = 24;
 
-export function walkProcesses(pids: readonly number[], options: WalkJobOptions, helperCount = defaultHelperCount()): ProcessWalk {
+/**
+ * The per-process pass over `pids`. `meanwhile` runs on this thread once the helpers have the job and
+ * before this thread joins in (the snapshot reads the socket dumps there); without helpers, first.
+ */
+export function walkProcesses(pids: readonly number[], options: WalkJobOptions, helperCount = defaultHelperCount(), meanwhile?: () => void): ProcessWalk {
   const opts = walkOptions(options);
   const out = emptyProcessWalk();
   const others = Int32Array.from(pids.filter((p) => p !== options.selfPid));
   const walkSelf = others.length !== pids.length;
   const count = others.length >= MIN_PROCESSES ? helperCount : 0;
   if (count === 0) {
+    meanwhile?.();
     for (const pid of others) walkOneProcess(pid, opts, out, options.mapDevs);
   } else {
     const claims = new Int32Array(new SharedArrayBuffer(4 * others.length));
@@ -35,6 +40,7 @@ export function walkProcesses(pids: readonly number[], options: WalkJobOptions, 
       count,
       (helper, control): WalkJob => ({ type: 'walk', helper, control, claims: claims.buffer as SharedArrayBuffer, pids: others, options }),
       (control) => {
+        meanwhile?.();
         for (let i = Atomics.add(control, 0, 1); i < others.length; i = Atomics.add(control, 0, 1)) {
           claims[i] = CLAIM_CALLER;
           walkOneProcess(others[i]!, opts, out, options.mapDevs);

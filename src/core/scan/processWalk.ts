@@ -9,13 +9,11 @@ import { emptyWalk, walkProcessFds, type AnonFd, type FdRecord, type FdWalk, typ
 import { readProcess } from './processes';
 import { closeFd, openPidDir, readProcFile } from './procio';
 
-/** WalkOptions as plain data (a helper thread cannot receive the wantScm function). */
+/** WalkOptions as plain data, as a helper thread receives them. */
 export interface WalkJobOptions {
   pipeDev: number;
   selfPid: number;
   sampleFill: boolean;
-  /** Socket inodes whose fdinfo is read for in-flight fds; null = none. */
-  scmInos: number[] | null;
   ipc: IpcDevices | null;
   /** /proc/PID/maps device fields ("08:01") whose mappings are kept (shm, memfd); empty = maps not read. */
   mapDevs: string[];
@@ -39,12 +37,10 @@ export function emptyProcessWalk(): ProcessWalk {
 }
 
 export function walkOptions(o: WalkJobOptions): WalkOptions {
-  const scm = o.scmInos ? new Set(o.scmInos) : null;
   return {
     pipeDev: o.pipeDev,
     selfPid: o.selfPid,
     sampleFill: o.sampleFill,
-    wantScm: scm ? (ino) => scm.has(ino) : undefined,
     ipc: o.ipc ?? undefined,
   };
 }
@@ -105,7 +101,6 @@ export function mergeProcessWalk(into: ProcessWalk, part: ProcessWalk): void {
   for (const [k, s] of b.fills) if (!a.fills.has(k)) a.fills.set(k, s);
   for (const k of b.fillFailed) a.fillFailed.add(k);
   for (const k of a.fills.keys()) a.fillFailed.delete(k);
-  for (const [ino, n] of b.scmFds) if (!a.scmFds.has(ino)) a.scmFds.set(ino, n);
 }
 
 /** Processes by pid, fds by (pid, fd): the order a single-threaded pass produces. */

@@ -3,9 +3,9 @@
 
 import { dumpInetSockets, dumpUnixQueues } from '../../../native/netlink';
 import type { UnixQueueTable } from '../../../native/netlinkParse';
-import type { IpcObject, QueueFill } from '../model';
+import type { Endpoint, IpcObject, QueueFill } from '../model';
 import { Pidfds, readEnds, samplePipe, type PipeSample } from './fill';
-import { samplePipesShared, type PipeEnd } from './parallelSample';
+import { samplePipeColumns, type PipeColumns } from './parallelSample';
 import { mqGetattr, mqGetattrAtPath } from './ipcSources';
 import { nameBytes } from '../names';
 import { parseSysvMsg } from '../procfs/sysvipc';
@@ -74,33 +74,40 @@ export function refreshQueues(objects: readonly RefreshTarget[], options: { thre
   const takenAt = new Date().toISOString();
   const notes: string[] = [];
   const own = ownNetns();
+  // One pass: pipes and FIFOs to sample, sockets by network namespace, message queues.
   const byNs = new Map<number | null, RefreshTarget[]>();
+  const pipes: RefreshTarget[] = [];
+  const queues: RefreshTarget[] = [];
   for (const o of objects) {
-    const ns = typeof o['netns'] === 'number' && o['netns'] !== own ? (o['netns'] as number) : null;
-    let list = byNs.get(ns);
-    if (!list) byNs.set(ns, (list = []));
-    list.push(o);
+    const kind = o.kind;
+    if (kind === 'pipe' || kind === 'fifo') {
+      if (typeof o.dev === 'number') pipes.push(o);
+    } else if (kind === 'unix' || kind === 'tcp' || kind === 'udp') {
+      const netns = o['netns'];
+      const ns = typeof netns === 'number' && netns !== own ? netns : null;
+      let list = byNs.get(ns);
+      if (!list) byNs.set(ns, (list = []));
+      list.push(o);
+    } else if (kind === 'posix-mq' || kind === 'sysv-msg') queues.push(o);
   }
   const samples: QueueSample[] = [];
   // POSIX mqueues (mq_getattr by name) and SysV msg queues (one read of /proc/sysvipc/msg).
   let sysvMsg: Map<number, number> | null = null;
   let ownIpc: number | null | undefined;
-  for (const o of objects) {
-    if (o.kind === 'posix-mq' || o.kind === 'sysv-msg') {
-      // Queues of another IPC namespace are not sampled here (our mq_open and /proc/sysvipc see ours).
-      if (ownIpc === undefined) {
-        const st = statPath('/proc/thread-self/ns/ipc');
-        ownIpc = typeof st === 'string' ? null : st.ino;
-      }
-      if (typeof o.ipcns === 'number' && ownIpc !== null && o.ipcns !== ownIpc) {
-        // A queue of another namespace is read through the mount it was listed from (foreignMq.ts).
-        const mount = o.kind === 'posix-mq' && typeof o.path === 'string' ? /^\/proc\/\d+\/root\/dev\/mqueue(?=\/)/.exec(o.path) : null;
-        if (!mount || typeof o.name !== 'string') continue;
-        const raw = nameBytes({ name: o.name, nameBase64: typeof o.nameBase64 === 'string' ? o.nameBase64 : undefined }, '/');
-        const a = mqGetattrAtPath(Buffer.concat([Buffer.from(mount[0] + '/'), raw]));
-        samples.push({ id: o.id, queue: a ? { used: a.curmsgs, capacity: a.maxmsg, unit: 'messages' } : null });
-        continue;
-      }
+  for (const o of queues) {
+    // Queues of another IPC namespace are not sampled here (our mq_open and /proc/sysvipc see ours).
+    if (ownIpc === undefined) {
+      const st = statPath('/proc/thread-self/ns/ipc');
+      ownIpc = typeof st === 'string' ? null : st.ino;
+    }
+    if (typeof o.ipcns === 'number' && ownIpc !== null && o.ipcns !== ownIpc) {
+      // A queue of another namespace is read through the mount it was listed from (foreignMq.ts).
+      const mount = o.kind === 'posix-mq' && typeof o.path === 'string' ? /^\/proc\/\d+\/root\/dev\/mqueue(?=\/)/.exec(o.path) : null;
+      if (!mount || typeof o.name !== 'string') continue;
+      const raw = nameBytes({ name: o.name, nameBase64: typeof o.nameBase64 === 'string' ? o.nameBase64 : undefined }, '/');
+      const a = mqGetattrAtPath(Buffer.concat([Buffer.from(mount[0] + '/'), raw]));
+      samples.push({ id: o.id, queue: a ? { used: a.curmsgs, capacity: a.maxmsg, unit: 'messages' } : null });
+      continue;
     }
     if (o.kind === 'posix-mq' && typeof o.name === 'string') {
       const raw = nameBytes({ name: o.name, nameBase64: typeof o.nameBase64 === 'string' ? o.nameBase64 : undefined }, '/');
@@ -119,38 +126,64 @@ export function refreshQueues(objects: readonly RefreshTarget[], options: { thre
   const sockets = (): void => {
     for (const [ns, list] of byNs) sampleNamespace(ns, list, samples, notes);
   };
-  samples.push(...samplePipes(objects, options.threads === undefined ? undefined : Math.max(0, options.threads - 1), sockets));
+  samplePipes(pipes, options.threads === undefined ? undefined : Math.max(0, options.threads - 1), sockets, samples);
   return { takenAt, durationMs: Math.round((performance.now() - t0) * 100) / 100, samples, notes };
 }
 
+/** The first read end to sample a pipe through: a reader ('r') first, else a reader-writer ('rw'), as readEnds(). */
+function firstReadEnd(endpoints: readonly Endpoint[]): Endpoint | undefined {
+  let rw: Endpoint | undefined;
+  for (const e of endpoints) {
+    if (e.fd === null) continue;
+    if (e.access === 'r') return e;
+    if (e.access === 'rw' && rw === undefined) rw = e;
+  }
+  return rw;
+}
+
 /**
- * Pipes and FIFOs: through the first read end of each, all at once (shared with helper threads when
- * there are many; `meanwhile` runs on this thread before it joins in); a pipe whose first read end failed is
- * tried through its other read ends.
+ * Pipes and FIFOs (each with a numeric dev): through the first read end of each, all at once (shared with
+ * helper threads when there are many; `meanwhile` runs on this thread before it joins in); a pipe whose
+ * first read end failed is tried through its other read ends. Samples are appended to `out`.
  */
-function samplePipes(objects: readonly RefreshTarget[], helpers: number | undefined, meanwhile: () => void): QueueSample[] {
-  const pipes = objects.filter((o) => (o.kind === 'pipe' || o.kind === 'fifo') && typeof o.dev === 'number');
-  const ends = pipes.map((o) => readEnds(o.endpoints));
-  const firstOf: PipeEnd[] = [];
-  const index: number[] = [];
-  pipes.forEach((o, i) => {
-    const e = ends[i]![0];
-    if (!e) return;
-    index.push(i);
-    firstOf.push({ pid: e.pid, fd: e.fd!, dev: o.dev as number, ino: o.inode });
-  });
-  const first = samplePipesShared(firstOf, helpers, meanwhile);
-  const got = new Map<number, PipeSample | null>(index.map((i, k) => [i, first[k]!]));
+function samplePipes(pipes: readonly RefreshTarget[], helpers: number | undefined, meanwhile: () => void, out: QueueSample[]): void {
+  const n = pipes.length;
+  // The first read end of each pipe; only pipes that have one are sampled (in columns, in order).
+  const first: (Endpoint | undefined)[] = new Array(n);
+  let m = 0;
+  for (let i = 0; i < n; i++) if ((first[i] = firstReadEnd(pipes[i]!.endpoints))) m++;
+  const cols: PipeColumns = { pids: new Int32Array(m), fds: new Int32Array(m), devs: new Float64Array(m), inos: new Float64Array(m) };
+  for (let i = 0, k = 0; i < n; i++) {
+    const e = first[i];
+    if (!e) continue;
+    const o = pipes[i]!;
+    cols.pids[k] = e.pid;
+    cols.fds[k] = e.fd!;
+    cols.devs[k] = o.dev as number;
+    cols.inos[k] = o.inode;
+    k++;
+  }
+  const sampled = samplePipeColumns(cols, helpers, meanwhile);
   const pidfds = new Pidfds();
   try {
-    return pipes.map((o, i) => {
-      let s = got.get(i) ?? null;
-      for (const e of ends[i]!.slice(1)) {
-        if (s) break;
-        s = samplePipe(e.pid, e.fd!, o.dev as number, o.inode, pidfds);
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      const o = pipes[i]!;
+      let s: PipeSample | null = null;
+      if (first[i]) {
+        const capacity = sampled[2 * k + 1]!;
+        if (capacity >= 0) s = { used: sampled[2 * k]!, capacity };
+        k++;
+        if (!s) {
+          // The first read end failed (closed, or no access): try the others.
+          for (const e of readEnds(o.endpoints).slice(1)) {
+            s = samplePipe(e.pid, e.fd!, o.dev as number, o.inode, pidfds);
+            if (s) break;
+          }
+        }
       }
-      return { id: o.id, queue: s ? { used: s.used, capacity: s.capacity, unit: 'bytes' as const } : null };
-    });
+      out.push({ id: o.id, queue: s ? { used: s.used, capacity: s.capacity, unit: 'bytes' } : null });
+    }
   } finally {
     pidfds.close();
   }

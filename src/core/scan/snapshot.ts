@@ -5,12 +5,13 @@ import {
   AF_UNIX, AT_EMPTY_PATH, O_CLOEXEC, SOCK_CLOEXEC, STATX_BUF_SIZE, STATX_INO, STATX_TYPE, libc, readStatx,
 } from '../../../native/libc';
 import { auditObjects } from '../audit/audit';
-import { ALL_KINDS, SCHEMA_VERSION, type IpcKind, type ProcessInfo, type Snapshot } from '../model';
+import { ALL_KINDS, SCHEMA_VERSION, type IpcKind, type IpcObject, type ProcessInfo, type Snapshot } from '../model';
 import { mapsDevField } from '../procfs/maps';
 import { joinObjects, mayHoldInflight } from './join';
 import { listPids } from './processes';
 import { defaultHelperCount, warmHelpers } from './helperPool';
 import { walkProcesses } from './parallelWalk';
+import { readInflight, scmCandidates } from './inflight';
 import type { InetSocket } from './inet';
 import { foreignMqueues } from './foreignMq';
 import { netnsGroups, ownNetns, withNetnsFd } from './netns';
@@ -77,69 +78,48 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   };
   const takenAt = new Date().toISOString();
   const helpers = options.threads === undefined ? defaultHelperCount() : Math.max(0, options.threads - 1);
-  // Helper threads load while the dumps below run.
+  // Helper threads start loading now (the first time) and take the walk as soon as they can.
   if (helpers > 0) warmHelpers(helpers);
   const selfPid = process.pid;
   const { pipeDev, sockDev } = pseudoDevices();
   const kinds = new Set(options.kinds ?? SCANNED_KINDS);
   const notes: string[] = [];
 
-  // The dumps come first and their netlink sockets are closed before the walk, so they never show up.
   const pids = listPids();
   const useDiag = options.sockDiag !== false;
   const wantSockets = kinds.has('unix') || kinds.has('tcp') || kinds.has('udp');
-  const ownNs = wantSockets ? ownNetns() : null;
   const unixSockets: UnixSocket[] = [];
   const inetSockets: InetSocket[] = [];
-  const readNamespace = (ns: NetnsTarget): void => {
-    if (kinds.has('unix')) {
-      const unix = readUnixSockets(useDiag, ns);
-      unixSockets.push(...unix.sockets);
-      notes.push(...unix.notes);
-    }
-    for (const protocol of ['tcp', 'udp'] as const) {
-      if (!kinds.has(protocol)) continue;
-      const inet = readInetSockets(protocol, useDiag, ns);
-      inetSockets.push(...inet.sockets);
-      notes.push(...inet.notes);
-    }
-  };
-  if (wantSockets) {
-    readNamespace({ ino: ownNs });
-    // Every other network namespace a process lives in (readable ones: all of them as root).
-    let unreachable = 0;
-    // (Without our own namespace's inode we could not tell ours from the others: ours only then.)
-    for (const group of ownNs === null ? [] : netnsGroups(pids)) {
-      if (group.ino === ownNs) continue;
-      const done = withNetnsFd(group, (fd, pid) => {
-        readNamespace({ ino: group.ino, fd, pid });
-        return true;
-      });
-      if (!done) unreachable += group.pids.length;
-    }
-    if (unreachable) notes.push(`${unreachable} processes live in network namespaces that could not be entered: their sockets are not listed`);
-  }
-  phase('sock_diag');
-
-  // IPC objects that are not fds (their names and figures), read before the walk like the dumps.
   const wantIpc = FD_IPC_KINDS.some((k) => kinds.has(k)) || MAPPED_KINDS.some((k) => kinds.has(k));
   const devs = wantIpc ? ipcDevices() : null;
   const ipcProblems: string[] = [];
-  const shm: FileEntry[] = devs?.shmDev != null && (kinds.has('posix-shm') || kinds.has('posix-sem')) ? listFiles(SHM_DIR, ipcProblems) : [];
+  let shm: FileEntry[] = [];
   let mqueues: MqEntry[] = [];
-  if (kinds.has('posix-mq')) {
-    if (devs?.mqDev != null) mqueues = listMqueues(ipcProblems);
-    else notes.push(MQUEUE_NOT_MOUNTED);
-  }
-  const wantSysv = kinds.has('sysv-shm') || kinds.has('sysv-msg') || kinds.has('sysv-sem');
-  const sysv: SysvTables | null = wantSysv ? readSysv(ipcProblems) : null;
-  const selfIpc = statPath('/proc/self/ns/ipc');
-  const ownIpcns = typeof selfIpc === 'string' ? null : selfIpc.ino;
+  let sysv: SysvTables | null = null;
+  let ownIpcns: number | null = null;
   // Mappings are read only on the devices that back shm objects (a text pre-filter per process).
   const mapDevs = devs && MAPPED_KINDS.some((k) => kinds.has(k))
     ? [devs.shmDev, devs.memfdDev].filter((d): d is number => d !== null).map(mapsDevField)
     : [];
-  phase('ipc');
+
+  // What is not read per process: the socket dumps and the IPC objects that are not fds (names and
+  // figures). This thread reads them while helper threads already walk other processes; its own process
+  // is walked last, after the dumps' netlink sockets are closed, so they never show up.
+  const meanwhile = (): void => {
+    const t = performance.now();
+    if (wantSockets) readSockets(pids, kinds, useDiag, unixSockets, inetSockets, notes);
+    const t2 = performance.now();
+    phasesMs['sock_diag (during the walk)'] = Math.round((t2 - t) * 100) / 100;
+    if (devs?.shmDev != null && (kinds.has('posix-shm') || kinds.has('posix-sem'))) shm = listFiles(SHM_DIR, ipcProblems);
+    if (kinds.has('posix-mq')) {
+      if (devs?.mqDev != null) mqueues = listMqueues(ipcProblems);
+      else notes.push(MQUEUE_NOT_MOUNTED);
+    }
+    if (kinds.has('sysv-shm') || kinds.has('sysv-msg') || kinds.has('sysv-sem')) sysv = readSysv(ipcProblems);
+    const selfIpc = statPath('/proc/self/ns/ipc');
+    ownIpcns = typeof selfIpc === 'string' ? null : selfIpc.ino;
+    phasesMs['ipc (during the walk)'] = Math.round((performance.now() - t2) * 100) / 100;
+  };
 
   // One pass per process: identity, fds and mappings, relative to one /proc/PID directory fd, shared with helper
   // threads when there are other cores (parallelWalk.ts).
@@ -147,33 +127,42 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
     pipeDev,
     selfPid,
     sampleFill: options.sampleFill !== false && (kinds.has('pipe') || kinds.has('fifo')),
-    scmInos: kinds.has('unix') ? unixSockets.filter((u) => mayHoldInflight(u)).map((u) => u.ino) : null,
     ipc: devs && FD_IPC_KINDS.some((k) => kinds.has(k)) ? devs : null,
     mapDevs,
-  }, helpers);
+  }, helpers, meanwhile);
+  phase('processes+fds+fill+maps');
   const { walk, processes, problems } = pass;
   const vanished = pass.vanished;
   const hidden = new Set(walk.hiddenPids);
   for (const p of processes) if (hidden.has(p.pid)) p['fdsHidden'] = true;
   problems.push(...walk.problems);
   if (problems.length) notes.push(`${problems.length} unexpected read errors, e.g. ${problems[0]}`);
-  phase('processes+fds+fill+maps');
 
   const maps: ProcessMaps[] = pass.maps;
 
   if (walk.fillFailed.size) notes.push(`fill of ${walk.fillFailed.size} pipes/FIFOs could not be sampled (read end not accessible or gone)`);
 
-  let objects = joinObjects({ fds: walk.fds, pipeDev, sockDev, unixSockets, scmFds: walk.scmFds, fills: walk.fills, inetSockets });
-  if (devs) objects.push(...joinIpcObjects({ fds: walk.fds, maps, devs, shm, mqueues, sysv: null, ipcns: ownIpcns }));
-  if (sysv) objects.push(...sysvObjects(sysv, ownIpcns, processes, maps, devs?.memfdDev ?? null, notes, ipcProblems));
-  if (kinds.has('posix-mq') && ownIpcns !== null) {
-    const foreign = foreignMqueues(processes, ownIpcns, devs?.mqDev ?? null, pipeDev, selfPid, ipcProblems);
-    objects.push(...foreign.objects);
-    if (foreign.unlisted) notes.push(`${foreign.unlisted} processes in other IPC namespaces without a readable mqueue mount: their POSIX message queues are not shown`);
-  }
-  objects = objects.filter((o) => kinds.has(o.kind));
-  if (ipcProblems.length) notes.push(...ipcProblems.map((p) => `IPC objects: ${p}`));
-  phase('join');
+  // In-flight fds (fdinfo scm_fds) of the sockets that may hold some, now that the dump tells which: read by
+  // the helpers while this thread joins the objects, then filled into the Unix objects.
+  let objects: IpcObject[] = [];
+  const join = (): void => {
+    objects = joinObjects({ fds: walk.fds, pipeDev, sockDev, unixSockets, fills: walk.fills, inetSockets });
+    if (devs) objects.push(...joinIpcObjects({ fds: walk.fds, maps, devs, shm, mqueues, sysv: null, ipcns: ownIpcns }));
+    if (sysv) objects.push(...sysvObjects(sysv, ownIpcns, processes, maps, devs?.memfdDev ?? null, notes, ipcProblems));
+    if (kinds.has('posix-mq') && ownIpcns !== null) {
+      const foreign = foreignMqueues(processes, ownIpcns, devs?.mqDev ?? null, pipeDev, selfPid, ipcProblems);
+      objects.push(...foreign.objects);
+      if (foreign.unlisted) notes.push(`${foreign.unlisted} processes in other IPC namespaces without a readable mqueue mount: their POSIX message queues are not shown`);
+    }
+    objects = objects.filter((o) => kinds.has(o.kind));
+    if (ipcProblems.length) notes.push(...ipcProblems.map((p) => `IPC objects: ${p}`));
+  };
+  if (kinds.has('unix')) {
+    const candidates = scmCandidates(walk.fds, new Set(unixSockets.filter((u) => mayHoldInflight(u)).map((u) => u.ino)));
+    const scmFds = readInflight(candidates, helpers, join);
+    if (scmFds.size) for (const o of objects) if (o.unix && o.kind === 'unix') o.unix.inflightFds = scmFds.get(o.inode) ?? 0;
+  } else join();
+  phase('join + in-flight fds');
   objects = auditObjects(objects, { kinds, workspaceDirs: options.workspaceDirs, hiddenProcesses: hidden.size });
   phase('audit');
 
@@ -188,6 +177,41 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
     objects,
     scan: { fds: walk.seen, vanishedProcesses: vanished, vanishedFds: walk.vanishedFds, phasesMs, walkThreads: pass.threads },
   };
+}
+
+/**
+ * Unix, TCP and UDP sockets of our network namespace and of every other one a process lives in (readable
+ * ones: all of them as root), appended to `unix` and `inet`.
+ */
+function readSockets(
+  pids: readonly number[], kinds: ReadonlySet<IpcKind>, useDiag: boolean, unix: UnixSocket[], inet: InetSocket[], notes: string[],
+): void {
+  const ownNs = ownNetns();
+  const readNamespace = (ns: NetnsTarget): void => {
+    if (kinds.has('unix')) {
+      const r = readUnixSockets(useDiag, ns);
+      for (const x of r.sockets) unix.push(x);
+      notes.push(...r.notes);
+    }
+    for (const protocol of ['tcp', 'udp'] as const) {
+      if (!kinds.has(protocol)) continue;
+      const r = readInetSockets(protocol, useDiag, ns);
+      for (const x of r.sockets) inet.push(x);
+      notes.push(...r.notes);
+    }
+  };
+  readNamespace({ ino: ownNs });
+  let unreachable = 0;
+  // (Without our own namespace's inode we could not tell ours from the others: ours only then.)
+  for (const group of ownNs === null ? [] : netnsGroups(pids)) {
+    if (group.ino === ownNs) continue;
+    const done = withNetnsFd(group, (fd, pid) => {
+      readNamespace({ ino: group.ino, fd, pid });
+      return true;
+    });
+    if (!done) unreachable += group.pids.length;
+  }
+  if (unreachable) notes.push(`${unreachable} processes live in network namespaces that could not be entered: their sockets are not listed`);
 }
 
 /**
