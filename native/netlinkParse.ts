@@ -182,41 +182,50 @@ function parseUnixDiagMsg(p: Buffer): { record: UnixDiagRecord; partial: boolean
     ino: p.readUInt32LE(4),
     name: null, vfs: null, peer: null, icons: null, rqlen: null, uid: null, shutdown: null,
   };
-  const { attrs, truncated } = parseRtattrs(p.subarray(16));
-  let partial = truncated;
-  for (const a of attrs) {
-    const d = a.data;
-    switch (a.type) {
+  // The attributes are read in place (as parseRtattrs would split them): no view or object per attribute.
+  let partial = false;
+  let off = 16;
+  while (off + 4 <= p.length) {
+    const len = p.readUInt16LE(off);
+    if (len < 4 || len > p.length - off) {
+      partial = true;
+      break;
+    }
+    const at = off + 4;
+    const size = len - 4;
+    switch (p.readUInt16LE(off + 2) & 0x3fff) {
       case UNIX_DIAG_NAME:
-        rec.name = Buffer.from(d); // copy: the receive buffer is reused
+        rec.name = Buffer.from(p.subarray(at, at + size)); // copy: the receive buffer is reused
         break;
       case UNIX_DIAG_VFS:
-        if (d.length >= 8) rec.vfs = { ino: d.readUInt32LE(0), dev: d.readUInt32LE(4) };
+        if (size >= 8) rec.vfs = { ino: p.readUInt32LE(at), dev: p.readUInt32LE(at + 4) };
         else partial = true;
         break;
       case UNIX_DIAG_PEER:
-        if (d.length >= 4) rec.peer = d.readUInt32LE(0);
+        if (size >= 4) rec.peer = p.readUInt32LE(at);
         else partial = true;
         break;
       case UNIX_DIAG_ICONS: {
         const icons: number[] = [];
-        for (let i = 0; i + 4 <= d.length; i += 4) icons.push(d.readUInt32LE(i));
+        for (let i = 0; i + 4 <= size; i += 4) icons.push(p.readUInt32LE(at + i));
         rec.icons = icons;
         break;
       }
       case UNIX_DIAG_RQLEN:
-        if (d.length >= 8) rec.rqlen = { rqueue: d.readUInt32LE(0), wqueue: d.readUInt32LE(4) };
+        if (size >= 8) rec.rqlen = { rqueue: p.readUInt32LE(at), wqueue: p.readUInt32LE(at + 4) };
         else partial = true;
         break;
       case UNIX_DIAG_UID:
-        if (d.length >= 4) rec.uid = d.readUInt32LE(0);
+        if (size >= 4) rec.uid = p.readUInt32LE(at);
         else partial = true;
         break;
       case UNIX_DIAG_SHUTDOWN:
-        if (d.length >= 1) rec.shutdown = d[0]!;
+        if (size >= 1) rec.shutdown = p[at]!;
         break;
     }
+    off += align4(len);
   }
+  if (off < p.length) partial = true;
   return { record: rec, partial };
 }
 

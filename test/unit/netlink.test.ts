@@ -7,7 +7,8 @@ import path from 'node:path';
 import fc from 'fast-check';
 import {
   NLMSG_HDRLEN, SOCK_DIAG_BY_FAMILY, UDIAG_SHOW_NAME, UDIAG_SHOW_PEER, buildUnixDiagRequest, kernelDevToUser,
-  UnixQueueTable, makedev, parseNetlinkMessages, parseRtattrs, parseUnixDiag, parseUnixQueues,
+  UnixQueueTable, makedev, parseDiagDump, parseNetlinkMessages, parseRtattrs, parseUnixDiag, parseUnixQueues,
+  type UnixDiagRecord,
 } from '../../native/netlinkParse';
 import { fromDiag } from '../../src/core/scan/unixSockets';
 
@@ -77,6 +78,43 @@ describe('netlink: unix sock_diag dump parser', () => {
         for (const s of p.sockets) fromDiag(s);
       }),
       { numRuns: 300 },
+    );
+  });
+  it('reads attributes in place exactly as splitting them with parseRtattrs does (real dump, random flips)', function () {
+    this.timeout(10000);
+    // The attribute walk as it was written over parseRtattrs: the reference for the in-place one.
+    const reference = (p: Buffer): { record: UnixDiagRecord; partial: boolean } | null => {
+      if (p.length < 16 || p[0] !== 1) return null;
+      const rec: UnixDiagRecord = { type: p[1]!, state: p[2]!, ino: p.readUInt32LE(4), name: null, vfs: null, peer: null, icons: null, rqlen: null, uid: null, shutdown: null };
+      const { attrs, truncated } = parseRtattrs(p.subarray(16));
+      let partial = truncated;
+      for (const { type, data: d } of attrs) {
+        if (type === 0) rec.name = Buffer.from(d);
+        else if (type === 1) d.length >= 8 ? (rec.vfs = { ino: d.readUInt32LE(0), dev: d.readUInt32LE(4) }) : (partial = true);
+        else if (type === 2) d.length >= 4 ? (rec.peer = d.readUInt32LE(0)) : (partial = true);
+        else if (type === 3) {
+          rec.icons = [];
+          for (let i = 0; i + 4 <= d.length; i += 4) rec.icons.push(d.readUInt32LE(i));
+        } else if (type === 4) d.length >= 8 ? (rec.rqlen = { rqueue: d.readUInt32LE(0), wqueue: d.readUInt32LE(4) }) : (partial = true);
+        else if (type === 7) d.length >= 4 ? (rec.uid = d.readUInt32LE(0)) : (partial = true);
+        else if (type === 6 && d.length >= 1) rec.shutdown = d[0]!;
+      }
+      return { record: rec, partial };
+    };
+    const same = (b: Buffer): void => {
+      const got = parseUnixDiag(b);
+      const want = parseDiagDump(b, reference);
+      assert.deepEqual(got.sockets, want.sockets);
+      assert.equal(got.skipped, want.skipped);
+    };
+    same(dump);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(dump.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 20 }), (flips) => {
+        const b = Buffer.from(dump);
+        for (const [at, v] of flips) b[at] = v;
+        same(b);
+      }),
+      { numRuns: 500 },
     );
   });
   it('reports an NLMSG_ERROR errno', () => {

@@ -2,6 +2,7 @@
 
 import { TCP_LISTEN, TCP_STATES, endpointKey, formatEndpoint, isUnspecified, type InetDiagRecord } from '../../../native/inetDiagParse';
 import { inodeId, type Endpoint, type IpcObject, type QueueFill } from '../model';
+import { sortedEndpoints } from './endpoints';
 import type { NetInetRecord } from '../procfs/netinet';
 
 export interface InetSocket {
@@ -69,7 +70,7 @@ export function inetObjects(sockets: readonly InetSocket[], holders: ReadonlyMap
       kind: s.protocol,
       inode: s.ino,
       name: remote ? `${local} -> ${remote}` : local,
-      endpoints: [...(holders.get(s.ino) ?? [])].sort((a, b) => a.pid - b.pid || (a.fd ?? -1) - (b.fd ?? -1)),
+      endpoints: sortedEndpoints([...(holders.get(s.ino) ?? [])]),
       queue: inetQueueFill(s),
       inet: {
         family: s.family,

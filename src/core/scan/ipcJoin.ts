@@ -6,6 +6,7 @@ import { decodeName } from '../names';
 import type { MapEntry } from '../procfs/maps';
 import { maskNames } from '../procfs/signals';
 import { sysvKeyHex } from '../procfs/sysvipc';
+import { byPidFd, sortedEndpoints } from './endpoints';
 import type { FdRecord, IpcDevices } from './fds';
 import { SHM_DIR, type FileEntry, type MqEntry, type SysvTables } from './ipcSources';
 
@@ -30,16 +31,6 @@ const MEMFD = Buffer.from('/memfd:');
 const SYSV = /^\/SYSV[0-9a-f]{8}$/;
 const SEM_PREFIX = Buffer.from('sem.');
 
-function byPidFd(a: Endpoint, b: Endpoint): number {
-  return a.pid - b.pid || (a.fd ?? -1) - (b.fd ?? -1);
-}
-
-/** Sorted by pid, fd; fd holders come in walk order (already sorted), so most need no sort. */
-function sortedEndpoints(e: Endpoint[]): Endpoint[] {
-  for (let i = 1; i < e.length; i++) if (byPidFd(e[i - 1]!, e[i]!) > 0) return e.sort(byPidFd);
-  return e;
-}
-
 function stripDeleted(b: Buffer): Buffer {
   return b.length >= DELETED.length && b.subarray(b.length - DELETED.length).equals(DELETED) ? b.subarray(0, b.length - DELETED.length) : b;
 }
@@ -48,7 +39,8 @@ function stripDeleted(b: Buffer): Buffer {
 export function joinIpcObjects(input: IpcJoinInput): IpcObject[] {
   const { devs } = input;
   const fdHolders = new Map<string, FdRecord[]>();
-  for (const f of input.fds) {
+  for (let i = 0; i < input.fds.length; i++) {
+    const f = input.fds[i]!;
     if (f.anon || f.link === null) continue;
     const key = `${f.dev}:${f.ino}`;
     let l = fdHolders.get(key);
@@ -102,7 +94,8 @@ export function joinIpcObjects(input: IpcJoinInput): IpcObject[] {
       out.push(shmObject(e.raw, e, false));
     }
     const unlisted = new Map<string, { raw: Buffer; dev: number; ino: number; size: number; uid: number; mode: number }>();
-    for (const f of input.fds) {
+    for (let i = 0; i < input.fds.length; i++) {
+      const f = input.fds[i]!;
       if (f.dev !== devs.shmDev || f.link === null || listed.has(`${f.dev}:${f.ino}`)) continue;
       const p = stripDeleted(f.link);
       const raw = p.subarray(p.lastIndexOf(0x2f) + 1);
@@ -121,7 +114,8 @@ export function joinIpcObjects(input: IpcJoinInput): IpcObject[] {
   // memfd: fds and mappings on the internal shm mount whose path is "/memfd:<name> (deleted)".
   if (devs.memfdDev !== null) {
     const memfds = new Map<string, { raw: Buffer; dev: number; ino: number; size: number | null; uid: number | null; mode: number | null }>();
-    for (const f of input.fds) {
+    for (let i = 0; i < input.fds.length; i++) {
+      const f = input.fds[i]!;
       if (f.dev !== devs.memfdDev || f.link === null || !f.link.subarray(0, MEMFD.length).equals(MEMFD)) continue;
       const key = `${f.dev}:${f.ino}`;
       if (!memfds.has(key)) memfds.set(key, { raw: stripDeleted(f.link).subarray(MEMFD.length), dev: f.dev, ino: f.ino, size: f.size ?? null, uid: f.uid ?? null, mode: f.mode ?? null });
@@ -161,7 +155,8 @@ export function joinIpcObjects(input: IpcJoinInput): IpcObject[] {
   // eventfd: one object per eventfd-id (every eventfd shares the one anonymous inode).
   const eventfds = new Map<number, IpcObject>();
   const signalfds: IpcObject[] = [];
-  for (const f of input.fds) {
+  for (let i = 0; i < input.fds.length; i++) {
+    const f = input.fds[i]!;
     if (!f.anon) continue;
     const ep: Endpoint = { pid: f.pid, fd: f.fd, access: f.access ?? 'rw' };
     if (f.anon.kind === 'eventfd' && f.anon.eventfdId !== null) {

@@ -2,6 +2,7 @@
 
 import { inodeId, type Endpoint, type IpcObject, type QueueFill } from '../model';
 import { decodeName } from '../names';
+import { sortedEndpoints } from './endpoints';
 import type { FdRecord } from './fds';
 import { inetObjects, type InetSocket } from './inet';
 import type { UnixSocket } from './unixSockets';
@@ -28,16 +29,14 @@ function endpointOf(f: FdRecord): Endpoint {
   return { pid: f.pid, fd: f.fd, access: f.access ?? 'rw' };
 }
 
-function byPidFd(a: Endpoint, b: Endpoint): number {
-  return a.pid - b.pid || (a.fd ?? -1) - (b.fd ?? -1);
-}
-
 /** Build pipe, FIFO, Unix, TCP and UDP socket objects. Deterministic order: kind, then inode. */
 export function joinObjects(input: JoinInput): IpcObject[] {
   const pipes = new Map<number, IpcObject>();
   const fifos = new Map<string, IpcObject>();
   const sockHolders = new Map<number, Endpoint[]>();
-  for (const f of input.fds) {
+  const fds = input.fds;
+  for (let i = 0; i < fds.length; i++) {
+    const f = fds[i]!;
     if (f.type === S_IFIFO) {
       if (f.dev === input.pipeDev) {
         let o = pipes.get(f.ino);
@@ -79,7 +78,7 @@ export function joinObjects(input: JoinInput): IpcObject[] {
   }
   const out = [...pipes.values(), ...fifos.values()];
   for (const o of out) {
-    o.endpoints.sort(byPidFd);
+    sortedEndpoints(o.endpoints);
     const fill = input.fills?.get(`${o['dev']}:${o.inode}`);
     if (fill) o.queue = { used: fill.used, capacity: fill.capacity, unit: 'bytes' };
   }
@@ -98,7 +97,7 @@ function unixObject(s: UnixSocket, input: JoinInput, holders: Endpoint[]): IpcOb
     kind: 'unix',
     inode: s.ino,
     ...decoded,
-    endpoints: holders.sort(byPidFd),
+    endpoints: sortedEndpoints(holders),
     unix: {
       type: s.type,
       state: s.state,

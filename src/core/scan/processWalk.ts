@@ -92,15 +92,20 @@ export function mergeProcessWalk(into: ProcessWalk, part: ProcessWalk): void {
   into.problems.push(...part.problems);
   const a = into.walk;
   const b = part.walk;
-  for (const f of b.fds) a.fds.push(f);
+  for (let i = 0; i < b.fds.length; i++) a.fds.push(b.fds[i]!);
   a.hiddenPids.push(...b.hiddenPids);
   a.vanishedPids.push(...b.vanishedPids);
   a.seen += b.seen;
   a.vanishedFds += b.vanishedFds;
   a.problems.push(...b.problems);
-  for (const [k, s] of b.fills) if (!a.fills.has(k)) a.fills.set(k, s);
-  for (const k of b.fillFailed) a.fillFailed.add(k);
-  for (const k of a.fills.keys()) a.fillFailed.delete(k);
+  // (forEach: no entry arrays per item, as for-of over a Map would allocate outside optimized code.)
+  b.fills.forEach((sample, k) => {
+    if (!a.fills.has(k)) a.fills.set(k, sample);
+  });
+  b.fillFailed.forEach((k) => a.fillFailed.add(k));
+  a.fillFailed.forEach((k) => {
+    if (a.fills.has(k)) a.fillFailed.delete(k);
+  });
 }
 
 /** Processes by pid, fds by (pid, fd): the order a single-threaded pass produces. */

@@ -160,7 +160,12 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   if (kinds.has('unix')) {
     const candidates = scmCandidates(walk.fds, new Set(unixSockets.filter((u) => mayHoldInflight(u)).map((u) => u.ino)));
     const scmFds = readInflight(candidates, helpers, join);
-    if (scmFds.size) for (const o of objects) if (o.unix && o.kind === 'unix') o.unix.inflightFds = scmFds.get(o.inode) ?? 0;
+    if (scmFds.size) {
+      for (let i = 0; i < objects.length; i++) {
+        const o = objects[i]!;
+        if (o.unix && o.kind === 'unix') o.unix.inflightFds = scmFds.get(o.inode) ?? 0;
+      }
+    }
   } else join();
   phase('join + in-flight fds');
   objects = auditObjects(objects, { kinds, workspaceDirs: options.workspaceDirs, hiddenProcesses: hidden.size });
