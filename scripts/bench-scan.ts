@@ -2,7 +2,8 @@
 // populations built in child processes (~110 processes / 10k fds and ~130 / 20k fds), printed as ratios.
 // Usage: tsx scripts/bench-scan.ts [--runs N] [--sizes 10k,20k] (dist/cli.js must be built: npm run build)
 // It also prints what the kernel charges per fd for readlink and statx (scripts/fd-call-cost.c, needs gcc):
-// the floor of goal 1 that no code of ours can remove.
+// the floor of goal 1 that no code of ours can remove. Commands are timed as a shell runs them, through
+// posix_spawn from scripts/run-times.c (gcc); Node's spawnSync would add its own ~6 ms per call to theirs.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -89,19 +90,18 @@ const PAIRS = Math.max(RUNS, 11);
  * heap), and the median of the per-pair ratios; null when the command is missing.
  */
 function timeTurns(f: () => void, cmd: string, args: string[], pairs: number): { ours: number; theirs: number; pairRatio: number } | null {
-  const probe = spawnSync(cmd, args, { stdio: 'ignore', maxBuffer: 1 << 30 });
-  if (probe.error || probe.status !== 0) return null;
+  if (!runTimes(cmd, args, 1)) return null;
   collect();
   f();
   const ours: number[] = [];
   const theirs: number[] = [];
   for (let i = 0; i < pairs; i++) {
-    let t = performance.now();
+    const t = performance.now();
     f();
     ours.push(performance.now() - t);
-    t = performance.now();
-    spawnSync(cmd, args, { stdio: 'ignore' });
-    theirs.push(performance.now() - t);
+    const r = runTimes(cmd, args, 1);
+    if (!r) return null;
+    theirs.push(r[0]!);
   }
   return { ours: median(ours), theirs: median(theirs), pairRatio: median(ours.map((x, i) => x / theirs[i]!)) };
 }
@@ -115,23 +115,47 @@ function timeOwn(name: string, f: () => void): number {
   return ms;
 }
 
+/** A C helper of this directory built with gcc into node_modules/.cache on first use; null without gcc. */
+const built = new Map<string, string | null>();
+function cHelper(name: string): string | null {
+  if (built.has(name)) return built.get(name)!;
+  const dir = path.join(__dirname, '..', 'node_modules', '.cache', 'ipc-inspector');
+  mkdirSync(dir, { recursive: true });
+  const bin = path.join(dir, name);
+  const r = spawnSync('gcc', ['-O2', '-o', bin, path.join(__dirname, `${name}.c`)], { stdio: 'inherit' });
+  const out = r.status === 0 ? bin : null;
+  if (!out) console.log(`(gcc failed: no ${name})`);
+  built.set(name, out);
+  return out;
+}
+
+/** Wall times (ms) of `n` runs of a command, spawned from C as a shell would; null when it fails. */
+function runTimes(cmd: string, args: string[], n: number): number[] | null {
+  const runner = cHelper('run-times');
+  if (!runner) {
+    // Without gcc: timed around Node's spawnSync, which adds its own cost to every run (said in the header).
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      const r = spawnSync(cmd, args, { stdio: 'ignore' });
+      if (r.error || r.status !== 0) return null;
+      out.push(performance.now() - t);
+    }
+    return out;
+  }
+  const r = spawnSync(runner, [String(n), cmd, ...args], { encoding: 'utf8' });
+  return r.status === 0 ? (JSON.parse(r.stdout) as number[]) : null;
+}
+
 function timeCmd(cmd: string, args: string[], runs = RUNS): number | null {
-  const probe = spawnSync(cmd, args, { stdio: 'ignore', maxBuffer: 1 << 30 });
-  if (probe.error || probe.status !== 0) return null;
-  return timeIt(() => void spawnSync(cmd, args, { stdio: 'ignore' }), runs);
+  const ts = runTimes(cmd, args, runs + 1); // the first run warms the page cache
+  return ts ? median(ts.slice(1)) : null;
 }
 
 /** Per-fd kernel costs measured from C (scripts/fd-call-cost.c, built with gcc on first use), or null without gcc. */
 let costBin: string | null | undefined;
 function callCosts(): { fds: number; readlink_us: number; statx_us: number; lstat_us: number; getppid_us: number } | null {
-  if (costBin === undefined) {
-    const dir = path.join(__dirname, '..', 'node_modules', '.cache', 'ipc-inspector');
-    mkdirSync(dir, { recursive: true });
-    const bin = path.join(dir, 'fd-call-cost');
-    const r = spawnSync('gcc', ['-O2', '-o', bin, path.join(__dirname, 'fd-call-cost.c')], { stdio: 'inherit' });
-    costBin = r.status === 0 ? bin : null;
-    if (!costBin) console.log('(gcc failed: no per-fd kernel costs)');
-  }
+  if (costBin === undefined) costBin = cHelper('fd-call-cost');
   if (!costBin) return null;
   const r = spawnSync(costBin, [], { encoding: 'utf8' });
   return r.status === 0 ? JSON.parse(r.stdout) : null;
@@ -217,6 +241,9 @@ async function main(): Promise<void> {
   const cpus = readFileSync('/proc/cpuinfo', 'utf8').split('\n').filter((l) => l.startsWith('processor')).length;
   console.log(`bench:scan on ${cpus} CPUs, node ${process.version}, uid ${process.getuid?.()}; ` +
     'the machine is shared: compare ratios from one run, not absolute figures across runs');
+  const spawnOnly = runTimes('true', [], 6);
+  if (spawnOnly) console.log(`commands are timed ${cHelper('run-times') ? 'through posix_spawn from C, as a shell runs them' : "around Node's spawnSync (no gcc)"}; ` +
+    `starting /bin/true that way takes ${median(spawnOnly.slice(1)).toFixed(1)} ms here, included in every command's figure`);
   if (!existsSync(CLI)) console.log('(dist/cli.js missing: run npm run build for the CLI row)');
   for (const label of values.sizes!.split(',')) {
     const size = SIZES[label.trim()];

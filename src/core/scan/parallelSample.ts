@@ -2,7 +2,8 @@
 // in chunks from a shared counter and each result is written straight into shared memory, so nothing but
 // the job itself crosses threads.
 
-import { Pidfds, samplePipe, type PipeSample } from './fill';
+import { AT_FDCWD } from '../../../native/libc';
+import { Pidfds, sampleAt, sampleViaPidfdInto, type PipeSample } from './fill';
 import { defaultHelperCount, runShared, type JobBase } from './helperPool';
 
 /** One read end to sample: fd `fd` of process `pid`, expected to be pipe (dev, ino). */
@@ -32,7 +33,12 @@ const MIN_ITEMS = 128;
 /** Sample items [from, to) of a job's arrays into `results`. */
 function sampleRange(j: Pick<SampleJob, 'pids' | 'fds' | 'devs' | 'inos'>, results: Int32Array, from: number, to: number, pidfds: Pidfds): void {
   for (let i = from; i < to; i++) {
-    const s = samplePipe(j.pids[i]!, j.fds[i]!, j.devs[i]!, j.inos[i]!, pidfds);
+    const pid = j.pids[i]!;
+    const pidfd = pidfds.get(pid);
+    // Straight into the results through a pidfd (no object per sample); the re-open path otherwise.
+    const r = pidfd >= 0 ? sampleViaPidfdInto(pidfd, j.fds[i]!, j.devs[i]!, j.inos[i]!, results, 2 * i) : 'fallback';
+    if (r === true) continue;
+    const s = r === null ? null : sampleAt(AT_FDCWD, `/proc/${pid}/fd/${j.fds[i]!}`, j.devs[i]!, j.inos[i]!);
     results[2 * i] = s ? s.used : 0;
     results[2 * i + 1] = s ? s.capacity : FAILED;
   }
