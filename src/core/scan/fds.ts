@@ -251,18 +251,9 @@ function ipcFd(pid: number, fd: number, dfd: number, openInfoDir: () => number, 
   if (text !== ANON_EVENTFD && text !== ANON_SIGNALFD) return null;
   const infoDir = openInfoDir();
   if (infoDir < 0) return null;
-  const f = c.openat(infoDir, name, O_RDONLY | O_CLOEXEC, 0);
-  if (f < 0) return 'vanished';
-  inspectorFds.add(f);
-  let len: number;
-  try {
-    len = c.read(f, infoBuf, infoBuf.length);
-  } finally {
-    c.close(f);
-    inspectorFds.delete(f);
-  }
-  if (len <= 0) return 'vanished';
-  const info = parseFdinfo(infoBuf.toString('latin1', 0, len)).fdinfo;
+  const infoText = readFdinfo(infoDir, name);
+  if (infoText === null) return 'vanished';
+  const info = parseFdinfo(infoText).fdinfo;
   return {
     pid, fd, type, dev, ino, access: info.access ?? 'rw', link: Buffer.from(text, 'latin1'),
     anon: { kind: text === ANON_EVENTFD ? 'eventfd' : 'signalfd', eventfdId: info.eventfdId, eventfdCount: info.eventfdCount, sigmask: info.sigmask },
@@ -271,11 +262,8 @@ function ipcFd(pid: number, fd: number, dfd: number, openInfoDir: () => number, 
 
 const infoBuf = Buffer.alloc(4096);
 
-/**
- * scm_fds of one socket fd from fdinfo (relative to an fd on /proc/PID/fdinfo); null when unreadable,
- * or when the fd now names another inode (closed and reused since the stat).
- */
-export function readScmFds(infoDir: number, name: string, ino: number): number | null {
+/** The text of /proc/PID/fdinfo/`name` (relative to an fd on /proc/PID/fdinfo); null when unreadable or gone. */
+function readFdinfo(infoDir: number, name: string): string | null {
   const c = libc();
   const fd = c.openat(infoDir, name, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0) return null;
@@ -287,8 +275,17 @@ export function readScmFds(infoDir: number, name: string, ino: number): number |
     c.close(fd);
     inspectorFds.delete(fd);
   }
-  if (n <= 0) return null;
-  const f = scanFdinfoScm(infoBuf.toString('latin1', 0, n));
+  return n > 0 ? infoBuf.toString('latin1', 0, n) : null;
+}
+
+/**
+ * scm_fds of one socket fd from fdinfo (relative to an fd on /proc/PID/fdinfo); null when unreadable,
+ * or when the fd now names another inode (closed and reused since the stat).
+ */
+export function readScmFds(infoDir: number, name: string, ino: number): number | null {
+  const text = readFdinfo(infoDir, name);
+  if (text === null) return null;
+  const f = scanFdinfoScm(text);
   if (f.ino !== ino) return null;
   return f.scmFds ?? 0;
 }
