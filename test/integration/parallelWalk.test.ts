@@ -102,6 +102,12 @@ describe('parallel per-process pass (helper threads, real kernel objects)', func
     const alone = samplePipesShared(ends, 0);
     const shared = samplePipesShared(ends, 2);
     assert.deepEqual(shared, alone);
+    // The job's buffers are reused from call to call: a shorter job after a longer one, then a longer one
+    // again (the buffers grow), give exactly the samples of their own items.
+    const part = ends.slice(100, 260).reverse();
+    assert.deepEqual(samplePipesShared(part, 2), alone.slice(100, 260).reverse());
+    const twice = [...ends, ...ends];
+    assert.deepEqual(samplePipesShared(twice, 2), [...alone, ...alone]);
     assert.equal(alone.filter((x) => x === null).length, 2);
     assert.ok(alone.slice(0, -2).every((x) => x && x.capacity > 0), 'every population pipe sampled');
     // Six pipes in seven and every FIFO of the population have bytes queued.

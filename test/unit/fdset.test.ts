@@ -39,6 +39,12 @@ describe('orderByPid', () => {
       const pids = Int32Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 4_194_304 - rand(4) : 1 + rand(40)));
       const want = Array.from(pids.keys()).sort((a, b) => pids[a]! - pids[b]! || a - b);
       assert.deepEqual(Array.from(orderByPid(pids)), want);
+      // With reused scratch larger than needed and dirty from an earlier call, and from a plain array.
+      const keys = new Float64Array(n + 9).fill(123.5);
+      const into = new Int32Array(n + 9).fill(-7);
+      const got = orderByPid(Array.from(pids), keys, into);
+      assert.equal(got.length, n);
+      assert.deepEqual(Array.from(got), want);
     }
   });
 });

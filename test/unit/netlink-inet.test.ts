@@ -125,4 +125,21 @@ describe('join: TCP/UDP objects', () => {
     assert.deepEqual([...peer].sort(), [[1, 'tcp:9:4'], [2, 'tcp:9:3'], [3, 'tcp:9:2'], [4, 'tcp:9:1']]);
     assert.equal(objs[0]!['netns'], 100);
   });
+  it('pairs a v4-mapped IPv6 half with its IPv4 half, and only a true v4-mapped address', () => {
+    const lo = Buffer.from([127, 0, 0, 1]);
+    const mapped = Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1]);
+    // Same last 6 bytes, but not ::ffff:0:0/96 (a byte of the zero prefix is set): never the IPv4 address.
+    const near = Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0xff, 127, 0, 0, 1]);
+    const sock = (ino: number, src: Buffer, sport: number, dst: Buffer, dport: number) =>
+      ({ protocol: 'tcp' as const, family: (src.length === 4 ? 4 : 6) as 4 | 6, state: 1, src, sport, dst, dport, rqueue: 0, wqueue: 0, uid: 0, ino, netns: null });
+    const objs = inetObjects([
+      sock(1, lo, 40000, lo, 8080), // client, AF_INET
+      sock(2, mapped, 8080, mapped, 40000), // accepted on a dual-stack listener, AF_INET6
+      sock(3, lo, 40001, lo, 8081),
+      sock(4, near, 8081, near, 40001),
+    ], new Map(), 9);
+    const peer = new Map(objs.map((o) => [o.inode, o.inet!.peer]));
+    assert.deepEqual([...peer].sort(), [[1, 'tcp:9:2'], [2, 'tcp:9:1'], [3, null], [4, null]]);
+    assert.equal(objs.find((o) => o.inode === 2)!.inet!.local, '[::ffff:127.0.0.1]:8080');
+  });
 });

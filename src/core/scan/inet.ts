@@ -1,6 +1,6 @@
 // Pure: TCP/UDP socket records (from inet_diag or /proc/net/*) -> objects, with loopback peers linked.
 
-import { TCP_LISTEN, TCP_STATES, endpointKey, formatEndpoint, isUnspecified, type InetDiagRecord } from '../../../native/inetDiagParse';
+import { TCP_LISTEN, TCP_STATES, formatEndpoint, isUnspecified, type InetDiagRecord } from '../../../native/inetDiagParse';
 import { inodeId, type Endpoint, type IpcObject, type QueueFill } from '../model';
 import { sortedEndpoints } from './endpoints';
 import type { NetInetRecord } from '../procfs/netinet';
@@ -50,27 +50,52 @@ export function inetQueueFill(s: Pick<InetSocket, 'protocol' | 'state' | 'rqueue
     : { used: s.rqueue, capacity: null, unit: 'bytes' };
 }
 
+/**
+ * The endpoint as loopback pairing matches it: a v4-mapped IPv6 address is its IPv4 address; otherwise the
+ * text already formatted for display (no second string per socket).
+ */
+function matchKey(addr: Uint8Array, port: number, formatted: string): string {
+  if (addr.length === 16 && addr[10] === 0xff && addr[11] === 0xff) {
+    for (let i = 0; i < 10; i++) if (addr[i] !== 0) return formatted;
+    return `${addr[12]}.${addr[13]}.${addr[14]}.${addr[15]}:${port}`;
+  }
+  return formatted;
+}
+
 /** Build TCP/UDP objects; two local sockets of one connection (reversed 4-tuples) become peers. */
 export function inetObjects(sockets: readonly InetSocket[], holders: ReadonlyMap<number, Endpoint[]>, sockDev: number): IpcObject[] {
   const out: IpcObject[] = [];
-  const byTuple = new Map<string, IpcObject>();
-  const pending: [IpcObject, string][] = [];
-  const seen = new Set<string>();
-  for (const s of sockets) {
+  // Connected sockets by "local>remote", per network namespace and protocol (tuples pair up only there).
+  const tuples = new Map<number | null, { tcp: Map<string, IpcObject>; udp: Map<string, IpcObject> }>();
+  const pending: IpcObject[] = [];
+  const pendingKeys: string[] = [];
+  const pendingGroups: Map<string, IpcObject>[] = [];
+  const seenIno = new Set<number>();
+  const seenOrphan = new Set<string>();
+  for (let i = 0; i < sockets.length; i++) {
+    const s = sockets[i]!;
     const local = formatEndpoint(s.src, s.sport);
-    const connected = !(isUnspecified(s.dst) && s.dport === 0);
+    const connected = !(s.dport === 0 && isUnspecified(s.dst));
     const remote = connected ? formatEndpoint(s.dst, s.dport) : null;
-    // Sockets no process holds any more (orphaned, closing) have inode 0: key them by their tuple.
-    const id = s.ino ? inodeId(s.protocol, sockDev, s.ino) : `${s.protocol}:orphan:${s.netns ?? ''}:${local}>${remote ?? '*'}`;
-    if (seen.has(id)) continue;
-    seen.add(id);
+    let id: string;
+    if (s.ino) {
+      if (seenIno.has(s.ino)) continue; // an interrupted dump may repeat a socket
+      seenIno.add(s.ino);
+      id = inodeId(s.protocol, sockDev, s.ino);
+    } else {
+      // Sockets no process holds any more (orphaned, closing) have inode 0: keyed by their tuple.
+      id = `${s.protocol}:orphan:${s.netns ?? ''}:${local}>${remote ?? '*'}`;
+      if (seenOrphan.has(id)) continue;
+      seenOrphan.add(id);
+    }
     const listening = s.protocol === 'tcp' && s.state === TCP_LISTEN;
     const o: IpcObject = {
       id,
       kind: s.protocol,
       inode: s.ino,
       name: remote ? `${local} -> ${remote}` : local,
-      endpoints: sortedEndpoints([...(holders.get(s.ino) ?? [])]),
+      // (Each socket's holder list is its own: one object per inode.)
+      endpoints: s.ino ? sortedEndpoints(holders.get(s.ino) ?? []) : [],
       queue: inetQueueFill(s),
       inet: {
         family: s.family,
@@ -87,15 +112,21 @@ export function inetObjects(sockets: readonly InetSocket[], holders: ReadonlyMap
     };
     if (s.netns !== null) o['netns'] = s.netns;
     out.push(o);
-    if (connected) {
-      const lk = endpointKey(s.src, s.sport);
-      const rk = endpointKey(s.dst, s.dport);
-      byTuple.set(`${s.netns}|${s.protocol}|${lk}|${rk}`, o);
-      pending.push([o, `${s.netns}|${s.protocol}|${rk}|${lk}`]);
+    if (remote !== null) {
+      let g = tuples.get(s.netns);
+      if (!g) tuples.set(s.netns, (g = { tcp: new Map(), udp: new Map() }));
+      const group = g[s.protocol];
+      const lk = matchKey(s.src, s.sport, local);
+      const rk = matchKey(s.dst, s.dport, remote);
+      group.set(`${lk}>${rk}`, o);
+      pending.push(o);
+      pendingKeys.push(`${rk}>${lk}`);
+      pendingGroups.push(group);
     }
   }
-  for (const [o, reverse] of pending) {
-    const peer = byTuple.get(reverse);
+  for (let i = 0; i < pending.length; i++) {
+    const o = pending[i]!;
+    const peer = pendingGroups[i]!.get(pendingKeys[i]!);
     if (peer && peer !== o && o.inet) o.inet.peer = peer.id;
   }
   out.sort((a, b) => (a.kind === b.kind ? a.inode - b.inode : a.kind === 'tcp' ? -1 : 1));

@@ -29,10 +29,33 @@ function endpointOf(f: FdRecord): Endpoint {
   return { pid: f.pid, fd: f.fd, access: f.access ?? 'rw' };
 }
 
+/**
+ * Append a holder. Most objects have one or two: those lists are made as literals of their exact size,
+ * as push() on an empty array reserves 17 slots (a 10k-fd snapshot kept about 1.5 MB of empty slots).
+ */
+function addEndpoint(o: IpcObject, e: Endpoint): void {
+  const list = o.endpoints;
+  if (list.length === 0) o.endpoints = [e];
+  else if (list.length === 1) o.endpoints = [list[0]!, e];
+  else list.push(e);
+}
+
 /** Build pipe, FIFO, Unix, TCP and UDP socket objects. Deterministic order: kind, then inode. */
 export function joinObjects(input: JoinInput): IpcObject[] {
+  // Unix objects first, from the dump, so that their holders go straight into them (no list per socket).
+  const unixByIno = new Map<number, IpcObject>();
+  const unix: IpcObject[] = [];
+  const dumped = input.unixSockets;
+  for (let i = 0; i < dumped.length; i++) {
+    const s = dumped[i]!;
+    if (unixByIno.has(s.ino)) continue; // an interrupted dump may repeat a socket
+    const o = unixObject(s, input);
+    unixByIno.set(s.ino, o);
+    unix.push(o);
+  }
   const pipes = new Map<number, IpcObject>();
   const fifos = new Map<string, IpcObject>();
+  // Holders of sockets that are not Unix ones (TCP, UDP, and any the dump missed), by inode.
   const sockHolders = new Map<number, Endpoint[]>();
   const fds = input.fds;
   for (let i = 0; i < fds.length; i++) {
@@ -44,7 +67,7 @@ export function joinObjects(input: JoinInput): IpcObject[] {
           o = { id: inodeId('pipe', f.dev, f.ino), kind: 'pipe', inode: f.ino, name: '', endpoints: [], findings: [], dev: f.dev };
           pipes.set(f.ino, o);
         }
-        o.endpoints.push(endpointOf(f));
+        addEndpoint(o, endpointOf(f));
       } else {
         const key = `${f.dev}:${f.ino}`;
         let o = fifos.get(key);
@@ -54,55 +77,71 @@ export function joinObjects(input: JoinInput): IpcObject[] {
         }
         // The first holder's link text is the name (another holder may see another path to it).
         if (o.name === '' && o['nameBase64'] === undefined && f.link) Object.assign(o, decodeName(f.link));
-        o.endpoints.push(endpointOf(f));
+        addEndpoint(o, endpointOf(f));
       }
     } else if (f.type === S_IFSOCK && f.dev === input.sockDev) {
-      let list = sockHolders.get(f.ino);
-      if (!list) sockHolders.set(f.ino, (list = []));
-      list.push(endpointOf(f));
+      const u = unixByIno.get(f.ino);
+      if (u) addEndpoint(u, endpointOf(f));
+      else {
+        const list = sockHolders.get(f.ino);
+        if (!list) sockHolders.set(f.ino, [endpointOf(f)]);
+        else if (list.length === 1) sockHolders.set(f.ino, [list[0]!, endpointOf(f)]);
+        else list.push(endpointOf(f));
+      }
     }
   }
-  // UNIX_DIAG_ICONS lists the clients waiting in a listener's accept queue (their own peer, the
-  // embryo socket, has no inode yet, so the kernel reports no peer for them).
-  const pendingOn = new Map<number, number>();
-  for (const s of input.unixSockets) for (const c of s.icons) if (c) pendingOn.set(c, s.ino);
-  const unix: IpcObject[] = [];
-  const seen = new Set<number>();
-  for (const s of input.unixSockets) {
-    if (seen.has(s.ino)) continue; // an interrupted dump may repeat a socket
-    seen.add(s.ino);
-    const o = unixObject(s, input, sockHolders.get(s.ino) ?? []);
-    const l = pendingOn.get(s.ino);
-    if (l !== undefined && o.unix) o.unix.pendingOn = inodeId('unix', input.sockDev, l);
-    unix.push(o);
+  // Peers and pending connections by the other object's own id string (no second string per socket).
+  // UNIX_DIAG_ICONS lists the clients waiting in a listener's accept queue (their own peer, the embryo
+  // socket, has no inode yet, so the kernel reports no peer for them).
+  for (let i = 0; i < dumped.length; i++) {
+    const s = dumped[i]!;
+    const o = unixByIno.get(s.ino)!;
+    const block = o.unix!;
+    if (s.peer !== null && block.peer === null) block.peer = unixByIno.get(s.peer)?.id ?? inodeId('unix', input.sockDev, s.peer);
+    const icons = s.icons;
+    for (let k = 0; k < icons.length; k++) {
+      const c = icons[k];
+      if (!c) continue;
+      const pending = unixByIno.get(c);
+      if (pending?.unix) pending.unix.pendingOn = o.id;
+    }
   }
-  const out = [...pipes.values(), ...fifos.values()];
-  for (const o of out) {
+  for (let i = 0; i < unix.length; i++) sortedEndpoints(unix[i]!.endpoints);
+  const out: IpcObject[] = [];
+  const fills = input.fills;
+  const finish = (o: IpcObject): void => {
     sortedEndpoints(o.endpoints);
-    const fill = input.fills?.get(`${o['dev']}:${o.inode}`);
+    const fill = fills?.get(`${o['dev']}:${o.inode}`);
     if (fill) o.queue = { used: fill.used, capacity: fill.capacity, unit: 'bytes' };
-  }
+    out.push(o);
+  };
+  pipes.forEach(finish);
+  fifos.forEach(finish);
   out.sort((a, b) => (a.kind === b.kind ? a.inode - b.inode : a.kind === 'pipe' ? -1 : 1));
   unix.sort((a, b) => a.inode - b.inode);
-  const inet = input.inetSockets ? inetObjects(input.inetSockets, sockHolders, input.sockDev) : [];
-  return [...out, ...unix, ...inet];
+  for (let i = 0; i < unix.length; i++) out.push(unix[i]!);
+  if (input.inetSockets) {
+    const inet = inetObjects(input.inetSockets, sockHolders, input.sockDev);
+    for (let i = 0; i < inet.length; i++) out.push(inet[i]!);
+  }
+  return out;
 }
 
-function unixObject(s: UnixSocket, input: JoinInput, holders: Endpoint[]): IpcObject {
-  // Pipes and unnamed sockets have no name: '' (views label them by kind and inode).
-  const decoded = s.name ? decodeName(s.name, s.address === 'abstract' ? '@' : '') : { name: '' };
+/** A Unix socket object without holders or peer (joinObjects fills them in). */
+function unixObject(s: UnixSocket, input: JoinInput): IpcObject {
   const listening = s.state === 'listen';
   const o: IpcObject = {
     id: inodeId('unix', input.sockDev, s.ino),
     kind: 'unix',
     inode: s.ino,
-    ...decoded,
-    endpoints: sortedEndpoints(holders),
+    // Unnamed sockets have no name: '' (views label them by kind and inode).
+    name: '',
+    endpoints: [],
     unix: {
       type: s.type,
       state: s.state,
       address: s.address,
-      peer: s.peer !== null ? inodeId('unix', input.sockDev, s.peer) : null,
+      peer: null,
       pendingConnections: listening ? Math.max(s.icons.length, s.rqueue ?? 0) : 0,
       inflightFds: input.scmFds?.get(s.ino) ?? 0,
       uid: s.uid,
@@ -111,6 +150,11 @@ function unixObject(s: UnixSocket, input: JoinInput, holders: Endpoint[]): IpcOb
     findings: [],
     dev: input.sockDev,
   };
+  if (s.name) {
+    const decoded = decodeName(s.name, s.address === 'abstract' ? '@' : '');
+    o.name = decoded.name;
+    if (decoded.nameBase64 !== undefined) o['nameBase64'] = decoded.nameBase64;
+  }
   if (s.netns !== undefined && s.netns !== null) o['netns'] = s.netns;
   const queue = unixQueueFill(s);
   if (queue) o.queue = queue;

@@ -20,8 +20,8 @@ export interface SampleJob extends JobBase {
   fds: Int32Array;
   devs: Float64Array;
   inos: Float64Array;
-  /** Int32Array view, two cells per item: used, capacity (NOT_SAMPLED before, FAILED when no sample). */
-  results: SharedArrayBuffer;
+  /** Two cells per item, in shared memory: used, capacity (NOT_SAMPLED before, FAILED when no sample). */
+  results: Int32Array;
 }
 
 const CHUNK = 32;
@@ -58,41 +58,86 @@ function claimLoop(j: Pick<SampleJob, 'pids' | 'fds' | 'devs' | 'inos'>, control
 
 /** Read ends to sample as columns: item i is fd fds[i] of process pids[i], expected to be pipe (devs[i], inos[i]). */
 export interface PipeColumns {
-  pids: Int32Array;
-  fds: Int32Array;
-  devs: Float64Array;
-  inos: Float64Array;
+  pids: ArrayLike<number>;
+  fds: ArrayLike<number>;
+  devs: ArrayLike<number>;
+  inos: ArrayLike<number>;
 }
 
 /** Largest item count whose index fits beside a pid (< 2^22, PID_MAX_LIMIT) in one exact float64 sort key. */
 const PACKED_SORT_LIMIT = 2 ** 21;
 
-/** Item indices ordered by pid (one pidfd per process and thread, mostly), stable. */
-export function orderByPid(pids: Int32Array): Int32Array {
+/** Item indices ordered by pid (one pidfd per process and thread, mostly), stable. `keys` is scratch of length >= n. */
+export function orderByPid(pids: ArrayLike<number>, keys?: Float64Array, into?: Int32Array): Int32Array {
   const n = pids.length;
-  if (n >= PACKED_SORT_LIMIT) return Int32Array.from(pids.keys()).sort((a, b) => pids[a]! - pids[b]! || a - b);
-  const keys = new Float64Array(n);
-  for (let i = 0; i < n; i++) keys[i] = pids[i]! * PACKED_SORT_LIMIT + i;
-  keys.sort();
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = keys[i]! % PACKED_SORT_LIMIT;
+  const order = into && into.length >= n ? into.subarray(0, n) : new Int32Array(n);
+  if (n >= PACKED_SORT_LIMIT) {
+    const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => pids[a]! - pids[b]! || a - b);
+    order.set(idx);
+    return order;
+  }
+  const k = keys && keys.length >= n ? keys.subarray(0, n) : new Float64Array(n);
+  for (let i = 0; i < n; i++) k[i] = pids[i]! * PACKED_SORT_LIMIT + i;
+  k.sort();
+  for (let i = 0; i < n; i++) order[i] = k[i]! % PACKED_SORT_LIMIT;
   return order;
+}
+
+/**
+ * The columns of a sample job, its results and the sort scratch, kept from one call to the next (grown
+ * as needed) in shared memory: a job then crosses to the helpers by reference, with no copy, and no call
+ * touches fresh pages. Fresh typed arrays cost more than the work on them here: on this VM every first
+ * touch of a new page faults, and a refresh of 2 346 pipes spent about 1.5 ms in such allocations and in
+ * copying the job into the helpers' heaps (by hand, `scripts/tmp/refr9.ts`).
+ */
+interface Scratch {
+  cap: number;
+  pids: Int32Array;
+  fds: Int32Array;
+  devs: Float64Array;
+  inos: Float64Array;
+  results: Int32Array;
+  keys: Float64Array;
+  order: Int32Array;
+  out: Int32Array;
+}
+
+let scratch: Scratch | null = null;
+
+function scratchFor(n: number): Scratch {
+  if (scratch && scratch.cap >= n) return scratch;
+  const cap = Math.max(n, 2 * (scratch?.cap ?? 0), 256);
+  const shared = (bytes: number): SharedArrayBuffer => new SharedArrayBuffer(bytes);
+  scratch = {
+    cap,
+    pids: new Int32Array(shared(4 * cap)),
+    fds: new Int32Array(shared(4 * cap)),
+    devs: new Float64Array(shared(8 * cap)),
+    inos: new Float64Array(shared(8 * cap)),
+    results: new Int32Array(shared(8 * cap)),
+    keys: new Float64Array(cap),
+    order: new Int32Array(cap),
+    out: new Int32Array(2 * cap),
+  };
+  return scratch;
 }
 
 /**
  * Fill of each item, in the order given, as pairs in one array: [used, capacity] of item i at 2i and
  * 2i + 1, capacity < 0 when the item could not be sampled through that end. `meanwhile` runs on this
  * thread after the helpers have been given the job and before this thread joins in (the refresh path
- * reads the socket dumps there, while the helpers already sample pipes).
+ * reads the socket dumps there, while the helpers already sample pipes). The array returned is valid
+ * until the next call (it is reused).
  */
 export function samplePipeColumns(cols: PipeColumns, helperCount = defaultHelperCount(), meanwhile?: () => void): Int32Array {
   const n = cols.pids.length;
-  const order = orderByPid(cols.pids);
+  const sc = scratchFor(n);
+  const order = orderByPid(cols.pids, sc.keys, sc.order);
   const arrays = {
-    pids: new Int32Array(n),
-    fds: new Int32Array(n),
-    devs: new Float64Array(n),
-    inos: new Float64Array(n),
+    pids: sc.pids.subarray(0, n),
+    fds: sc.fds.subarray(0, n),
+    devs: sc.devs.subarray(0, n),
+    inos: sc.inos.subarray(0, n),
   };
   for (let k = 0; k < n; k++) {
     const i = order[k]!;
@@ -101,7 +146,7 @@ export function samplePipeColumns(cols: PipeColumns, helperCount = defaultHelper
     arrays.devs[k] = cols.devs[i]!;
     arrays.inos[k] = cols.inos[i]!;
   }
-  const results = new Int32Array(new SharedArrayBuffer(8 * Math.max(1, n))).fill(NOT_SAMPLED);
+  const results = sc.results.subarray(0, 2 * n).fill(NOT_SAMPLED);
   const count = n >= MIN_ITEMS ? helperCount : 0;
   if (count === 0) {
     meanwhile?.();
@@ -112,14 +157,16 @@ export function samplePipeColumns(cols: PipeColumns, helperCount = defaultHelper
       pidfds.close();
     }
   } else {
-    runShared(
+    const outcomes = runShared(
       count,
-      (helper, control): SampleJob => ({ type: 'sample', helper, control, ...arrays, results: results.buffer as SharedArrayBuffer }),
+      (helper, control): SampleJob => ({ type: 'sample', helper, control, ...arrays, results }),
       (control) => {
         meanwhile?.();
         claimLoop(arrays, control, results);
       },
     );
+    // A helper that timed out may still write into these buffers: the next call gets new ones.
+    if (outcomes.some((o) => o.took && !o.done)) scratch = null;
     // Items a helper claimed but never finished (it timed out and was dropped): sample them here.
     const rest: number[] = [];
     for (let i = 0; i < n; i++) if (results[2 * i + 1] === NOT_SAMPLED) rest.push(i);
@@ -132,7 +179,7 @@ export function samplePipeColumns(cols: PipeColumns, helperCount = defaultHelper
       }
     }
   }
-  const out = new Int32Array(2 * n);
+  const out = sc.out.subarray(0, 2 * n);
   for (let k = 0; k < n; k++) {
     const i = order[k]!;
     out[2 * i] = results[2 * k]!;
@@ -154,5 +201,5 @@ export function samplePipesShared(ends: readonly PipeEnd[], helperCount = defaul
 
 /** A helper's part of a sample job (runs in walk.worker.ts). */
 export function samplePart(job: SampleJob): void {
-  claimLoop(job, new Int32Array(job.control), new Int32Array(job.results));
+  claimLoop(job, new Int32Array(job.control), job.results);
 }

@@ -73,25 +73,43 @@ export function refreshQueues(objects: readonly RefreshTarget[], options: { thre
   const t0 = performance.now();
   const takenAt = new Date().toISOString();
   const notes: string[] = [];
-  const own = ownNetns();
-  // One pass: pipes and FIFOs to sample, sockets by network namespace, message queues.
-  const byNs = new Map<number | null, RefreshTarget[]>();
+  // Pipes and FIFOs first: their sampling job goes to the helper threads as early as possible (a helper
+  // thread takes a moment to wake), and everything else is read on this thread meanwhile.
   const pipes: RefreshTarget[] = [];
-  const queues: RefreshTarget[] = [];
-  for (const o of objects) {
-    const kind = o.kind;
-    if (kind === 'pipe' || kind === 'fifo') {
+  const others: RefreshTarget[] = [];
+  for (let i = 0; i < objects.length; i++) {
+    const o = objects[i]!;
+    if (o.kind === 'pipe' || o.kind === 'fifo') {
       if (typeof o.dev === 'number') pipes.push(o);
-    } else if (kind === 'unix' || kind === 'tcp' || kind === 'udp') {
-      const netns = o['netns'];
-      const ns = typeof netns === 'number' && netns !== own ? netns : null;
-      let list = byNs.get(ns);
-      if (!list) byNs.set(ns, (list = []));
-      list.push(o);
-    } else if (kind === 'posix-mq' || kind === 'sysv-msg') queues.push(o);
+    } else others.push(o);
   }
   const samples: QueueSample[] = [];
-  // POSIX mqueues (mq_getattr by name) and SysV msg queues (one read of /proc/sysvipc/msg).
+  const meanwhile = (): void => {
+    const own = ownNetns();
+    // Sockets by network namespace, message queues.
+    const byNs = new Map<number | null, RefreshTarget[]>();
+    const queues: RefreshTarget[] = [];
+    for (let i = 0; i < others.length; i++) {
+      const o = others[i]!;
+      const kind = o.kind;
+      if (kind === 'unix' || kind === 'tcp' || kind === 'udp') {
+        const netns = o['netns'];
+        const ns = typeof netns === 'number' && netns !== own ? netns : null;
+        let list = byNs.get(ns);
+        if (!list) byNs.set(ns, (list = []));
+        list.push(o);
+      } else if (kind === 'posix-mq' || kind === 'sysv-msg') queues.push(o);
+    }
+    sampleQueues(queues, samples);
+    // The socket dumps.
+    for (const [ns, list] of byNs) sampleNamespace(ns, list, samples, notes);
+  };
+  samplePipes(pipes, options.threads === undefined ? undefined : Math.max(0, options.threads - 1), meanwhile, samples);
+  return { takenAt, durationMs: Math.round((performance.now() - t0) * 100) / 100, samples, notes };
+}
+
+/** POSIX mqueues (mq_getattr by name) and SysV msg queues (one read of /proc/sysvipc/msg), appended to `samples`. */
+function sampleQueues(queues: readonly RefreshTarget[], samples: QueueSample[]): void {
   let sysvMsg: Map<number, number> | null = null;
   let ownIpc: number | null | undefined;
   for (const o of queues) {
@@ -122,12 +140,6 @@ export function refreshQueues(objects: readonly RefreshTarget[], options: { thre
       samples.push({ id: o.id, queue: qnum === undefined ? null : { used: qnum, capacity: null, unit: 'messages' } });
     }
   }
-  // The socket dumps run on this thread while helper threads already sample pipes.
-  const sockets = (): void => {
-    for (const [ns, list] of byNs) sampleNamespace(ns, list, samples, notes);
-  };
-  samplePipes(pipes, options.threads === undefined ? undefined : Math.max(0, options.threads - 1), sockets, samples);
-  return { takenAt, durationMs: Math.round((performance.now() - t0) * 100) / 100, samples, notes };
 }
 
 /** The first read end to sample a pipe through: a reader ('r') first, else a reader-writer ('rw'), as readEnds(). */
@@ -150,18 +162,17 @@ function samplePipes(pipes: readonly RefreshTarget[], helpers: number | undefine
   const n = pipes.length;
   // The first read end of each pipe; only pipes that have one are sampled (in columns, in order).
   const first: (Endpoint | undefined)[] = new Array(n);
-  let m = 0;
-  for (let i = 0; i < n; i++) if ((first[i] = firstReadEnd(pipes[i]!.endpoints))) m++;
-  const cols: PipeColumns = { pids: new Int32Array(m), fds: new Int32Array(m), devs: new Float64Array(m), inos: new Float64Array(m) };
-  for (let i = 0, k = 0; i < n; i++) {
+  for (let i = 0; i < n; i++) first[i] = firstReadEnd(pipes[i]!.endpoints);
+  // (Plain arrays: typed arrays made per call would touch fresh pages, which fault at a cost here.)
+  const cols = { pids: [] as number[], fds: [] as number[], devs: [] as number[], inos: [] as number[] } satisfies PipeColumns;
+  for (let i = 0; i < n; i++) {
     const e = first[i];
     if (!e) continue;
     const o = pipes[i]!;
-    cols.pids[k] = e.pid;
-    cols.fds[k] = e.fd!;
-    cols.devs[k] = o.dev as number;
-    cols.inos[k] = o.inode;
-    k++;
+    cols.pids.push(e.pid);
+    cols.fds.push(e.fd!);
+    cols.devs.push(o.dev as number);
+    cols.inos.push(o.inode);
   }
   const sampled = samplePipeColumns(cols, helpers, meanwhile);
   const pidfds = new Pidfds();

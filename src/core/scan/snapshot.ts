@@ -146,6 +146,7 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   // the helpers while this thread joins the objects, then filled into the Unix objects.
   let objects: IpcObject[] = [];
   const join = (): void => {
+    const tj = performance.now();
     objects = joinObjects({ fds: walk.fds, pipeDev, sockDev, unixSockets, fills: walk.fills, inetSockets });
     if (devs) objects.push(...joinIpcObjects({ fds: walk.fds, maps, devs, shm, mqueues, sysv: null, ipcns: ownIpcns }));
     if (sysv) objects.push(...sysvObjects(sysv, ownIpcns, processes, maps, devs?.memfdDev ?? null, notes, ipcProblems));
@@ -156,6 +157,11 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
     }
     objects = objects.filter((o) => kinds.has(o.kind));
     if (ipcProblems.length) notes.push(...ipcProblems.map((p) => `IPC objects: ${p}`));
+    const ta = performance.now();
+    phasesMs['join (during the in-flight reads)'] = Math.round((ta - tj) * 100) / 100;
+    // The audit needs no in-flight counts: it runs here too, while the helpers still read them.
+    objects = auditObjects(objects, { kinds, workspaceDirs: options.workspaceDirs, hiddenProcesses: hidden.size });
+    phasesMs['audit (during the in-flight reads)'] = Math.round((performance.now() - ta) * 100) / 100;
   };
   if (kinds.has('unix')) {
     const candidates = scmCandidates(walk.fds, new Set(unixSockets.filter((u) => mayHoldInflight(u)).map((u) => u.ino)));
@@ -163,13 +169,12 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
     if (scmFds.size) {
       for (let i = 0; i < objects.length; i++) {
         const o = objects[i]!;
-        if (o.unix && o.kind === 'unix') o.unix.inflightFds = scmFds.get(o.inode) ?? 0;
+        // (Stale socket files the audit added are frozen, held by nobody and never in scmFds.)
+        if (o.unix && o.kind === 'unix' && o['stale'] !== true) o.unix.inflightFds = scmFds.get(o.inode) ?? 0;
       }
     }
   } else join();
-  phase('join + in-flight fds');
-  objects = auditObjects(objects, { kinds, workspaceDirs: options.workspaceDirs, hiddenProcesses: hidden.size });
-  phase('audit');
+  phase('join + audit + in-flight fds');
 
   return {
     schemaVersion: SCHEMA_VERSION,
