@@ -2,7 +2,8 @@
 // populations built in child processes (~110 processes / 10k fds and ~130 / 20k fds), printed as ratios.
 // Usage: tsx scripts/bench-scan.ts [--runs N] [--sizes 10k,20k] (dist/cli.js must be built: npm run build)
 // It also prints what the kernel charges per fd for readlink and statx (scripts/fd-call-cost.c, needs gcc):
-// the floor of goal 1 that no code of ours can remove. Commands are timed as a shell runs them, through
+// the floor of goal 1 that no code of ours can remove; and what the refresh's pipe samples cost from C, the
+// floor of goal 2. Commands are timed as a shell runs them, through
 // posix_spawn from scripts/run-times.c (gcc); Node's spawnSync would add its own ~6 ms per call to theirs.
 
 import { spawnSync } from 'node:child_process';
@@ -157,7 +158,7 @@ function timeCmd(cmd: string, args: string[], runs = RUNS): number | null {
 
 /** Per-fd kernel costs measured from C (scripts/fd-call-cost.c, built with gcc on first use), or null without gcc. */
 let costBin: string | null | undefined;
-function callCosts(): { fds: number; readlink_us: number; statx_us: number; lstat_us: number; getppid_us: number } | null {
+function callCosts(): { fds: number; readlink_us: number; statx_us: number; lstat_us: number; getppid_us: number; pipes: number; sample_us: number; samples_ms: number } | null {
   if (costBin === undefined) costBin = cHelper('fd-call-cost');
   if (!costBin) return null;
   const r = spawnSync(costBin, [], { encoding: 'utf8' });
@@ -236,6 +237,13 @@ async function benchSize(label: string, size: number[]): Promise<void> {
         + `statx of the link ${cost.lstat_us.toFixed(2)} µs, a bare getppid ${cost.getppid_us.toFixed(2)} µs`);
       console.log(`floor of the fd walk alone, on one CPU: ss -xap's readlinks ${ssFloor.toFixed(1)} ms; the snapshot's statx per fd + access mode of `
         + `${pipeFds} pipe/FIFO fds ${ourFloor.toFixed(1)} ms (${(ourFloor / ssFloor).toFixed(2)} x), before fills, /proc files, dumps and JS`);
+      // The part of goal 2 that no code can remove: the refresh samples every pipe through its first read end,
+      // five calls each (pidfd_getfd, an identity statx, FIONREAD, F_GETPIPE_SZ, close), where ss -xa makes one
+      // dump. The same calls from C, before the socket dumps and JS.
+      const refreshCpu = cpuOf.get('refreshQueues(all objects)');
+      console.log(`floor of the refresh's pipe samples: ${cost.pipes} pipes x ${cost.sample_us.toFixed(2)} µs = ${cost.samples_ms.toFixed(1)} ms from C on one CPU`
+        + `${ssXa ? ` (${(cost.samples_ms / ssXa).toFixed(2)} x ss -xa; ${(cost.samples_ms / 2 / ssXa).toFixed(2)} x spread over two CPUs)` : ''}; `
+        + `ours: ${(refreshCpu === undefined ? NaN : refreshCpu).toFixed(1)} ms of CPU per refresh of every object, pipes, sockets and queues together`);
     }
   } finally {
     await pop.stop();

@@ -1,13 +1,17 @@
 /* `npm run bench:scan` helper: what the kernel charges per fd for the calls a /proc fd walk makes, measured
  * from C on the machine's current processes (best of 4 passes over every /proc/PID/fd/N): readlinkat (what
  * ss -p and lsof use), statx following the link (what the snapshot uses), statx of the link itself (the
- * snapshot's access-mode lstat of pipe and FIFO fds) and getppid (a bare syscall). Prints one JSON line.
+ * snapshot's access-mode lstat of pipe and FIFO fds) and getppid (a bare syscall). Then the refresh path's
+ * pipe sample, the same five calls it makes through the first read end of every pipe and FIFO (one pidfd per
+ * process): pidfd_getfd, statx of the duplicate, FIONREAD, F_GETPIPE_SZ, close. Prints one JSON line.
  * Build: gcc -O2 -o fd-call-cost fd-call-cost.c */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -56,7 +60,49 @@ int main(void) {
       if (t < best[mode]) best[mode] = t;
     }
   }
-  printf("{\"fds\":%d,\"readlink_us\":%.2f,\"statx_us\":%.2f,\"lstat_us\":%.2f,\"getppid_us\":%.2f}\n", total,
-    best[0] * 1e3 / total, best[1] * 1e3 / total, best[2] * 1e3 / total, best[3] * 1e3 / total);
+  // Pipe samples: the first read end (by pid, then fd) of every pipe/FIFO inode, as the refresh path picks them.
+  static int spid[65536 * 4], sfd[65536 * 4];
+  static unsigned long long seen[1 << 20];
+  int nsample = 0;
+  for (int i = 0; i < npids && nsample < 65536 * 4; i++) {
+    char p[64]; snprintf(p, sizeof p, "/proc/%d/fd", pids[i]);
+    int dfd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) continue;
+    for (int j = 0; j < nfd[i] && nsample < 65536 * 4; j++) {
+      char n[16]; struct statx sx, lx; snprintf(n, sizeof n, "%d", fds[i][j]);
+      if (statx(dfd, n, 0, STATX_TYPE | STATX_INO, &sx) || !S_ISFIFO(sx.stx_mode)) continue;
+      if (statx(dfd, n, AT_SYMLINK_NOFOLLOW, STATX_MODE, &lx) || !(lx.stx_mode & S_IRUSR)) continue;
+      unsigned long long key = (sx.stx_ino << 12) ^ ((unsigned long long)sx.stx_dev_major << 8) ^ sx.stx_dev_minor ^ 1;
+      unsigned h = (unsigned)((key * 0x9E3779B97F4A7C15ull) >> 44), dup = 0;
+      while (seen[h]) { if (seen[h] == key) { dup = 1; break; } h = (h + 1) & ((1 << 20) - 1); }
+      if (dup) continue;
+      seen[h] = key;
+      spid[nsample] = pids[i]; sfd[nsample] = fds[i][j]; nsample++;
+    }
+    close(dfd);
+  }
+  double sbest = 1e18;
+  for (int rep = 0; rep < 4; rep++) {
+    double t0 = now_ms();
+    for (int k = 0; k < nsample;) {
+      int pid = spid[k], pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+      for (; k < nsample && spid[k] == pid; k++) {
+        if (pidfd < 0) continue;
+        int d = (int)syscall(SYS_pidfd_getfd, pidfd, sfd[k], 0);
+        if (d < 0) continue;
+        struct statx sx; int used = 0;
+        statx(d, "", AT_EMPTY_PATH, STATX_TYPE | STATX_INO, &sx);
+        ioctl(d, FIONREAD, &used);
+        (void)fcntl(d, F_GETPIPE_SZ);
+        close(d);
+      }
+      if (pidfd >= 0) close(pidfd);
+    }
+    double t = now_ms() - t0;
+    if (t < sbest) sbest = t;
+  }
+  printf("{\"fds\":%d,\"readlink_us\":%.2f,\"statx_us\":%.2f,\"lstat_us\":%.2f,\"getppid_us\":%.2f,\"pipes\":%d,\"sample_us\":%.2f,\"samples_ms\":%.2f}\n", total,
+    best[0] * 1e3 / total, best[1] * 1e3 / total, best[2] * 1e3 / total, best[3] * 1e3 / total,
+    nsample, nsample ? sbest * 1e3 / nsample : 0, nsample ? sbest : 0);
   return 0;
 }

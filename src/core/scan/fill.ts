@@ -98,7 +98,9 @@ export function sampleViaPidfdInto(pidfd: number, fd: number, dev: number, ino: 
     if (e === 'ENOSYS') pidfdUsable = false;
     return 'fallback';
   }
-  inspectorFds.add(dup);
+  // The duplicate is not recorded in inspectorFds: it is closed before this returns, and the walk of the
+  // inspector's own process (the only reader of that set) never runs meanwhile on this thread; a helper
+  // thread has a set of its own, which nobody reads. (Recording it cost about 0.2 µs of a 12 µs sample.)
   let sampled = false;
   try {
     if (isPipe(dup, dev, ino) && c.ioctlInt(dup, FIONREAD, count) === 0) {
@@ -111,7 +113,6 @@ export function sampleViaPidfdInto(pidfd: number, fd: number, dev: number, ino: 
     }
   } finally {
     c.close(dup);
-    inspectorFds.delete(dup);
   }
   return sampled ? true : null;
 }
