@@ -9,19 +9,6 @@ export interface NetnsGroup {
   pids: number[];
 }
 
-/** Group pids by network namespace inode. Pids whose namespace is unreadable (gone, EACCES) are left out. */
-export function netnsGroups(pids: readonly number[]): NetnsGroup[] {
-  const by = new Map<number, number[]>();
-  for (const pid of pids) {
-    const s = statPath(`/proc/${pid}/ns/net`, 0, AT_FDCWD, STATX_INO);
-    if (typeof s === 'string') continue;
-    let list = by.get(s.ino);
-    if (!list) by.set(s.ino, (list = []));
-    list.push(pid);
-  }
-  return [...by].map(([ino, list]) => ({ ino, pids: list }));
-}
-
 /** Inode of our own network namespace, or null. */
 export function ownNetns(): number | null {
   const s = statPath('/proc/thread-self/ns/net', 0, AT_FDCWD, STATX_INO);

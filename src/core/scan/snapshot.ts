@@ -14,7 +14,7 @@ import { walkProcesses } from './parallelWalk';
 import { readInflight, scmCandidates } from './inflight';
 import type { InetSocket } from './inet';
 import { foreignMqueues } from './foreignMq';
-import { netnsGroups, ownNetns, withNetnsFd } from './netns';
+import { ownNetns, withNetnsFd } from './netns';
 import { joinIpcObjects, joinSysv, type ProcessMaps } from './ipcJoin';
 import { MQUEUE_NOT_MOUNTED, ipcDevices, listFiles, listMqueues, readSysv, readSysvOfNamespace, SHM_DIR, type FileEntry, type MqEntry, type SysvTables } from './ipcSources';
 import { statPath } from './procio';
@@ -90,6 +90,7 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   const wantSockets = kinds.has('unix') || kinds.has('tcp') || kinds.has('udp');
   const unixSockets: UnixSocket[] = [];
   const inetSockets: InetSocket[] = [];
+  let ownNs: number | null = null;
   const wantIpc = FD_IPC_KINDS.some((k) => kinds.has(k)) || MAPPED_KINDS.some((k) => kinds.has(k));
   const devs = wantIpc ? ipcDevices() : null;
   const ipcProblems: string[] = [];
@@ -107,7 +108,10 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   // is walked last, after the dumps' netlink sockets are closed, so they never show up.
   const meanwhile = (): void => {
     const t = performance.now();
-    if (wantSockets) readSockets(pids, kinds, useDiag, unixSockets, inetSockets, notes);
+    if (wantSockets) {
+      ownNs = ownNetns();
+      readNamespaceSockets({ ino: ownNs }, kinds, useDiag, unixSockets, inetSockets, notes);
+    }
     const t2 = performance.now();
     phasesMs['sock_diag (during the walk)'] = Math.round((t2 - t) * 100) / 100;
     if (devs?.shmDev != null && (kinds.has('posix-shm') || kinds.has('posix-sem'))) shm = listFiles(SHM_DIR, ipcProblems);
@@ -132,6 +136,10 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   }, helpers, meanwhile);
   phase('processes+fds+fill+maps');
   const { walk, processes, problems } = pass;
+  if (wantSockets) {
+    readOtherNamespaces(processes, ownNs, kinds, useDiag, unixSockets, inetSockets, notes);
+    phase('sockets of other network namespaces');
+  }
   const vanished = pass.vanished;
   const hidden = new Set(walk.hiddenPids);
   for (const p of processes) if (hidden.has(p.pid)) p['fdsHidden'] = true;
@@ -189,37 +197,48 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   };
 }
 
-/**
- * Unix, TCP and UDP sockets of our network namespace and of every other one a process lives in (readable
- * ones: all of them as root), appended to `unix` and `inet`.
- */
-function readSockets(
-  pids: readonly number[], kinds: ReadonlySet<IpcKind>, useDiag: boolean, unix: UnixSocket[], inet: InetSocket[], notes: string[],
+/** Unix, TCP and UDP sockets of one network namespace (ours: no fd), appended to `unix` and `inet`. */
+function readNamespaceSockets(
+  ns: NetnsTarget, kinds: ReadonlySet<IpcKind>, useDiag: boolean, unix: UnixSocket[], inet: InetSocket[], notes: string[],
 ): void {
-  const ownNs = ownNetns();
-  const readNamespace = (ns: NetnsTarget): void => {
-    if (kinds.has('unix')) {
-      const r = readUnixSockets(useDiag, ns);
-      for (const x of r.sockets) unix.push(x);
-      notes.push(...r.notes);
-    }
-    for (const protocol of ['tcp', 'udp'] as const) {
-      if (!kinds.has(protocol)) continue;
-      const r = readInetSockets(protocol, useDiag, ns);
-      for (const x of r.sockets) inet.push(x);
-      notes.push(...r.notes);
-    }
-  };
-  readNamespace({ ino: ownNs });
+  if (kinds.has('unix')) {
+    const r = readUnixSockets(useDiag, ns);
+    for (const x of r.sockets) unix.push(x);
+    notes.push(...r.notes);
+  }
+  for (const protocol of ['tcp', 'udp'] as const) {
+    if (!kinds.has(protocol)) continue;
+    const r = readInetSockets(protocol, useDiag, ns);
+    for (const x of r.sockets) inet.push(x);
+    notes.push(...r.notes);
+  }
+}
+
+/**
+ * Sockets of every other network namespace a walked process lives in (readable ones: all of them as root),
+ * entered through one of its processes. The namespaces come from the walk (each process's ns/net), so this
+ * runs after it. Without our own namespace's inode we could not tell ours from the others: none then.
+ */
+function readOtherNamespaces(
+  processes: readonly ProcessInfo[], ownNs: number | null, kinds: ReadonlySet<IpcKind>, useDiag: boolean,
+  unix: UnixSocket[], inet: InetSocket[], notes: string[],
+): void {
+  if (ownNs === null) return;
+  const by = new Map<number, number[]>();
+  for (let i = 0; i < processes.length; i++) {
+    const p = processes[i]!;
+    if (p.netns === null || p.netns === ownNs) continue;
+    let list = by.get(p.netns);
+    if (!list) by.set(p.netns, (list = []));
+    list.push(p.pid);
+  }
   let unreachable = 0;
-  // (Without our own namespace's inode we could not tell ours from the others: ours only then.)
-  for (const group of ownNs === null ? [] : netnsGroups(pids)) {
-    if (group.ino === ownNs) continue;
-    const done = withNetnsFd(group, (fd, pid) => {
-      readNamespace({ ino: group.ino, fd, pid });
+  for (const [ino, pids] of by) {
+    const done = withNetnsFd({ ino, pids }, (fd, pid) => {
+      readNamespaceSockets({ ino, fd, pid }, kinds, useDiag, unix, inet, notes);
       return true;
     });
-    if (!done) unreachable += group.pids.length;
+    if (!done) unreachable += pids.length;
   }
   if (unreachable) notes.push(`${unreachable} processes live in network namespaces that could not be entered: their sockets are not listed`);
 }
