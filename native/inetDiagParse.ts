@@ -137,12 +137,22 @@ export function formatEndpoint(addr: Uint8Array, port: number): string {
   return addr.length === 16 ? `[${formatAddress(addr)}]:${port}` : `${formatAddress(addr)}:${port}`;
 }
 
-/** The same endpoint for matching: a v4-mapped IPv6 address is its IPv4 address. */
-export function endpointKey(addr: Uint8Array, port: number): string {
-  if (addr.length === 16 && addr.subarray(0, 10).every((b) => b === 0) && addr[10] === 0xff && addr[11] === 0xff) {
-    return `${addr[12]}.${addr[13]}.${addr[14]}.${addr[15]}:${port}`;
+/**
+ * The same endpoint for matching: a v4-mapped IPv6 address is its IPv4 address; any other is its display text
+ * (`formatted`, when the caller already has it: no second string per socket).
+ */
+export function endpointKey(addr: Uint8Array, port: number, formatted?: string): string {
+  if (addr.length === 16 && addr[10] === 0xff && addr[11] === 0xff) {
+    let mapped = true;
+    for (let i = 0; i < 10; i++) {
+      if (addr[i] !== 0) {
+        mapped = false;
+        break;
+      }
+    }
+    if (mapped) return `${addr[12]}.${addr[13]}.${addr[14]}.${addr[15]}:${port}`;
   }
-  return formatEndpoint(addr, port);
+  return formatted ?? formatEndpoint(addr, port);
 }
 
 export function isUnspecified(addr: Uint8Array): boolean {

@@ -1,6 +1,6 @@
 // Pure: TCP/UDP socket records (from inet_diag or /proc/net/*) -> objects, with loopback peers linked.
 
-import { TCP_LISTEN, TCP_STATES, formatEndpoint, isUnspecified, type InetDiagRecord } from '../../../native/inetDiagParse';
+import { TCP_LISTEN, TCP_STATES, endpointKey, formatEndpoint, isUnspecified, type InetDiagRecord } from '../../../native/inetDiagParse';
 import { inodeId, type Endpoint, type IpcObject, type QueueFill } from '../model';
 import { sortedEndpoints } from './endpoints';
 import type { NetInetRecord } from '../procfs/netinet';
@@ -48,18 +48,6 @@ export function inetQueueFill(s: Pick<InetSocket, 'protocol' | 'state' | 'rqueue
   return s.protocol === 'tcp' && s.state === TCP_LISTEN
     ? { used: s.rqueue, capacity: s.wqueue, unit: 'connections' }
     : { used: s.rqueue, capacity: null, unit: 'bytes' };
-}
-
-/**
- * The endpoint as loopback pairing matches it: a v4-mapped IPv6 address is its IPv4 address; otherwise the
- * text already formatted for display (no second string per socket).
- */
-function matchKey(addr: Uint8Array, port: number, formatted: string): string {
-  if (addr.length === 16 && addr[10] === 0xff && addr[11] === 0xff) {
-    for (let i = 0; i < 10; i++) if (addr[i] !== 0) return formatted;
-    return `${addr[12]}.${addr[13]}.${addr[14]}.${addr[15]}:${port}`;
-  }
-  return formatted;
 }
 
 /** Build TCP/UDP objects; two local sockets of one connection (reversed 4-tuples) become peers. */
@@ -116,8 +104,8 @@ export function inetObjects(sockets: readonly InetSocket[], holders: ReadonlyMap
       let g = tuples.get(s.netns);
       if (!g) tuples.set(s.netns, (g = { tcp: new Map(), udp: new Map() }));
       const group = g[s.protocol];
-      const lk = matchKey(s.src, s.sport, local);
-      const rk = matchKey(s.dst, s.dport, remote);
+      const lk = endpointKey(s.src, s.sport, local);
+      const rk = endpointKey(s.dst, s.dport, remote);
       group.set(`${lk}>${rk}`, o);
       pending.push(o);
       pendingKeys.push(`${rk}>${lk}`);
