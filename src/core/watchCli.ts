@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { ALL_KINDS, type IpcKind } from './model';
 import { escapeControl } from './names';
 import { refreshQueues, type QueueSample } from './scan/refresh';
+import { oneShotThreads } from './scan/helperPool';
 import { takeSnapshot } from './scan/snapshot';
 
 export const WATCH_HELP = `Usage: ipc-inspector watch <id> [--interval ms] [--count n] [--json]
@@ -93,7 +94,7 @@ export async function runWatchCli(argv: string[], io: WatchIo = defaultIo): Prom
     return 2;
   }
   // Only the object's kind: fewer sock_diag dumps (the fd walk still runs, once).
-  const snap = takeSnapshot({ kinds: [kind] });
+  const snap = takeSnapshot({ kinds: [kind], threads: oneShotThreads() });
   const obj = snap.objects.find((o) => o.id === id);
   if (!obj) {
     io.err(`ipc-inspector watch: no object ${escapeControl(id)} on this machine now (it may have closed; run 'ipc-inspector ls')`);
