@@ -158,9 +158,16 @@ const escapeRe = (t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  */
 export async function setExpanded(page, listSel, match, expanded = true) {
   const want = String(expanded);
+  let missed = 0;
   for (let attempt = 0; attempt < 5; attempt++) {
     const hit = await walk(page, listSel, (rows) => rows.find((r) => r.inView && match(r.label, r)));
-    if (!hit) throw new Error('no matching row in the tree');
+    if (!hit) {
+      // The tree re-renders while it is paged (a scan lands, a pane just expanded fills in): a row there all
+      // along can be passed over once. Look again before giving up; a row that is really missing still fails.
+      if (++missed >= 3) throw new Error('no matching row in the tree');
+      await page.waitForTimeout(1000);
+      continue;
+    }
     if (hit.expanded === want) return;
     // By label and level; by description too only when two rows share both (a listener and its accepted
     // connections), since descriptions are volatile (a group's count changes with every refresh).
