@@ -151,7 +151,7 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   if (walk.fillFailed.size) notes.push(`fill of ${walk.fillFailed.size} pipes/FIFOs could not be sampled (read end not accessible or gone)`);
 
   // In-flight fds (fdinfo scm_fds) of the sockets that may hold some, now that the dump tells which: read by
-  // the helpers while this thread joins the objects, then filled into the Unix objects.
+  // the helpers while this thread joins and audits the objects, then filled into the Unix objects.
   let objects: IpcObject[] = [];
   const join = (): void => {
     const tj = performance.now();

@@ -160,11 +160,18 @@ export async function setExpanded(page, listSel, match, expanded = true) {
   const want = String(expanded);
   let missed = 0;
   for (let attempt = 0; attempt < 5; attempt++) {
-    const hit = await walk(page, listSel, (rows) => rows.find((r) => r.inView && match(r.label, r)));
+    const seen = [];
+    const hit = await walk(page, listSel, (rows) => {
+      for (const r of rows) seen.push(r);
+      return rows.find((r) => r.inView && match(r.label, r));
+    });
     if (!hit) {
       // The tree re-renders while it is paged (a scan lands, a pane just expanded fills in): a row there all
       // along can be passed over once. Look again before giving up; a row that is really missing still fails.
-      if (++missed >= 3) throw new Error('no matching row in the tree');
+      if (++missed >= 3) {
+        const rows = seen.map((r) => `${r.index}${r.inView ? '' : '(cut)'}${r.focused ? '*' : ''} ${JSON.stringify(r.label)}`);
+        throw new Error(`no matching row in the tree; rows seen while paging: ${[...new Set(rows)].join(', ') || 'none'}`);
+      }
       await page.waitForTimeout(1000);
       continue;
     }
