@@ -2,12 +2,13 @@
 // populations built in child processes (~110 processes / 10k fds and ~130 / 20k fds), printed as ratios.
 // Usage: tsx scripts/bench-scan.ts [--runs N] [--sizes 10k,20k] (dist/cli.js must be built: npm run build)
 // It also prints what the kernel charges per fd for readlink and statx (scripts/fd-call-cost.c, needs gcc):
-// the floor of goal 1 that no code of ours can remove; and what the refresh's pipe samples cost from C, the
-// floor of goal 2. Commands are timed as a shell runs them, through
+// the floor of goal 1 that no code of ours can remove; what the refresh's pipe samples cost from C, the
+// floor of goal 2; and where a snapshot's CPU goes (by thread) and how many page faults it takes, with what
+// one costs on this machine. Commands are timed as a shell runs them, through
 // posix_spawn from scripts/run-times.c (gcc); Node's spawnSync would add its own ~6 ms per call to theirs.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -158,11 +159,53 @@ function timeCmd(cmd: string, args: string[], runs = RUNS): number | null {
 
 /** Per-fd kernel costs measured from C (scripts/fd-call-cost.c, built with gcc on first use), or null without gcc. */
 let costBin: string | null | undefined;
-function callCosts(): { fds: number; readlink_us: number; statx_us: number; lstat_us: number; getppid_us: number; pipes: number; sample_us: number; samples_ms: number } | null {
+function callCosts(): { fault_us: number; fds: number; readlink_us: number; statx_us: number; lstat_us: number; getppid_us: number; pipes: number; sample_us: number; samples_ms: number } | null {
   if (costBin === undefined) costBin = cHelper('fd-call-cost');
   if (!costBin) return null;
   const r = spawnSync(costBin, [], { encoding: 'utf8' });
   return r.status === 0 ? JSON.parse(r.stdout) : null;
+}
+
+let clockTicks: number | undefined;
+/** CPU time (ms) and minor page faults of each thread of this process, by tid, from /proc/self/task/TID/stat. */
+function threadTimes(): Map<number, { cpuMs: number; minflt: number }> {
+  if (clockTicks === undefined) {
+    const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
+    clockTicks = Number(r.stdout) > 0 ? Number(r.stdout) : 100;
+  }
+  const out = new Map<number, { cpuMs: number; minflt: number }>();
+  for (const t of readdirSync('/proc/self/task')) {
+    try {
+      const st = readFileSync(`/proc/self/task/${t}/stat`, 'latin1');
+      // Fields after "(comm)": state is field 3; minflt 10, utime 14, stime 15 (proc(5)).
+      const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(t), { cpuMs: ((Number(f[11]) + Number(f[12])) * 1000) / clockTicks, minflt: Number(f[7]) });
+    } catch {
+      // a thread that ended meanwhile
+    }
+  }
+  return out;
+}
+
+/**
+ * Where a snapshot's CPU goes: the scanning thread (this one) against every other thread of the process
+ * (the helper threads and V8's own: GC, compilers), and the minor page faults it takes, per snapshot.
+ */
+function snapshotThreads(runs: number): { main: number; others: number; faults: number } {
+  void takeSnapshot();
+  const a = threadTimes();
+  for (let i = 0; i < runs; i++) void takeSnapshot();
+  const b = threadTimes();
+  let main = 0;
+  let others = 0;
+  let faults = 0;
+  for (const [tid, v] of b) {
+    const w = a.get(tid) ?? { cpuMs: 0, minflt: 0 };
+    if (tid === process.pid) main += v.cpuMs - w.cpuMs;
+    else others += v.cpuMs - w.cpuMs;
+    faults += v.minflt - w.minflt;
+  }
+  return { main: main / runs, others: others / runs, faults: faults / runs };
 }
 
 const load = (): string => loadavg().map((x) => x.toFixed(1)).join(' ');
@@ -224,7 +267,11 @@ async function benchSize(label: string, size: number[]): Promise<void> {
     if (g1) console.log(`goal 1, taking turns (${PAIRS} pairs): takeSnapshot ${g1.ours.toFixed(1)} ms / ss -xap ${g1.theirs.toFixed(1)} ms = ${(g1.ours / g1.theirs).toFixed(2)}; median of the pairs' ratios ${g1.pairRatio.toFixed(2)} (goal <= 1.00)`);
     if (g2) console.log(`goal 2, taking turns (${PAIRS * 2} pairs): refresh ${g2.ours.toFixed(1)} ms / ss -xa ${g2.theirs.toFixed(1)} ms = ${(g2.ours / g2.theirs).toFixed(2)}; median of the pairs' ratios ${g2.pairRatio.toFixed(2)} (goal <= 1.50)`);
     console.log(`phases of one snapshot (ms): ${JSON.stringify(phases)}; threads that walked: ${last?.walkThreads ?? 1}`);
+    const th = snapshotThreads(RUNS * 2);
     const cost = callCosts();
+    console.log(`CPU of one snapshot (${RUNS * 2} runs, /proc/self/task): scanning thread ${th.main.toFixed(0)} ms, the other threads `
+      + `(helpers, V8's GC and compilers) ${th.others.toFixed(0)} ms; ${th.faults.toFixed(0)} minor page faults`
+      + (cost?.fault_us ? `, at ${cost.fault_us.toFixed(1)} µs each from C: ${((th.faults * cost.fault_us) / 1000).toFixed(1)} ms` : ''));
     if (cost) {
       // The part of goal 1 that no code can remove: per fd, ss -p makes one readlink; a snapshot makes one
       // statx (the same path walk through procfs, the same kernel time) and, for every pipe and FIFO fd,
