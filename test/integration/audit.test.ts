@@ -7,8 +7,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { IpcObject, Snapshot } from '../../src/core/model';
-import { auditObjects } from '../../src/core/audit/audit';
+import type { IpcKind, IpcObject, Snapshot } from '../../src/core/model';
+import { auditObjects, findAuditLeftovers } from '../../src/core/audit/audit';
 import { takeSnapshot } from '../../src/core/scan/snapshot';
 import { PYTHON, startHelper, type Holder } from './helpers/holders';
 
@@ -105,6 +105,27 @@ describe('security audit (real kernel objects)', function () {
       assert.deepEqual([f.kind, codes(f)], ['fifo', ['orphan-fifo']]);
       assert.deepEqual([s.kind, codes(s)], ['unix', ['stale-socket-file']]);
       assert.equal(f.inode, Number(execFileSync(PYTHON, ['-c', 'import os, sys\nprint(os.lstat(bytes.fromhex(sys.argv[1])).st_ino)', fifo.toString('hex')], { encoding: 'utf8' })));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('leftovers found beforehand (as the snapshot does during the walk) are judged against the objects, not searched again', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ipci-audit-ahead-'));
+    try {
+      const fifo = path.join(dir, 'held-later');
+      execFileSync('mkfifo', ['-m', '600', fifo]);
+      const opts = { kinds: new Set<IpcKind>(['fifo', 'unix']), tmpDirs: [], workspaceDirs: [dir] };
+      const leftovers = findAuditLeftovers(opts);
+      assert.deepEqual(leftovers.map((f) => [f.kind, f.text]), [['fifo', fifo]]);
+      const late = path.join(dir, 'made-after-the-search');
+      execFileSync('mkfifo', ['-m', '600', late]);
+      const ino = leftovers[0]!.ino;
+      // A holder seen by the walk: no orphan. The FIFO made after the search is not looked for.
+      const held: IpcObject = { id: `fifo:${leftovers[0]!.dev}:${ino}`, kind: 'fifo', inode: ino, name: fifo, endpoints: [{ pid: 1, fd: 3, access: 'r' }], findings: [], dev: leftovers[0]!.dev };
+      assert.deepEqual(auditObjects([held], { ...opts, leftovers }).map((o) => o.name), [fifo]);
+      assert.deepEqual(auditObjects([], { ...opts, leftovers }).map((o) => [o.name, codes(o)]), [[fifo, ['orphan-fifo']]]);
+      assert.deepEqual(auditObjects([], opts).map((o) => o.name).sort(), [fifo, late], 'without them, the audit searches itself');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

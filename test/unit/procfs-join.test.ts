@@ -3,7 +3,8 @@
 import { strict as assert } from 'node:assert';
 import type { FdRecord } from '../../src/core/scan/fds';
 import { readEnds } from '../../src/core/scan/fill';
-import { joinObjects, mayHoldInflight } from '../../src/core/scan/join';
+import { joinObjects, mayHoldInflight, socketObjects } from '../../src/core/scan/join';
+import type { InetSocket } from '../../src/core/scan/inet';
 import { fromProcNetUnix, type UnixSocket } from '../../src/core/scan/unixSockets';
 
 const PIPE_DEV = 15;
@@ -86,6 +87,30 @@ describe('join: Unix sockets', () => {
     assert.equal(objs.length, 1);
     assert.equal(objs[0]!.name, '@a\0b');
     assert.equal(objs[0]!.nameBase64, Buffer.from('a\0b').toString('base64'));
+  });
+  it('socket objects built ahead from the dumps join to the same objects, holders of TCP ones included', () => {
+    const lo = Buffer.from([127, 0, 0, 1]);
+    const tcp = (ino: number, sport: number, dport: number): InetSocket =>
+      ({ protocol: 'tcp', family: 4, state: 1, src: lo, sport, dst: lo, dport, rqueue: 3, wqueue: 0, uid: 0, ino, netns: null });
+    const unixSockets = [sock(2, { peer: 1 }), sock(1, { peer: 2 }), sock(3, { state: 'listen', icons: [4], rqueue: 1, wqueue: 5 }), sock(4)];
+    const inetSockets = [tcp(21, 40000, 80), tcp(20, 80, 40000)];
+    // Holders out of order, a socket in no dump (made after it: left out), a pipe and a second TCP holder.
+    const fds = [
+      fd(9, 5, S_IFSOCK, SOCK_DEV, 20, 'rw'), fd(7, 3, S_IFSOCK, SOCK_DEV, 2, 'rw'), fd(7, 4, S_IFSOCK, SOCK_DEV, 21, 'rw'),
+      fd(3, 8, S_IFSOCK, SOCK_DEV, 20, 'rw'), fd(3, 1, S_IFSOCK, SOCK_DEV, 1, 'rw'), fd(3, 2, S_IFSOCK, SOCK_DEV, 99, 'rw'),
+      fd(3, 0, S_IFIFO, PIPE_DEV, 50, 'r'),
+    ];
+    const input = { fds, pipeDev: PIPE_DEV, sockDev: SOCK_DEV, unixSockets, inetSockets };
+    const direct = joinObjects(input);
+    const ahead = joinObjects({ ...input, unixSockets: [], inetSockets: [], sockets: socketObjects(unixSockets, inetSockets, SOCK_DEV) });
+    assert.deepEqual(ahead, direct);
+    assert.deepEqual(direct.map((o) => o.id), ['pipe:15:50', 'unix:9:1', 'unix:9:2', 'unix:9:3', 'unix:9:4', 'tcp:9:20', 'tcp:9:21']);
+    const by = new Map(direct.map((o) => [o.inode, o]));
+    assert.deepEqual(by.get(20)!.endpoints, [{ pid: 3, fd: 8, access: 'rw' }, { pid: 9, fd: 5, access: 'rw' }]);
+    assert.equal(by.get(20)!.inet!.peer, 'tcp:9:21');
+    assert.deepEqual(by.get(21)!.endpoints, [{ pid: 7, fd: 4, access: 'rw' }]);
+    assert.equal(by.get(4)!.unix!.pendingOn, 'unix:9:3');
+    assert.ok(!by.has(99), 'a socket fd in neither dump makes no object');
   });
   it('reads fdinfo only where in-flight fds can be', () => {
     assert.equal(mayHoldInflight(sock(1, { rqueue: 0 })), false);

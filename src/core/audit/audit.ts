@@ -20,6 +20,17 @@ export interface AuditOptions {
   hiddenProcesses?: number;
   /** Directories searched for leftovers (default: /tmp non-recursively, plus workspaceDirs); for tests. */
   tmpDirs?: readonly string[];
+  /** The candidates, when already found (findAuditLeftovers with the same options): not searched again. */
+  leftovers?: readonly LeftoverFile[];
+}
+
+/**
+ * The FIFOs and socket files on disk that the audit judges (orphan or stale). They do not depend on the
+ * objects, so a snapshot finds them while helper threads walk the processes; [] when neither kind is wanted.
+ */
+export function findAuditLeftovers(opts: AuditOptions): LeftoverFile[] {
+  if (!opts.kinds.has('fifo') && !opts.kinds.has('unix')) return [];
+  return findLeftovers(opts.tmpDirs ?? ['/tmp'], opts.workspaceDirs ?? []);
 }
 
 const S_IFMT = 0o170000;
@@ -213,8 +224,7 @@ export function auditObjects(objects: IpcObject[], opts: AuditOptions): IpcObjec
       boundNames.add(nameBytes(o).toString('latin1'));
     }
   }
-  const roots = opts.tmpDirs ?? ['/tmp'];
-  const leftovers = findLeftovers(roots, opts.workspaceDirs ?? []);
+  const leftovers = opts.leftovers ?? findAuditLeftovers(opts);
   const out = [...objects];
   // Looked up once, not per stale socket file (a statx through procfs each; /tmp can hold hundreds).
   let ns: number | null | undefined;

@@ -51,7 +51,8 @@ export function inetQueueFill(s: Pick<InetSocket, 'protocol' | 'state' | 'rqueue
 }
 
 /** Build TCP/UDP objects; two local sockets of one connection (reversed 4-tuples) become peers. */
-export function inetObjects(sockets: readonly InetSocket[], holders: ReadonlyMap<number, Endpoint[]>, sockDev: number): IpcObject[] {
+/** Without `holders`, every object starts with no endpoint (joinObjects adds them). */
+export function inetObjects(sockets: readonly InetSocket[], holders: ReadonlyMap<number, Endpoint[]> | undefined, sockDev: number): IpcObject[] {
   const out: IpcObject[] = [];
   // Connected sockets by "local>remote", per network namespace and protocol (tuples pair up only there).
   const tuples = new Map<number | null, { tcp: Map<string, IpcObject>; udp: Map<string, IpcObject> }>();
@@ -83,7 +84,7 @@ export function inetObjects(sockets: readonly InetSocket[], holders: ReadonlyMap
       inode: s.ino,
       name: remote ? `${local} -> ${remote}` : local,
       // (Each socket's holder list is its own: one object per inode.)
-      endpoints: s.ino ? sortedEndpoints(holders.get(s.ino) ?? []) : [],
+      endpoints: s.ino && holders ? sortedEndpoints(holders.get(s.ino) ?? []) : [],
       queue: inetQueueFill(s),
       inet: {
         family: s.family,

@@ -23,6 +23,8 @@ export interface JoinInput {
   fills?: ReadonlyMap<string, { used: number; capacity: number }>;
   /** TCP and UDP sockets of our network namespace. */
   inetSockets?: readonly InetSocket[];
+  /** socketObjects() of unixSockets and inetSockets, when already built (then those two are not read again). */
+  sockets?: SocketObjects;
 }
 
 function endpointOf(f: FdRecord): Endpoint {
@@ -40,23 +42,61 @@ function addEndpoint(o: IpcObject, e: Endpoint): void {
   else list.push(e);
 }
 
-/** Build pipe, FIFO, Unix, TCP and UDP socket objects. Deterministic order: kind, then inode. */
-export function joinObjects(input: JoinInput): IpcObject[] {
-  // Unix objects first, from the dump, so that their holders go straight into them (no list per socket).
+/**
+ * The socket objects of the dumps, before any holder: Unix ones with their peers and pending connections
+ * linked, TCP and UDP ones with their loopback peers, each list in output order. They depend on the dumps
+ * alone, so a snapshot builds them while helper threads still walk the processes. Single use: joinObjects
+ * adds the holders into these very objects.
+ */
+export interface SocketObjects {
+  unix: IpcObject[];
+  unixByIno: Map<number, IpcObject>;
+  inet: IpcObject[];
+  inetByIno: Map<number, IpcObject>;
+}
+
+export function socketObjects(
+  dumped: readonly UnixSocket[], inetSockets: readonly InetSocket[], sockDev: number, scmFds?: ReadonlyMap<number, number>,
+): SocketObjects {
   const unixByIno = new Map<number, IpcObject>();
   const unix: IpcObject[] = [];
-  const dumped = input.unixSockets;
   for (let i = 0; i < dumped.length; i++) {
     const s = dumped[i]!;
     if (unixByIno.has(s.ino)) continue; // an interrupted dump may repeat a socket
-    const o = unixObject(s, input);
+    const o = unixObject(s, sockDev, scmFds);
     unixByIno.set(s.ino, o);
     unix.push(o);
   }
+  // Peers and pending connections by the other object's own id string (no second string per socket).
+  // UNIX_DIAG_ICONS lists the clients waiting in a listener's accept queue (their own peer, the embryo
+  // socket, has no inode yet, so the kernel reports no peer for them).
+  for (let i = 0; i < dumped.length; i++) {
+    const s = dumped[i]!;
+    const o = unixByIno.get(s.ino)!;
+    const block = o.unix!;
+    if (s.peer !== null && block.peer === null) block.peer = unixByIno.get(s.peer)?.id ?? inodeId('unix', sockDev, s.peer);
+    const icons = s.icons;
+    for (let k = 0; k < icons.length; k++) {
+      const c = icons[k];
+      if (!c) continue;
+      const pending = unixByIno.get(c);
+      if (pending?.unix) pending.unix.pendingOn = o.id;
+    }
+  }
+  unix.sort((a, b) => a.inode - b.inode);
+  const inet = inetObjects(inetSockets, undefined, sockDev);
+  const inetByIno = new Map<number, IpcObject>();
+  for (let i = 0; i < inet.length; i++) if (inet[i]!.inode) inetByIno.set(inet[i]!.inode, inet[i]!);
+  return { unix, unixByIno, inet, inetByIno };
+}
+
+/** Build pipe, FIFO, Unix, TCP and UDP socket objects. Deterministic order: kind, then inode. */
+export function joinObjects(input: JoinInput): IpcObject[] {
+  // Socket objects first, from the dumps, so that their holders go straight into them (no list per socket).
+  const socks = input.sockets ?? socketObjects(input.unixSockets, input.inetSockets ?? [], input.sockDev, input.scmFds);
+  const { unixByIno, inetByIno } = socks;
   const pipes = new Map<number, IpcObject>();
   const fifos = new Map<string, IpcObject>();
-  // Holders of sockets that are not Unix ones (TCP, UDP, and any the dump missed), by inode.
-  const sockHolders = new Map<number, Endpoint[]>();
   const fds = input.fds;
   for (let i = 0; i < fds.length; i++) {
     const f = fds[i]!;
@@ -80,33 +120,11 @@ export function joinObjects(input: JoinInput): IpcObject[] {
         addEndpoint(o, endpointOf(f));
       }
     } else if (f.type === S_IFSOCK && f.dev === input.sockDev) {
-      const u = unixByIno.get(f.ino);
-      if (u) addEndpoint(u, endpointOf(f));
-      else {
-        const list = sockHolders.get(f.ino);
-        if (!list) sockHolders.set(f.ino, [endpointOf(f)]);
-        else if (list.length === 1) sockHolders.set(f.ino, [list[0]!, endpointOf(f)]);
-        else list.push(endpointOf(f));
-      }
+      // (A socket in neither dump, made after it, has no object: it is left out.)
+      const o = unixByIno.get(f.ino) ?? inetByIno.get(f.ino);
+      if (o) addEndpoint(o, endpointOf(f));
     }
   }
-  // Peers and pending connections by the other object's own id string (no second string per socket).
-  // UNIX_DIAG_ICONS lists the clients waiting in a listener's accept queue (their own peer, the embryo
-  // socket, has no inode yet, so the kernel reports no peer for them).
-  for (let i = 0; i < dumped.length; i++) {
-    const s = dumped[i]!;
-    const o = unixByIno.get(s.ino)!;
-    const block = o.unix!;
-    if (s.peer !== null && block.peer === null) block.peer = unixByIno.get(s.peer)?.id ?? inodeId('unix', input.sockDev, s.peer);
-    const icons = s.icons;
-    for (let k = 0; k < icons.length; k++) {
-      const c = icons[k];
-      if (!c) continue;
-      const pending = unixByIno.get(c);
-      if (pending?.unix) pending.unix.pendingOn = o.id;
-    }
-  }
-  for (let i = 0; i < unix.length; i++) sortedEndpoints(unix[i]!.endpoints);
   const out: IpcObject[] = [];
   const fills = input.fills;
   const finish = (o: IpcObject): void => {
@@ -118,20 +136,21 @@ export function joinObjects(input: JoinInput): IpcObject[] {
   pipes.forEach(finish);
   fifos.forEach(finish);
   out.sort((a, b) => (a.kind === b.kind ? a.inode - b.inode : a.kind === 'pipe' ? -1 : 1));
-  unix.sort((a, b) => a.inode - b.inode);
-  for (let i = 0; i < unix.length; i++) out.push(unix[i]!);
-  if (input.inetSockets) {
-    const inet = inetObjects(input.inetSockets, sockHolders, input.sockDev);
-    for (let i = 0; i < inet.length; i++) out.push(inet[i]!);
+  for (const list of [socks.unix, socks.inet]) {
+    for (let i = 0; i < list.length; i++) {
+      const o = list[i]!;
+      if (o.endpoints.length > 1) sortedEndpoints(o.endpoints);
+      out.push(o);
+    }
   }
   return out;
 }
 
 /** A Unix socket object without holders or peer (joinObjects fills them in). */
-function unixObject(s: UnixSocket, input: JoinInput): IpcObject {
+function unixObject(s: UnixSocket, sockDev: number, scmFds: ReadonlyMap<number, number> | undefined): IpcObject {
   const listening = s.state === 'listen';
   const o: IpcObject = {
-    id: inodeId('unix', input.sockDev, s.ino),
+    id: inodeId('unix', sockDev, s.ino),
     kind: 'unix',
     inode: s.ino,
     // Unnamed sockets have no name: '' (views label them by kind and inode).
@@ -143,12 +162,12 @@ function unixObject(s: UnixSocket, input: JoinInput): IpcObject {
       address: s.address,
       peer: null,
       pendingConnections: listening ? Math.max(s.icons.length, s.rqueue ?? 0) : 0,
-      inflightFds: input.scmFds?.get(s.ino) ?? 0,
+      inflightFds: scmFds?.get(s.ino) ?? 0,
       uid: s.uid,
       boundFile: s.boundFile,
     },
     findings: [],
-    dev: input.sockDev,
+    dev: sockDev,
   };
   if (s.name) {
     const decoded = decodeName(s.name, s.address === 'abstract' ? '@' : '');

@@ -4,10 +4,11 @@
 import {
   AF_UNIX, AT_EMPTY_PATH, O_CLOEXEC, SOCK_CLOEXEC, STATX_BUF_SIZE, STATX_INO, STATX_TYPE, libc, readStatx,
 } from '../../../native/libc';
-import { auditObjects } from '../audit/audit';
+import { auditObjects, findAuditLeftovers } from '../audit/audit';
+import type { LeftoverFile } from '../audit/leftovers';
 import { ALL_KINDS, SCHEMA_VERSION, type IpcKind, type IpcObject, type ProcessInfo, type Snapshot } from '../model';
 import { mapsDevField } from '../procfs/maps';
-import { joinObjects, mayHoldInflight } from './join';
+import { joinObjects, mayHoldInflight, socketObjects, type SocketObjects } from './join';
 import { listPids } from './processes';
 import { defaultHelperCount, warmHelpers } from './helperPool';
 import { walkProcesses } from './parallelWalk';
@@ -106,14 +107,21 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   // What is not read per process: the socket dumps and the IPC objects that are not fds (names and
   // figures). This thread reads them while helper threads already walk other processes; its own process
   // is walked last, after the dumps' netlink sockets are closed, so they never show up.
+  // The socket objects are built from the dumps here too, holders added by the join.
+  let sockets: SocketObjects | undefined;
+  const auditOptions = { kinds, workspaceDirs: options.workspaceDirs };
+  let leftovers: LeftoverFile[] = [];
   const meanwhile = (): void => {
     const t = performance.now();
     if (wantSockets) {
       ownNs = ownNetns();
       readNamespaceSockets({ ino: ownNs }, kinds, useDiag, unixSockets, inetSockets, notes);
+      sockets = socketObjects(unixSockets, inetSockets, sockDev);
     }
+    // The audit's FIFOs and socket files on disk: like the dumps, taken while the processes are walked.
+    leftovers = findAuditLeftovers(auditOptions);
     const t2 = performance.now();
-    phasesMs['sock_diag (during the walk)'] = Math.round((t2 - t) * 100) / 100;
+    phasesMs['sock_diag, socket objects, files to audit (during the walk)'] = Math.round((t2 - t) * 100) / 100;
     if (devs?.shmDev != null && (kinds.has('posix-shm') || kinds.has('posix-sem'))) shm = listFiles(SHM_DIR, ipcProblems);
     if (kinds.has('posix-mq')) {
       if (devs?.mqDev != null) mqueues = listMqueues(ipcProblems);
@@ -137,7 +145,10 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   phase('processes+fds+fill+maps');
   const { walk, processes, problems } = pass;
   if (wantSockets) {
+    const before = unixSockets.length + inetSockets.length;
     readOtherNamespaces(processes, ownNs, kinds, useDiag, unixSockets, inetSockets, notes);
+    // (Rare: other namespaces' sockets join ours, peers found across the whole set as before.)
+    if (unixSockets.length + inetSockets.length !== before) sockets = socketObjects(unixSockets, inetSockets, sockDev);
     phase('sockets of other network namespaces');
   }
   const vanished = pass.vanished;
@@ -155,7 +166,7 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   let objects: IpcObject[] = [];
   const join = (): void => {
     const tj = performance.now();
-    objects = joinObjects({ fds: walk.fds, pipeDev, sockDev, unixSockets, fills: walk.fills, inetSockets });
+    objects = joinObjects({ fds: walk.fds, pipeDev, sockDev, unixSockets, fills: walk.fills, inetSockets, sockets });
     if (devs) objects.push(...joinIpcObjects({ fds: walk.fds, maps, devs, shm, mqueues, sysv: null, ipcns: ownIpcns }));
     if (sysv) objects.push(...sysvObjects(sysv, ownIpcns, processes, maps, devs?.memfdDev ?? null, notes, ipcProblems));
     if (kinds.has('posix-mq') && ownIpcns !== null) {
@@ -168,7 +179,7 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
     const ta = performance.now();
     phasesMs['join (during the in-flight reads)'] = Math.round((ta - tj) * 100) / 100;
     // The audit needs no in-flight counts: it runs here too, while the helpers still read them.
-    objects = auditObjects(objects, { kinds, workspaceDirs: options.workspaceDirs, hiddenProcesses: hidden.size });
+    objects = auditObjects(objects, { ...auditOptions, hiddenProcesses: hidden.size, leftovers });
     phasesMs['audit (during the in-flight reads)'] = Math.round((performance.now() - ta) * 100) / 100;
   };
   if (kinds.has('unix')) {
