@@ -116,10 +116,21 @@ async function press(page, listSel, key, done) {
 async function walk(page, listSel, visit) {
   await page.locator(listSel).focus();
   let rows = await press(page, listSel, 'Home', (r) => r.some((x) => x.index === 0 && x.focused && x.inView));
+  // The highest row index seen wholly in view so far.
+  let seen = -1;
   for (let idle = 0; idle < 3;) {
+    // PageDown scrolls by the pane's height, which is rarely a whole number of rows: the row cut at the bottom
+    // of one page comes out cut at the top of the next, never wholly in view, and was passed over. PageUp
+    // focuses the first whole row, ArrowUp the cut one above it, which the list then scrolls into view.
+    const firstWhole = () => Math.min(...rows.filter((r) => r.inView).map((r) => r.index));
+    if (seen >= 0 && rows.some((r) => r.inView) && firstWhole() > seen + 1) {
+      rows = await press(page, listSel, 'PageUp');
+      for (let k = 0; k < 3 && firstWhole() > seen + 1; k++) rows = await press(page, listSel, 'ArrowUp');
+    }
     const hit = await visit(rows);
     if (hit) return hit;
     if (rows.length === 0 || rows.some((r) => r.last && r.inView)) return undefined;
+    for (const r of rows) if (r.inView && r.index > seen) seen = r.index;
     const before = signature(rows);
     rows = await press(page, listSel, 'PageDown');
     idle = signature(rows) === before ? idle + 1 : 0;
@@ -144,9 +155,16 @@ export function rowLocator(page, listSel, label, description) {
 /** Every row of the tree, top to bottom: { index, level, expanded, label, description }. */
 export async function readTree(page, listSel) {
   const all = new Map();
-  await walk(page, listSel, (rows) => { for (const r of rows) all.set(r.index, r); });
+  // Only rows wholly in view count as seen: a row the walk passed over leaves a gap in the indices.
+  await walk(page, listSel, (rows) => { for (const r of rows) if (r.inView) all.set(r.index, r); });
   await page.keyboard.press('Home');
-  return [...all.values()].sort((a, b) => a.index - b.index);
+  const out = [...all.values()].sort((a, b) => a.index - b.index);
+  const have = new Set(out.map((r) => r.index));
+  const missed = [];
+  const last = out.length ? out[out.length - 1].index : -1;
+  for (let i = 0; i < last && missed.length < 20; i++) if (!have.has(i)) missed.push(i);
+  if (missed.length) throw new Error(`the walk passed over rows ${missed.join(', ')} (of ${last + 1}) in ${listSel}`);
+  return out;
 }
 
 const escapeRe = (t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -166,8 +184,8 @@ export async function setExpanded(page, listSel, match, expanded = true) {
       return rows.find((r) => r.inView && match(r.label, r));
     });
     if (!hit) {
-      // The tree re-renders while it is paged (a scan lands, a pane just expanded fills in): a row there all
-      // along can be passed over once. Look again before giving up; a row that is really missing still fails.
+      // The tree can re-render while it is paged (a scan lands, a pane just expanded fills in) and shift rows
+      // under the walk. Look again before giving up; a row that is really missing still fails.
       if (++missed >= 3) {
         const rows = seen.map((r) => `${r.index}${r.inView ? '' : '(cut)'}${r.focused ? '*' : ''} ${JSON.stringify(r.label)}`);
         throw new Error(`no matching row in the tree; rows seen while paging: ${[...new Set(rows)].join(', ') || 'none'}`);
