@@ -31,7 +31,8 @@ Usage:
 
 Names are printed escaped (control, escape and bidi characters as \\n, \\x1b, \\u202e); --json keeps the
 exact bytes in nameBase64 when a name is not valid UTF-8 or contains NUL.
-Processes of other users are only inspectable as root; their count is reported.
+Processes of other users are only inspectable as root (and a few the kernel protects, not even then);
+their count is reported, with a note.
 `;
 
 function parseKinds(v: string | undefined): Set<IpcKind> | undefined {

@@ -2,7 +2,7 @@
 
 import type { IpcObject, ProcessInfo, Snapshot } from './model';
 import { escapeControl } from './names';
-import { extraDetails, formatQueue } from './format';
+import { extraDetails, formatQueue, hiddenProcessesHint } from './format';
 import { GROUPS, objectLabel } from './view/treeModel';
 
 function holders(o: IpcObject, procs: Map<number, ProcessInfo>): string {
@@ -36,7 +36,8 @@ function columns(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n') + '\n';
 }
 
-export function renderTable(s: Snapshot): string {
+/** The CLI's table; `viewerUid` (default: ours) picks the hint for processes that could not be inspected. */
+export function renderTable(s: Snapshot, viewerUid = process.getuid?.() ?? -1): string {
   const procs = new Map(s.processes.map((p) => [p.pid, p]));
   const byId = new Map(s.objects.map((o) => [o.id, o]));
   const order = new Map<string, number>();
@@ -48,8 +49,8 @@ export function renderTable(s: Snapshot): string {
   }
   let out = columns(rows);
   out += `\n${s.objects.length} objects, ${s.processes.length} processes inspected`;
-  if (s.hidden.processes) out += `, ${s.hidden.processes} not inspectable (run as root to see them)`;
   out += `, ${s.durationMs.toFixed(0)} ms\n`;
+  if (s.hidden.processes) out += `note: ${hiddenProcessesHint(s.hidden.processes, viewerUid)}\n`;
   for (const n of s.notes) out += `note: ${escapeControl(n)}\n`;
   return out;
 }

@@ -51,3 +51,15 @@ export function extraDetails(o: IpcObject): string[] {
   if (o['stale'] === true) parts.push('stale');
   return parts;
 }
+
+/**
+ * Why some processes' fds could not be read, and what would show them, for the viewer's uid. Root is refused
+ * too where the kernel's ptrace access check fails: a process in another user namespace, or one a security
+ * module or the sandbox protects (in a Firecracker guest, its init), so "run as root" is said only to others.
+ */
+export function hiddenProcessesHint(count: number, viewerUid: number): string {
+  const [what, their] = count === 1 ? ['1 process is', 'its'] : [`${count} processes are`, 'their'];
+  return viewerUid === 0
+    ? `${what} not inspectable: the kernel refuses ${their} fd links even to root (another user namespace, a security module or a sandbox)`
+    : `${what} not inspectable (another user's, or the kernel refuses ${their} fd links): run as that user, or as root, to see ${count === 1 ? 'it' : 'them'}`;
+}

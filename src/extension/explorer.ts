@@ -9,6 +9,7 @@ import type { IpcObject, ProcessInfo, Snapshot } from '../core/model';
 import { ALL_KINDS, type IpcKind } from '../core/model';
 import { ScanClient, ScanError } from '../core/worker/client';
 import { applyFilter, describeFilter, isFilterActive, NO_FILTER, objectPath, parseFilter, type ExplorerFilter } from '../core/view/filter';
+import { hiddenProcessesHint } from '../core/format';
 import { GROUPS } from '../core/view/treeModel';
 import { isRelevantEvent } from '../core/view/watchEvents';
 import type { Log } from './log';
@@ -148,7 +149,7 @@ export class Explorer implements vscode.Disposable {
     this.findings.setSnapshot(filtered);
     const msgs: string[] = [];
     if (snap.hidden.processes > 0) {
-      msgs.push(`${snap.hidden.processes === 1 ? '1 process is' : `${snap.hidden.processes} processes are`} not inspectable (another user's, or the kernel refuses their fd links): run VS Code as that user, or as root, to see them.`);
+      msgs.push(`${hiddenProcessesHint(snap.hidden.processes, process.getuid?.() ?? -1)}.`);
     }
     msgs.push(...snap.notes);
     // Each assignment is a message to the workbench (and a repaint of the view's header), changed or not.

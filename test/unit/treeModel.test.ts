@@ -76,6 +76,16 @@ describe('tree model', () => {
     assert.ok(table.includes('\\n\\x1b[31m'));
   });
 
+  it('the CLI table says why processes were not inspectable, and suggests root only to others', () => {
+    const s = { ...snap([sockA]), hidden: { processes: 2 } };
+    const asRoot = renderTable(s, 0);
+    assert.match(asRoot, /\nnote: 2 processes are not inspectable: the kernel refuses their fd links even to root/);
+    assert.ok(!/run as/.test(asRoot), asRoot);
+    assert.match(renderTable(s, 1000), /\nnote: 2 processes are not inspectable \(another user's, or the kernel refuses their fd links\): run as that user, or as root, to see them\n/);
+    assert.match(renderTable({ ...s, hidden: { processes: 1 } }, 1000), /note: 1 process is not inspectable/);
+    assert.ok(!/inspectable/.test(renderTable(snap([sockA]), 1000)), 'nothing hidden: no note');
+  });
+
   describe('TreeBuildCache: nodes of unchanged objects are reused', () => {
     it('the same instances give the same nodes, and the diff is empty without comparing them', () => {
       const cache = new TreeBuildCache();
