@@ -7,6 +7,7 @@ import { escapeControl } from './names';
 import { refreshQueues, type QueueSample } from './scan/refresh';
 import { oneShotThreads } from './scan/helperPool';
 import { takeSnapshot } from './scan/snapshot';
+import { objectLabel } from './view/treeModel';
 
 export const WATCH_HELP = `Usage: ipc-inspector watch <id> [--interval ms] [--count n] [--json]
   Print the queue fill of one object (an id from 'ipc-inspector ls --json', e.g. pipe:14:123456)
@@ -110,7 +111,11 @@ export async function runWatchCli(argv: string[], io: WatchIo = defaultIo): Prom
     process.on('SIGTERM', stop);
   }
   try {
-    if (!values.json) io.out(`watching ${obj.kind} ${escapeControl(obj.name || obj.id)} (${obj.id}) every ${interval} ms; Ctrl-C stops`);
+    if (!values.json) {
+      // "pipe 8168300", "unix unnamed socket", "fifo /tmp/x": names escaped, invalid UTF-8 shown byte by byte.
+      const label = objectLabel(obj);
+      io.out(`watching ${label.startsWith(`${obj.kind} `) ? label : `${obj.kind} ${label}`} (${obj.id}) every ${interval} ms; Ctrl-C stops`);
+    }
     for (let i = 0; count === 0 || i < count; i++) {
       if (i > 0) await sleep(interval, signal);
       if (signal.aborted) return 0;

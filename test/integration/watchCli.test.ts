@@ -71,7 +71,7 @@ describe('ipc-inspector watch (real pipe)', function () {
     for await (const l of w.lines) out.push(l);
     const [code] = await w.exit;
     assert.equal(code, 0);
-    assert.match(out[0]!, /^watching pipe/);
+    assert.equal(out[0], `watching pipe ${id.split(':')[2]} (${id}) every 50 ms; Ctrl-C stops`, 'kind, inode and id once each');
     assert.equal(out.length, 4);
     for (const l of out.slice(1)) assert.match(l, /^\d\d:\d\d:\d\d\.\d{3} {2}7 \/ 65536 bytes \(0\.0%\)$/);
   });
