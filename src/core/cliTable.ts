@@ -5,11 +5,42 @@ import { escapeControl } from './names';
 import { extraDetails, formatQueue, hiddenProcessesHint } from './format';
 import { GROUPS, objectLabel } from './view/treeModel';
 
-function holders(o: IpcObject, procs: Map<number, ProcessInfo>): string {
-  if (o.endpoints.length === 0) return '-';
-  return o.endpoints
-    .map((e) => `${escapeControl(procs.get(e.pid)?.comm ?? '?')}[${e.pid}]${e.fd === null ? 'map' : `${e.fd}${e.access}`}`)
-    .join(' ');
+/** Widest a cell is padded to; holders and names beyond it are shortened (the JSON has them whole). */
+const CELL = 60;
+
+/**
+ * Holders as `comm[pid]fd access`, as many as fit in one cell (at least one); the rest summed up by command,
+ * so a pipe inherited by 100 workers stays one readable row: "... +107 more: python3 x107".
+ */
+function holders(o: IpcObject, procs: Map<number, ProcessInfo>): { text: string; cut: boolean } {
+  if (o.endpoints.length === 0) return { text: '-', cut: false };
+  const comm = (pid: number): string => escapeControl(procs.get(pid)?.comm ?? '?');
+  const parts: string[] = [];
+  let len = 0;
+  let i = 0;
+  for (; i < o.endpoints.length; i++) {
+    const e = o.endpoints[i]!;
+    const t = `${comm(e.pid)}[${e.pid}]${e.fd === null ? 'map' : `${e.fd}${e.access}`}`;
+    if (parts.length && len + 1 + t.length > CELL) break;
+    parts.push(t);
+    len += (parts.length > 1 ? 1 : 0) + t.length;
+  }
+  if (i === o.endpoints.length) return { text: parts.join(' '), cut: false };
+  const rest = new Map<string, number>();
+  for (let j = i; j < o.endpoints.length; j++) {
+    const c = comm(o.endpoints[j]!.pid);
+    rest.set(c, (rest.get(c) ?? 0) + 1);
+  }
+  const top = [...rest].sort((a, b) => b[1] - a[1]);
+  const named = top.slice(0, 2).map(([c, n]) => `${c} x${n}`).join(', ') + (top.length > 2 ? ', ...' : '');
+  return { text: `${parts.join(' ')} +${o.endpoints.length - i} more: ${named}`, cut: true };
+}
+
+/** A name longer than a cell keeps its start and its end (a path's directory and file), cut in the middle. */
+function shortName(label: string): { text: string; cut: boolean } {
+  if (label.length <= CELL) return { text: label, cut: false };
+  const head = Math.floor((CELL - 3) / 2);
+  return { text: `${label.slice(0, head)}...${label.slice(label.length - (CELL - 3 - head))}`, cut: true };
 }
 
 function details(o: IpcObject, byId: Map<string, IpcObject>): string {
@@ -32,7 +63,7 @@ function details(o: IpcObject, byId: Map<string, IpcObject>): string {
 /** Left-aligned columns; the last column is not padded. */
 function columns(rows: string[][]): string {
   const widths: number[] = [];
-  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.min(Math.max(widths[i] ?? 0, c.length), 60)));
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.min(Math.max(widths[i] ?? 0, c.length), CELL)));
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n') + '\n';
 }
 
@@ -44,12 +75,17 @@ export function renderTable(s: Snapshot, viewerUid = process.getuid?.() ?? -1): 
   GROUPS.forEach((g, i) => g.kinds.forEach((k) => order.set(k, i)));
   const objs = [...s.objects].sort((a, b) => (order.get(a.kind) ?? 99) - (order.get(b.kind) ?? 99) || a.inode - b.inode);
   const rows: string[][] = [['KIND', 'INODE', 'NAME', 'QUEUE', 'HOLDERS (comm[pid]fd access)', 'DETAILS']];
+  let cut = 0;
   for (const o of objs) {
-    rows.push([o.kind, String(o.inode), objectLabel(o), o.queue ? formatQueue(o.queue) : '-', holders(o, procs), details(o, byId)]);
+    const name = shortName(objectLabel(o));
+    const held = holders(o, procs);
+    if (name.cut || held.cut) cut++;
+    rows.push([o.kind, String(o.inode), name.text, o.queue ? formatQueue(o.queue) : '-', held.text, details(o, byId)]);
   }
   let out = columns(rows);
   out += `\n${s.objects.length} objects, ${s.processes.length} processes inspected`;
   out += `, ${s.durationMs.toFixed(0)} ms\n`;
+  if (cut) out += `note: long names and holder lists of ${cut} ${cut === 1 ? 'object are' : 'objects are'} shortened to fit; ls --json has them whole\n`;
   if (s.hidden.processes) out += `note: ${hiddenProcessesHint(s.hidden.processes, viewerUid)}\n`;
   for (const n of s.notes) out += `note: ${escapeControl(n)}\n`;
   return out;

@@ -86,6 +86,30 @@ describe('tree model', () => {
     assert.ok(!/inspectable/.test(renderTable(snap([sockA]), 1000)), 'nothing hidden: no note');
   });
 
+  it('the CLI table keeps a row readable: many holders summed up by command, a 4 KB name cut in the middle', () => {
+    const workers = Array.from({ length: 120 }, (_, i) => ({ pid: 2000 + i, ppid: 1, comm: i < 100 ? 'python3' : 'sh', cmdline: [], uid: 0, netns: 1, ipcns: 2 }));
+    const wide: IpcObject = {
+      id: 'pipe:15:9', kind: 'pipe', inode: 9, name: '', findings: [],
+      endpoints: [{ pid: 812, fd: 0, access: 'r' }, ...workers.map((w) => ({ pid: w.pid, fd: 251, access: 'w' as const }))],
+    };
+    const long = `/tmp/${'d'.repeat(4000)}/app.sock`;
+    const named: IpcObject = { ...sockA, id: 'unix:8:7', inode: 7, name: long };
+    const s = snap([wide, named]);
+    const table = renderTable({ ...s, processes: [...s.processes, ...workers] }, 0);
+    const row = table.split('\n').find((l) => l.startsWith('pipe '))!;
+    const shown = row.match(/\[\d+\]/g)!.length;
+    assert.ok(shown >= 1 && shown < 10, row);
+    const more = /\+(\d+) more: python3 x(\d+), sh x20$/.exec(row);
+    assert.ok(more, row);
+    assert.equal(shown + Number(more[1]), 121, 'every holder is shown or counted');
+    assert.equal(Number(more[2]) + 20, Number(more[1]), 'the rest is summed up by command');
+    const sock = table.split('\n').find((l) => l.startsWith('unix '))!;
+    assert.ok(sock.length < 200, sock);
+    assert.match(sock, /\/tmp\/d+\.\.\.d+\/app\.sock/, 'the start and the end of the path are kept');
+    assert.match(table, /\nnote: long names and holder lists of 2 objects are shortened to fit; ls --json has them whole\n/);
+    assert.ok(!/shortened/.test(renderTable(snap([pipe(0), sockA, sockB]), 0)), 'nothing cut: no note');
+  });
+
   describe('TreeBuildCache: nodes of unchanged objects are reused', () => {
     it('the same instances give the same nodes, and the diff is empty without comparing them', () => {
       const cache = new TreeBuildCache();
