@@ -84,6 +84,9 @@ function timeIt(f: () => void, runs = RUNS, warmups = 1): number {
   return median(ts);
 }
 
+/** Warm-up runs before a snapshot series (see benchSize). */
+const SNAPSHOT_WARMUPS = 5;
+
 /** Warm-up runs before a refresh series (see benchSize). */
 const REFRESH_WARMUPS = 10;
 
@@ -214,16 +217,23 @@ async function benchSize(label: string, size: number[]): Promise<void> {
   const work = mkdtempSync(path.join(tmpdir(), 'ipci-bench-'));
   const pop = await startPopulation([work, ...size.map(String)]);
   try {
+    // The first snapshot of this process: its helper thread starts cold (its own V8 heap and koffi, code not
+    // yet optimized), as in a fresh CLI run or the explorer's first scan. Printed apart from the series.
+    const tFirst = performance.now();
     const snap = takeSnapshot();
+    const first = performance.now() - tFirst;
     const fds = snap.scan?.fds ?? 0;
     const kinds = new Map<string, number>();
     for (const o of snap.objects) kinds.set(o.kind, (kinds.get(o.kind) ?? 0) + 1);
     const loadBefore = load();
     cpuOf.clear();
-    const ours = timeOwn('takeSnapshot() in process', () => void takeSnapshot());
-    const single = timeOwn('takeSnapshot({ threads: 1 })', () => void takeSnapshot({ threads: 1 }));
+    // The explorer takes a snapshot every few seconds while it is shown: the series time that steady state,
+    // after SNAPSHOT_WARMUPS snapshots (with one, the helper thread's code was still being optimized: 431 ms of
+    // CPU per snapshot in the first series against 234 ms later in the same run, at 10k fds).
+    const ours = timeOwn('takeSnapshot() in process', () => void takeSnapshot(), SNAPSHOT_WARMUPS);
+    const single = timeOwn('takeSnapshot({ threads: 1 })', () => void takeSnapshot({ threads: 1 }), SNAPSHOT_WARMUPS);
     // The same walk without pipe/FIFO fill sampling (5 syscalls per pipe): what lazy fill would save.
-    const noFill = timeOwn('takeSnapshot({ sampleFill: false })', () => void takeSnapshot({ sampleFill: false }));
+    const noFill = timeOwn('takeSnapshot({ sampleFill: false })', () => void takeSnapshot({ sampleFill: false }), SNAPSHOT_WARMUPS);
     // Live views refresh at 1-10 Hz: the refresh is timed in that steady state. Its first runs after a burst of
     // snapshots are slower while the helper thread's sampling code is optimized again (by hand: 19-28 µs per
     // pipe in the first four, 12 µs from the tenth on).
@@ -236,6 +246,7 @@ async function benchSize(label: string, size: number[]): Promise<void> {
     const ssXa = timeCmd('ss', ['-xa']);
     const rows: [string, number | null][] = [
       ['ipc-inspector ls --json (node dist/cli.js)', cli],
+      ['first takeSnapshot() of this process (once)', first],
       ['takeSnapshot() in process', ours],
       ['takeSnapshot({ threads: 1 })', single],
       ['takeSnapshot({ sampleFill: false })', noFill],
@@ -262,7 +273,7 @@ async function benchSize(label: string, size: number[]): Promise<void> {
     console.log(`goal 2 (the series above): refresh / ss -xa = ${ssXa ? (refresh / ssXa).toFixed(2) : 'n/a'} (goal <= 1.50); unix-only refresh / ss -xa = ${ssXa ? (refreshUnix / ssXa).toFixed(2) : 'n/a'}`);
     // The same comparisons with the two sides taking turns, so that both meet the same machine (the series
     // above run minutes apart, and this VM's load drifts by tens of percent in that time).
-    const g1 = timeTurns(() => void takeSnapshot(), 'ss', ['-xap'], PAIRS);
+    const g1 = timeTurns(() => void takeSnapshot(), 'ss', ['-xap'], PAIRS, SNAPSHOT_WARMUPS);
     const g2 = timeTurns(() => void refreshQueues(snap.objects), 'ss', ['-xa'], PAIRS * 2, REFRESH_WARMUPS);
     if (g1) console.log(`goal 1, taking turns (${PAIRS} pairs): takeSnapshot ${g1.ours.toFixed(1)} ms / ss -xap ${g1.theirs.toFixed(1)} ms = ${(g1.ours / g1.theirs).toFixed(2)}; median of the pairs' ratios ${g1.pairRatio.toFixed(2)} (goal <= 1.00)`);
     if (g2) console.log(`goal 2, taking turns (${PAIRS * 2} pairs): refresh ${g2.ours.toFixed(1)} ms / ss -xa ${g2.theirs.toFixed(1)} ms = ${(g2.ours / g2.theirs).toFixed(2)}; median of the pairs' ratios ${g2.pairRatio.toFixed(2)} (goal <= 1.50)`);
