@@ -136,7 +136,8 @@ function cdfChart(host: Div, run: RunView): void {
   host.selectAll('*').remove();
   const rows = run.results.filter((r) => r.kind === 'latency' && r.latency && r.latency.cdf.length > 1);
   if (!rows.length) return;
-  const W = width(), H = 300, M = { top: 10, right: 20, bottom: 36, left: 50 };
+  // (The right margin leaves room for the last tick's label, centred on the axis's end.)
+  const W = width(), H = 300, M = { top: 10, right: 40, bottom: 36, left: 50 };
   const all = rows.flatMap((r) => r.latency!.cdf.map((p) => p[1]));
   const x = scaleLog().domain([Math.max(1, min(all)! * 0.9), max(all)! * 1.1]).range([M.left, W - M.right]).nice();
   const y = scaleLinear().domain([0, 100]).range([H - M.bottom, M.top]);
@@ -144,12 +145,17 @@ function cdfChart(host: Div, run: RunView): void {
   svg.append('g').attr('class', 'axis').attr('transform', `translate(0,${H - M.bottom})`).call(axisBottom(x).ticks(8, (d: number) => `${fmtUs(d)} µs`));
   svg.append('g').attr('class', 'axis').attr('transform', `translate(${M.left},0)`).call(axisLeft(y).ticks(5).tickFormat((d) => `${d}%`));
   const path = line<[number, number]>().x((p) => x(p[1])).y((p) => y(p[0]));
+  // Colour and dash both tell the cases apart (the dash for colour-blind readers and for print); the legend draws
+  // each case's own stroke, so it never depends on the theme's colours being told apart.
+  const style = (i: number): string => `line series-${i % 6} dash-${(i + Math.floor(i / 6)) % 3}`;
   svg.append('g').selectAll('path').data(rows).join('path')
-    .attr('class', (_, i) => `line series-${i % 6}`).attr('d', (d) => path(d.latency!.cdf))
+    .attr('class', (_, i) => style(i)).attr('d', (d) => path(d.latency!.cdf))
     .append('title').text((d) => rowLabel(d));
-  const legend = host.append('div').attr('class', 'toolbar');
-  legend.selectAll('span').data(rows).join('span').attr('class', (_, i) => `legend series-${i % 6}`)
-    .text((d, i) => `${['—', '– –', '···', '—', '– –', '···'][i % 6]} ${rowLabel(d)}`);
+  const legend = host.append('div').attr('class', 'toolbar cdf-legend').attr('aria-label', 'Cases of the CDF chart');
+  const item = legend.selectAll('span.legend-item').data(rows).join('span').attr('class', 'legend-item');
+  item.append('svg').attr('width', 28).attr('height', 10).attr('aria-hidden', 'true')
+    .append('line').attr('x1', 1).attr('x2', 27).attr('y1', 5).attr('y2', 5).attr('class', (_, i) => style(i));
+  item.append('span').text((d) => rowLabel(d));
 }
 
 function throughputChart(host: Div, run: RunView, cmp: RunView | null): void {

@@ -113,6 +113,20 @@ describe('IPC Inspector benchmark from the command palette (code-server UI)', fu
     const ticks = await view.locator('#throughput-chart svg > g.axis').nth(1).locator('text').allTextContents();
     for (const m of PICKED) assert.ok(ticks.some((t) => t.startsWith(`${m} · split`)), `throughput axis: ${ticks.join(', ')}`);
 
+    // The CDF: one curve per latency case, told apart by colour and dash, and a legend that draws each case's own
+    // stroke next to its name (it once showed dash glyphs in plain text, for curves that were all solid).
+    const curves = await view.locator('#cdf-chart svg path.line').evaluateAll((ps) => ps.map((p) => p.getAttribute('class')));
+    assert.equal(curves.length, latLabels.length, `CDF curves: ${curves.join(' | ')}`);
+    assert.equal(new Set(curves).size, curves.length, `two CDF curves share colour and dash: ${curves.join(' | ')}`);
+    const keys = await view.locator('#cdf-chart .legend-item').evaluateAll((items) => items.map((i) => ({
+      stroke: i.querySelector('svg line')?.getAttribute('class') ?? null,
+      drawn: i.querySelector('svg line') ? getComputedStyle(i.querySelector('svg line')).stroke : null,
+      text: i.textContent,
+    })));
+    assert.deepEqual(keys.map((k) => k.stroke), curves, 'each legend entry draws its curve\'s stroke, in order');
+    for (const k of keys) assert.ok(k.drawn && k.drawn !== 'none', `legend stroke not drawn: ${JSON.stringify(k)}`);
+    for (const m of PICKED) assert.ok(keys.some((k) => k.text.startsWith(`${m} · split`)), `CDF legend: ${keys.map((k) => k.text).join(', ')}`);
+
     // Nothing left behind by the workers.
     assert.deepEqual(readdirSync('/dev/shm').filter((n) => n.startsWith('ipcinsp-bench-')), []);
 
