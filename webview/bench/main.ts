@@ -6,6 +6,10 @@ import { getState, onMessage, post, ready, setState } from '../lib/host';
 import {
   validateBenchState, validateBenchToWebview, type BenchPanelState, type ResultView, type RunListEntry, type RunView,
 } from '../shared/benchProtocol';
+import { watchChartColours } from '../lib/chartColours';
+
+// Chart colours readable on this theme's background (the stylesheet draws with them), kept up on theme changes.
+watchChartColours();
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Div = Selection<any, unknown, any, any>;

@@ -6,6 +6,13 @@ import type { Point, SeriesInfo, SeriesStats } from '../shared/occupancyProtocol
 import { formatValue } from './format';
 
 const M = { top: 8, right: 16, bottom: 22, left: 64 };
+/** The chart's lines: [key, the line's classes, what it shows]. */
+const KEY: [string, string, string][] = [
+  ['fill', 'line series-0', 'fill'],
+  ['capacity', 'capacity-line', 'capacity'],
+  ['hwm', 'hwm-line', 'high-water mark'],
+  ['alarm', 'alarm-line', 'alarm threshold'],
+];
 const HEIGHT = 180;
 
 export class SeriesChart {
@@ -16,6 +23,7 @@ export class SeriesChart {
   private readonly yAxis: Selection<SVGGElement, unknown, null, undefined>;
   private readonly statsRow: Selection<HTMLTableRowElement, unknown, null, undefined>;
   private readonly errorLine: Selection<HTMLParagraphElement, unknown, null, undefined>;
+  private readonly alarmKey: Selection<HTMLElement, unknown, null, undefined>;
   points: Point[] = [];
   stats: SeriesStats | null = null;
   /** Width from a ResizeObserver: reading clientWidth while rendering would force a layout per chart. */
@@ -40,6 +48,13 @@ export class SeriesChart {
     this.plot.append('path').attr('class', 'line series-0');
     this.xAxis = this.plot.append('g').attr('class', 'axis x');
     this.yAxis = this.plot.append('g').attr('class', 'axis y');
+    // The key: each line drawn with its own stroke beside what it means (the alarm's only while one is set).
+    const key = this.root.append('div').attr('class', 'toolbar chart-key').attr('aria-hidden', 'true');
+    const item = key.selectAll('span.legend-item').data(KEY).join('span').attr('class', (d) => `legend-item key-${d[0]}`);
+    item.append('svg').attr('width', 24).attr('height', 10)
+      .append('line').attr('x1', 1).attr('x2', 23).attr('y1', 5).attr('y2', 5).attr('class', (d) => d[1]);
+    item.append('span').attr('class', 'muted').text((d) => d[2]);
+    this.alarmKey = this.root.select('.key-alarm');
     this.errorLine = this.root.append('p').attr('class', 'error series-error');
     // The data table is the keyboard- and screen-reader-reachable form of the chart.
     const table = this.root.append('table').attr('class', 'stats-table');
@@ -99,6 +114,7 @@ export class SeriesChart {
     this.plot.select('line.alarm-line').attr('x1', 0).attr('x2', w)
       .attr('y1', alarmLevel === null ? -10 : y(alarmLevel)).attr('y2', alarmLevel === null ? -10 : y(alarmLevel))
       .attr('visibility', alarmLevel === null ? 'hidden' : 'visible');
+    this.alarmKey.classed('hidden', alarmLevel === null);
     const s = this.stats;
     const summary = s
       ? `${this.info.label}: ${formatValue(s.current, unit)} of ${formatValue(s.capacity, unit)}; window min ${formatValue(s.min, unit)}, max ${formatValue(s.max, unit)}, mean ${formatValue(s.mean, unit)}; high-water ${formatValue(s.highWater, unit)}${s.alarm ? '; ALARM' : ''}`

@@ -8,6 +8,10 @@ import {
 } from '../shared/occupancyProtocol';
 import { alarmLevel } from '../../src/core/live/samples';
 import { SeriesChart } from './chart';
+import { watchChartColours } from '../lib/chartColours';
+
+// Chart colours readable on this theme's background (the stylesheet draws with them), kept up on theme changes.
+watchChartColours();
 
 const send = (m: FromOccupancy) => post(m);
 // Live pages change many times a second: the base page's aria-live would make a screen reader chatter.

@@ -7,6 +7,10 @@ import { parseRingPageState, parseToRing, type FromRing, type RingInfo, type Rin
 import { formatValue } from '../occupancy/format';
 import { RingChart } from './ringChart';
 import { DemoControls, layoutForm } from './controls';
+import { watchChartColours } from '../lib/chartColours';
+
+// Chart colours readable on this theme's background (the stylesheet draws with them), kept up on theme changes.
+watchChartColours();
 
 const send = (m: FromRing) => post(m);
 // Live pages change many times a second: the base page's aria-live would make a screen reader chatter.

@@ -1,6 +1,7 @@
 // Canvas renderer of the topology graph: d3-force for layout, d3-zoom for zoom and pan, one batched path
 // per kind so 1 000+ nodes draw in a few milliseconds. Canvas text (fillText) is never parsed as markup.
 
+import { watchChartColours } from '../lib/chartColours';
 import {
   forceLink, forceManyBody, forceSimulation, forceX, forceY, select, zoom, zoomIdentity,
   type Simulation, type SimulationLinkDatum, type SimulationNodeDatum, type ZoomTransform,
@@ -78,11 +79,13 @@ export class TopologyGraph {
         const n = this.nodeAt(e.offsetX, e.offsetY);
         if (n) onClick(n);
       });
-    this.readColours();
-    new MutationObserver(() => {
+    // The kind colours as made readable on this theme's background (lib/chartColours.ts), read again after
+    // every theme change, once the readable ones are published.
+    watchChartColours(() => {
       this.readColours();
       this.schedule();
-    }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    });
+    this.readColours();
     this.resize();
   }
 
@@ -90,7 +93,9 @@ export class TopologyGraph {
 
   private readColours(): void {
     const cs = getComputedStyle(document.documentElement);
-    const get = (v: string) => cs.getPropertyValue(v).trim() || getComputedStyle(document.body).getPropertyValue(v).trim();
+    const body = getComputedStyle(document.body);
+    const readable = (v: string) => (v.startsWith('--vscode-charts-') ? body.getPropertyValue(`--ipc-charts-${v.slice('--vscode-charts-'.length)}`).trim() : '');
+    const get = (v: string) => readable(v) || cs.getPropertyValue(v).trim() || body.getPropertyValue(v).trim();
     this.colours = new Map(Object.values(KIND_VAR).concat(['--vscode-foreground', '--vscode-descriptionForeground',
       '--vscode-focusBorder', '--vscode-editor-background', '--vscode-charts-lines']).map((v) => [v, get(v) || FALLBACK]));
   }

@@ -274,12 +274,14 @@ export async function openInspector(browser, tree, title = 'IPC Inspector', cont
 /**
  * Screenshots of the page in Dark Modern and Light Modern: out/e2e/<name>-dark.png and -light.png, copied to
  * media/screenshots/ (the README's) only when missing or with IPC_E2E_UPDATE_SCREENSHOTS=1, so a test run does
- * not dirty the git tree.
+ * not dirty the git tree. `check(theme)`, when given, runs in each theme before its picture.
  */
-export async function themeShots(page, name) {
+export async function themeShots(page, name, check) {
   mkdirSync(env.out, { recursive: true });
   for (const [theme, suffix] of [['Dark Modern', 'dark'], ['Light Modern', 'light']]) {
     await setColorTheme(page, theme);
+    // Assertions that depend on the theme (e.g. chart colours readable on its background), before the picture.
+    if (check) await check(theme);
     const shotPath = path.join(env.out, `${name}-${suffix}.png`);
     await page.screenshot({ path: shotPath });
     const readmeShot = path.join(env.root, 'media/screenshots', `${name}-${suffix}.png`);
@@ -336,4 +338,25 @@ export function descendants(rows, row) {
   const out = [];
   for (let i = rows.indexOf(row) + 1; i < rows.length && rows[i].level > row.level; i++) out.push(rows[i]);
   return out;
+}
+
+/**
+ * WCAG contrast, against the page's background, of a colour property (`background-color`, `stroke`) of every
+ * element matching `selector` in a webview frame: [{ text, colour, ratio }]. The page's background is <body>'s,
+ * the editor background the webviews paint.
+ */
+export async function chartContrasts(view, selector, prop) {
+  return view.locator(selector).evaluateAll((els, prop) => {
+    const rgb = (t) => (/rgba?\(([^)]+)\)/.exec(t)?.[1] ?? '0,0,0,0').split(/[\s,/]+/).filter(Boolean).map(Number);
+    const lum = ([r, g, b]) => [r, g, b].map((v) => { const s = v / 255; return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; })
+      .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+    const bg = rgb(getComputedStyle(document.body).backgroundColor);
+    return els.map((el) => {
+      const c = rgb(getComputedStyle(el)[prop]);
+      const a = c[3] ?? 1;
+      const seen = [0, 1, 2].map((i) => c[i] * a + bg[i] * (1 - a));
+      const [hi, lo] = [lum(seen), lum(bg)].sort((x, y) => y - x);
+      return { text: (el.closest('[class*=legend-item]') ?? el).textContent, colour: getComputedStyle(el)[prop], ratio: (hi + 0.05) / (lo + 0.05) };
+    });
+  }, prop);
 }

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { activityBarIcon, env, launchBrowser, newPage, openContainer, rowsOf, runCommand, treeList, workbenchUrl, until, themeShots } from '../lib/workbench.mjs';
+import { activityBarIcon, chartContrasts, env, launchBrowser, newPage, openContainer, rowsOf, runCommand, treeList, workbenchUrl, until, themeShots } from '../lib/workbench.mjs';
 
 const CONTAINER_ID = 'ipcInspector';
 const TITLE = 'IPC Inspector';
@@ -109,7 +109,23 @@ describe('IPC Inspector live views (code-server UI)', function () {
       console.log(`      ${queued} bytes queued: shown after ${Date.now() - t0} ms`);
     }
     assert.match(await view.locator('.stats-table tbody td').nth(1).textContent(), /^64 KiB$/, 'capacity = F_GETPIPE_SZ');
-    await themeShots(page, 'live-occupancy');
+    // The key names each line with its own stroke; the alarm's entry only while an alarm is set (none here).
+    const key = await view.locator('.series-card .chart-key .legend-item').evaluateAll((items) => items.map((i) => ({
+      text: i.textContent, shown: getComputedStyle(i).display !== 'none',
+      stroke: getComputedStyle(i.querySelector('svg line')).stroke, dash: getComputedStyle(i.querySelector('svg line')).strokeDasharray,
+    })));
+    assert.deepEqual(key.filter((k) => k.shown).map((k) => k.text), ['fill', 'capacity', 'high-water mark'], JSON.stringify(key));
+    const drawn = key.filter((k) => k.shown);
+    for (const k of drawn) assert.ok(k.stroke && k.stroke !== 'none', `key stroke not drawn: ${JSON.stringify(k)}`);
+    assert.equal(new Set(drawn.map((k) => `${k.stroke}|${k.dash}`)).size, 3, `two key entries look alike: ${JSON.stringify(drawn)}`);
+    await themeShots(page, 'live-occupancy', async (theme) => {
+      await until(`the key's strokes readable in ${theme}`, async () => {
+        const keys = await chartContrasts(view, '.chart-key .legend-item:not(.hidden) svg line', 'stroke');
+        // (The capacity line is the theme's description text colour, not a chart colour: only the others count.)
+        const charts = keys.filter((k) => k.text !== 'capacity');
+        return { ok: charts.length === 2 && charts.every((k) => k.ratio >= 3), text: JSON.stringify(keys) };
+      }, 10000);
+    });
   });
 
   it('the ring view of a kernel queue (FIFO) shows its fill and says the kernel exposes no positions', async function () {
@@ -173,7 +189,14 @@ describe('IPC Inspector live views (code-server UI)', function () {
     assert.ok((await match.textContent()).includes(HOSTILE), await match.textContent());
     assert.equal(await view.locator('img').count(), 0, 'no element injected');
     await view.locator('#search').fill('');
-    await themeShots(page, 'live-topology');
+    // Every kind's colour stands out from the background in both themes (Dark Modern leaves charts.orange, the
+    // TCP/UDP colour, to a translucent highlight: the page makes such colours readable, 3:1 at least).
+    await themeShots(page, 'live-topology', async (theme) => {
+      await until(`legend colours readable in ${theme}`, async () => {
+        const swatches = await chartContrasts(view, '.legend .swatch', 'backgroundColor');
+        return { ok: swatches.length === 7 && swatches.every((s) => s.ratio >= 3), text: JSON.stringify(swatches) };
+      }, 10000);
+    });
   });
 
 });
