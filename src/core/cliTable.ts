@@ -2,7 +2,7 @@
 
 import type { IpcObject, ProcessInfo, Snapshot } from './model';
 import { escapeControl } from './names';
-import { extraDetails, formatQueue, hiddenProcessesHint } from './format';
+import { extraDetails, formatQueue, hiddenProcessesHint, plural } from './format';
 import { GROUPS, objectLabel } from './view/treeModel';
 
 /** Widest a cell is padded to; holders and names beyond it are shortened (the JSON has them whole). */
@@ -83,7 +83,7 @@ export function renderTable(s: Snapshot, viewerUid = process.getuid?.() ?? -1): 
     rows.push([o.kind, String(o.inode), name.text, o.queue ? formatQueue(o.queue) : '-', held.text, details(o, byId)]);
   }
   let out = columns(rows);
-  out += `\n${s.objects.length} objects, ${s.processes.length} processes inspected`;
+  out += `\n${plural(s.objects.length, 'object')}, ${plural(s.processes.length, 'process', 'processes')} inspected`;
   out += `, ${s.durationMs.toFixed(0)} ms\n`;
   if (cut) out += `note: long names and holder lists of ${cut} ${cut === 1 ? 'object are' : 'objects are'} shortened to fit; ls --json has them whole\n`;
   if (s.hidden.processes) out += `note: ${hiddenProcessesHint(s.hidden.processes, viewerUid)}\n`;

@@ -52,6 +52,11 @@ export function extraDetails(o: IpcObject): string[] {
   return parts;
 }
 
+/** "1 pipe", "3 pipes": a count with its noun (`many` defaults to `one` + "s"). */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /**
  * Why some processes' fds could not be read, and what would show them, for the viewer's uid. Root is refused
  * too where the kernel's ptrace access check fails: a process in another user namespace, or one a security

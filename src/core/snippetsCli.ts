@@ -2,6 +2,7 @@
 
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { plural } from './format';
 import {
   LANGUAGES, MECHANISMS, SNIPPET_LANGUAGES, UNAVAILABLE, listSnippets, snippetBody, snippetPreview, dependencyLine,
   type SnippetLanguage,
@@ -66,6 +67,6 @@ export function runSnippetsCli(argv: string[], io: Io = stdio, root = packageRoo
   const w = [0, 1].map((i) => Math.max(...rows.map((r) => r[i]!.length), 8));
   for (const r of rows) io.out(`${r[0]!.padEnd(w[0]!)}  ${r[1]!.padEnd(w[1]!)}  ${r[2]}${r[3] ? `  [${r[3]}]` : ''}\n`);
   for (const u of unavailable) io.out(`${LANGUAGES[u.language].label}: no ${u.mechanism} snippet: ${u.reason}\n`);
-  io.out(`\n${entries.length} snippets; 'ipc-inspector snippets show <id> --language L' prints one.\n`);
+  io.out(`\n${plural(entries.length, 'snippet')}; 'ipc-inspector snippets show <id> --language L' prints one.\n`);
   return 0;
 }

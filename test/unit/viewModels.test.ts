@@ -4,6 +4,7 @@ import { applyFilter, NO_FILTER, parseFilter } from '../../src/core/view/filter'
 import { buildProcessTree, procChildren } from '../../src/core/view/processModel';
 import { buildFindings } from '../../src/core/view/findingsModel';
 import { ALL_KINDS } from '../../src/core/model';
+import { GROUPS, countOf } from '../../src/core/view/treeModel';
 
 const objects: IpcObject[] = [
   { id: 'fifo:1:10', kind: 'fifo', inode: 10, name: '/work/ws/build.fifo', endpoints: [{ pid: 100, fd: 3, access: 'r' }, { pid: 200, fd: 4, access: 'w' }], findings: [{ severity: 'warning', code: 'world-writable', message: 'mode 0666' }] },
@@ -53,7 +54,15 @@ describe('processes view model', () => {
     assert.deepEqual(m.roots, ['proc:100', 'proc:200', 'proc:300']);
     assert.deepEqual(procChildren(m, 'proc:100'), ['pkind:100:fifos', 'pkind:100:unix', 'ptalk:100', 'psig:100']);
     const n = m.nodes.get('proc:100');
-    assert.equal(n?.description, '1 fifos · 1 unix sockets');
+    assert.equal(n?.description, '1 FIFO · 1 Unix socket');
+  });
+  it('counts in words, singular and plural', () => {
+    const g = (key: string) => GROUPS.find((x) => x.key === key)!;
+    assert.equal(countOf(g('pipes'), 1), '1 pipe');
+    assert.equal(countOf(g('pipes'), 0), '0 pipes');
+    assert.equal(countOf(g('fifos'), 3), '3 FIFOs');
+    assert.equal(countOf(g('events'), 2), '2 eventfds');
+    for (const x of GROUPS) assert.ok(x.noun[0] !== x.noun[1], `${x.key}: one and many differ`);
   });
   it('talks to: other holders of the same object and holders of the peer', () => {
     assert.deepEqual(procChildren(m, 'ptalk:100'), ['ptalkp:100:200', 'ptalkp:100:300']);

@@ -1,6 +1,6 @@
 // Resolve a call site against a snapshot: the lens title, the object to reveal, the benchmark to offer.
 
-import { formatBytes } from '../format';
+import { formatBytes, plural } from '../format';
 import type { IpcObject, ProcessInfo, Snapshot } from '../model';
 import { escapeControl } from '../names';
 import { bareName, indexSnapshot, latin1, portOfAddress, type SnapshotIndex } from './snapshotIndex';
@@ -58,7 +58,7 @@ function shown(o: IpcObject): string {
 }
 
 function footer(s: Snapshot): string {
-  return `\nSnapshot ${escapeControl(String(s.takenAt))}${s.hidden?.processes ? ` · ${s.hidden.processes} processes not inspectable` : ''}`;
+  return `\nSnapshot ${escapeControl(String(s.takenAt))}${s.hidden?.processes ? ` · ${plural(s.hidden.processes, 'process', 'processes')} not inspectable` : ''}`;
 }
 
 function unixBench(t: UnixSockType | undefined): LensBenchmark {

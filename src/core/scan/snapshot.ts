@@ -21,6 +21,7 @@ import { MQUEUE_NOT_MOUNTED, ipcDevices, listFiles, listMqueues, readSysv, readS
 import { statPath } from './procio';
 import { readInetSockets, readUnixSockets, type NetnsTarget } from './sockets';
 import type { UnixSocket } from './unixSockets';
+import { plural } from '../format';
 
 export interface SnapshotOptions {
   /** Kinds to report (default: every kind the engine scans). */
@@ -155,11 +156,11 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   const hidden = new Set(walk.hiddenPids);
   for (const p of processes) if (hidden.has(p.pid)) p['fdsHidden'] = true;
   problems.push(...walk.problems);
-  if (problems.length) notes.push(`${problems.length} unexpected read errors, e.g. ${problems[0]}`);
+  if (problems.length) notes.push(`${plural(problems.length, 'unexpected read error')}, e.g. ${problems[0]}`);
 
   const maps: ProcessMaps[] = pass.maps;
 
-  if (walk.fillFailed.size) notes.push(`fill of ${walk.fillFailed.size} pipes/FIFOs could not be sampled (read end not accessible or gone)`);
+  if (walk.fillFailed.size) notes.push(`fill of ${plural(walk.fillFailed.size, 'pipe/FIFO', 'pipes/FIFOs')} could not be sampled (read end not accessible or gone)`);
 
   // In-flight fds (fdinfo scm_fds) of the sockets that may hold some, now that the dump tells which: read by
   // the helpers while this thread joins and audits the objects, then filled into the Unix objects.
@@ -172,7 +173,7 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
     if (kinds.has('posix-mq') && ownIpcns !== null) {
       const foreign = foreignMqueues(processes, ownIpcns, devs?.mqDev ?? null, pipeDev, selfPid, ipcProblems);
       objects.push(...foreign.objects);
-      if (foreign.unlisted) notes.push(`${foreign.unlisted} processes in other IPC namespaces without a readable mqueue mount: their POSIX message queues are not shown`);
+      if (foreign.unlisted) notes.push(`${plural(foreign.unlisted, 'process', 'processes')} in other IPC namespaces without a readable mqueue mount: their POSIX message queues are not shown`);
     }
     objects = objects.filter((o) => kinds.has(o.kind));
     if (ipcProblems.length) notes.push(...ipcProblems.map((p) => `IPC objects: ${p}`));
@@ -251,7 +252,7 @@ function readOtherNamespaces(
     });
     if (!done) unreachable += pids.length;
   }
-  if (unreachable) notes.push(`${unreachable} processes live in network namespaces that could not be entered: their sockets are not listed`);
+  if (unreachable) notes.push(`${plural(unreachable, 'process lives', 'processes live')} in network namespaces that could not be entered: their sockets are not listed`);
 }
 
 /**
@@ -281,6 +282,6 @@ function sysvObjects(
     if (t) out.push(...joinSysv(t, mapsOf(pids), memfdDev, ns));
     else unreachable += pids.length;
   }
-  if (unreachable) notes.push(`${unreachable} processes in other IPC namespaces that could not be entered: their SysV objects are not shown`);
+  if (unreachable) notes.push(`${plural(unreachable, 'process', 'processes')} in other IPC namespaces that could not be entered: their SysV objects are not shown`);
   return out;
 }

@@ -3,7 +3,7 @@
 
 import type { IpcObject, ProcessInfo, Snapshot } from '../model';
 import { escapeControl } from '../names';
-import { GROUPS, objectLabel, commOf } from './treeModel';
+import { GROUPS, countOf, objectLabel, commOf } from './treeModel';
 
 export type ProcNode =
   | { type: 'process'; id: string; pid: number; label: string; description: string; tooltip: string; childIds: string[] }
@@ -56,7 +56,7 @@ export function buildProcessTree(s: Snapshot): ProcModel {
     for (const g of GROUPS) {
       const mine = objs.filter((o) => g.kinds.includes(o.kind));
       if (!mine.length) continue;
-      counts.push(`${mine.length} ${g.label.toLowerCase()}`);
+      counts.push(countOf(g, mine.length));
       const gid = `pkind:${pid}:${g.key}`;
       const gChildren: string[] = [];
       for (const o of mine) {

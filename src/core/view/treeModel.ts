@@ -11,20 +11,27 @@ export interface GroupDef {
   label: string;
   kinds: IpcKind[];
   icon: string;
+  /** How one object of the group and several are counted in text ("1 FIFO", "3 FIFOs"). */
+  noun: [one: string, many: string];
+}
+
+/** "1 FIFO", "3 FIFOs", "0 pipes": a count of a group's objects in words. */
+export function countOf(g: GroupDef, n: number): string {
+  return `${n} ${n === 1 ? g.noun[0] : g.noun[1]}`;
 }
 
 /** Groups in the seed's order of mechanisms. */
 export const GROUPS: readonly GroupDef[] = [
-  { key: 'pipes', label: 'Pipes', kinds: ['pipe'], icon: 'arrow-right' },
-  { key: 'fifos', label: 'FIFOs', kinds: ['fifo'], icon: 'arrow-swap' },
-  { key: 'unix', label: 'Unix sockets', kinds: ['unix'], icon: 'plug' },
-  { key: 'tcp', label: 'TCP', kinds: ['tcp'], icon: 'globe' },
-  { key: 'udp', label: 'UDP', kinds: ['udp'], icon: 'broadcast' },
-  { key: 'shm', label: 'Shared memory', kinds: ['posix-shm', 'sysv-shm', 'memfd'], icon: 'database' },
-  { key: 'mq', label: 'Message queues', kinds: ['posix-mq', 'sysv-msg'], icon: 'mail' },
-  { key: 'sem', label: 'Semaphores', kinds: ['posix-sem', 'sysv-sem'], icon: 'lock' },
-  { key: 'signals', label: 'Signals', kinds: ['signalfd'], icon: 'zap' },
-  { key: 'events', label: 'eventfd', kinds: ['eventfd'], icon: 'bell' },
+  { key: 'pipes', label: 'Pipes', kinds: ['pipe'], icon: 'arrow-right', noun: ['pipe', 'pipes'] },
+  { key: 'fifos', label: 'FIFOs', kinds: ['fifo'], icon: 'arrow-swap', noun: ['FIFO', 'FIFOs'] },
+  { key: 'unix', label: 'Unix sockets', kinds: ['unix'], icon: 'plug', noun: ['Unix socket', 'Unix sockets'] },
+  { key: 'tcp', label: 'TCP', kinds: ['tcp'], icon: 'globe', noun: ['TCP socket', 'TCP sockets'] },
+  { key: 'udp', label: 'UDP', kinds: ['udp'], icon: 'broadcast', noun: ['UDP socket', 'UDP sockets'] },
+  { key: 'shm', label: 'Shared memory', kinds: ['posix-shm', 'sysv-shm', 'memfd'], icon: 'database', noun: ['shared-memory object', 'shared-memory objects'] },
+  { key: 'mq', label: 'Message queues', kinds: ['posix-mq', 'sysv-msg'], icon: 'mail', noun: ['message queue', 'message queues'] },
+  { key: 'sem', label: 'Semaphores', kinds: ['posix-sem', 'sysv-sem'], icon: 'lock', noun: ['semaphore', 'semaphores'] },
+  { key: 'signals', label: 'Signals', kinds: ['signalfd'], icon: 'zap', noun: ['signalfd', 'signalfds'] },
+  { key: 'events', label: 'eventfd', kinds: ['eventfd'], icon: 'bell', noun: ['eventfd', 'eventfds'] },
 ];
 
 /** Groups always shown (with a 0 count) so the first-slice kinds are discoverable. */

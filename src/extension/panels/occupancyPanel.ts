@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { PanelBase, webviewOptions } from '../webview/panelBase';
 import type { IpcObject } from '../../core/model';
 import { objectLabel } from '../../core/view/treeModel';
+import { plural } from '../../core/format';
 import { targetFor, type LiveTarget, type SampleResult } from '../../core/live/sampler';
 import { isAlarm, SampleWindow, toCsv, type Alarm } from '../../core/live/samples';
 import { Ticker } from '../../core/live/ticker';
@@ -202,7 +203,7 @@ export class OccupancyPanel extends PanelBase<ToOccupancy, FromOccupancy> {
     });
     if (!uri) return;
     await vscode.workspace.fs.writeFile(uri, Buffer.from(csv, 'utf8'));
-    vscode.window.setStatusBarMessage(`Exported ${csv.split('\r\n').length - 2} samples`, 3000);
+    vscode.window.setStatusBarMessage(`Exported ${plural(csv.split('\r\n').length - 2, 'sample')}`, 3000);
   }
 
   protected override onDispose(): void {
