@@ -39,8 +39,11 @@ function holders(o: IpcObject, procs: Map<number, ProcessInfo>): { text: string;
 /** A name longer than a cell keeps its start and its end (a path's directory and file), cut in the middle. */
 function shortName(label: string): { text: string; cut: boolean } {
   if (label.length <= CELL) return { text: label, cut: false };
+  // By code points, so a cut never splits a surrogate pair (an emoji in a name) into a lone half.
+  const chars = Array.from(label);
+  if (chars.length <= CELL) return { text: label, cut: false };
   const head = Math.floor((CELL - 3) / 2);
-  return { text: `${label.slice(0, head)}...${label.slice(label.length - (CELL - 3 - head))}`, cut: true };
+  return { text: `${chars.slice(0, head).join('')}...${chars.slice(chars.length - (CELL - 3 - head)).join('')}`, cut: true };
 }
 
 function details(o: IpcObject, byId: Map<string, IpcObject>): string {

@@ -108,6 +108,11 @@ describe('tree model', () => {
     assert.match(sock, /\/tmp\/d+\.\.\.d+\/app\.sock/, 'the start and the end of the path are kept');
     assert.match(table, /\nnote: long names and holder lists of 2 objects are shortened to fit; ls --json has them whole\n/);
     assert.ok(!/shortened/.test(renderTable(snap([pipe(0), sockA, sockB]), 0)), 'nothing cut: no note');
+    // A name of emoji (two UTF-16 units each) is cut between characters, never inside one.
+    const emoji = renderTable(snap([{ ...sockA, id: 'unix:8:8', inode: 8, name: `/tmp/${'\u{1F600}'.repeat(100)}` }]), 0);
+    const cell = emoji.split('\n').find((l) => l.startsWith('unix '))!;
+    assert.ok(!/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(cell), 'a lone surrogate in the cut name');
+    assert.match(cell, /\/tmp\/\u{1F600}+\.\.\.\u{1F600}+ /u);
   });
 
   describe('TreeBuildCache: nodes of unchanged objects are reused', () => {
