@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { activityBarIcon, env, eventually, launchBrowser, newPage, runCommand, workbenchUrl, GOTO } from '../lib/workbench.mjs';
+import { activityBarIcon, chartContrasts, env, eventually, launchBrowser, newPage, runCommand, setColorTheme, until, workbenchUrl, GOTO } from '../lib/workbench.mjs';
 
 const PICKED = ['pipe', 'unix-stream'];
 /** The webview of the active editor (hidden editors keep their iframes, invisible). */
@@ -126,6 +126,16 @@ describe('IPC Inspector benchmark from the command palette (code-server UI)', fu
     assert.deepEqual(keys.map((k) => k.stroke), curves, 'each legend entry draws its curve\'s stroke, in order');
     for (const k of keys) assert.ok(k.drawn && k.drawn !== 'none', `legend stroke not drawn: ${JSON.stringify(k)}`);
     for (const m of PICKED) assert.ok(keys.some((k) => k.text.startsWith(`${m} · split`)), `CDF legend: ${keys.map((k) => k.text).join(', ')}`);
+
+    // Every curve stands out from the background in both themes (Dark Modern's charts.orange is a translucent
+    // highlight the page makes readable); the picture below is taken in Light Modern.
+    for (const theme of ['Dark Modern', 'Light Modern']) {
+      await setColorTheme(page, theme);
+      await until(`CDF curves readable in ${theme}`, async () => {
+        const strokes = await chartContrasts(view, '#cdf-chart svg path.line', 'stroke');
+        return { ok: strokes.length === curves.length && strokes.every((c) => c.ratio >= 3), text: JSON.stringify(strokes) };
+      }, 10000);
+    }
 
     // Nothing left behind by the workers.
     assert.deepEqual(readdirSync('/dev/shm').filter((n) => n.startsWith('ipcinsp-bench-')), []);
