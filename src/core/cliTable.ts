@@ -2,7 +2,7 @@
 
 import type { IpcObject, ProcessInfo, Snapshot } from './model';
 import { escapeControl } from './names';
-import { extraDetails, formatQueue, hiddenProcessesHint, plural } from './format';
+import { countByCommand, extraDetails, formatQueue, hiddenProcessesHint, plural } from './format';
 import { GROUPS, objectLabel } from './view/treeModel';
 
 /** Widest a cell is padded to; holders and names beyond it are shortened (the JSON has them whole). */
@@ -26,14 +26,7 @@ function holders(o: IpcObject, procs: Map<number, ProcessInfo>): { text: string;
     len += (parts.length > 1 ? 1 : 0) + t.length;
   }
   if (i === o.endpoints.length) return { text: parts.join(' '), cut: false };
-  const rest = new Map<string, number>();
-  for (let j = i; j < o.endpoints.length; j++) {
-    const c = comm(o.endpoints[j]!.pid);
-    rest.set(c, (rest.get(c) ?? 0) + 1);
-  }
-  const top = [...rest].sort((a, b) => b[1] - a[1]);
-  const named = top.slice(0, 2).map(([c, n]) => `${c} x${n}`).join(', ') + (top.length > 2 ? ', ...' : '');
-  return { text: `${parts.join(' ')} +${o.endpoints.length - i} more: ${named}`, cut: true };
+  return { text: `${parts.join(' ')} +${o.endpoints.length - i} more: ${countByCommand(o.endpoints.slice(i), comm)}`, cut: true };
 }
 
 /** A name longer than a cell keeps its start and its end (a path's directory and file), cut in the middle. */

@@ -52,6 +52,20 @@ export function extraDetails(o: IpcObject): string[] {
   return parts;
 }
 
+/**
+ * Holders summed up by command, most first: "python3 x112, node x2" (the two biggest, then "..."), for lists
+ * too long to print whole. `comm` names a holder (already escaped for where it is shown).
+ */
+export function countByCommand(holders: readonly { pid: number }[], comm: (pid: number) => string, times = 'x'): string {
+  const n = new Map<string, number>();
+  for (const h of holders) {
+    const c = comm(h.pid);
+    n.set(c, (n.get(c) ?? 0) + 1);
+  }
+  const top = [...n].sort((a, b) => b[1] - a[1]);
+  return top.slice(0, 2).map(([c, k]) => `${c} ${times}${k}`).join(', ') + (top.length > 2 ? ', ...' : '');
+}
+
 /** "1 pipe", "3 pipes": a count with its noun (`many` defaults to `one` + "s"). */
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;

@@ -108,6 +108,13 @@ describe('tree model', () => {
     assert.match(sock, /\/tmp\/d+\.\.\.d+\/app\.sock/, 'the start and the end of the path are kept');
     assert.match(table, /\nnote: long names and holder lists of 2 objects are shortened to fit; ls --json has them whole\n/);
     assert.ok(!/shortened/.test(renderTable(snap([pipe(0), sockA, sockB]), 0)), 'nothing cut: no note');
+    // The hover lists the first holders and counts the rest by command, so it stays on screen.
+    const tip = objectTooltip(wide, new Map([...s.processes, ...workers].map((p) => [p.pid, p])));
+    assert.equal(tip.match(/^- holder: /gm)!.length, 12, tip);
+    assert.match(tip, /\n- and 109 more holders: python3 ×89, sh ×20 \(expand the row for all\)$/m, tip);
+    const small = objectTooltip(pipe(0), new Map());
+    assert.equal(small.match(/^- holder: /gm)!.length, 2, small);
+    assert.ok(!/more holder/.test(small), 'two holders: all listed, nothing counted');
     // A name of emoji (two UTF-16 units each) is cut between characters, never inside one.
     const emoji = renderTable(snap([{ ...sockA, id: 'unix:8:8', inode: 8, name: `/tmp/${'\u{1F600}'.repeat(100)}` }]), 0);
     const cell = emoji.split('\n').find((l) => l.startsWith('unix '))!;

@@ -3,7 +3,7 @@
 
 import type { Endpoint, IpcKind, IpcObject, ProcessInfo, Snapshot } from '../model';
 import { escapeControl, displayName } from '../names';
-import { extraDetails, formatBytes, formatQueue } from '../format';
+import { countByCommand, extraDetails, formatBytes, formatQueue, plural } from '../format';
 import { objectPath } from './filter';
 
 export interface GroupDef {
@@ -146,6 +146,9 @@ export function escapeMarkdown(s: string): string {
   return md(escapeControl(s));
 }
 
+/** Holders listed one by one in an object's hover; more are counted by command. */
+const TOOLTIP_HOLDERS = 12;
+
 export function objectTooltip(o: IpcObject, procs: Map<number, ProcessInfo>): string {
   const lines: string[] = [];
   lines.push(`**${md(objectLabel(o))}**`, '');
@@ -167,8 +170,13 @@ export function objectTooltip(o: IpcObject, procs: Map<number, ProcessInfo>): st
   if (o.queue) lines.push(`- queue: ${escapeMarkdown(formatQueue(o.queue))}`);
   const extra = extraDetails(o);
   if (extra.length) lines.push(`- ${md(extra.join(', '))}`);
-  for (const e of o.endpoints) {
+  // A hover stays on screen: the first holders, then the rest counted by command (the row's children list all).
+  for (const e of o.endpoints.slice(0, TOOLTIP_HOLDERS)) {
     lines.push(`- holder: ${md(commOf(procs.get(e.pid), e.pid))} (pid ${e.pid}${e.fd === null ? ', mapped' : `, fd ${e.fd}`}, ${e.access})`);
+  }
+  if (o.endpoints.length > TOOLTIP_HOLDERS) {
+    const rest = o.endpoints.slice(TOOLTIP_HOLDERS);
+    lines.push(`- and ${plural(rest.length, 'more holder')}: ${countByCommand(rest, (pid) => md(commOf(procs.get(pid), pid)), '×')} (expand the row for all)`);
   }
   for (const f of o.findings) lines.push(`- ⚠ ${escapeMarkdown(f.message)}`);
   return lines.join('\n');
