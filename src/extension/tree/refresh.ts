@@ -33,8 +33,10 @@ export class RefreshController implements vscode.Disposable {
   /**
    * An event-driven refresh (file watcher): only while a view is visible, coalesced (a burst of events
    * gives one refresh) and throttled so a busy directory cannot cause more than one scan per `minGapMs`.
+   * The first event waits `delayMs`: long enough for the calls that follow a file's creation (bind then
+   * listen, mkfifo then open), short enough that a new FIFO or socket shows within about half a second.
    */
-  soon(cause: string, delayMs = 500, minGapMs = 2000): void {
+  soon(cause: string, delayMs = 150, minGapMs = 2000): void {
     if (!this.visible || this.debounce) return;
     const wait = Math.max(delayMs, this.lastRun + minGapMs - Date.now());
     this.debounce = setTimeout(() => {
