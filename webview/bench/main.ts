@@ -7,6 +7,7 @@ import {
   validateBenchState, validateBenchToWebview, type BenchPanelState, type ResultView, type RunListEntry, type RunView,
 } from '../shared/benchProtocol';
 import { watchChartColours } from '../lib/chartColours';
+import { formatDurationNs, formatRateMBps } from '../shared/axisFormat';
 
 // Chart colours readable on this theme's background (the stylesheet draws with them), kept up on theme changes.
 watchChartColours();
@@ -35,7 +36,7 @@ app.append('p').attr('class', 'muted').text(
 const empty = app.append('p').attr('id', 'empty').text('No benchmark run yet: run "IPC Inspector: Run Benchmark…".');
 const latSec = section('Latency (round trip, log scale)', 'latency-chart');
 const cdfSec = section('Latency distribution (CDF, log scale)', 'cdf-chart');
-const thrSec = section('Throughput (MB/s, 10^6 bytes per second)', 'throughput-chart');
+const thrSec = section('Throughput (1 MB/s = 10^6 bytes per second)', 'throughput-chart');
 const tableSec = section('All figures', 'table');
 const notesSec = section('Skipped and failed', 'notes');
 
@@ -61,7 +62,6 @@ cmpSel.on('change', function () {
   post({ type: 'compare', runId: this.value || null });
 });
 
-const us = (ns: number) => ns / 1000;
 const fmtUs = (ns: number) => { const v = ns / 1000; return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2); };
 const rowLabel = (r: ResultView) => `${r.mechanism} · ${r.pin}${r.msgBytes > 1 ? ` · ${r.msgBytes} B` : ''}`;
 const reduceMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -93,7 +93,7 @@ function latencyChart(host: Div, run: RunView, cmp: RunView | null): void {
   const svg = host.append('svg').attr('width', W).attr('height', H).attr('role', 'img')
     .attr('aria-label', `Latency percentiles of ${rows.length} benchmark cases; the table below has every figure`);
   svg.append('g').attr('class', 'axis').attr('transform', `translate(0,${H - M.bottom})`)
-    .call(axisBottom(x).ticks(8, (d: number) => `${us(d) >= 1 ? us(d) : us(d).toFixed(2)} µs`));
+    .call(axisBottom(x).ticks(8, formatDurationNs));
   svg.append('g').attr('class', 'axis').attr('transform', `translate(${M.left},0)`)
     .call(axisLeft(y).tickFormat((k) => rowLabel(rows.find((r) => r.key === k)!)));
   const g = svg.append('g').selectAll('g').data(rows).join('g').attr('transform', (d) => `translate(0,${y(d.key)!})`);
@@ -146,7 +146,7 @@ function cdfChart(host: Div, run: RunView): void {
   const x = scaleLog().domain([Math.max(1, min(all)! * 0.9), max(all)! * 1.1]).range([M.left, W - M.right]).nice();
   const y = scaleLinear().domain([0, 100]).range([H - M.bottom, M.top]);
   const svg = host.append('svg').attr('width', W).attr('height', H).attr('role', 'img').attr('aria-label', 'Cumulative latency distribution per case');
-  svg.append('g').attr('class', 'axis').attr('transform', `translate(0,${H - M.bottom})`).call(axisBottom(x).ticks(8, (d: number) => `${fmtUs(d)} µs`));
+  svg.append('g').attr('class', 'axis').attr('transform', `translate(0,${H - M.bottom})`).call(axisBottom(x).ticks(8, formatDurationNs));
   svg.append('g').attr('class', 'axis').attr('transform', `translate(${M.left},0)`).call(axisLeft(y).ticks(5).tickFormat((d) => `${d}%`));
   const path = line<[number, number]>().x((p) => x(p[1])).y((p) => y(p[0]));
   // Colour and dash both tell the cases apart (the dash for colour-blind readers and for print); the legend draws
@@ -174,7 +174,7 @@ function throughputChart(host: Div, run: RunView, cmp: RunView | null): void {
   const x = scaleLinear().domain([0, hi * 1.05]).range([M.left, W - M.right]).nice();
   const y = scaleBand<string>().domain(rows.map((r) => r.key)).range([M.top, H - M.bottom]).padding(0.25);
   const svg = host.append('svg').attr('width', W).attr('height', H).attr('role', 'img').attr('aria-label', `Throughput of ${rows.length} cases`);
-  svg.append('g').attr('class', 'axis').attr('transform', `translate(0,${H - M.bottom})`).call(axisBottom(x).ticks(6, 's'));
+  svg.append('g').attr('class', 'axis').attr('transform', `translate(0,${H - M.bottom})`).call(axisBottom(x).ticks(6).tickFormat((d) => formatRateMBps(Number(d))));
   svg.append('g').attr('class', 'axis').attr('transform', `translate(${M.left},0)`)
     .call(axisLeft(y).tickFormat((k) => rowLabel(rows.find((r) => r.key === k)!)));
   const g = svg.append('g').selectAll('g').data(rows).join('g').attr('transform', (d) => `translate(0,${y(d.key)!})`);

@@ -112,6 +112,16 @@ describe('IPC Inspector benchmark from the command palette (code-server UI)', fu
     for (const w of barWidths) assert.ok(w > 1, `throughput bar width ${w}`);
     const ticks = await view.locator('#throughput-chart svg > g.axis').nth(1).locator('text').allTextContents();
     for (const m of PICKED) assert.ok(ticks.some((t) => t.startsWith(`${m} · split`)), `throughput axis: ${ticks.join(', ')}`);
+    // Value axes carry their unit on every labelled tick, with no trailing zeros ("10 µs", "2 ms", "2 GB/s"; they
+    // once read "10.0 µs ... 100000 µs" and "0k 2k 4k").
+    const TIME_TICK = /^(0|[1-9]\d{0,2}(\.\d+)? (ns|µs|ms|s)|0\.\d+ (ns|µs|ms|s))$/;
+    for (const chart of ['#latency-chart', '#cdf-chart']) {
+      const labels = (await view.locator(`${chart} svg > g.axis`).first().locator('text').allTextContents()).filter((t) => t !== '');
+      assert.ok(labels.length >= 2, `${chart} axis labels: ${labels.join(', ')}`);
+      for (const t of labels) assert.match(t, TIME_TICK, `${chart} axis label: ${labels.join(', ')}`);
+    }
+    const rateTicks = await view.locator('#throughput-chart svg > g.axis').first().locator('text').allTextContents();
+    for (const t of rateTicks) assert.match(t, /^(0|[1-9]\d{0,2}(\.\d+)? (MB|GB)\/s)$/, `throughput axis: ${rateTicks.join(', ')}`);
 
     // The CDF: one curve per latency case, told apart by colour and dash, and a legend that draws each case's own
     // stroke next to its name (it once showed dash glyphs in plain text, for curves that were all solid).
