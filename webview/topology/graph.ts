@@ -23,6 +23,8 @@ export const KIND_VAR: Record<NodeKind, string> = {
   'sysv-sem': '--vscode-charts-red', eventfd: '--vscode-charts-red', signalfd: '--vscode-charts-red',
 };
 const FALLBACK = '#888';
+/** Process names drawn at most (those in view): more would be a smear of text. */
+const MAX_PROCESS_LABELS = 60;
 
 const reduceMotion = () => window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
@@ -37,6 +39,8 @@ export class TopologyGraph {
   private width = 800;
   private height = 600;
   private matches: Set<string> | null = null;
+  /** The user zoomed or panned: layouts that settle no longer refit the view. */
+  private userMoved = false;
   /** Nodes grouped by colour variable, rebuilt with the data (not per frame). */
   private byVar = new Map<string, GNode[]>();
   hovered: GNode | null = null;
@@ -54,9 +58,15 @@ export class TopologyGraph {
       .force('charge', forceManyBody<GNode>().strength(-24).theta(1.2).distanceMax(200))
       .force('x', forceX<GNode>(0).strength(0.04))
       .force('y', forceY<GNode>(0).strength(0.04))
-      .on('tick', () => this.schedule());
-    const z = zoom<HTMLCanvasElement, unknown>().scaleExtent([0.05, 12]).on('zoom', (e: { transform: ZoomTransform }) => {
+      .on('tick', () => this.schedule())
+      // Once a layout settles, the whole graph is brought into view, unless the user has zoomed or panned.
+      .on('end', () => {
+        if (!this.userMoved) this.fit();
+      });
+    const z = zoom<HTMLCanvasElement, unknown>().scaleExtent([0.05, 12]).on('zoom', (e: { transform: ZoomTransform; sourceEvent: unknown }) => {
       this.transform = e.transform;
+      // (A gesture has a source event; fit() and focusNode() do not.)
+      if (e.sourceEvent) this.userMoved = true;
       this.schedule();
     });
     select(canvas).call(z).on('dblclick.zoom', null);
@@ -139,6 +149,7 @@ export class TopologyGraph {
       // No animation: settle the layout off screen, then draw once.
       this.sim.stop();
       if (changed) this.sim.alpha(1).tick(Math.min(300, Math.ceil(40000 / Math.max(1, this.nodes.length))));
+      if (changed && !this.userMoved) this.fit();
       this.schedule();
     } else if (changed) this.sim.alpha(old.size ? 0.5 : 1).restart();
     else this.schedule();
@@ -154,14 +165,16 @@ export class TopologyGraph {
     const n = this.nodes.find((x) => x.id === id);
     if (!n || n.x === undefined || n.y === undefined) return;
     const k = Math.max(this.transform.k, 1.5);
+    this.userMoved = true; // the user asked for this node: later layouts keep it in view (Fit refits)
     // draw() already puts the graph's origin at the canvas centre: the node lands there at -n * k.
     select(this.canvas).call(this.zoomBehaviour.transform, zoomIdentity.translate(-n.x * k, -n.y * k).scale(k));
     this.hovered = n;
     this.onHover(n);
   }
 
-  /** Zoom so every node is in view (origin at the canvas centre, as in draw()). */
-  fit(): void {
+  /** Zoom so every node is in view (origin at the canvas centre, as in draw()); the Fit button also lets later layouts refit. */
+  fit(byUser = false): void {
+    if (byUser) this.userMoved = false;
     let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
     for (const n of this.nodes) {
       if (n.x === undefined || n.y === undefined) continue;
@@ -241,11 +254,15 @@ export class TopologyGraph {
       }
     }
     c.globalAlpha = 1;
-    // Labels only where they help: the hovered node and (a few) search matches.
+    // Labels only where they help: the processes in view (when few enough), the hovered node and (a few) search matches.
     c.fillStyle = this.colour('--vscode-foreground');
     c.font = `${11 / k}px sans-serif`;
     const label = (n: GNode) => c.fillText(n.label.length > 60 ? `${n.label.slice(0, 59)}…` : n.label, n.x! + 7 / k, n.y! + 3 / k);
-    if (dim && this.matches!.size <= 50) for (const n of this.nodes) if (this.matches!.has(n.id)) label(n);
+    if (!dim) this.labelProcesses(label);
+    else {
+      this.setLabelCount(0);
+      if (this.matches!.size <= 50) for (const n of this.nodes) if (this.matches!.has(n.id)) label(n);
+    }
     if (this.hovered) {
       const h = this.hovered;
       c.strokeStyle = this.colour('--vscode-focusBorder');
@@ -255,6 +272,47 @@ export class TopologyGraph {
       c.stroke();
       label(h);
     }
+  }
+
+  /**
+   * The processes' names ("node 9272"), which anchor the picture, where they fit: those in view, at most
+   * MAX_PROCESS_LABELS of them (a zoomed-out graph of hundreds of processes would be a smear of text).
+   */
+  private labelProcesses(label: (n: GNode) => void): void {
+    const k = this.transform.k;
+    const [x0, y0] = this.transform.invert([-this.width / 2, -this.height / 2]);
+    const [x1, y1] = this.transform.invert([this.width / 2, this.height / 2]);
+    const shown: GNode[] = [];
+    for (const n of this.nodes) {
+      if (n.kind !== 'process' || n.x! < x0 || n.x! > x1 || n.y! < y0 || n.y! > y1) continue;
+      shown.push(n);
+      if (shown.length > MAX_PROCESS_LABELS) break;
+    }
+    if (shown.length > MAX_PROCESS_LABELS) {
+      this.setLabelCount(0);
+      return;
+    }
+    this.ctx.fillStyle = this.colour('--vscode-descriptionForeground');
+    this.ctx.font = `${10 / k}px sans-serif`;
+    // A name that would overlap one already drawn is left out (hovering the square still shows it).
+    const taken: [number, number, number, number][] = [];
+    for (const n of shown) {
+      const w = this.ctx.measureText(n.label.length > 60 ? `${n.label.slice(0, 59)}…` : n.label).width * k;
+      const x = n.x! * k + 7;
+      const y = n.y! * k - 8;
+      if (taken.some(([a, b, c, d]) => x < c && x + w > a && y < d && y + 12 > b)) continue;
+      taken.push([x, y, x + w, y + 12]);
+      label(n);
+    }
+    // (How many names are drawn, for tests: the canvas itself holds no text to query.)
+    this.setLabelCount(taken.length);
+    this.ctx.fillStyle = this.colour('--vscode-foreground');
+    this.ctx.font = `${11 / k}px sans-serif`;
+  }
+
+  /** (Written only when it changes: a DOM write per frame could cost a style pass.) */
+  private setLabelCount(n: number): void {
+    if (this.canvas.dataset['processLabels'] !== String(n)) this.canvas.dataset['processLabels'] = String(n);
   }
 
   get count(): { nodes: number; links: number } {

@@ -14,7 +14,7 @@ let nodes: TopoNode[] = [];
 const bar = app.append('div').attr('class', 'toolbar');
 const input = bar.append('input').attr('type', 'search').attr('id', 'search').attr('placeholder', 'Search name, pid, kind')
   .attr('aria-label', 'Search the graph').property('value', search);
-bar.append('button').attr('class', 'secondary').attr('id', 'fit').text('Fit').on('click', () => graph.fit());
+bar.append('button').attr('class', 'secondary').attr('id', 'fit').text('Fit').on('click', () => graph.fit(true));
 const counts = bar.append('span').attr('class', 'muted').attr('id', 'counts');
 const legend = app.append('div').attr('class', 'legend').attr('aria-label', 'Colours by kind');
 const groups: [string, string][] = [['process', 'process (square)'], ['pipe', 'pipe / FIFO'], ['unix', 'Unix socket'], ['tcp', 'TCP / UDP'],

@@ -189,6 +189,26 @@ describe('IPC Inspector live views (code-server UI)', function () {
     assert.ok((await match.textContent()).includes(HOSTILE), await match.textContent());
     assert.equal(await view.locator('img').count(), 0, 'no element injected');
     await view.locator('#search').fill('');
+    // Once the layout settles the whole graph is in view and fills it (it once sat in the middle third until
+    // "Fit" was pressed), and the processes are named on the canvas (the graph had no text but the hovered node's).
+    await until('the settled graph to fill the canvas, processes named', async () => {
+      const r = await view.locator('#graph').evaluate((c) => {
+        const { width: w, height: h } = c;
+        const px = c.getContext('2d').getImageData(0, 0, w, h).data;
+        let [x0, y0, x1, y1] = [w, h, -1, -1];
+        for (let y = 0; y < h; y += 2) {
+          for (let x = 0; x < w; x += 2) {
+            if (px[(y * w + x) * 4 + 3] === 0) continue;
+            if (x < x0) x0 = x;
+            if (x > x1) x1 = x;
+            if (y < y0) y0 = y;
+            if (y > y1) y1 = y;
+          }
+        }
+        return { spanX: (x1 - x0) / w, spanY: (y1 - y0) / h, labels: Number(c.dataset.processLabels ?? 0) };
+      });
+      return { ok: Math.max(r.spanX, r.spanY) >= 0.85 && r.spanX <= 1 && r.labels > 0, text: JSON.stringify(r) };
+    }, 20000);
     // Every kind's colour stands out from the background in both themes (Dark Modern leaves charts.orange, the
     // TCP/UDP colour, to a translucent highlight: the page makes such colours readable, 3:1 at least).
     await themeShots(page, 'live-topology', async (theme) => {
