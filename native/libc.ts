@@ -52,6 +52,7 @@ export const MFD_CLOEXEC = 1;
 export const EFD_CLOEXEC = 0o2000000;
 export const SYS_PIDFD_OPEN = 434;
 export const SYS_PIDFD_GETFD = 438;
+export const SYS_PIDFD_SEND_SIGNAL = 424;
 
 /**
  * A set of fd numbers as a growable byte map: add/delete/has are a byte store or load (a Set's hash
@@ -132,6 +133,8 @@ export interface Libc {
    * description: no open handler runs. Needs ptrace-attach rights over the process.
    */
   pidfdGetfd(pidfd: number, targetfd: number): number;
+  /** pidfd_send_signal(2) (Linux 5.1): signal the process the pidfd refers to (ESRCH once it has exited). */
+  pidfdSendSignal(pidfd: number, sig: number): number;
   /** errno of the last failed call on this thread. */
   errno(): number;
   /** Symbolic name of an errno value ("EACCES"), or "errno N". */
@@ -202,6 +205,7 @@ function load(): Libc {
   // syscall(2) is variadic; integer arguments travel as fixed ones on x86-64/aarch64 (see above). The
   // numbers are the same on both (the unified syscall table since 5.x).
   const syscall3 = f('long syscall(long number, long a, long b, long c)');
+  const syscall4 = f('long syscall(long number, long a, long b, long c, long d)');
   const names = new Map<number, string>();
   for (const [name, code] of Object.entries(koffi.os.errno as Record<string, number>)) {
     if (!names.has(code)) names.set(code, name);
@@ -233,6 +237,8 @@ function load(): Libc {
     memfdCreate: (n, fl) => memfdCreate(n, fl),
     pidfdOpen: (pid) => syscall3(SYS_PIDFD_OPEN, pid, 0, 0),
     pidfdGetfd: (pidfd, fd) => syscall3(SYS_PIDFD_GETFD, pidfd, fd, 0),
+    // (info NULL: the kernel fills in a siginfo as kill(2) does; flags 0.)
+    pidfdSendSignal: (pidfd, sig) => syscall4(SYS_PIDFD_SEND_SIGNAL, pidfd, sig, 0, 0),
     errno: () => koffi.errno(),
     errnoName: (code) => names.get(code) ?? `errno ${code}`,
   };

@@ -4,112 +4,97 @@
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import { constants as osConstants } from 'node:os';
-import type { IpcObject, ProcessInfo } from '../core/model';
+import type { IpcObject, ProcessInfo, Snapshot } from '../core/model';
+import { checkRemoval, removablePath } from '../core/removal';
+import { closeProcess, openProcess, signalProcess } from '../core/processSignal';
 import { escapeControl } from '../core/names';
-import { objectPath } from '../core/view/filter';
 import { objectLabel } from '../core/view/treeModel';
-
-/** Where a removable object lives in the file system. */
-export function unlinkPath(o: IpcObject): string | undefined {
-  if (o.kind === 'posix-shm' || o.kind === 'posix-sem') return typeof o.path === 'string' ? o.path : `/dev/shm/${o.name.replace(/^\//, '')}`;
-  if (o.kind === 'posix-mq') return typeof o.path === 'string' ? o.path : `/dev/mqueue/${o.name.replace(/^\//, '')}`;
-  if (o.kind === 'fifo' || (o.kind === 'unix' && o.unix?.address === 'path')) return objectPath(o);
-  return undefined;
-}
 
 const KIND_WORDS: Partial<Record<IpcObject['kind'], string>> = {
   unix: 'socket file', fifo: 'FIFO', 'posix-shm': 'shared-memory segment', 'posix-mq': 'message queue', 'posix-sem': 'semaphore',
 };
 
-export async function unlinkObject(o: IpcObject): Promise<boolean> {
-  const p = unlinkPath(o);
+/**
+ * Delete the name of `o` after a modal confirmation. The file must still be that object and the user's
+ * (checkRemoval), before the question and again after it, against a scan taken once the user confirmed
+ * (`rescan`): a server may have bound the socket file again, or a process opened the FIFO, meanwhile.
+ */
+export async function unlinkObject(o: IpcObject, rescan: () => Promise<Snapshot | undefined>): Promise<boolean> {
   const what = KIND_WORDS[o.kind];
-  if (!p || !what) {
+  if (!what || !removablePath(o)) {
     void vscode.window.showInformationMessage(`IPC Inspector cannot remove a ${o.kind}.`);
     return false;
   }
   const isStale = o.findings.some((f) => f.code === 'stale-socket-file' || f.code === 'orphan-fifo');
+  const shownPath = escapeControl(removablePath(o)!.toString('utf8'));
   if ((o.kind === 'unix' || o.kind === 'fifo') && !isStale && o.endpoints.length > 0) {
-    void vscode.window.showInformationMessage(`The ${what} ${escapeControl(p)} is in use; IPC Inspector only removes stale socket files and orphan FIFOs.`);
-    return false;
-  }
-  let st: fs.Stats;
-  try {
-    st = fs.lstatSync(p);
-  } catch (e) {
-    void vscode.window.showWarningMessage(`${escapeControl(p)} is already gone (${(e as NodeJS.ErrnoException).code ?? e}).`);
-    return true;
-  }
-  // Identity check: the name may have been replaced since the scan (never unlink a different file).
-  if (st.ino !== o.inode && o.kind !== 'unix') {
-    void vscode.window.showWarningMessage(`${escapeControl(p)} changed since the last scan (inode ${st.ino}, expected ${o.inode}); refresh and try again.`);
+    void vscode.window.showInformationMessage(`The ${what} ${shownPath} is in use; IPC Inspector only removes stale socket files and orphan FIFOs.`);
     return false;
   }
   const uid = process.getuid?.() ?? -1;
-  if (st.uid !== uid) {
-    void vscode.window.showWarningMessage(`${escapeControl(p)} belongs to uid ${st.uid}; IPC Inspector only removes objects you own (uid ${uid}).`);
-    return false;
+  const before = checkRemoval(o, uid);
+  if (!before.ok) {
+    void vscode.window.showWarningMessage(`${before.reason}.`);
+    return before.gone;
   }
-  const detail = `This deletes the name ${escapeControl(p)} (inode ${st.ino}). Processes that already hold it keep their descriptors; new opens will fail.`;
+  const detail = `This deletes the name ${shownPath} (inode ${before.st.ino}). Processes that already hold it keep their descriptors; new opens will fail.`;
   const choice = await vscode.window.showWarningMessage(`Delete the ${what} ${escapeControl(objectLabel(o))}?`, { modal: true, detail }, 'Delete');
   if (choice !== 'Delete') return false;
-  try {
-    fs.unlinkSync(p);
-  } catch (e) {
-    void vscode.window.showErrorMessage(`Could not delete ${escapeControl(p)}: ${(e as Error).message}`);
+  // Socket files and FIFOs: a scan from now, not the one the user looked at.
+  const fresh = o.kind === 'unix' || o.kind === 'fifo' ? await rescan() : undefined;
+  if ((o.kind === 'unix' || o.kind === 'fifo') && !fresh) {
+    void vscode.window.showWarningMessage(`Not deleted: the scan that checks ${shownPath} is unused failed.`);
     return false;
   }
-  void vscode.window.showInformationMessage(`Deleted ${escapeControl(p)}.`);
+  const now = checkRemoval(o, uid, fresh);
+  if (!now.ok) {
+    void vscode.window.showWarningMessage(`Not deleted: ${now.reason}.`);
+    return now.gone;
+  }
+  try {
+    fs.unlinkSync(now.path);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Could not delete ${shownPath}: ${(e as Error).message}`);
+    return false;
+  }
+  void vscode.window.showInformationMessage(`Deleted ${shownPath}.`);
   return true;
 }
 
 const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGSTOP', 'SIGCONT', 'SIGKILL'] as const;
 
-function statusUid(pid: number): number | undefined {
-  try {
-    const m = /^Uid:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'latin1'));
-    return m ? Number(m[1]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export async function sendSignal(p: ProcessInfo): Promise<void> {
-  const pick = await vscode.window.showQuickPick(
-    SIGNALS.map((s) => ({ label: s, description: String(osConstants.signals[s]) })),
-    { title: `Send a signal to ${escapeControl(p.comm)} (pid ${p.pid})`, placeHolder: 'Signal' },
-  );
-  if (!pick) return;
-  // Re-check who the pid is now: it may have exited and been reused since the scan.
-  let comm: string;
+  // A handle on the very process the scan saw, opened before any question: a pid reused while the dialogs
+  // are open can never receive the signal (it goes through the pidfd).
+  const starttime = typeof p['starttime'] === 'number' ? (p['starttime'] as number) : NaN;
+  const h = openProcess(p.pid, starttime);
+  if ('reason' in h) {
+    void vscode.window.showWarningMessage(`${escapeControl(h.reason)}.`);
+    return;
+  }
   try {
-    comm = fs.readFileSync(`/proc/${p.pid}/comm`, 'utf8').replace(/\n$/, '');
-  } catch {
-    void vscode.window.showWarningMessage(`Process ${p.pid} has exited.`);
-    return;
-  }
-  if (comm !== p.comm) {
-    void vscode.window.showWarningMessage(`pid ${p.pid} is now "${escapeControl(comm)}", not "${escapeControl(p.comm)}"; refresh and try again.`);
-    return;
-  }
-  const uid = process.getuid?.() ?? -1;
-  const owner = statusUid(p.pid);
-  if (owner !== uid) {
-    void vscode.window.showWarningMessage(`Process ${p.pid} belongs to uid ${owner ?? '?'}; IPC Inspector only signals your own processes (uid ${uid}).`);
-    return;
-  }
-  const cmd = escapeControl(p.cmdline.join(' ')).slice(0, 300);
-  const choice = await vscode.window.showWarningMessage(
-    `Send ${pick.label} (${pick.description}) to ${escapeControl(p.comm)} (pid ${p.pid})?`,
-    { modal: true, detail: `Command line: ${cmd || '(none)'}` },
-    `Send ${pick.label}`,
-  );
-  if (choice !== `Send ${pick.label}`) return;
-  try {
-    process.kill(p.pid, pick.label);
-    void vscode.window.showInformationMessage(`Sent ${pick.label} to pid ${p.pid}.`);
-  } catch (e) {
-    void vscode.window.showErrorMessage(`Could not signal pid ${p.pid}: ${(e as Error).message}`);
+    const uid = process.getuid?.() ?? -1;
+    if (h.uid !== uid) {
+      void vscode.window.showWarningMessage(`Process ${p.pid} belongs to uid ${h.uid}; IPC Inspector only signals your own processes (uid ${uid}).`);
+      return;
+    }
+    const pick = await vscode.window.showQuickPick(
+      SIGNALS.map((s) => ({ label: s, description: String(osConstants.signals[s]) })),
+      { title: `Send a signal to ${escapeControl(p.comm)} (pid ${p.pid})`, placeHolder: 'Signal' },
+    );
+    if (!pick) return;
+    const cmd = escapeControl(p.cmdline.join(' ')).slice(0, 300);
+    const choice = await vscode.window.showWarningMessage(
+      `Send ${pick.label} (${pick.description}) to ${escapeControl(p.comm)} (pid ${p.pid})?`,
+      { modal: true, detail: `Command line: ${cmd || '(none)'}` },
+      `Send ${pick.label}`,
+    );
+    if (choice !== `Send ${pick.label}`) return;
+    const failed = signalProcess(h, pick.label);
+    if (failed) void vscode.window.showErrorMessage(`Not sent: ${escapeControl(failed)}.`);
+    else void vscode.window.showInformationMessage(`Sent ${pick.label} to pid ${p.pid}.`);
+  } finally {
+    closeProcess(h);
   }
 }
 

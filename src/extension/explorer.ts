@@ -96,6 +96,18 @@ export class Explorer implements vscode.Disposable {
     return this.controller.run(cause);
   }
 
+  /**
+   * A snapshot whose scan started after this call (not one already in flight), or undefined when that scan
+   * failed: what a check right before changing the machine must look at.
+   */
+  async freshSnapshot(cause: string): Promise<Snapshot | undefined> {
+    const since = Date.now();
+    const isFresh = () => this.raw !== undefined && Date.parse(this.raw.takenAt) >= since;
+    await this.controller.run(cause);
+    if (!isFresh()) await this.controller.run(cause);
+    return isFresh() ? this.raw : undefined;
+  }
+
   object(id: string): IpcObject | undefined {
     return this.raw?.objects.find((o) => o.id === id);
   }

@@ -138,7 +138,8 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     registerCommand(log, 'ipcInspector.unlink', async (a: unknown) => {
       const o = objectOf(a);
-      if (o && (await unlinkObject(o))) await explorer.manualRefresh();
+      if (!o) return;
+      if (await unlinkObject(o, () => explorer.freshSnapshot('check before delete'))) await explorer.manualRefresh();
     }),
     registerCommand(log, 'ipcInspector.filterMine', () => explorer.setFilter({ ...explorer.currentFilter, mine: true })),
     registerCommand(log, 'ipcInspector.filterAll', () => explorer.setFilter({ ...explorer.currentFilter, mine: false })),

@@ -71,7 +71,7 @@ class DirCache {
 }
 
 /** The file-system path of an object, as raw bytes, or null (unnamed, abstract, relative, not a file). */
-function pathBytes(o: IpcObject): Buffer | null {
+export function pathBytes(o: IpcObject): Buffer | null {
   if (o.kind === 'fifo' || (o.kind === 'unix' && o.unix?.address === 'path')) {
     const b = nameBytes(o);
     return b.length && b[0] === 0x2f /* '/' */ ? b : null;

@@ -193,7 +193,7 @@ export function objectContextValue(o: IpcObject): string {
   if (o.findings.some((f) => f.code === 'stale-socket-file' || f.code === 'orphan-fifo')) v += '.stale';
   if (o.queue) v += '.queue';
   if (o.kind === 'posix-shm' || o.kind === 'sysv-shm' || o.kind === 'memfd') v += '.shm';
-  if (o.kind === 'posix-shm' || o.kind === 'posix-mq') v += '.unlinkable';
+  if (o.kind === 'posix-shm' || o.kind === 'posix-mq' || o.kind === 'posix-sem') v += '.unlinkable';
   if (o.unix?.peer || o.inet?.peer) v += '.peer';
   return v;
 }

@@ -1,0 +1,94 @@
+// Integration: the checks before the explorer deletes a name (core/removal.ts), on real socket files and FIFOs.
+// The file must still be the object the user picked and theirs, and a scan taken after the confirmation must
+// not show it in use; a socket file is compared by (dev, ino) like every other kind (it once was not at all).
+
+import { strict as assert } from 'node:assert';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chownSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { IpcObject, Snapshot } from '../../src/core/model';
+import { checkRemoval } from '../../src/core/removal';
+import { takeSnapshot } from '../../src/core/scan/snapshot';
+
+const uid = process.getuid!();
+
+describe('checks before deleting a stale socket file or an orphan FIFO (real files)', function () {
+  this.timeout(30000);
+  let dir: string;
+  const children: ChildProcess[] = [];
+  const scan = (): Snapshot => takeSnapshot({ kinds: ['unix', 'fifo'], workspaceDirs: [dir] });
+  const byName = (s: Snapshot, name: string, kind: IpcObject['kind']): IpcObject | undefined =>
+    s.objects.find((o) => o.kind === kind && o.name === name && (o['stale'] === true || o['orphan'] === true));
+  /** A socket file with no socket bound to it: bound by a process that then exits. */
+  const staleSocket = (p: string) => execFileSync('python3', ['-c', 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])', p]);
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'ipci-removal-'));
+  });
+  afterEach(() => {
+    for (const c of children.splice(0)) c.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a stale socket file may be deleted; once rebound (a new file at the name) it may not', async () => {
+    const p = path.join(dir, 'srv.sock');
+    staleSocket(p);
+    const o = byName(scan(), p, 'unix');
+    assert.ok(o, 'the stale socket file is an object');
+    const ok = checkRemoval(o, uid, scan());
+    assert.ok(ok.ok, JSON.stringify(ok));
+    // A server comes back meanwhile: it removes the stale name and binds a new socket file there.
+    unlinkSync(p);
+    const srv = spawn('python3', ['-c', 'import socket,sys,time; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(); print("up", flush=True); time.sleep(60)', p], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(srv);
+    await new Promise<void>((r) => srv.stdout!.once('data', () => r()));
+    // (A file system may give the new file the old inode number, as ext4 does: the fresh scan refuses it then.)
+    const now = checkRemoval(o, uid, scan());
+    assert.equal(now.ok, false);
+    assert.match(!now.ok ? now.reason : '', /another file now|a socket is bound to .* now \(listen\)/);
+  });
+
+  it('a socket file that a listener is bound to is refused by the scan taken after the confirmation', async () => {
+    const p = path.join(dir, 'live.sock');
+    const srv = spawn('python3', ['-c', 'import socket,sys,time; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(); print("up", flush=True); time.sleep(60)', p], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(srv);
+    await new Promise<void>((r) => srv.stdout!.once('data', () => r()));
+    const live = scan().objects.find((o) => o.kind === 'unix' && o.name === p && o['stale'] !== true);
+    assert.ok(live?.unix?.boundFile, 'the listener, with the file it is bound to');
+    // As the view would see it if its holder were hidden: the file is the listener's, and it is ours.
+    const r = checkRemoval({ ...live, endpoints: [] }, uid, scan());
+    assert.equal(r.ok, false);
+    assert.match(!r.ok ? r.reason : '', /a socket is bound to .* now \(listen\)/);
+  });
+
+  it('an orphan FIFO may be deleted until a process opens it; another owner or a missing file is refused', () => {
+    // A name that is not UTF-8: the path is checked and deleted as the very bytes of the name.
+    const raw = Buffer.concat([Buffer.from(`${dir}/q-`), Buffer.from([0xff, 0xfe]), Buffer.from('.fifo')]);
+    execFileSync('python3', ['-c', 'import os,sys; os.mkfifo(bytes.fromhex(sys.argv[1]), 0o600)', raw.toString('hex')]);
+    const o = scan().objects.find((x) => x.kind === 'fifo' && x['orphan'] === true && x['nameBase64'] !== undefined);
+    assert.ok(o, 'the orphan FIFO with a non-UTF-8 name');
+    const ok = checkRemoval(o, uid, scan());
+    assert.ok(ok.ok && ok.path.equals(raw), JSON.stringify(ok));
+    // A process opens it (read-write: no writer needed) after the scan the user looked at.
+    const holder = spawn('python3', ['-c', 'import os,sys,time; fd=os.open(bytes.fromhex(sys.argv[1]), os.O_RDWR); print("up", flush=True); time.sleep(60)', raw.toString('hex')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(holder);
+    return new Promise<void>((resolve, reject) => holder.stdout!.once('data', () => {
+      try {
+        const held = checkRemoval(o, uid, scan());
+        assert.equal(held.ok, false);
+        assert.match(!held.ok ? held.reason : '', /held open now/);
+        holder.kill('SIGKILL');
+        chownSync(raw, 65534, 65534);
+        const other = checkRemoval(o, uid);
+        assert.match(!other.ok ? other.reason : '', /belongs to uid 65534/);
+        unlinkSync(raw);
+        const gone = checkRemoval(o, uid);
+        assert.deepEqual([gone.ok, !gone.ok && gone.gone], [false, true]);
+        resolve();
+      } catch (e) {
+        reject(e);
+      }
+    }));
+  });
+});
