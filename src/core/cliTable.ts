@@ -2,7 +2,7 @@
 
 import type { IpcObject, ProcessInfo, Snapshot } from './model';
 import { escapeControl } from './names';
-import { countByCommand, extraDetails, formatQueue, hiddenProcessesHint, plural } from './format';
+import { countByCommand, extraDetails, formatBytes, formatQueue, hiddenProcessesHint, plural } from './format';
 import { GROUPS, objectLabel } from './view/treeModel';
 
 /** Widest a cell is padded to; holders and names beyond it are shortened (the JSON has them whole). */
@@ -49,7 +49,12 @@ function details(o: IpcObject, byId: Map<string, IpcObject>): string {
   }
   if (o.inet) {
     parts.push(`${o.inet.local}->${o.inet.remote ?? '*'} ${o.inet.state}`);
-    if (o.inet.peer) parts.push(`peer=${byId.get(o.inet.peer)?.inode ?? o.inet.peer}`);
+    if (o.inet.sendQueue) parts.push(`sendq=${formatBytes(o.inet.sendQueue)}`);
+    if (o.inet.peer) {
+      const p = byId.get(o.inet.peer);
+      // A peer with no inode has no fd: a connection still in a listener's accept queue, or one closing.
+      parts.push(`peer=${!p ? o.inet.peer : p.inode ? p.inode : p.inet?.state === 'ESTABLISHED' ? 'unaccepted' : 'orphan'}`);
+    }
   }
   parts.push(...extraDetails(o));
   for (const f of o.findings) parts.push(`!${f.code}`);

@@ -20,6 +20,8 @@ export function formatBytes(n: number): string {
 
 /** "12 KiB / 64 KiB", "3 / 10 messages", "2 / 128 connections". */
 export function formatQueue(q: QueueFill): string {
+  if (q.measure === 'next-datagram') return `next datagram ${formatBytes(q.used)}`;
+  if (q.measure === 'memory') return `${formatBytes(q.used)} rcvbuf memory`;
   if (q.unit === 'bytes') {
     return q.capacity === null ? `${formatBytes(q.used)} queued` : `${formatBytes(q.used)} / ${formatBytes(q.capacity)}`;
   }
@@ -46,7 +48,10 @@ export function extraDetails(o: IpcObject): string[] {
   if (count !== undefined) parts.push(`count=${count}`);
   const bytes = num('bytes');
   if (bytes !== undefined) parts.push(`bytes=${formatBytes(bytes)}`);
+  // SysV shm marked for removal (IPC_RMID) while still attached: freed on the last detach (ipcs says "dest").
+  if (o.kind === 'sysv-shm' && typeof o['perms'] === 'number' && ((o['perms'] as number) & 0o1000) !== 0) parts.push('dest');
   if (o['deleted'] === true) parts.push('deleted');
+  if (o['replaced'] === true) parts.push('replaced');
   if (o['orphan'] === true) parts.push('orphan');
   if (o['stale'] === true) parts.push('stale');
   return parts;

@@ -40,6 +40,12 @@ export interface QueueFill {
   used: number;
   capacity: number | null;
   unit: QueueUnit;
+  /**
+   * What `used` counts when it is not the bytes waiting: 'next-datagram' (a Unix datagram socket: the kernel
+   * reports the size of the first datagram queued only), 'memory' (UDP: receive-buffer memory, per-packet
+   * overhead included, as ss's Recv-Q). Absent: exactly the bytes (or messages, connections) queued.
+   */
+  measure?: 'next-datagram' | 'memory';
 }
 
 export type UnixType = 'stream' | 'dgram' | 'seqpacket';

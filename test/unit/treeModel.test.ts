@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { IpcObject, Snapshot } from '../../src/core/model';
-import { buildTree, childrenOf, diffTrees, parentOf, objectTooltip, TreeBuildCache } from '../../src/core/view/treeModel';
+import { buildTree, childrenOf, diffTrees, objectLabel, parentOf, objectTooltip, TreeBuildCache } from '../../src/core/view/treeModel';
+import { decodeName } from '../../src/core/names';
 import { renderTable } from '../../src/core/cliTable';
 
 function snap(objects: IpcObject[]): Snapshot {
@@ -155,5 +156,21 @@ describe('tree model', () => {
       const t4 = buildTree({ ...s1, processes: procs, objects: [pipe(4096), sockA, sockB] }, cache);
       assert.deepEqual(diffTrees(t3, t4), { rootsChanged: false, changed: [] });
     });
+  });
+});
+
+describe('object labels of names that are not UTF-8', () => {
+  const named = (kind: IpcObject['kind'], raw: Buffer, prefix: string): IpcObject =>
+    ({ id: `${kind}:1`, kind, inode: 1, endpoints: [], findings: [], ...decodeName(raw, prefix) }) as IpcObject;
+  it('a POSIX shm segment, semaphore or queue keeps its leading "/", the bad bytes escaped', () => {
+    const raw = Buffer.concat([Buffer.from('seg'), Buffer.from([0xff]), Buffer.from('x')]);
+    for (const kind of ['posix-shm', 'posix-sem', 'posix-mq'] as const) {
+      const o = named(kind, raw, '/');
+      assert.ok(o['nameBase64'] !== undefined, 'kept as raw bytes');
+      assert.equal(objectLabel(o), '/seg\\xffx', kind);
+    }
+    // A valid name is unchanged; a FIFO's raw name is the whole path.
+    assert.equal(objectLabel(named('posix-shm', Buffer.from('seg'), '/')), '/seg');
+    assert.equal(objectLabel(named('fifo', Buffer.concat([Buffer.from('/tmp/f'), Buffer.from([0xfe])]), '')), '/tmp/f\\xfe');
   });
 });

@@ -1,6 +1,7 @@
 // Security audit of a snapshot: lstat()s the files behind socket files, FIFOs, shm and mqueues (never
 // opens them), applies the pure rules, and adds stale socket files and orphan FIFOs found on disk as objects.
 
+import { libc } from '../../../native/libc';
 import { inodeId, type IpcKind, type IpcObject } from '../model';
 import { nameBytes } from '../names';
 import { ownNetns } from '../scan/netns';
@@ -111,7 +112,15 @@ function auditObject(o: IpcObject, dirs: DirCache): void {
   let mode = o.kind === 'unix' || o.kind === 'fifo' ? null : modeOf(o['mode']);
   if (mode === null) {
     const st = lstatBytes(p);
-    if (!st || !sameFile(o, st)) return;
+    if (!st || !sameFile(o, st)) {
+      // A socket whose file was deleted or replaced since bind(): no client can reach it by its path any more.
+      // (Only when the file is known gone: a path we may not look up says nothing.)
+      if (o.kind === 'unix' && o.unix?.boundFile && o['stale'] !== true) {
+        if (st) o['replaced'] = true;
+        else if (libc().errnoName(libc().errno()) === 'ENOENT') o['deleted'] = true;
+      }
+      return;
+    }
     mode = st.mode;
   }
   addFindings(o, modeFindings(o.kind, mode));

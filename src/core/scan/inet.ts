@@ -43,11 +43,13 @@ export function inetStateName(protocol: 'tcp' | 'udp', state: number): string {
   return TCP_STATES[state] || `STATE_${state}`;
 }
 
-/** A TCP listener's accept queue against its backlog; otherwise the receive queue in bytes. */
+/**
+ * A TCP listener's accept queue against its backlog; otherwise the receive queue: bytes for TCP, receive-buffer
+ * memory for UDP (sk_rmem_alloc: the datagrams' bytes plus per-packet overhead, ss's Recv-Q).
+ */
 export function inetQueueFill(s: Pick<InetSocket, 'protocol' | 'state' | 'rqueue' | 'wqueue'>): QueueFill {
-  return s.protocol === 'tcp' && s.state === TCP_LISTEN
-    ? { used: s.rqueue, capacity: s.wqueue, unit: 'connections' }
-    : { used: s.rqueue, capacity: null, unit: 'bytes' };
+  if (s.protocol === 'tcp' && s.state === TCP_LISTEN) return { used: s.rqueue, capacity: s.wqueue, unit: 'connections' };
+  return s.protocol === 'udp' ? { used: s.rqueue, capacity: null, unit: 'bytes', measure: 'memory' } : { used: s.rqueue, capacity: null, unit: 'bytes' };
 }
 
 /** Build TCP/UDP objects; two local sockets of one connection (reversed 4-tuples) become peers. */

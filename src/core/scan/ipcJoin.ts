@@ -74,7 +74,7 @@ export function joinIpcObjects(input: IpcJoinInput): IpcObject[] {
   // POSIX shm and named semaphores: the files of /dev/shm, plus unlinked ones still held or mapped.
   if (devs.shmDev !== null) {
     const listed = new Set<string>();
-    const shmObject = (raw: Buffer, f: { dev: number; ino: number; size: number; uid: number; mode: number }, deleted: boolean): IpcObject => {
+    const shmObject = (raw: Buffer, f: { dev: number; ino: number; size: number | null; uid: number | null; mode: number | null }, deleted: boolean): IpcObject => {
       const isSem = raw.subarray(0, SEM_PREFIX.length).equals(SEM_PREFIX);
       const kind = isSem ? 'posix-sem' : 'posix-shm';
       const key = `${f.dev}:${f.ino}`;
@@ -93,19 +93,20 @@ export function joinIpcObjects(input: IpcJoinInput): IpcObject[] {
       listed.add(`${e.dev}:${e.ino}`);
       out.push(shmObject(e.raw, e, false));
     }
-    const unlisted = new Map<string, { raw: Buffer; dev: number; ino: number; size: number; uid: number; mode: number }>();
+    const unlisted = new Map<string, { raw: Buffer; dev: number; ino: number; size: number | null; uid: number | null; mode: number | null }>();
     for (let i = 0; i < input.fds.length; i++) {
       const f = input.fds[i]!;
       if (f.dev !== devs.shmDev || f.link === null || listed.has(`${f.dev}:${f.ino}`)) continue;
       const p = stripDeleted(f.link);
       const raw = p.subarray(p.lastIndexOf(0x2f) + 1);
-      unlisted.set(`${f.dev}:${f.ino}`, { raw, dev: f.dev, ino: f.ino, size: f.size ?? 0, uid: f.uid ?? -1, mode: f.mode ?? 0 });
+      unlisted.set(`${f.dev}:${f.ino}`, { raw, dev: f.dev, ino: f.ino, size: f.size ?? null, uid: f.uid ?? null, mode: f.mode ?? null });
     }
     for (const p of input.maps) {
       for (const e of p.entries) {
         const key = `${e.dev}:${e.ino}`;
         if (e.dev !== devs.shmDev || listed.has(key) || unlisted.has(key)) continue;
-        unlisted.set(key, { raw: e.path.subarray(e.path.lastIndexOf(0x2f) + 1), dev: e.dev, ino: e.ino, size: 0, uid: -1, mode: 0 });
+        // Known through a mapping only (unlinked, no fd): maps tells no size, owner or mode, so none is given.
+        unlisted.set(key, { raw: e.path.subarray(e.path.lastIndexOf(0x2f) + 1), dev: e.dev, ino: e.ino, size: null, uid: null, mode: null });
       }
     }
     for (const u of unlisted.values()) out.push(shmObject(u.raw, u, true));

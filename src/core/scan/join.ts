@@ -1,8 +1,10 @@
-// Pure join: fd records + socket records -> IpcObjects (pipes, FIFOs, Unix, TCP and UDP sockets) with endpoints.
+// Join: fd records + socket records -> IpcObjects (pipes, FIFOs, Unix, TCP and UDP sockets) with endpoints. Pure
+// but for one lstat per FIFO whose link text ends in " (deleted)" (fifoName).
 
 import { inodeId, type Endpoint, type IpcObject, type QueueFill } from '../model';
 import { decodeName } from '../names';
 import { sortedEndpoints } from './endpoints';
+import { statBytes } from './procio';
 import type { FdRecord } from './fds';
 import { inetObjects, type InetSocket } from './inet';
 import type { UnixSocket } from './unixSockets';
@@ -116,7 +118,7 @@ export function joinObjects(input: JoinInput): IpcObject[] {
           fifos.set(key, o);
         }
         // The first holder's link text is the name (another holder may see another path to it).
-        if (o.name === '' && o['nameBase64'] === undefined && f.link) Object.assign(o, decodeName(f.link));
+        if (o.name === '' && o['nameBase64'] === undefined && f.link) fifoName(o, f.link);
         addEndpoint(o, endpointOf(f));
       }
     } else if (f.type === S_IFSOCK && f.dev === input.sockDev) {
@@ -144,6 +146,26 @@ export function joinObjects(input: JoinInput): IpcObject[] {
     }
   }
   return out;
+}
+
+const DELETED = Buffer.from(' (deleted)');
+
+/**
+ * A FIFO's name from a holder's link text. The kernel appends " (deleted)" to the path of an unlinked file; a
+ * live FIFO may also be named so. One lstat tells them apart (only for such links): the path as printed is
+ * this FIFO, or the name is the path without the suffix and the FIFO is deleted.
+ */
+function fifoName(o: IpcObject, link: Buffer): void {
+  const n = link.length - DELETED.length;
+  if (n > 0 && link.subarray(n).equals(DELETED)) {
+    const st = statBytes(link, false);
+    if (!st || st.ino !== o.inode || st.dev !== o['dev']) {
+      Object.assign(o, decodeName(link.subarray(0, n)));
+      o['deleted'] = true;
+      return;
+    }
+  }
+  Object.assign(o, decodeName(link));
 }
 
 /** A Unix socket object without holders or peer (joinObjects fills them in). */
@@ -184,11 +206,11 @@ function unixObject(s: UnixSocket, sockDev: number, scmFds: ReadonlyMap<number, 
  * Queue of a Unix socket: a listener's accept queue against its backlog, otherwise the bytes readable
  * (for dgram sockets the kernel reports the size of the next datagram). Null without sock_diag.
  */
-export function unixQueueFill(s: Pick<UnixSocket, 'state' | 'rqueue' | 'wqueue'>): QueueFill | null {
+export function unixQueueFill(s: Pick<UnixSocket, 'state' | 'rqueue' | 'wqueue' | 'type'>): QueueFill | null {
   if (s.rqueue === null) return null;
-  return s.state === 'listen'
-    ? { used: s.rqueue, capacity: s.wqueue, unit: 'connections' }
-    : { used: s.rqueue, capacity: null, unit: 'bytes' };
+  if (s.state === 'listen') return { used: s.rqueue, capacity: s.wqueue, unit: 'connections' };
+  // (unix_inq_len: every byte queued on stream and seqpacket sockets, the first datagram only on dgram ones.)
+  return s.type === 'dgram' ? { used: s.rqueue, capacity: null, unit: 'bytes', measure: 'next-datagram' } : { used: s.rqueue, capacity: null, unit: 'bytes' };
 }
 
 /**

@@ -93,8 +93,20 @@ export function commOf(p: ProcessInfo | undefined, pid: number): string {
 }
 
 /** Label of an object: its name, or a readable stand-in for nameless objects. */
+/**
+ * What the raw name (nameBase64) leaves out of the name: "@" of an abstract socket; "/" of a POSIX shm segment,
+ * semaphore or queue (their raw name is the file's, "/" is part of the name only).
+ */
+function labelPrefix(o: IpcObject): string {
+  if (o.unix?.address === 'abstract') return '@';
+  if ((o.kind === 'posix-shm' || o.kind === 'posix-sem' || o.kind === 'posix-mq') && o.name.startsWith('/') && o['nameBase64'] !== undefined) {
+    return Buffer.from(o['nameBase64'] as string, 'base64')[0] === 0x2f ? '' : '/';
+  }
+  return '';
+}
+
 export function objectLabel(o: IpcObject): string {
-  if (o.name) return displayName(o, o.unix?.address === 'abstract' ? '@' : '');
+  if (o.name) return displayName(o, labelPrefix(o));
   switch (o.kind) {
     case 'pipe': return `pipe ${o.inode}`;
     case 'unix': return 'unnamed socket';
@@ -127,7 +139,8 @@ export function objectDescription(o: IpcObject, procs: Map<number, ProcessInfo>)
   parts.push(eps || 'no visible holder');
   if (o.queue) parts.push(formatQueue(o.queue));
   else if (typeof o.size === 'number') parts.push(formatBytes(o.size));
-  if (o.deleted === true) parts.push('deleted');
+  if (o.deleted === true) parts.push(o.kind === 'unix' ? 'socket file deleted' : 'deleted');
+  if (o['replaced'] === true) parts.push('socket file replaced');
   return parts.join(' · ');
 }
 
