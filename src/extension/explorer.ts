@@ -11,7 +11,7 @@ import { ScanClient, ScanError } from '../core/worker/client';
 import { applyFilter, describeFilter, isFilterActive, NO_FILTER, objectPath, parseFilter, type ExplorerFilter } from '../core/view/filter';
 import { hiddenProcessesHint } from '../core/format';
 import { GROUPS } from '../core/view/treeModel';
-import { isRelevantEvent } from '../core/view/watchEvents';
+import { isRelevantEvent, watchPlan } from '../core/view/watchEvents';
 import type { Log } from './log';
 import { ObjectsTreeProvider } from './tree/objectsTree';
 import { FindingsTreeProvider, ProcessesTreeProvider } from './tree/otherViews';
@@ -256,20 +256,20 @@ export class Explorer implements vscode.Disposable {
   }
 
   /** Watch the directories holding listed FIFOs and socket files, so a new or removed one shows at once. */
+  /** Watch what watchPlan() says for this snapshot; unwatch the directories it no longer lists. */
   private updateWatches(s: Snapshot): void {
-    const dirs = new Set<string>();
-    const known = new Set<string>();
-    for (const o of s.objects) {
-      const p = objectPath(o);
-      if (p && path.isAbsolute(p)) {
-        dirs.add(path.dirname(p));
-        known.add(p);
-      }
+    const plan = watchPlan(s.objects.map(objectPath), this.workspaceDirs(), MAX_WATCHED_DIRS);
+    this.knownPaths = plan.known;
+    const wanted = new Set(plan.dirs);
+    for (const [d, w] of this.watchers) {
+      if (wanted.has(d)) continue;
+      w.close();
+      this.watchers.delete(d);
     }
-    this.knownPaths = known;
-    for (const d of ['/tmp', ...this.workspaceDirs()]) dirs.add(d);
-    for (const d of dirs) this.watchDir(d);
+    for (const d of plan.dirs) this.watchDir(d);
   }
+
+
 
   dispose(): void {
     for (const w of this.watchers.values()) w.close();

@@ -25,3 +25,20 @@ export function isRelevantEvent(event: string, dir: string, filename: string | n
     return false; // gone already and not listed: nothing to show or remove
   }
 }
+
+/**
+ * The directories the explorer watches for a snapshot: /dev/shm, /dev/mqueue, /tmp and the workspace folders
+ * always, first (so the cap never leaves them out), then the directories of the FIFOs and socket files listed,
+ * up to `max`; and the paths listed (isRelevantEvent's `knownPaths`). Directories not in the plan any more are
+ * to be unwatched: programs that make a fresh directory per run would otherwise fill the cap with dead ones.
+ */
+export function watchPlan(objectPaths: Iterable<string | undefined>, workspaceDirs: readonly string[], max: number): { dirs: string[]; known: Set<string> } {
+  const dirs = new Set<string>(['/dev/shm', '/dev/mqueue', '/tmp', ...workspaceDirs]);
+  const known = new Set<string>();
+  for (const p of objectPaths) {
+    if (!p || !path.isAbsolute(p)) continue;
+    dirs.add(path.dirname(p));
+    known.add(p);
+  }
+  return { dirs: [...dirs].slice(0, max), known };
+}
