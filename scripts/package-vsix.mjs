@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
+import { vsixReadme } from './vsixReadme.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const target = 'linux-x64';
@@ -20,14 +21,17 @@ for (const f of ['dist/extension.js', 'package.json', 'LICENSE', 'node_modules/k
   if (!existsSync(path.join(root, f))) fail(`${f} is missing (run \`npm ci\` and \`node esbuild.mjs --production\` first)`);
 }
 
-// vsce never prompts here: stdin is closed (a prompt would read EOF and abort), the manifest has a repository
-// and a LICENSE exists. Dependencies stay on: vsce takes koffi from `npm list --production`, .vscodeignore trims it.
-// Relative README links stay relative: the screenshot ships in media/ and VS Code resolves it against the
-// installed extension (rewriting needs a GitHub repository URL, which this project does not have).
+// vsce never prompts here: stdin is closed (a prompt would read EOF and abort), a missing repository is allowed
+// (this project has no public one) and a LICENSE exists. Dependencies stay on: vsce takes koffi from
+// `npm list --production`, .vscodeignore trims it. Relative links stay relative (rewriting needs a repository
+// URL); the README given to vsce has no screenshot, and every relative link left is checked below.
 mkdirSync(path.dirname(vsix), { recursive: true });
 rmSync(vsix, { force: true });
+const readmePath = path.join(root, 'out', 'README.vsix.md');
+writeFileSync(readmePath, vsixReadme(readFileSync(path.join(root, 'README.md'), 'utf8')));
 const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-const run = spawnSync(process.execPath, [vsce, 'package', '--target', target, '--no-rewrite-relative-links', '--out', vsix], {
+const run = spawnSync(process.execPath, [vsce, 'package', '--target', target, '--no-rewrite-relative-links', '--allow-missing-repository',
+  '--readme-path', path.relative(root, readmePath), '--out', vsix], {
   cwd: root,
   stdio: ['ignore', 'pipe', 'inherit'],
   encoding: 'utf8',
@@ -120,6 +124,13 @@ console.log('  by folder (uncompressed):');
 for (const [k, g] of groups) console.log(`    ${k.padEnd(28)} ${String(g.n).padStart(3)} files ${(g.size / 1024).toFixed(0).padStart(6)} KiB`);
 
 if (missing.length) fail(`required files missing from the VSIX:\n  ${missing.join('\n  ')}`);
+// Every relative link and image of the packaged README must be a file of the VSIX (a broken image on the
+// extension's page once went unnoticed: the screenshots were referenced but not shipped).
+const readme = entryData(buf, entries.find((e) => e.name === 'extension/readme.md')).toString('utf8');
+const broken = [...readme.matchAll(/!?\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1])
+  .filter((u) => !/^[a-z]+:|^#/i.test(u) && !files.includes(`extension/${u.replace(/^\.\//, '')}`));
+if (broken.length) bad.push(`readme.md links to files the VSIX does not hold: ${broken.join(', ')}`);
+if (/media\/screenshots\//.test(readme)) bad.push('readme.md still mentions media/screenshots/');
 if (bad.length) fail(`forbidden files in the VSIX:\n  ${bad.join('\n  ')}`);
 
 // koffi must load from exactly the files shipped (catches an allow-list that drops a file koffi requires).
