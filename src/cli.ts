@@ -18,8 +18,8 @@ Usage:
       --json   print the snapshot (schemaVersion 1) as JSON
       --kind   only these kinds: ${ALL_KINDS.join(', ')}
   ipc-inspector watch <id> [--interval ms] [--count n] [--json]
-      Print the queue fill of one object (pipe, FIFO, unix, tcp, udp) every interval, from the cheap
-      refresh path; ends with exit code 1 when the object vanishes ('ipc-inspector watch --help').
+      Print the queue fill of one object (pipe, FIFO, unix, tcp, udp, posix-mq, sysv-msg) every interval,
+      from the cheap refresh path; ends with exit code 1 when the object vanishes ('ipc-inspector watch --help').
   ipc-inspector bench [--mechanism a,b] [--quick|--standard] [--latency-only|--throughput-only]
                       [--pin split|same|none] [--json]
       Measure latency percentiles and throughput of each mechanism between two processes
@@ -27,12 +27,18 @@ Usage:
   ipc-inspector snippets [list] [--language L] [--mechanism M] [--json]
   ipc-inspector snippets show <id> --language L [--raw]
       The compile-checked snippet catalogue (Rust, C, Python, TypeScript); 'show' prints a runnable program.
-  ipc-inspector --help | --version
+  ipc-inspector help [ls|watch|bench|snippets] | --help | --version
 
 Names are printed escaped (control, escape and bidi characters as \\n, \\x1b, \\u202e); --json keeps the
 exact bytes in nameBase64 when a name is not valid UTF-8 or contains NUL.
 Processes of other users are only inspectable as root (and a few the kernel protects, not even then);
 their count is reported, with a note.
+`;
+
+const LS_HELP = `Usage: ipc-inspector ls [--json] [--kind KIND[,KIND...]]
+  List IPC objects with the processes and file descriptors holding them, their peers and queue fill.
+  --json   print the snapshot (schemaVersion 1) as JSON
+  --kind   only these kinds: ${ALL_KINDS.join(', ')}
 `;
 
 function parseKinds(v: string | undefined): Set<IpcKind> | undefined {
@@ -55,7 +61,7 @@ function filterKinds(s: Snapshot, kinds: Set<IpcKind> | undefined): Snapshot {
 function cmdLs(args: string[]): number {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean' }, kind: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
   if (values.help) {
-    process.stdout.write(HELP);
+    process.stdout.write(LS_HELP);
     return 0;
   }
   const kinds = parseKinds(values.kind);
@@ -73,10 +79,17 @@ export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
     switch (cmd) {
+      case 'help':
+        // `help CMD`: that command's own help (its --help); a word that is no command is a usage error.
+        if (rest.length) {
+          if (!['ls', 'watch', 'bench', 'snippets'].includes(rest[0]!)) throw new UsageError(`no help for '${rest[0]}' (commands: ls, watch, bench, snippets)`);
+          return await main([rest[0]!, '--help']);
+        }
+        process.stdout.write(HELP);
+        return 0;
       case undefined:
       case '-h':
       case '--help':
-      case 'help':
         process.stdout.write(HELP);
         return cmd === undefined ? 2 : 0;
       case '--version':

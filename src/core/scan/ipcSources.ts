@@ -196,7 +196,7 @@ export interface SysvTables {
 const msqBuf = Buffer.alloc(MSQID_DS_SIZE);
 
 /** msg_qbytes (the queue's byte limit) through msgctl(IPC_STAT); null without read permission. */
-function msgQbytes(msqid: number): number | null {
+export function msgQbytes(msqid: number): number | null {
   const c = libc();
   if (c.msgctlStat(msqid, msqBuf) !== 0) return null;
   return Number(msqBuf.readBigUInt64LE(88));

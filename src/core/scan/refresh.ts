@@ -3,14 +3,15 @@
 
 import { dumpInetSockets, dumpUnixQueues } from '../../../native/netlink';
 import type { UnixQueueTable } from '../../../native/netlinkParse';
-import type { Endpoint, IpcObject, QueueFill } from '../model';
+import type { Endpoint, IpcKind, IpcObject, QueueFill } from '../model';
 import { Pidfds, readEnds, samplePipe, type PipeSample } from './fill';
 import { samplePipeColumns, type PipeColumns } from './parallelSample';
-import { mqGetattr, mqGetattrAtPath } from './ipcSources';
+import { mqGetattr, mqGetattrAtPath, msgQbytes } from './ipcSources';
 import { nameBytes } from '../names';
 import { parseSysvMsg } from '../procfs/sysvipc';
 import { readProcFile, statPath } from './procio';
 import { fromInetDiag, inetQueueFill, inetStateName, type InetSocket } from './inet';
+import { TCP_LISTEN, formatEndpoint, isUnspecified } from '../../../native/inetDiagParse';
 import { ownNetns, withNetnsFd } from './netns';
 import { TYPES, stateFromTcp } from './unixSockets';
 
@@ -20,6 +21,13 @@ export interface QueueSample {
   queue: QueueFill | null;
   /** Socket state now (unix: 'listen', 'connected', ...; tcp/udp: 'ESTABLISHED', ...). */
   state?: string;
+  /**
+   * TCP and UDP sockets other than listeners: bytes in the send queue (TCP: sent but not yet acknowledged
+   * plus not yet sent, ss's Send-Q; UDP: send memory in use). `queue` stays the receive queue.
+   */
+  sendQueue?: number;
+  /** SysV message queues: bytes queued (msg_cbytes) against the queue's byte limit (msg_qbytes; null without read permission). */
+  bytes?: { used: number; capacity: number | null };
 }
 
 export interface QueueRefresh {
@@ -30,6 +38,9 @@ export interface QueueRefresh {
   notes: string[];
 }
 
+/** The kinds whose queues refreshQueues() samples (others get no sample). */
+export const REFRESH_KINDS: readonly IpcKind[] = ['pipe', 'fifo', 'unix', 'tcp', 'udp', 'posix-mq', 'sysv-msg'];
+
 /** The subset of an object the refresh needs (a snapshot object, or a stored copy of one). */
 export type RefreshTarget = Pick<IpcObject, 'id' | 'kind' | 'inode' | 'endpoints'> & {
   dev?: unknown; netns?: unknown; ipcns?: unknown; name?: string; nameBase64?: unknown; path?: unknown;
@@ -37,12 +48,27 @@ export type RefreshTarget = Pick<IpcObject, 'id' | 'kind' | 'inode' | 'endpoints
 
 interface SocketTables {
   unix: UnixQueueTable | null;
+  /** TCP and UDP sockets by inode. */
   inet: Map<string, Map<number, InetSocket>>;
+  /**
+   * Inode-less TCP and UDP sockets (unaccepted connections, orphaned or closing ones) by their tuple
+   * "local>remote" ("local>*" when unconnected), as in their object id; read only when one is asked for.
+   */
+  orphans: Map<string, Map<string, InetSocket>>;
+}
+
+/** "local>remote" of an inode-less socket's id (`tcp:orphan:NETNS:local>remote`, see inetObjects), or null. */
+export function orphanTuple(id: string, kind: string): string | null {
+  const prefix = `${kind}:orphan:`;
+  if (!id.startsWith(prefix)) return null;
+  const rest = id.slice(prefix.length);
+  const colon = rest.indexOf(':'); // after the network namespace label (digits, or empty)
+  return colon < 0 ? null : rest.slice(colon + 1);
 }
 
 /** One dump per socket family needed, in our namespace (no fd) or another one. */
-function readTables(kinds: Set<string>, notes: string[], netnsFd?: number, label = ''): SocketTables {
-  const out: SocketTables = { unix: null, inet: new Map() };
+function readTables(kinds: Set<string>, notes: string[], netnsFd?: number, label = '', orphans = false): SocketTables {
+  const out: SocketTables = { unix: null, inet: new Map(), orphans: new Map() };
   if (kinds.has('unix')) {
     try {
       out.unix = dumpUnixQueues(netnsFd);
@@ -54,8 +80,18 @@ function readTables(kinds: Set<string>, notes: string[], netnsFd?: number, label
     if (!kinds.has(protocol)) continue;
     try {
       const m = new Map<number, InetSocket>();
-      for (const r of dumpInetSockets(protocol, netnsFd).sockets) if (r.ino) m.set(r.ino, fromInetDiag(protocol, r));
+      const byTuple = new Map<string, InetSocket>();
+      for (const r of dumpInetSockets(protocol, netnsFd).sockets) {
+        if (r.ino) m.set(r.ino, fromInetDiag(protocol, r));
+        else if (orphans) {
+          // Keyed as inetObjects keys their ids (the first of a repeated tuple wins there too).
+          const connected = !(r.dport === 0 && isUnspecified(r.dst));
+          const key = `${formatEndpoint(r.src, r.sport)}>${connected ? formatEndpoint(r.dst, r.dport) : '*'}`;
+          if (!byTuple.has(key)) byTuple.set(key, fromInetDiag(protocol, r));
+        }
+      }
       out.inet.set(protocol, m);
+      out.orphans.set(protocol, byTuple);
     } catch (e) {
       notes.push(`${protocol} queues${label}: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -64,7 +100,8 @@ function readTables(kinds: Set<string>, notes: string[], netnsFd?: number, label
 }
 
 /**
- * Re-read the queues of known pipes, FIFOs, Unix, TCP and UDP sockets. Other kinds are not sampled.
+ * Re-read the queues of known pipes, FIFOs, Unix, TCP and UDP sockets (inode-less ones by their tuple),
+ * POSIX message queues and SysV message queues. Other kinds are not sampled.
  * Sockets of another network namespace (their `netns` label) are read in that namespace, entered
  * through a process that holds one of them; when none can be entered they get no sample.
  * `threads`: for pipe sampling, the caller included (default: one per core, at most 4).
@@ -100,7 +137,7 @@ export function refreshQueues(objects: readonly RefreshTarget[], options: { thre
         list.push(o);
       } else if (kind === 'posix-mq' || kind === 'sysv-msg') queues.push(o);
     }
-    sampleQueues(queues, samples);
+    sampleQueues(queues, samples, notes);
     // The socket dumps.
     for (const [ns, list] of byNs) sampleNamespace(ns, list, samples, notes);
   };
@@ -109,8 +146,8 @@ export function refreshQueues(objects: readonly RefreshTarget[], options: { thre
 }
 
 /** POSIX mqueues (mq_getattr by name) and SysV msg queues (one read of /proc/sysvipc/msg), appended to `samples`. */
-function sampleQueues(queues: readonly RefreshTarget[], samples: QueueSample[]): void {
-  let sysvMsg: Map<number, number> | null = null;
+function sampleQueues(queues: readonly RefreshTarget[], samples: QueueSample[], notes: string[]): void {
+  let sysvMsg: Map<number, { qnum: number; cbytes: number }> | null = null;
   let ownIpc: number | null | undefined;
   for (const o of queues) {
     // Queues of another IPC namespace are not sampled here (our mq_open and /proc/sysvipc see ours).
@@ -121,7 +158,10 @@ function sampleQueues(queues: readonly RefreshTarget[], samples: QueueSample[]):
     if (typeof o.ipcns === 'number' && ownIpc !== null && o.ipcns !== ownIpc) {
       // A queue of another namespace is read through the mount it was listed from (foreignMq.ts).
       const mount = o.kind === 'posix-mq' && typeof o.path === 'string' ? /^\/proc\/\d+\/root\/dev\/mqueue(?=\/)/.exec(o.path) : null;
-      if (!mount || typeof o.name !== 'string') continue;
+      if (!mount || typeof o.name !== 'string') {
+        if (o.kind === 'sysv-msg') notes.push(`${o.id}: System V message queues of another IPC namespace (ipc:[${o.ipcns}]) are not sampled`);
+        continue;
+      }
       const raw = nameBytes({ name: o.name, nameBase64: typeof o.nameBase64 === 'string' ? o.nameBase64 : undefined }, '/');
       const a = mqGetattrAtPath(Buffer.concat([Buffer.from(mount[0] + '/'), raw]));
       samples.push({ id: o.id, queue: a ? { used: a.curmsgs, capacity: a.maxmsg, unit: 'messages' } : null });
@@ -134,10 +174,14 @@ function sampleQueues(queues: readonly RefreshTarget[], samples: QueueSample[]):
     } else if (o.kind === 'sysv-msg') {
       if (!sysvMsg) {
         const r = readProcFile('/proc/sysvipc/msg');
-        sysvMsg = new Map(r.data ? parseSysvMsg(r.data.toString('latin1')).rows.map((m) => [m.msqid, m.qnum] as const) : []);
+        sysvMsg = new Map(r.data ? parseSysvMsg(r.data.toString('latin1')).rows.map((m) => [m.msqid, m] as const) : []);
       }
-      const qnum = sysvMsg.get(o.inode);
-      samples.push({ id: o.id, queue: qnum === undefined ? null : { used: qnum, capacity: null, unit: 'messages' } });
+      const m = sysvMsg.get(o.inode);
+      samples.push(m === undefined ? { id: o.id, queue: null } : {
+        id: o.id, queue: { used: m.qnum, capacity: null, unit: 'messages' },
+        // The byte limit through msgctl(IPC_STAT): one call, null without read permission on the queue.
+        bytes: { used: m.cbytes, capacity: msgQbytes(o.inode) },
+      });
     }
   }
 }
@@ -203,15 +247,19 @@ function samplePipes(pipes: readonly RefreshTarget[], helpers: number | undefine
 /** Samples of the sockets of one network namespace (null = ours). */
 function sampleNamespace(ns: number | null, list: readonly RefreshTarget[], samples: QueueSample[], notes: string[]): void {
   const kinds = new Set<string>();
-  for (const o of list) kinds.add(o.kind);
+  let orphans = false;
+  for (const o of list) {
+    kinds.add(o.kind);
+    if (!o.inode && (o.kind === 'tcp' || o.kind === 'udp')) orphans = true;
+  }
   if (!kinds.has('unix') && !kinds.has('tcp') && !kinds.has('udp')) return;
   const tables = ns === null
-    ? readTables(kinds, notes)
+    ? readTables(kinds, notes, undefined, '', orphans)
     : withNetnsFd({ ino: ns, pids: [...new Set(list.flatMap((o) => o.endpoints.map((e) => e.pid)))] },
-      (fd) => readTables(kinds, notes, fd, ` of net:[${ns}]`));
+      (fd) => readTables(kinds, notes, fd, ` of net:[${ns}]`, orphans));
   if (!tables) notes.push(`network namespace net:[${ns}] could not be entered: its sockets were not sampled`);
   for (const o of list) {
-    const s = sampleSocket(o, tables ?? { unix: null, inet: new Map() });
+    const s = sampleSocket(o, tables ?? { unix: null, inet: new Map(), orphans: new Map() });
     if (s) samples.push(s);
   }
 }
@@ -234,8 +282,18 @@ function sampleSocket(o: RefreshTarget, t: SocketTables): QueueSample | null {
     case 'udp': {
       const m = t.inet.get(o.kind);
       if (!m) return null;
-      const s = o.inode ? m.get(o.inode) : undefined;
-      return s ? { id: o.id, queue: inetQueueFill(s), state: inetStateName(s.protocol, s.state) } : { id: o.id, queue: null };
+      let s: InetSocket | undefined;
+      if (o.inode) s = m.get(o.inode);
+      else {
+        // No inode (an unaccepted connection, an orphaned or closing socket): the same tuple, inode-less
+        // still, in the same namespace (the dump is per namespace) and protocol (per table).
+        const tuple = orphanTuple(o.id, o.kind);
+        if (tuple !== null) s = t.orphans.get(o.kind)?.get(tuple);
+      }
+      if (!s) return { id: o.id, queue: null };
+      const out: QueueSample = { id: o.id, queue: inetQueueFill(s), state: inetStateName(s.protocol, s.state) };
+      if (!(s.protocol === 'tcp' && s.state === TCP_LISTEN) && s.wqueue !== null) out.sendQueue = s.wqueue;
+      return out;
     }
   }
   return null;
