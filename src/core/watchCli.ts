@@ -2,7 +2,7 @@
 // each tick uses the cheap refresh path (refreshQueues: sock_diag dump / FIONREAD / mq_getattr / /proc/sysvipc/msg), never a full walk.
 
 import { parseArgs } from 'node:util';
-import { ALL_KINDS, type IpcKind } from './model';
+import { ALL_KINDS, type IpcKind, type QueueFill } from './model';
 import { escapeControl } from './names';
 import { REFRESH_KINDS, refreshQueues, type QueueSample } from './scan/refresh';
 import { oneShotThreads } from './scan/helperPool';
@@ -75,7 +75,10 @@ export function percent(used: number, capacity: number): string {
   return `${p.toFixed(1)}%`;
 }
 
-function fill(used: number, capacity: number | null, unit: string): string {
+function fill(used: number, capacity: number | null, unit: string, measure?: QueueFill['measure']): string {
+  // (What the kernel counts when it is not the bytes waiting: see QueueFill.measure.)
+  if (measure === 'next-datagram') return `next datagram ${used} bytes`;
+  if (measure === 'memory') return `${used} bytes rcvbuf memory`;
   return capacity === null ? `${used} ${unit}` : `${used} / ${capacity} ${unit}${capacity > 0 ? ` (${percent(used, capacity)})` : ''}`;
 }
 
@@ -83,9 +86,9 @@ function fill(used: number, capacity: number | null, unit: string): string {
 export function human(s: QueueSample, t: Date): string {
   const q = s.queue!;
   let text: string;
-  if (s.sendQueue !== undefined) text = `Recv-Q ${fill(q.used, q.capacity, q.unit)}  Send-Q ${s.sendQueue} bytes`;
+  if (s.sendQueue !== undefined) text = `Recv-Q ${fill(q.used, q.capacity, q.unit, q.measure)}  Send-Q ${s.sendQueue} bytes`;
   else if (s.bytes) text = `${fill(q.used, q.capacity, q.unit)}  ${fill(s.bytes.used, s.bytes.capacity, 'bytes')}`;
-  else text = fill(q.used, q.capacity, q.unit);
+  else text = fill(q.used, q.capacity, q.unit, q.measure);
   const state = s.state ? `  ${s.state}` : '';
   return `${localTime(t)}  ${text}${state}`;
 }
@@ -94,6 +97,7 @@ export function human(s: QueueSample, t: Date): string {
 export function jsonLine(s: QueueSample, t: Date): string {
   const q = s.queue!;
   const o: Record<string, unknown> = { t: t.getTime(), id: s.id, used: q.used, capacity: q.capacity, unit: q.unit };
+  if (q.measure !== undefined) o['measure'] = q.measure;
   if (s.state !== undefined) o['state'] = s.state;
   if (s.sendQueue !== undefined) o['sendQueue'] = s.sendQueue;
   if (s.bytes) {

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { renderTable } from '../../src/core/cliTable';
 import { formatQueue } from '../../src/core/format';
 import type { IpcObject, Snapshot } from '../../src/core/model';
+import { refreshQueues } from '../../src/core/scan/refresh';
 import { takeSnapshot } from '../../src/core/scan/snapshot';
 import { objectDescription } from '../../src/core/view/treeModel';
 import { startHelper, type Holder } from './helpers/holders';
@@ -49,6 +50,9 @@ describe('figures and states that are easy to misreport (real objects)', functio
     const o = obj('unix', h.info.dgram);
     assert.deepEqual(o.queue, { used: 50, capacity: null, unit: 'bytes', measure: 'next-datagram' });
     assert.equal(formatQueue(o.queue!), 'next datagram 50 B');
+    // The refresh path (live views, watch) says the same.
+    const r = refreshQueues([o]).samples.find((x) => x.id === o.id);
+    assert.deepEqual(r?.queue, { used: 50, capacity: null, unit: 'bytes', measure: 'next-datagram' });
   });
 
   it('a UDP queue is receive-buffer memory (three 100-byte datagrams and their overhead), and says so', () => {
@@ -56,6 +60,7 @@ describe('figures and states that are easy to misreport (real objects)', functio
     assert.equal(o.queue?.measure, 'memory');
     assert.ok(o.queue!.used >= 300, `used ${o.queue!.used}`);
     assert.match(formatQueue(o.queue!), /rcvbuf memory$/);
+    assert.equal(refreshQueues([o]).samples.find((x) => x.id === o.id)?.queue?.measure, 'memory');
   });
 
   it('a TCP send queue shows in the table, and a connection waiting in an accept queue is its client\'s "unaccepted" peer', () => {

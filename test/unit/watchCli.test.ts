@@ -91,3 +91,15 @@ describe('orphanTuple', () => {
     assert.equal(orphanTuple('tcp:orphan:1:a>b', 'udp'), null);
   });
 });
+
+describe('watch: queues that are not the bytes waiting say what they count', () => {
+  const t = new Date(2026, 10, 30, 14, 5, 6, 7);
+  it('a Unix datagram socket: the next datagram; a UDP socket: receive-buffer memory (human and JSON)', () => {
+    const dgram: QueueSample = { id: 'unix:9:1', queue: { used: 50, capacity: null, unit: 'bytes', measure: 'next-datagram' }, state: 'connected' };
+    assert.equal(human(dgram, t), '14:05:06.007  next datagram 50 bytes  connected');
+    assert.equal(JSON.parse(jsonLine(dgram, t)).measure, 'next-datagram');
+    const udp: QueueSample = { id: 'udp:9:2', queue: { used: 2496, capacity: null, unit: 'bytes', measure: 'memory' }, state: 'UNCONN', sendQueue: 0 };
+    assert.equal(human(udp, t), '14:05:06.007  Recv-Q 2496 bytes rcvbuf memory  Send-Q 0 bytes  UNCONN');
+    assert.equal(JSON.parse(jsonLine(udp, t)).measure, 'memory');
+  });
+});

@@ -271,11 +271,13 @@ function sampleSocket(o: RefreshTarget, t: SocketTables): QueueSample | null {
       if (!u) return null;
       const i = u.row(o.inode);
       if (i < 0 || !TYPES[u.type[i]!]) return { id: o.id, queue: null };
-      // As unixQueueFill: a listener's accept queue against its backlog, else the bytes readable.
+      // As unixQueueFill: a listener's accept queue against its backlog, else the bytes readable (a datagram
+      // socket: the next datagram's size).
       const state = stateFromTcp(u.state[i]!);
       const rq = u.rqueue[i]!;
       const queue: QueueFill | null = rq < 0 ? null
-        : state === 'listen' ? { used: rq, capacity: u.wqueue[i]!, unit: 'connections' } : { used: rq, capacity: null, unit: 'bytes' };
+        : state === 'listen' ? { used: rq, capacity: u.wqueue[i]!, unit: 'connections' }
+          : TYPES[u.type[i]!] === 'dgram' ? { used: rq, capacity: null, unit: 'bytes', measure: 'next-datagram' } : { used: rq, capacity: null, unit: 'bytes' };
       return { id: o.id, queue, state };
     }
     case 'tcp':
