@@ -20,7 +20,7 @@ Install it into VS Code (then open the "IPC Inspector" icon in the activity bar)
   (or in VS Code: Extensions view > "..." > "Install from VSIX...")
 
 The same engine from a terminal:
-  node dist/cli.js ls                  # table of pipes, FIFOs and Unix sockets
+  node dist/cli.js ls                  # table of every IPC object, its holders, peer and queue fill
   node dist/cli.js ls --json           # snapshot JSON (schemaVersion 1)
   node dist/cli.js --help
   npm link && ipc-inspector ls         # optional: put \`ipc-inspector\` on PATH
