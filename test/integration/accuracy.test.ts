@@ -5,7 +5,7 @@
 // SysV segment removed while attached.
 
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { renderTable } from '../../src/core/cliTable';
@@ -20,7 +20,7 @@ interface Info {
   pid: number; dgram: number; udp: number; tcpSender: number; unacceptedClient: number;
   goneFifo: number; goneFifoPath: string; realFifo: number; realFifoPath: string;
   deletedSock: number; deletedSockPath: string; replacedSock: number; replacedSockPath: string;
-  shmIno: number; shmName: string; sysvShmid: number;
+  shmIno: number; shmName: string; sysvShmid: number; unreadPipe: number; unreadPipeFd: number; unreadFifo: number;
 }
 
 describe('figures and states that are easy to misreport (real objects)', function () {
@@ -96,6 +96,20 @@ describe('figures and states that are easy to misreport (real objects)', functio
     assert.deepEqual([o.name, o['deleted'], o['size'], o['uid'], o['mode']], [h.info.shmName, true, null, null, null]);
     assert.doesNotMatch(row(o), /size=|mode=|uid=/, row(o));
     assert.ok(o.endpoints.some((e) => e.pid === h.info.pid && e.access === 'map'));
+  });
+
+  it('a pipe and a FIFO no process reads any more show the bytes still queued (through the writer, nothing added)', () => {
+    const p = obj('pipe', h.info.unreadPipe);
+    assert.deepEqual(p.endpoints, [{ pid: h.info.pid, fd: h.info.unreadPipeFd, access: 'w' }], 'held by its writer only');
+    assert.deepEqual(p.queue, { used: 12000, capacity: 65536, unit: 'bytes' });
+    const f = obj('fifo', h.info.unreadFifo);
+    assert.deepEqual(f.queue, { used: 3000, capacity: 65536, unit: 'bytes' });
+    const fdsBefore = readdirSync('/proc/self/fd').length;
+    const r = refreshQueues([p, f]).samples;
+    assert.deepEqual(r.map((x) => x.queue?.used), [12000, 3000], 'the refresh path too');
+    assert.equal(readdirSync('/proc/self/fd').length, fdsBefore, 'no fd of ours left behind');
+    // Still no reader: the sample added no open file (a re-open would have made the pipe readable again).
+    assert.deepEqual(takeSnapshot({ kinds: ['pipe'] }).objects.find((o) => o.id === p.id)?.endpoints, p.endpoints);
   });
 
   it('a SysV segment removed while attached says "dest" (freed on the last detach)', () => {

@@ -172,6 +172,39 @@ export function samplePipe(pid: number, fd: number, dev: number, ino: number, pi
   return sampleAt(AT_FDCWD, `/proc/${pid}/fd/${fd}`, dev, ino);
 }
 
+/**
+ * Fill of a pipe or FIFO that no process reads any more (its data stays queued while a writer holds it: a
+ * stalled pipeline), through a writer's fd, and only through a pidfd duplicate: that is no new open of the
+ * pipe, so its readers and writers stay exactly as they were (a re-open of /proc/PID/fd/N would add a writer,
+ * so there is no fallback). Null when no writer's fd can be duplicated.
+ */
+export function sampleThroughWriter(endpoints: readonly Endpoint[], dev: number, ino: number, pidfds: Pidfds): PipeSample | null {
+  for (const e of endpoints) {
+    if (e.fd === null || e.access !== 'w') continue;
+    const pidfd = pidfds.get(e.pid);
+    if (pidfd < 0) continue;
+    const s = sampleViaPidfd(pidfd, e.fd, dev, ino);
+    if (s && s !== 'fallback') return s;
+  }
+  return null;
+}
+
+/** Fill of the pipes and FIFOs among `objects` that have writers but no reader (sampleThroughWriter), set in place. */
+export function sampleUnread(objects: readonly IpcObject[]): void {
+  let pidfds: Pidfds | null = null;
+  try {
+    for (const o of objects) {
+      if ((o.kind !== 'pipe' && o.kind !== 'fifo') || o.queue || typeof o['dev'] !== 'number') continue;
+      if (o.endpoints.some((e) => e.fd !== null && e.access !== 'w') || !o.endpoints.some((e) => e.fd !== null)) continue;
+      pidfds ??= new Pidfds();
+      const s = sampleThroughWriter(o.endpoints, o['dev'] as number, o.inode, pidfds);
+      if (s) o.queue = { used: s.used, capacity: s.capacity, unit: 'bytes' };
+    }
+  } finally {
+    pidfds?.close();
+  }
+}
+
 /** Read ends first ('r', then 'rw'): only a process that already reads the pipe is used. */
 export function readEnds(endpoints: readonly Endpoint[]): Endpoint[] {
   return [

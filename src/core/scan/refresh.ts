@@ -4,7 +4,7 @@
 import { dumpInetSockets, dumpUnixQueues } from '../../../native/netlink';
 import type { UnixQueueTable } from '../../../native/netlinkParse';
 import type { Endpoint, IpcKind, IpcObject, QueueFill } from '../model';
-import { Pidfds, readEnds, samplePipe, type PipeSample } from './fill';
+import { Pidfds, readEnds, samplePipe, sampleThroughWriter, type PipeSample } from './fill';
 import { samplePipeColumns, type PipeColumns } from './parallelSample';
 import { mqGetattr, mqGetattrAtPath, msgQbytes } from './ipcSources';
 import { nameBytes } from '../names';
@@ -225,7 +225,8 @@ function samplePipes(pipes: readonly RefreshTarget[], helpers: number | undefine
     for (let i = 0; i < n; i++) {
       const o = pipes[i]!;
       let s: PipeSample | null = null;
-      if (first[i]) {
+      if (!first[i]) s = sampleThroughWriter(o.endpoints, o.dev as number, o.inode, pidfds);
+      else {
         const capacity = sampled[2 * k + 1]!;
         if (capacity >= 0) s = { used: sampled[2 * k]!, capacity };
         k++;

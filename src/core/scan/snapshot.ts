@@ -9,6 +9,7 @@ import type { LeftoverFile } from '../audit/leftovers';
 import { ALL_KINDS, SCHEMA_VERSION, type IpcKind, type IpcObject, type ProcessInfo, type Snapshot } from '../model';
 import { mapsDevField } from '../procfs/maps';
 import { joinObjects, mayHoldInflight, socketObjects, type SocketObjects } from './join';
+import { sampleUnread } from './fill';
 import { listPids } from './processes';
 import { defaultHelperCount, warmHelpers } from './helperPool';
 import { walkProcesses } from './parallelWalk';
@@ -168,6 +169,8 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   const join = (): void => {
     const tj = performance.now();
     objects = joinObjects({ fds: walk.fds, pipeDev, sockDev, unixSockets, fills: walk.fills, inetSockets, sockets });
+    // Pipes and FIFOs whose readers are all gone, with data still queued: through a writer's pidfd duplicate.
+    if (options.sampleFill !== false) sampleUnread(objects);
     if (devs) objects.push(...joinIpcObjects({ fds: walk.fds, maps, devs, shm, mqueues, sysv: null, ipcns: ownIpcns }));
     if (sysv) objects.push(...sysvObjects(sysv, ownIpcns, processes, maps, devs?.memfdDev ?? null, notes, ipcProblems));
     if (kinds.has('posix-mq') && ownIpcns !== null) {

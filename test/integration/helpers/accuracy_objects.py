@@ -8,6 +8,7 @@
 - a Unix listener whose socket file is deleted, another whose file is replaced by a regular file
 - a POSIX shm segment mapped (no fd) and unlinked
 - a SysV shm segment attached, then removed (IPC_RMID): "dest" until the last detach
+- a pipe and a FIFO with data queued whose readers have closed, held by their writer only
 """
 import ctypes, json, mmap, os, socket, sys
 
@@ -94,6 +95,20 @@ shmid = libc.shmget(0, 4096, 0o1600)  # IPC_PRIVATE, IPC_CREAT | 0600
 addr = libc.shmat(shmid, None, 0)
 libc.shmctl(shmid, 0, None)  # IPC_RMID: destroyed on the last detach
 out["sysvShmid"] = shmid
+
+# A pipe and a FIFO whose readers are gone, data still queued, the writer holding its end (a stalled pipeline).
+r, w = os.pipe()
+os.write(w, b"p" * 12000)
+os.close(r)
+out["unreadPipe"] = os.fstat(w).st_ino
+out["unreadPipeFd"] = w
+f3 = os.path.join(d, "unread.fifo")
+os.mkfifo(f3, 0o600)
+fr = os.open(f3, os.O_RDONLY | os.O_NONBLOCK)
+fw = os.open(f3, os.O_WRONLY)
+os.write(fw, b"f" * 3000)
+os.close(fr)
+out["unreadFifo"] = os.fstat(fw).st_ino
 
 print(json.dumps(out), flush=True)
 sys.stdin.read()
