@@ -5,7 +5,8 @@ import { parseArgs } from 'node:util';
 import { oneShotThreads } from './core/scan/helperPool';
 import { takeSnapshot } from './core/scan/snapshot';
 import { ALL_KINDS, type IpcKind, type Snapshot } from './core/model';
-import { renderTable } from './core/cliTable';
+import { renderSignalTable, renderTable } from './core/cliTable';
+import { escapeControl } from './core/names';
 import { runBenchCli } from './core/bench/cli';
 import { runWatchCli } from './core/watchCli';
 import { runSnippetsCli } from './core/snippetsCli';
@@ -13,10 +14,11 @@ import { runSnippetsCli } from './core/snippetsCli';
 const HELP = `ipc-inspector: the inter-process communication of this Linux machine
 
 Usage:
-  ipc-inspector ls [--json] [--kind KIND[,KIND...]]
+  ipc-inspector ls [--json] [--kind KIND[,KIND...]]... [--signals]
       List IPC objects with the processes and file descriptors holding them, their peers and queue fill.
-      --json   print the snapshot (schemaVersion 1) as JSON
-      --kind   only these kinds: ${ALL_KINDS.join(', ')}
+      --json     print the snapshot (schemaVersion 1) as JSON
+      --kind     only these kinds (repeatable): ${ALL_KINDS.join(', ')}
+      --signals  each process's signal dispositions instead: caught, ignored, blocked, pending
   ipc-inspector watch <id> [--interval ms] [--count n] [--json]
       Print the queue fill of one object (pipe, FIFO, unix, tcp, udp, posix-mq, sysv-msg) every interval,
       from the cheap refresh path; ends with exit code 1 when the object vanishes ('ipc-inspector watch --help').
@@ -35,23 +37,28 @@ Processes of other users are only inspectable as root (and a few the kernel prot
 their count is reported, with a note.
 `;
 
-const LS_HELP = `Usage: ipc-inspector ls [--json] [--kind KIND[,KIND...]]
+const LS_HELP = `Usage: ipc-inspector ls [--json] [--kind KIND[,KIND...]]... [--signals]
   List IPC objects with the processes and file descriptors holding them, their peers and queue fill.
-  --json   print the snapshot (schemaVersion 1) as JSON
-  --kind   only these kinds: ${ALL_KINDS.join(', ')}
+  --json     print the snapshot (schemaVersion 1) as JSON
+  --kind     only these kinds; repeat it or list them with commas: ${ALL_KINDS.join(', ')}
+  --signals  each process's signal dispositions instead (caught, ignored, blocked, pending for the process and
+             for a thread), one row per process that has any; with --json, the processes' "signals" blocks
 `;
 
-function parseKinds(v: string | undefined): Set<IpcKind> | undefined {
-  if (!v) return undefined;
+/** The kinds of every --kind given (repeated or comma-separated); undefined without --kind. */
+export function parseKinds(values: readonly string[] | undefined): Set<IpcKind> | undefined {
+  if (!values?.length) return undefined;
   const out = new Set<IpcKind>();
-  for (const k of v.split(',').map((s) => s.trim()).filter(Boolean)) {
-    if (!(ALL_KINDS as readonly string[]).includes(k)) throw new UsageError(`unknown kind '${k}' (known: ${ALL_KINDS.join(', ')})`);
+  for (const k of values.flatMap((v) => v.split(',')).map((s) => s.trim())) {
+    if (!k) continue;
+    if (!(ALL_KINDS as readonly string[]).includes(k)) throw new UsageError(`unknown kind '${escapeControl(k)}' (known: ${ALL_KINDS.join(', ')})`);
     out.add(k as IpcKind);
   }
+  if (!out.size) throw new UsageError(`--kind needs at least one kind (known: ${ALL_KINDS.join(', ')})`);
   return out;
 }
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 function filterKinds(s: Snapshot, kinds: Set<IpcKind> | undefined): Snapshot {
   if (!kinds) return s;
@@ -59,12 +66,22 @@ function filterKinds(s: Snapshot, kinds: Set<IpcKind> | undefined): Snapshot {
 }
 
 function cmdLs(args: string[]): number {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean' }, kind: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+  const { values } = parseArgs({
+    args, options: { json: { type: 'boolean' }, kind: { type: 'string', multiple: true }, signals: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true,
+  });
   if (values.help) {
     process.stdout.write(LS_HELP);
     return 0;
   }
+  if (values.signals && values.kind) throw new UsageError('--signals lists processes: it takes no --kind');
   const kinds = parseKinds(values.kind);
+  if (values.signals) {
+    // The process part of a snapshot only (signals come from /proc/PID/status, read for every process).
+    const s = takeSnapshot({ threads: oneShotThreads(), kinds: [] });
+    if (values.json) process.stdout.write(`${JSON.stringify(s.processes.filter((p) => p.signals).map((p) => ({ pid: p.pid, comm: p.comm, signals: p.signals })))}\n`);
+    else process.stdout.write(renderSignalTable(s));
+    return 0;
+  }
   const snap = filterKinds(takeSnapshot({ threads: oneShotThreads() }), kinds);
   if (values.json) {
     // (Two writes: a 2.5 MB document plus '\n' would be copied once more as one string.)

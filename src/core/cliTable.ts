@@ -13,30 +13,51 @@ const CELL = 60;
  * so a pipe inherited by 100 workers stays one readable row: "... +107 more: python3 x107".
  */
 function holders(o: IpcObject, procs: Map<number, ProcessInfo>): { text: string; cut: boolean } {
-  if (o.endpoints.length === 0) return { text: '-', cut: false };
+  const n = o.endpoints.length;
+  if (n === 0) return { text: '-', cut: false };
   const comm = (pid: number): string => escapeControl(procs.get(pid)?.comm ?? '?');
-  const parts: string[] = [];
-  let len = 0;
-  let i = 0;
-  for (; i < o.endpoints.length; i++) {
-    const e = o.endpoints[i]!;
-    const t = `${comm(e.pid)}[${e.pid}]${e.fd === null ? 'map' : `${e.fd}${e.access}`}`;
-    if (parts.length && len + 1 + t.length > CELL) break;
-    parts.push(t);
-    len += (parts.length > 1 ? 1 : 0) + t.length;
+  const all = o.endpoints.map((e) => `${comm(e.pid)}[${e.pid}]${e.fd === null ? 'map' : `${e.fd}${e.access}`}`);
+  const whole = all.join(' ');
+  if (displayWidth(whole) <= CELL) return { text: whole, cut: false };
+  // As many as fit with the summary of the rest in one cell (at least one holder).
+  const cell = (k: number): string => `${all.slice(0, k).join(' ')} +${n - k} more: ${countByCommand(o.endpoints.slice(k), comm)}`;
+  let k = 1;
+  while (k + 1 < n && displayWidth(cell(k + 1)) <= CELL) k++;
+  const text = cell(k);
+  // A summary of one holder that is no shorter than the holder itself says less in as much room.
+  if (k === n - 1 && displayWidth(whole) <= displayWidth(text)) return { text: whole, cut: false };
+  return { text, cut: true };
+}
+
+/**
+ * Columns a string takes in a terminal: 2 for East Asian wide and fullwidth characters (CJK, Hangul, most emoji),
+ * 0 for combining marks and zero-width joiners, 1 otherwise (names reach here with their controls escaped).
+ */
+export function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if ((c >= 0x300 && c <= 0x36f) || (c >= 0x1ab0 && c <= 0x1aff) || (c >= 0x20d0 && c <= 0x20ff) || (c >= 0xfe20 && c <= 0xfe2f)
+      || c === 0x200d || (c >= 0xfe00 && c <= 0xfe0f)) continue;
+    w += (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf && c !== 0x303f) || (c >= 0xac00 && c <= 0xd7a3)
+      || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6)
+      || (c >= 0x1f300 && c <= 0x1f64f) || (c >= 0x1f900 && c <= 0x1f9ff) || (c >= 0x20000 && c <= 0x3fffd) ? 2 : 1;
   }
-  if (i === o.endpoints.length) return { text: parts.join(' '), cut: false };
-  return { text: `${parts.join(' ')} +${o.endpoints.length - i} more: ${countByCommand(o.endpoints.slice(i), comm)}`, cut: true };
+  return w;
 }
 
 /** A name longer than a cell keeps its start and its end (a path's directory and file), cut in the middle. */
 function shortName(label: string): { text: string; cut: boolean } {
-  if (label.length <= CELL) return { text: label, cut: false };
-  // By code points, so a cut never splits a surrogate pair (an emoji in a name) into a lone half.
+  if (displayWidth(label) <= CELL) return { text: label, cut: false };
+  // By code points, so a cut never splits a surrogate pair (an emoji in a name) into a lone half; by columns, so a
+  // name of wide characters is cut to the same width as any other.
   const chars = Array.from(label);
-  if (chars.length <= CELL) return { text: label, cut: false };
-  const head = Math.floor((CELL - 3) / 2);
-  return { text: `${chars.slice(0, head).join('')}...${chars.slice(chars.length - (CELL - 3 - head)).join('')}`, cut: true };
+  const half = Math.floor((CELL - 3) / 2);
+  let head = '';
+  for (let i = 0; i < chars.length && displayWidth(head + chars[i]) <= half; i++) head += chars[i];
+  let tail = '';
+  for (let i = chars.length - 1; i >= 0 && displayWidth(chars[i] + tail) <= CELL - 3 - half; i--) tail = chars[i] + tail;
+  return { text: `${head}...${tail}`, cut: true };
 }
 
 function details(o: IpcObject, byId: Map<string, IpcObject>): string {
@@ -64,8 +85,9 @@ function details(o: IpcObject, byId: Map<string, IpcObject>): string {
 /** Left-aligned columns; the last column is not padded. */
 function columns(rows: string[][]): string {
   const widths: number[] = [];
-  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.min(Math.max(widths[i] ?? 0, c.length), CELL)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n') + '\n';
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.min(Math.max(widths[i] ?? 0, displayWidth(c)), CELL)));
+  const pad = (c: string, w: number): string => c + ' '.repeat(Math.max(0, w - displayWidth(c)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i]!))).join('  ').trimEnd()).join('\n') + '\n';
 }
 
 /** The CLI's table; `viewerUid` (default: ours) picks the hint for processes that could not be inspected. */
@@ -84,10 +106,49 @@ export function renderTable(s: Snapshot, viewerUid = process.getuid?.() ?? -1): 
     rows.push([o.kind, String(o.inode), name.text, o.queue ? formatQueue(o.queue) : '-', held.text, details(o, byId)]);
   }
   let out = columns(rows);
-  out += `\n${plural(s.objects.length, 'object')}, ${plural(s.processes.length, 'process', 'processes')} inspected`;
+  // (Processes whose fds could not be read are seen, not inspected: the note below says why.)
+  const inspected = s.processes.length - s.hidden.processes;
+  out += `\n${plural(s.objects.length, 'object')}, ${plural(inspected, 'process', 'processes')} inspected`;
+  if (s.hidden.processes) out += ` (${s.hidden.processes} more not inspectable)`;
   out += `, ${s.durationMs.toFixed(0)} ms\n`;
   if (cut) out += `note: long names and holder lists of ${cut} ${cut === 1 ? 'object are' : 'objects are'} shortened to fit; ls --json has them whole\n`;
   if (s.hidden.processes) out += `note: ${hiddenProcessesHint(s.hidden.processes, viewerUid)}\n`;
   for (const n of s.notes) out += `note: ${escapeControl(n)}\n`;
+  return out;
+}
+
+/** A list of signal names in a cell: without the "SIG" prefix, cut at CELL characters with the count left out. */
+function signalCell(names: readonly string[] | undefined): { text: string; cut: boolean } {
+  if (!names?.length) return { text: '-', cut: false };
+  const short = names.map((n) => escapeControl(n.replace(/^SIG/, '')));
+  let text = '';
+  for (let i = 0; i < short.length; i++) {
+    const next = text ? `${text},${short[i]}` : short[i]!;
+    const more = ` +${short.length - i - 1}`;
+    if (next.length + (i < short.length - 1 ? more.length : 0) > CELL) return { text: `${text} +${short.length - i}`, cut: true };
+    text = next;
+  }
+  return { text, cut: false };
+}
+
+/** `ls --signals`: each process's signal dispositions, mask and pending signals, one row per process with any. */
+export function renderSignalTable(s: Snapshot): string {
+  const rows: string[][] = [['PID', 'COMM', 'CAUGHT', 'IGNORED', 'BLOCKED', 'PENDING (process; thread)']];
+  let cut = 0;
+  let shown = 0;
+  for (const p of [...s.processes].sort((a, b) => a.pid - b.pid)) {
+    const sig = p.signals as Partial<Record<'caught' | 'ignored' | 'blocked' | 'pending' | 'pendingThread', string[]>> | undefined;
+    if (!sig || typeof sig !== 'object') continue;
+    const lists = [sig.caught, sig.ignored, sig.blocked, sig.pending, sig.pendingThread];
+    if (lists.every((l) => !l?.length)) continue;
+    const [caught, ignored, blocked, pending, thread] = lists.map(signalCell);
+    const pend = thread!.text === '-' ? pending!.text : `${pending!.text}; thread ${thread!.text}`;
+    if ([caught, ignored, blocked, pending, thread].some((c) => c!.cut)) cut++;
+    shown++;
+    rows.push([String(p.pid), escapeControl(p.comm), caught!.text, ignored!.text, blocked!.text, pend]);
+  }
+  let out = columns(rows);
+  out += `\n${plural(shown, 'process', 'processes')} with signal dispositions, of ${plural(s.processes.length, 'process', 'processes')} seen\n`;
+  if (cut) out += `note: long signal lists of ${plural(cut, 'process', 'processes')} are shortened (+N: names left out); ls --signals --json has them whole\n`;
   return out;
 }
