@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MECHANISM_IDS } from '../../src/core/bench/catalogue';
@@ -168,4 +169,152 @@ describe('benchmark engine on the real kernel', function () {
       }
     })();
   });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// The CLI as a process (node dist/cli.js bench): what happens when it is cut short from outside.
+
+const DIST_CLI = path.join(__dirname, '../../dist/cli.js');
+
+/** dist/cli.js must be built from the current sources, else these tests would check an old CLI. */
+function requireFreshBuild(): void {
+  const root = path.join(__dirname, '../..');
+  const sources = [path.join(root, 'src/cli.ts'), ...['src/core/bench', 'native/bench'].flatMap((d) =>
+    readdirSync(path.join(root, d)).map((e) => path.join(root, d, e)))];
+  assert.ok(existsSync(DIST_CLI), `${DIST_CLI} missing: run npm run build`);
+  const built = statSync(DIST_CLI).mtimeMs;
+  const newer = sources.filter((f) => statSync(f).mtimeMs > built);
+  assert.deepEqual(newer, [], 'sources newer than dist/cli.js: run npm run build');
+}
+
+/** The System V key prefix of the runner with this pid (resources.ts: 0x40000000 | pid << 8 | counter). */
+function keyPrefix(pid: number): number {
+  return (0x40000000 | ((pid & 0x3fffff) << 8)) >>> 8;
+}
+
+/** Every IPC object a bench runner with this pid may have created: names carry the pid, SysV keys encode it. */
+function runObjects(pid: number): string[] {
+  const re = new RegExp(`^${NAME_PREFIX}${pid}-`);
+  const out: string[] = [];
+  for (const dir of ['/dev/shm', '/dev/mqueue', tmpdir(), '/tmp']) {
+    for (const e of existsSync(dir) ? readdirSync(dir) : []) if (re.test(e)) out.push(path.join(dir, e));
+  }
+  for (const k of sysvKeys()) if (k >>> 8 === keyPrefix(pid)) out.push(`sysv msg key ${k}`);
+  return [...new Set(out)];
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((t) =>
+      readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
+  } catch { return []; }
+}
+
+interface BenchProc {
+  child: ChildProcess;
+  pid: number;
+  stdout(): string;
+  stderr(): string;
+  exit: Promise<number | null>;
+  /** Objects of this run and worker pids seen while it ran (polled every 10 ms). */
+  seen: Set<string>;
+  workers: Set<number>;
+}
+
+/** Every bench process a test started, so that a failed test leaves no worker spinning. */
+const spawned: BenchProc[] = [];
+
+function killSpawned(): void {
+  for (const p of spawned.splice(0)) {
+    for (const pid of [p.pid, ...p.workers]) if (alive(pid)) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+  }
+}
+
+function spawnBench(args: string[]): BenchProc {
+  const child = spawn(process.execPath, [DIST_CLI, 'bench', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const pid = child.pid!;
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stdout!.on('error', () => { /* destroyed on purpose */ });
+  child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+  const seen = new Set<string>();
+  const workers = new Set<number>();
+  const poll = setInterval(() => {
+    for (const o of runObjects(pid)) seen.add(o);
+    for (const w of childrenOf(pid)) workers.add(w);
+  }, 10);
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => { clearInterval(poll); resolve(code); }));
+  const p = { child, pid, stdout: () => out, stderr: () => err, exit, seen, workers };
+  spawned.push(p);
+  return p;
+}
+
+async function waitFor(what: string, ok: () => boolean, ms = 20_000): Promise<void> {
+  const t0 = Date.now();
+  while (!ok()) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function exitWithin(p: BenchProc, ms: number): Promise<number | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`bench ${p.pid} still running after ${ms} ms; stderr: ${p.stderr()}`)), ms); });
+  try { return await Promise.race([p.exit, late]); } finally { clearTimeout(timer); }
+}
+
+/** The object each mechanism creates, as runObjects() names it. */
+const OBJECT_OF: Record<string, RegExp> = {
+  'sysv-msg': /^sysv msg key/,
+  fifo: new RegExp(`^(${tmpdir()}|/tmp)/${NAME_PREFIX}`),
+  'shm-futex': /^\/dev\/shm\//,
+  'posix-mq': /^\/dev\/mqueue\//,
+};
+
+describe('bench CLI process: cut short from outside, nothing left behind', function () {
+  this.timeout(120_000);
+  before(ensureMqueueMount);
+  before(requireFreshBuild);
+  afterEach(killSpawned);
+
+  for (const mech of Object.keys(OBJECT_OF)) {
+    it(`stdout closed after the first byte (| head -c 1): ${mech} run cancelled, exit 141, workers and objects gone`, async () => {
+      // Three cases of the same mechanism: the first line's first byte closes stdout; the second case runs
+      // (its objects are seen) and its line meets EPIPE; that cancels the run as the third case starts.
+      const p = spawnBench(['--mechanism', mech, '--latency-only', '--pin', 'split', '--size', '1,64,256',
+        '--iterations', '1000', '--warmup', '10', '--json']);
+      p.child.stdout!.once('data', () => p.child.stdout!.destroy());
+      const code = await exitWithin(p, 60_000);
+      assert.ok(p.stdout().length > 0, 'no output before the close');
+      assert.ok([...p.seen].some((o) => OBJECT_OF[mech]!.test(o)), `${mech}: no object of the run was ever seen: ${[...p.seen].join(', ')}`);
+      assert.ok(p.workers.size >= 4, `workers seen: ${[...p.workers].join(', ')}`);
+      assert.equal(code, 141, p.stderr());
+      assert.deepEqual(runObjects(p.pid), [], `${mech}: left behind`);
+      assert.deepEqual([...p.workers].filter(alive), [], 'worker still alive');
+      assert.match(p.stderr(), /stdout closed \(EPIPE\): run cancelled/);
+    });
+  }
+
+  const signalled: Array<[NodeJS.Signals, string]> = [
+    ...Object.keys(OBJECT_OF).map((m): [NodeJS.Signals, string] => ['SIGHUP', m]),
+    ['SIGINT', 'sysv-msg'], ['SIGTERM', 'fifo'],
+  ];
+  for (const [sig, mech] of signalled) {
+    it(`${sig} mid-case: ${mech} run cancelled, exit 130, workers and objects gone`, async () => {
+      const p = spawnBench(['--mechanism', mech, '--latency-only', '--pin', 'split', '--iterations', '50000000', '--warmup', '0', '--json']);
+      // Signal once the case's object exists and both workers run the ping-pong.
+      await waitFor(`${mech} object and workers`, () => runObjects(p.pid).some((o) => OBJECT_OF[mech]!.test(o)) && childrenOf(p.pid).length === 2);
+      await new Promise((r) => setTimeout(r, 300));
+      const workers = childrenOf(p.pid);
+      assert.equal(workers.length, 2);
+      process.kill(p.pid, sig);
+      const code = await exitWithin(p, 10_000);
+      // (A process killed by the signal has no exit code: null here.)
+      assert.equal(code, 130, p.stderr());
+      assert.deepEqual(runObjects(p.pid), [], `${mech}: left behind`);
+      assert.deepEqual(workers.filter(alive), [], 'worker still alive');
+      assert.match(p.stderr(), new RegExp(`cancelled by ${sig}; workers stopped and IPC objects removed`));
+    });
+  }
 });
