@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MECHANISM_IDS } from '../../src/core/bench/catalogue';
@@ -10,7 +10,8 @@ import { runBenchCli } from '../../src/core/bench/cli';
 import { allowedCpus } from '../../src/core/bench/machine';
 import { buildPlan } from '../../src/core/bench/plan';
 import type { BenchCase } from '../../src/core/bench/plan';
-import { NAME_PREFIX } from '../../src/core/bench/resources';
+import { IPC_CREAT, IPC_EXCL, IPC_RMID, libc } from '../../native/bench/libc';
+import { NAME_PREFIX, SYSV_MARKER, sysvQueues } from '../../src/core/bench/resources';
 import type { BenchResult } from '../../src/core/bench/results';
 import { AbortError, runCase } from '../../src/core/bench/runner';
 
@@ -317,4 +318,76 @@ describe('bench CLI process: cut short from outside, nothing left behind', funct
       assert.match(p.stderr(), new RegExp(`cancelled by ${sig}; workers stopped and IPC objects removed`));
     });
   }
+});
+
+describe('bench sweep: System V queues of a killed run', function () {
+  this.timeout(120_000);
+  before(requireFreshBuild);
+  afterEach(killSpawned);
+
+  /** SIGKILLs a long sysv-msg run once its queue exists and its marker names it. */
+  async function killWhenQueued(p: BenchProc): Promise<{ pid: number; dir: string; key: number; msqid: number }> {
+    const markerOf = (): string | undefined => [tmpdir(), '/tmp'].flatMap((b) => readdirSync(b)
+      .filter((e) => e.startsWith(`${NAME_PREFIX}${p.pid}-`)).map((e) => path.join(b, e, SYSV_MARKER))).find(existsSync);
+    await waitFor('queue and its id in the marker', () => {
+      const m = markerOf();
+      return !!m && /^id \d+$/m.test(readFileSync(m, 'utf8')) && sysvKeys().some((k) => k >>> 8 === keyPrefix(p.pid));
+    });
+    process.kill(p.pid, 'SIGKILL');
+    assert.equal(await exitWithin(p, 10_000), null);
+    const marker = markerOf()!;
+    const key = Number(/^key (\d+)$/m.exec(readFileSync(marker, 'utf8'))![1]);
+    const q = sysvQueues().find((r) => r.key === key);
+    // Not vacuous: the killed run did leave its queue and run directory behind.
+    assert.ok(q, `queue 0x${key.toString(16)} of killed run ${p.pid} not found`);
+    assert.equal(Number(/^id (\d+)$/m.exec(readFileSync(marker, 'utf8'))![1]), q.msqid);
+    return { pid: p.pid, dir: path.dirname(marker), key, msqid: q.msqid };
+  }
+
+  it('the next run removes a SIGKILLed run\'s queue and directory, and leaves queues it did not create alone', async () => {
+    const c = libc();
+    const unrelated: number[] = [];
+    let decoyDir = '';
+    try {
+      // Two runs at once (each run's start sweeps, so one after the other the second would remove the
+      // first's queue), with no warm-up so that their pinned ping-pongs start at once.
+      const args = ['--mechanism', 'sysv-msg', '--latency-only', '--pin', 'split', '--iterations', '50000000', '--warmup', '0'];
+      const [withId, noId] = await Promise.all([killWhenQueued(spawnBench(args)), killWhenQueued(spawnBench(args))]);
+      // A runner killed before it recorded the id leaves a marker with the key only (same mtime as written).
+      const marker = path.join(noId.dir, SYSV_MARKER);
+      const st = statSync(marker);
+      writeFileSync(marker, `key ${noId.key}\n`);
+      utimesSync(marker, st.atime, st.mtime);
+
+      // Not ours: a queue from ipcmk, and one whose key looks like the killed runner's but that no marker
+      // names; and a run directory of the dead runner that this user does not own, naming the latter.
+      const ipcmkId = Number(/(\d+)\s*$/.exec(execFileSync('ipcmk', ['-Q'], { encoding: 'utf8' }))![1]);
+      unrelated.push(ipcmkId);
+      const lookalikeKey = ((keyPrefix(withId.pid) << 8) | 0xfe) >>> 0;
+      const lookalikeId = c.msgget(lookalikeKey | 0, IPC_CREAT | IPC_EXCL | 0o600) as number;
+      assert.ok(lookalikeId >= 0, 'msgget lookalike');
+      unrelated.push(lookalikeId);
+      decoyDir = mkdtempSync(path.join('/tmp', `${NAME_PREFIX}${withId.pid}-`));
+      writeFileSync(path.join(decoyDir, SYSV_MARKER), `key ${lookalikeKey}\nid ${lookalikeId}\n`);
+      chownSync(path.join(decoyDir, SYSV_MARKER), 65534, 65534);
+      chownSync(decoyDir, 65534, 65534);
+
+      const before = sysvQueues().map((r) => r.msqid);
+      for (const id of [withId.msqid, noId.msqid, ipcmkId, lookalikeId]) assert.ok(before.includes(id), `queue ${id} missing before the sweep`);
+
+      const next = spawnBench(['--mechanism', 'pipe', '--latency-only', '--pin', 'split', '--iterations', '100', '--warmup', '10', '--json']);
+      assert.equal(await exitWithin(next, 60_000), 0, next.stderr());
+
+      const after = sysvQueues().map((r) => r.msqid);
+      assert.ok(!after.includes(withId.msqid), 'queue of the killed run (id recorded) still there');
+      assert.ok(!after.includes(noId.msqid), 'queue of the killed run (key only) still there');
+      assert.ok(!existsSync(withId.dir) && !existsSync(noId.dir), 'run directory of a killed run still there');
+      assert.ok(after.includes(ipcmkId), 'the ipcmk queue was removed');
+      assert.ok(after.includes(lookalikeId), 'a queue no marker of ours names was removed');
+      assert.ok(existsSync(path.join(decoyDir, SYSV_MARKER)), 'a run directory of another user was removed');
+    } finally {
+      for (const id of unrelated) c.msgctl(id, IPC_RMID, null);
+      if (decoyDir) rmSync(decoyDir, { recursive: true, force: true });
+    }
+  });
 });
