@@ -14,6 +14,7 @@ import { IPC_CREAT, IPC_EXCL, IPC_RMID, libc } from '../../native/bench/libc';
 import { NAME_PREFIX, SYSV_MARKER, sysvQueues } from '../../src/core/bench/resources';
 import type { BenchResult } from '../../src/core/bench/results';
 import { AbortError, runCase } from '../../src/core/bench/runner';
+import { RUNS_FILE, readRuns } from '../../src/core/bench/storage';
 
 const ours = new RegExp(`^${NAME_PREFIX}${process.pid}-`);
 
@@ -389,5 +390,45 @@ describe('bench sweep: System V queues of a killed run', function () {
       for (const id of unrelated) c.msgctl(id, IPC_RMID, null);
       if (decoyDir) rmSync(decoyDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('bench CLI process: --store', function () {
+  this.timeout(60_000);
+  before(requireFreshBuild);
+  afterEach(killSpawned);
+  const quick = ['--mechanism', 'pipe', '--latency-only', '--pin', 'split', '--iterations', '200', '--warmup', '10'];
+  let dir = '';
+  beforeEach(() => { dir = mkdtempSync(path.join(tmpdir(), 'bench-store-')); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a --store that fails still prints the results, says why on stderr and exits 1', async () => {
+    // A regular file where the directory (or a directory on its path) should be.
+    const file = path.join(dir, 'plain-file');
+    writeFileSync(file, 'not a directory\n');
+    for (const [store, extra] of [[path.join(file, 'runs'), []], [file, ['--json']]] as const) {
+      const p = spawnBench([...quick, ...extra, '--store', store]);
+      const code = await exitWithin(p, 30_000);
+      if (extra.length) {
+        const lines = p.stdout().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+        assert.deepEqual(lines.map((l) => `${l.mechanism ?? ''}:${l.kind}`), ['pipe:latency', ':machine']);
+      } else {
+        assert.match(p.stdout(), /^pipe\s+split\s+1\s+200\s/m, 'the table was not printed');
+      }
+      assert.match(p.stderr(), new RegExp(`the run was not stored in ${store}: E(NOTDIR|EXIST)`));
+      assert.equal(code, 1, p.stderr());
+    }
+    assert.equal(readFileSync(file, 'utf8'), 'not a directory\n');
+  });
+
+  it('a --store that works appends the run after printing it, exit 0', async () => {
+    const store = path.join(dir, 'a', 'b');
+    const p = spawnBench([...quick, '--json', '--store', store]);
+    assert.equal(await exitWithin(p, 30_000), 0, p.stderr());
+    assert.equal(p.stdout().trim().split('\n').length, 2);
+    const { runs, skipped } = readRuns(store);
+    assert.equal(skipped, 0);
+    assert.deepEqual(runs.map((r) => r.results.map((x) => `${x.mechanism}:${x.status}:${x.iterations}`)), [['pipe:ok:200']]);
+    assert.ok(existsSync(path.join(store, RUNS_FILE)));
   });
 });

@@ -10,7 +10,7 @@ import { buildPlan, parseBytes } from './plan';
 import type { BenchResult, BenchRun } from './results';
 import { machineLine, toJsonLine } from './results';
 import { AbortError, runPlan } from './runner';
-import { appendRun } from './storage';
+import { STORED_RUNS, appendRun } from './storage';
 
 export const BENCH_HELP = `Usage: ipc-inspector bench [options]
 
@@ -31,12 +31,13 @@ Measures IPC mechanisms between two worker processes on this machine.
                        trips, at most 10,000); throughput max(10,000, 1/8 of the messages))
   --total BYTES        bytes per throughput run (e.g. 256M)
   --json               one JSON object per result line, then a {"kind":"machine"} line
-  --store DIR          append the run to DIR/bench-runs.jsonl
+  --store DIR          after printing the results, append the run to DIR/bench-runs.jsonl (DIR is created
+                       if needed); the file keeps the last ${STORED_RUNS} runs, older ones are dropped
   -h, --help           this text
 Ctrl-C, SIGTERM and SIGHUP cancel the run: both workers are stopped and every IPC object is removed. So does
 a closed stdout (e.g. '--json | head -1': seen at the next result written).
-Exit code: 0 all ran, 1 a measurement failed (data lost, error), 2 bad usage, 130 cancelled (signal),
-141 stdout closed before every result was written (run cancelled as above).`;
+Exit code: 0 all ran, 1 a measurement failed (data lost, error) or --store failed, 2 bad usage,
+130 cancelled (signal), 141 stdout closed before every result was written (run cancelled as above).`;
 
 /** Where the bench writes. Only the process's own stdio (the default) reports a closed stdout. */
 export interface Out {
@@ -206,14 +207,24 @@ export async function runBenchCli(argv: string[], io: Out = processStdio(), sign
     signal?.removeEventListener('abort', onCallerAbort);
     io.outClosed?.removeEventListener('abort', onOutClosed);
   }
-  if (opts.store) appendRun(opts.store, run);
+  // The results first: a --store that fails (a file where the directory should be, no space) must not
+  // cost the run it was meant to keep.
   if (opts.json) io.out(`${JSON.stringify(machineLine(run))}\n`);
   else io.out(`${formatRun(run)}\n`);
   await io.flush?.();
+  let stored = true;
+  if (opts.store) {
+    try {
+      appendRun(opts.store, run);
+    } catch (e) {
+      stored = false;
+      io.err(`ipc-inspector bench: the run was not stored in ${opts.store}: ${(e as Error).message}\n`);
+    }
+  }
   if (io.outClosed?.aborted) {
     const f = outFailure();
     io.err(`ipc-inspector bench: ${f.why} before every result was written\n`);
     return f.code;
   }
-  return run.results.some((r: BenchResult) => r.status === 'failed') ? 1 : 0;
+  return !stored || run.results.some((r: BenchResult) => r.status === 'failed') ? 1 : 0;
 }
