@@ -6,7 +6,7 @@ import { MECHANISM_IDS, isMechanismId } from './catalogue';
 import { formatRun } from './format';
 import { allowedCpus, readLimits } from './machine';
 import type { PlanOptions } from './plan';
-import { buildPlan, parseBytes } from './plan';
+import { buildPlan, parseBytes, parseCount } from './plan';
 import type { BenchResult, BenchRun } from './results';
 import { machineLine, toJsonLine } from './results';
 import { AbortError, runPlan } from './runner';
@@ -26,10 +26,11 @@ Measures IPC mechanisms between two worker processes on this machine.
                        the throughput message size instead
   --chunk N            throughput message size (default 64K; datagram and queue mechanisms use at most
                        their kernel limit and say so)
-  --iterations N       measured round trips per latency run
-  --warmup N           warm-up round trips / messages (default latency max(5,000, 10% of the round
-                       trips, at most 10,000); throughput max(10,000, 1/8 of the messages))
-  --total BYTES        bytes per throughput run (e.g. 256M)
+  --iterations N       measured round trips per latency run (a count: 20000, or 20k = 20,000, 2M = 2,000,000)
+  --warmup N           warm-up round trips / messages, a count like --iterations (default: latency 5,000
+                       round trips, with --standard 10% of the round trips but at least 5,000 and at most
+                       10,000; throughput max(10,000, 1/8 of the messages))
+  --total BYTES        bytes per throughput run (e.g. 256M; K, M, G are binary: 1K = 1024 bytes)
   --json               one JSON object per result line, then a {"kind":"machine"} line
   --store DIR          after printing the results, append the run to DIR/bench-runs.jsonl (DIR is created
                        if needed); the file keeps the last ${STORED_RUNS} runs, older ones are dropped
@@ -79,10 +80,12 @@ function processStdio(): Out {
   };
 }
 
-function positiveInt(v: string | undefined, what: string): number | undefined {
+function positiveInt(v: string | undefined, what: string, parse: (s: string) => number = parseBytes): number | undefined {
   if (v === undefined) return undefined;
-  const n = parseBytes(v);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${what} must be a positive integer, got ${v}`);
+  const n = parse(v);
+  if (!Number.isSafeInteger(n) || n <= 0) {
+    throw new Error(`${what} must be a positive ${parse === parseCount ? 'count (e.g. 20000 or 20k)' : 'integer'}, got ${v}`);
+  }
   return n;
 }
 
@@ -126,8 +129,8 @@ export function parseBenchArgs(argv: string[]): PlanOptions & { json: boolean; s
   if (chunk !== undefined && sizes && kinds?.[0] === 'throughput') throw new Error('with --throughput-only give --size or --chunk, not both');
   const latencySizes = kinds?.[0] === 'throughput' ? undefined : sizes;
   const throughputSizes = chunk !== undefined ? [chunk] : kinds?.[0] === 'throughput' ? sizes : undefined;
-  const iterations = positiveInt(values.iterations, '--iterations');
-  const warmup = values.warmup === '0' ? 0 : positiveInt(values.warmup, '--warmup');
+  const iterations = positiveInt(values.iterations, '--iterations', parseCount);
+  const warmup = values.warmup?.trim() === '0' ? 0 : positiveInt(values.warmup, '--warmup', parseCount);
   const totalBytes = positiveInt(values.total, '--total');
   const custom = sizes || chunk || iterations || warmup !== undefined || totalBytes;
   return {
