@@ -119,7 +119,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'watch':
         return await runWatchCli(rest);
       case 'bench':
-        // runBenchCli stops the workers and removes their IPC objects on Ctrl-C itself.
+        // runBenchCli stops the workers and removes their IPC objects itself on Ctrl-C, SIGTERM, SIGHUP and
+        // a closed stdout (see the 'error' handler below).
         return await runBenchCli(rest);
       default:
         throw new UsageError(`unknown command '${cmd}'`);
@@ -138,12 +139,16 @@ declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : '0.0.0-dev';
 
 if (require.main === module) {
-  // `ipc-inspector ls | head`: a closed stdout is a normal end, not a crash.
+  const argv = process.argv.slice(2);
+  // `ipc-inspector ls | head`: a closed stdout is a normal end, not a crash. Not for `bench`: it has
+  // worker processes and IPC objects to remove first, so it watches its own writes, cancels the run and
+  // ends with 141 (exiting here left a System V queue or a /tmp directory behind, with status 0).
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (argv[0] === 'bench') return;
     if (e.code === 'EPIPE') process.exit(0);
     throw e;
   });
-  void main(process.argv.slice(2)).then((code) => {
+  void main(argv).then((code) => {
     process.exitCode = code;
   });
 }

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MECHANISM_IDS } from '../../src/core/bench/catalogue';
@@ -9,9 +10,11 @@ import { runBenchCli } from '../../src/core/bench/cli';
 import { allowedCpus } from '../../src/core/bench/machine';
 import { buildPlan } from '../../src/core/bench/plan';
 import type { BenchCase } from '../../src/core/bench/plan';
-import { NAME_PREFIX } from '../../src/core/bench/resources';
+import { IPC_CREAT, IPC_EXCL, IPC_RMID, libc } from '../../native/bench/libc';
+import { NAME_PREFIX, SYSV_MARKER, sysvQueues } from '../../src/core/bench/resources';
 import type { BenchResult } from '../../src/core/bench/results';
 import { AbortError, runCase } from '../../src/core/bench/runner';
+import { RUNS_FILE, readRuns } from '../../src/core/bench/storage';
 
 const ours = new RegExp(`^${NAME_PREFIX}${process.pid}-`);
 
@@ -167,5 +170,265 @@ describe('benchmark engine on the real kernel', function () {
         rmSync(dir, { recursive: true, force: true });
       }
     })();
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// The CLI as a process (node dist/cli.js bench): what happens when it is cut short from outside.
+
+const DIST_CLI = path.join(__dirname, '../../dist/cli.js');
+
+/** dist/cli.js must be built from the current sources, else these tests would check an old CLI. */
+function requireFreshBuild(): void {
+  const root = path.join(__dirname, '../..');
+  const sources = [path.join(root, 'src/cli.ts'), ...['src/core/bench', 'native/bench'].flatMap((d) =>
+    readdirSync(path.join(root, d)).map((e) => path.join(root, d, e)))];
+  assert.ok(existsSync(DIST_CLI), `${DIST_CLI} missing: run npm run build`);
+  const built = statSync(DIST_CLI).mtimeMs;
+  const newer = sources.filter((f) => statSync(f).mtimeMs > built);
+  assert.deepEqual(newer, [], 'sources newer than dist/cli.js: run npm run build');
+}
+
+/** The System V key prefix of the runner with this pid (resources.ts: 0x40000000 | pid << 8 | counter). */
+function keyPrefix(pid: number): number {
+  return (0x40000000 | ((pid & 0x3fffff) << 8)) >>> 8;
+}
+
+/** Every IPC object a bench runner with this pid may have created: names carry the pid, SysV keys encode it. */
+function runObjects(pid: number): string[] {
+  const re = new RegExp(`^${NAME_PREFIX}${pid}-`);
+  const out: string[] = [];
+  for (const dir of ['/dev/shm', '/dev/mqueue', tmpdir(), '/tmp']) {
+    for (const e of existsSync(dir) ? readdirSync(dir) : []) if (re.test(e)) out.push(path.join(dir, e));
+  }
+  for (const k of sysvKeys()) if (k >>> 8 === keyPrefix(pid)) out.push(`sysv msg key ${k}`);
+  return [...new Set(out)];
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((t) =>
+      readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
+  } catch { return []; }
+}
+
+interface BenchProc {
+  child: ChildProcess;
+  pid: number;
+  stdout(): string;
+  stderr(): string;
+  exit: Promise<number | null>;
+  /** Objects of this run and worker pids seen while it ran (polled every 10 ms). */
+  seen: Set<string>;
+  workers: Set<number>;
+}
+
+/** Every bench process a test started, so that a failed test leaves no worker spinning. */
+const spawned: BenchProc[] = [];
+
+function killSpawned(): void {
+  for (const p of spawned.splice(0)) {
+    for (const pid of [p.pid, ...p.workers]) if (alive(pid)) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+  }
+}
+
+function spawnBench(args: string[]): BenchProc {
+  const child = spawn(process.execPath, [DIST_CLI, 'bench', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const pid = child.pid!;
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stdout!.on('error', () => { /* destroyed on purpose */ });
+  child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+  const seen = new Set<string>();
+  const workers = new Set<number>();
+  const poll = setInterval(() => {
+    for (const o of runObjects(pid)) seen.add(o);
+    for (const w of childrenOf(pid)) workers.add(w);
+  }, 10);
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => { clearInterval(poll); resolve(code); }));
+  const p = { child, pid, stdout: () => out, stderr: () => err, exit, seen, workers };
+  spawned.push(p);
+  return p;
+}
+
+async function waitFor(what: string, ok: () => boolean, ms = 20_000): Promise<void> {
+  const t0 = Date.now();
+  while (!ok()) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function exitWithin(p: BenchProc, ms: number): Promise<number | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`bench ${p.pid} still running after ${ms} ms; stderr: ${p.stderr()}`)), ms); });
+  try { return await Promise.race([p.exit, late]); } finally { clearTimeout(timer); }
+}
+
+/** The object each mechanism creates, as runObjects() names it. */
+const OBJECT_OF: Record<string, RegExp> = {
+  'sysv-msg': /^sysv msg key/,
+  fifo: new RegExp(`^(${tmpdir()}|/tmp)/${NAME_PREFIX}`),
+  'shm-futex': /^\/dev\/shm\//,
+  'posix-mq': /^\/dev\/mqueue\//,
+};
+
+describe('bench CLI process: cut short from outside, nothing left behind', function () {
+  this.timeout(120_000);
+  before(ensureMqueueMount);
+  before(requireFreshBuild);
+  afterEach(killSpawned);
+
+  for (const mech of Object.keys(OBJECT_OF)) {
+    it(`stdout closed after the first byte (| head -c 1): ${mech} run cancelled, exit 141, workers and objects gone`, async () => {
+      // Three cases of the same mechanism: the first line's first byte closes stdout; the second case runs
+      // (its objects are seen) and its line meets EPIPE; that cancels the run as the third case starts.
+      const p = spawnBench(['--mechanism', mech, '--latency-only', '--pin', 'split', '--size', '1,64,256',
+        '--iterations', '1000', '--warmup', '10', '--json']);
+      p.child.stdout!.once('data', () => p.child.stdout!.destroy());
+      const code = await exitWithin(p, 60_000);
+      assert.ok(p.stdout().length > 0, 'no output before the close');
+      assert.ok([...p.seen].some((o) => OBJECT_OF[mech]!.test(o)), `${mech}: no object of the run was ever seen: ${[...p.seen].join(', ')}`);
+      assert.ok(p.workers.size >= 4, `workers seen: ${[...p.workers].join(', ')}`);
+      assert.equal(code, 141, p.stderr());
+      assert.deepEqual(runObjects(p.pid), [], `${mech}: left behind`);
+      assert.deepEqual([...p.workers].filter(alive), [], 'worker still alive');
+      assert.match(p.stderr(), /stdout closed \(EPIPE\): run cancelled/);
+    });
+  }
+
+  const signalled: Array<[NodeJS.Signals, string]> = [
+    ...Object.keys(OBJECT_OF).map((m): [NodeJS.Signals, string] => ['SIGHUP', m]),
+    ['SIGINT', 'sysv-msg'], ['SIGTERM', 'fifo'],
+  ];
+  for (const [sig, mech] of signalled) {
+    it(`${sig} mid-case: ${mech} run cancelled, exit 130, workers and objects gone`, async () => {
+      const p = spawnBench(['--mechanism', mech, '--latency-only', '--pin', 'split', '--iterations', '50000000', '--warmup', '0', '--json']);
+      // Signal once the case's object exists and both workers run the ping-pong.
+      await waitFor(`${mech} object and workers`, () => runObjects(p.pid).some((o) => OBJECT_OF[mech]!.test(o)) && childrenOf(p.pid).length === 2);
+      await new Promise((r) => setTimeout(r, 300));
+      const workers = childrenOf(p.pid);
+      assert.equal(workers.length, 2);
+      process.kill(p.pid, sig);
+      const code = await exitWithin(p, 10_000);
+      // (A process killed by the signal has no exit code: null here.)
+      assert.equal(code, 130, p.stderr());
+      assert.deepEqual(runObjects(p.pid), [], `${mech}: left behind`);
+      assert.deepEqual(workers.filter(alive), [], 'worker still alive');
+      assert.match(p.stderr(), new RegExp(`cancelled by ${sig}; workers stopped and IPC objects removed`));
+    });
+  }
+});
+
+describe('bench sweep: System V queues of a killed run', function () {
+  this.timeout(120_000);
+  before(requireFreshBuild);
+  afterEach(killSpawned);
+
+  /** SIGKILLs a long sysv-msg run once its queue exists and its marker names it. */
+  async function killWhenQueued(p: BenchProc): Promise<{ pid: number; dir: string; key: number; msqid: number }> {
+    const markerOf = (): string | undefined => [tmpdir(), '/tmp'].flatMap((b) => readdirSync(b)
+      .filter((e) => e.startsWith(`${NAME_PREFIX}${p.pid}-`)).map((e) => path.join(b, e, SYSV_MARKER))).find(existsSync);
+    await waitFor('queue and its id in the marker', () => {
+      const m = markerOf();
+      return !!m && /^id \d+$/m.test(readFileSync(m, 'utf8')) && sysvKeys().some((k) => k >>> 8 === keyPrefix(p.pid));
+    });
+    process.kill(p.pid, 'SIGKILL');
+    assert.equal(await exitWithin(p, 10_000), null);
+    const marker = markerOf()!;
+    const key = Number(/^key (\d+)$/m.exec(readFileSync(marker, 'utf8'))![1]);
+    const q = sysvQueues().find((r) => r.key === key);
+    // Not vacuous: the killed run did leave its queue and run directory behind.
+    assert.ok(q, `queue 0x${key.toString(16)} of killed run ${p.pid} not found`);
+    assert.equal(Number(/^id (\d+)$/m.exec(readFileSync(marker, 'utf8'))![1]), q.msqid);
+    return { pid: p.pid, dir: path.dirname(marker), key, msqid: q.msqid };
+  }
+
+  it('the next run removes a SIGKILLed run\'s queue and directory, and leaves queues it did not create alone', async () => {
+    const c = libc();
+    const unrelated: number[] = [];
+    let decoyDir = '';
+    try {
+      // Two runs at once (each run's start sweeps, so one after the other the second would remove the
+      // first's queue), with no warm-up so that their pinned ping-pongs start at once.
+      const args = ['--mechanism', 'sysv-msg', '--latency-only', '--pin', 'split', '--iterations', '50000000', '--warmup', '0'];
+      const [withId, noId] = await Promise.all([killWhenQueued(spawnBench(args)), killWhenQueued(spawnBench(args))]);
+      // A runner killed before it recorded the id leaves a marker with the key only (same mtime as written).
+      const marker = path.join(noId.dir, SYSV_MARKER);
+      const st = statSync(marker);
+      writeFileSync(marker, `key ${noId.key}\n`);
+      utimesSync(marker, st.atime, st.mtime);
+
+      // Not ours: a queue from ipcmk, and one whose key looks like the killed runner's but that no marker
+      // names; and a run directory of the dead runner that this user does not own, naming the latter.
+      const ipcmkId = Number(/(\d+)\s*$/.exec(execFileSync('ipcmk', ['-Q'], { encoding: 'utf8' }))![1]);
+      unrelated.push(ipcmkId);
+      const lookalikeKey = ((keyPrefix(withId.pid) << 8) | 0xfe) >>> 0;
+      const lookalikeId = c.msgget(lookalikeKey | 0, IPC_CREAT | IPC_EXCL | 0o600) as number;
+      assert.ok(lookalikeId >= 0, 'msgget lookalike');
+      unrelated.push(lookalikeId);
+      decoyDir = mkdtempSync(path.join('/tmp', `${NAME_PREFIX}${withId.pid}-`));
+      writeFileSync(path.join(decoyDir, SYSV_MARKER), `key ${lookalikeKey}\nid ${lookalikeId}\n`);
+      chownSync(path.join(decoyDir, SYSV_MARKER), 65534, 65534);
+      chownSync(decoyDir, 65534, 65534);
+
+      const before = sysvQueues().map((r) => r.msqid);
+      for (const id of [withId.msqid, noId.msqid, ipcmkId, lookalikeId]) assert.ok(before.includes(id), `queue ${id} missing before the sweep`);
+
+      const next = spawnBench(['--mechanism', 'pipe', '--latency-only', '--pin', 'split', '--iterations', '100', '--warmup', '10', '--json']);
+      assert.equal(await exitWithin(next, 60_000), 0, next.stderr());
+
+      const after = sysvQueues().map((r) => r.msqid);
+      assert.ok(!after.includes(withId.msqid), 'queue of the killed run (id recorded) still there');
+      assert.ok(!after.includes(noId.msqid), 'queue of the killed run (key only) still there');
+      assert.ok(!existsSync(withId.dir) && !existsSync(noId.dir), 'run directory of a killed run still there');
+      assert.ok(after.includes(ipcmkId), 'the ipcmk queue was removed');
+      assert.ok(after.includes(lookalikeId), 'a queue no marker of ours names was removed');
+      assert.ok(existsSync(path.join(decoyDir, SYSV_MARKER)), 'a run directory of another user was removed');
+    } finally {
+      for (const id of unrelated) c.msgctl(id, IPC_RMID, null);
+      if (decoyDir) rmSync(decoyDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('bench CLI process: --store', function () {
+  this.timeout(60_000);
+  before(requireFreshBuild);
+  afterEach(killSpawned);
+  const quick = ['--mechanism', 'pipe', '--latency-only', '--pin', 'split', '--iterations', '200', '--warmup', '10'];
+  let dir = '';
+  beforeEach(() => { dir = mkdtempSync(path.join(tmpdir(), 'bench-store-')); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a --store that fails still prints the results, says why on stderr and exits 1', async () => {
+    // A regular file where the directory (or a directory on its path) should be.
+    const file = path.join(dir, 'plain-file');
+    writeFileSync(file, 'not a directory\n');
+    for (const [store, extra] of [[path.join(file, 'runs'), []], [file, ['--json']]] as const) {
+      const p = spawnBench([...quick, ...extra, '--store', store]);
+      const code = await exitWithin(p, 30_000);
+      if (extra.length) {
+        const lines = p.stdout().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+        assert.deepEqual(lines.map((l) => `${l.mechanism ?? ''}:${l.kind}`), ['pipe:latency', ':machine']);
+      } else {
+        assert.match(p.stdout(), /^pipe\s+split\s+1\s+200\s/m, 'the table was not printed');
+      }
+      assert.match(p.stderr(), new RegExp(`the run was not stored in ${store}: E(NOTDIR|EXIST)`));
+      assert.equal(code, 1, p.stderr());
+    }
+    assert.equal(readFileSync(file, 'utf8'), 'not a directory\n');
+  });
+
+  it('a --store that works appends the run after printing it, exit 0', async () => {
+    const store = path.join(dir, 'a', 'b');
+    const p = spawnBench([...quick, '--json', '--store', store]);
+    assert.equal(await exitWithin(p, 30_000), 0, p.stderr());
+    assert.equal(p.stdout().trim().split('\n').length, 2);
+    const { runs, skipped } = readRuns(store);
+    assert.equal(skipped, 0);
+    assert.deepEqual(runs.map((r) => r.results.map((x) => `${x.mechanism}:${x.status}:${x.iterations}`)), [['pipe:ok:200']]);
+    assert.ok(existsSync(path.join(store, RUNS_FILE)));
   });
 });

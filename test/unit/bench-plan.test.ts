@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { MECHANISM_IDS, compareWithClaim, seedClaim } from '../../src/core/bench/catalogue';
-import { parseBenchArgs } from '../../src/core/bench/cli';
-import { DEFAULT_LIMITS, buildPlan, parseBytes, parseCpuList, pinCpus } from '../../src/core/bench/plan';
+import { BENCH_HELP, parseBenchArgs } from '../../src/core/bench/cli';
+import { DEFAULT_LIMITS, buildPlan, parseBytes, parseCount, parseCpuList, pinCpus } from '../../src/core/bench/plan';
 
 const key = (c: { mechanism: string; kind: string; pin: string | null }) => `${c.mechanism}/${c.kind}/${c.pin}`;
 
@@ -81,6 +81,40 @@ describe('benchmark plans', () => {
     assert.throws(() => parseBenchArgs(['--pin', 'both']), /--pin/);
     assert.throws(() => parseBenchArgs(['--latency-only', '--throughput-only']), /exclude/);
     assert.throws(() => parseBenchArgs(['--size', '0']), /positive/);
+  });
+
+  it('counts are decimal (10k = 10,000), byte sizes binary (4K = 4096)', () => {
+    assert.equal(parseCount('20000'), 20_000);
+    assert.equal(parseCount('10k'), 10_000);
+    assert.equal(parseCount('2M'), 2_000_000);
+    for (const bad of ['10K', '10KiB', '1m', '1G', '1.5k', '-5', '', 'k']) assert.ok(Number.isNaN(parseCount(bad)), bad);
+    const o = parseBenchArgs(['--iterations', '10k', '--warmup', '2k', '--size', '4K', '--chunk', '64K', '--total', '1M']);
+    assert.deepEqual([o.iterations, o.warmup, o.latencySizes, o.throughputSizes, o.totalBytes], [10_000, 2_000, [4096], [65_536], 1 << 20]);
+    assert.equal(parseBenchArgs(['--warmup', '0']).warmup, 0);
+    assert.throws(() => parseBenchArgs(['--iterations', '10KiB']), /--iterations must be a positive count/);
+    assert.throws(() => parseBenchArgs(['--warmup', '1.5k']), /--warmup must be a positive count/);
+    assert.throws(() => parseBenchArgs(['--iterations', '0']), /positive/);
+  });
+
+  it('default warm-up is what --help says', () => {
+    assert.match(BENCH_HELP.replace(/\s+/g, ' '), /default: latency 5,000 round trips, with --standard 10% of the round trips but at least 5,000 and at most 10,000; throughput max\(10,000, 1\/8 of the messages\)/);
+    const lat = (o: Parameters<typeof buildPlan>[0]): number =>
+      buildPlan({ mechanisms: ['pipe'], kinds: ['latency'], pins: ['split'], ...o }, [0, 1]).cases[0]!.warmup;
+    assert.equal(lat({}), 5000);
+    assert.equal(lat({ preset: 'custom', iterations: 1_000 }), 5000);
+    assert.equal(lat({ preset: 'custom', iterations: 1_000_000 }), 5000);
+    assert.equal(lat({ preset: 'standard' }), 10_000);
+    assert.equal(lat({ preset: 'standard', iterations: 60_000 }), 6_000);
+    assert.equal(lat({ preset: 'standard', iterations: 20_000 }), 5_000);
+    assert.equal(lat({ preset: 'standard', iterations: 1_000_000 }), 10_000);
+    assert.equal(lat({ preset: 'custom', iterations: 1_000, warmup: 7 }), 7);
+    // --iterations with --standard stays standard (its warm-up rule), without it the run is custom.
+    assert.equal(parseBenchArgs(['--standard', '--iterations', '60k']).preset, 'standard');
+    assert.equal(parseBenchArgs(['--iterations', '60k']).preset, 'custom');
+    const thr = (totalBytes: number): number =>
+      buildPlan({ mechanisms: ['pipe'], kinds: ['throughput'], pins: ['split'], totalBytes }, [0, 1]).cases[0]!.warmup;
+    assert.equal(thr(32 << 20), 10_000);
+    assert.equal(thr(8 * 2 ** 30), (8 * 2 ** 30) / 65_536 / 8);
   });
 
   it('compares with the seed claims (section 8)', () => {

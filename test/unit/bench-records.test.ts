@@ -6,7 +6,7 @@ import { formatRun, runToCsv } from '../../src/core/bench/format';
 import { decodeConfig, encodeConfig, fillPattern, goLine, parseWorkerLine } from '../../src/core/bench/protocol';
 import type { WorkerConfig } from '../../src/core/bench/protocol';
 import type { BenchResult, BenchRun } from '../../src/core/bench/results';
-import { machineLine, toJsonLine } from '../../src/core/bench/results';
+import { claimFor, machineLine, toJsonLine } from '../../src/core/bench/results';
 import { summarize } from '../../src/core/bench/stats';
 import { RUNS_FILE, appendRun, latestRun, readRuns } from '../../src/core/bench/storage';
 
@@ -63,6 +63,26 @@ describe('benchmark records, JSON lines and storage', () => {
     assert.match(text, /FAILED:\n {2}tcp throughput pin split: data lost/);
     assert.match(text, /shm-spin latency pin same: both sides spin/);
     assert.match(formatRun(run('r1'), true), /^\| mechanism \| pin \|/m);
+  });
+
+  it('the footer explains only the ratio columns the tables have', () => {
+    const footer = (results: BenchResult[]): string => formatRun({ ...run('r1'), results }).split('\n\n').pop()!;
+    const LAT = /p50\/claim compares our p50 round trip with the upper end of the claimed latency/;
+    const THR = /measured\/claim compares our MB\/s with the claimed throughput/;
+    const tcpThroughput: BenchResult = { ...throughput, mechanism: 'tcp', msg_bytes: 65536 };
+    assert.ok(claimFor(tcpThroughput), 'tcp has a throughput claim');
+    // Throughput only: no word about latency ratios.
+    assert.match(footer([tcpThroughput]), THR);
+    assert.doesNotMatch(formatRun({ ...run('r1'), results: [tcpThroughput] }), /round trip/);
+    // Latency only, and both.
+    assert.match(footer([latency]), LAT);
+    assert.doesNotMatch(footer([latency]), THR);
+    const both = footer([latency, tcpThroughput]);
+    assert.ok(LAT.test(both) && THR.test(both), both);
+    // No ratio shown (a mechanism without a seed claim, or only failures): no footer.
+    const noClaim: BenchResult = { ...latency, mechanism: 'posix-mq' };
+    assert.equal(claimFor(noClaim), null);
+    assert.doesNotMatch(formatRun({ ...run('r1'), results: [noClaim, failed], skipped: [] }), /Seed claims/);
   });
 
   it('CSV export: one row per result, quoted where needed, claims alongside', () => {

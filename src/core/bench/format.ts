@@ -62,8 +62,14 @@ export function formatRun(run: BenchRun, markdown = false): string {
   const failed = run.results.filter((r) => r.status === 'failed');
   if (failed.length) out.push('', 'FAILED:', ...failed.map((r) => `  ${r.mechanism} ${r.kind} pin ${r.pin}: ${r.error}`));
   if (run.skipped.length) out.push('', 'Skipped:', ...run.skipped.map((s) => `  ${s.mechanism} ${s.kind}${s.pin ? ` pin ${s.pin}` : ''}: ${s.reason}`));
-  out.push('', 'Seed claims are from its section 8 (1-byte latency, 100 MB throughput, no method stated); the ratio '
-    + 'compares our p50 round trip with the upper end of the claimed latency.');
+  // What the ratio columns mean, for the tables that have a ratio in them.
+  const ratios = [
+    ...(run.results.some((r) => r.kind === 'latency' && claimFor(r)) ? ['p50/claim compares our p50 round trip with the upper end of the claimed latency'] : []),
+    ...(run.results.some((r) => r.kind === 'throughput' && claimFor(r)) ? ['measured/claim compares our MB/s with the claimed throughput'] : []),
+  ];
+  if (ratios.length) {
+    out.push('', `Seed claims are from its section 8 (1-byte latency, 100 MB throughput, no method stated); ${ratios.join('; ')}.`);
+  }
   return out.join('\n');
 }
 

@@ -99,6 +99,8 @@ export function buildPlan(opts: PlanOptions, allowedCpus: readonly number[], lim
   const preset = opts.preset ?? 'quick';
   const base = PRESETS[preset === 'custom' ? 'quick' : preset];
   const iterations = opts.iterations ?? base.iterations;
+  // Quick and custom: base.warmup (1,000) is below the minimum, so always MIN_LATENCY_WARMUP; standard:
+  // 10 % of the round trips within 5,000..10,000 (--help says so; bench-plan.test.ts checks both).
   const warmup = opts.warmup ?? Math.max(MIN_LATENCY_WARMUP, Math.min(base.warmup, Math.ceil(iterations / 10)));
   const totalBytes = opts.totalBytes ?? base.totalBytes;
   const mechs = opts.mechanisms?.length ? opts.mechanisms : MECHANISM_IDS;
@@ -182,6 +184,16 @@ export function parseCpuList(text: string): number[] {
     for (let i = lo; i <= hi; i++) out.add(i);
   }
   return [...out].sort((a, b) => a - b);
+}
+
+/**
+ * A count (round trips, messages) from "20000", "20k" or "2M": k = 1,000 and M = 1,000,000, decimal as
+ * counts are, unlike parseBytes' binary units (which made "10k" 10,240 round trips). NaN when invalid.
+ */
+export function parseCount(s: string): number {
+  const m = /^(\d+)([kM])?$/.exec(s.trim());
+  if (!m) return NaN;
+  return Number(m[1]) * (m[2] === 'k' ? 1e3 : m[2] === 'M' ? 1e6 : 1);
 }
 
 /** Size in bytes from "65536", "64K", "32M", "1G" (binary units); NaN when invalid. */

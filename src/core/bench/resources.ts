@@ -1,13 +1,20 @@
 // The IPC objects a benchmark case needs, named and owned by the runner: unique names that carry the
 // runner's pid, parent-created pipes/eventfds for inheritance, and cleanup that leaves nothing behind.
 
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as n from '../../../native/bench/libc';
 import type { MechanismId } from './catalogue';
 
 export const NAME_PREFIX = 'ipcinsp-bench-';
+
+/**
+ * In the private directory of a sysv-msg case: 'key <key>' written before the workers start, then
+ * 'id <msqid>' once worker a has created the queue. A System V queue has no name to find it by, so this
+ * is how sweepStale() finds the queue of a runner that was killed (SIGKILL) before its cleanup.
+ */
+export const SYSV_MARKER = 'sysv-msg';
 
 let counter = 0;
 
@@ -23,6 +30,8 @@ export interface CaseResources {
   fdsB: number[];
   /** Closes the parent's copies of inherited fds (after both workers are spawned). */
   closeParentFds(): void;
+  /** Once both workers are ready: notes the id of the System V queue worker a created (sysv-msg only). */
+  noteCreated(): void;
   /** Removes every object the case may have created; safe to call more than once. */
   cleanup(): void;
 }
@@ -35,6 +44,7 @@ interface NativeOps {
   shmUnlink(name: string): void;
   mqUnlink(name: string): void;
   removeSysvQueue(key: number): void;
+  removeSysvId(id: number): boolean;
 }
 
 let ops: NativeOps | null = null;
@@ -58,23 +68,44 @@ function native(): NativeOps {
       const id = c.msgget(key, 0);
       if (id >= 0) c.msgctl(id, n.IPC_RMID, null);
     },
+    removeSysvId(id) { return c.msgctl(id, n.IPC_RMID, null) === 0; },
   };
   return ops;
 }
 
-function sysvKeyInUse(key: number): boolean {
+/** One row of /proc/sysvipc/msg (columns found by the header's names). */
+export interface SysvQueueRow { key: number; msqid: number; cuid: number; ctime: number }
+
+export function sysvQueues(text?: string): SysvQueueRow[] {
   try {
-    return readFileSync('/proc/sysvipc/msg', 'utf8').split('\n').slice(1)
-      .some((l) => Number(l.trim().split(/\s+/)[0]) === key);
-  } catch { return false; }
+    const lines = (text ?? readFileSync('/proc/sysvipc/msg', 'utf8')).split('\n');
+    const head = lines[0]!.trim().split(/\s+/);
+    const col = (name: string): number => head.indexOf(name);
+    const [k, q, u, t] = [col('key'), col('msqid'), col('cuid'), col('ctime')];
+    if (k < 0 || q < 0 || u < 0 || t < 0) return [];
+    return lines.slice(1).filter((l) => l.trim()).map((l) => {
+      const f = l.trim().split(/\s+/).map(Number);
+      return { key: f[k]! >>> 0, msqid: f[q]!, cuid: f[u]!, ctime: f[t]! };
+    });
+  } catch { return []; }
+}
+
+/** The top 24 bits of the System V keys of the runner with this pid. */
+function sysvKeyPrefix(pid: number): number {
+  return (0x40000000 | ((pid & 0x3fffff) << 8)) >>> 8;
 }
 
 /** Keys 0x40000000 | pid(22 bits) << 8 | counter(8 bits): ours by construction, checked unused. */
 function sysvKey(): number {
+  const used = new Set(sysvQueues().map((r) => r.key));
   for (;;) {
-    const k = (0x40000000 | ((process.pid & 0x3fffff) << 8) | (counter++ & 0xff)) >>> 0;
-    if (!sysvKeyInUse(k)) return k;
+    const k = ((sysvKeyPrefix(process.pid) << 8) | (counter++ & 0xff)) >>> 0;
+    if (!used.has(k)) return k;
   }
+}
+
+function euid(): number {
+  return process.geteuid?.() ?? -1;
 }
 
 function privateDir(): string {
@@ -89,9 +120,12 @@ export const PIPE_1M = 1 << 20;
 export function allocateResources(mech: MechanismId): CaseResources {
   const id = `${process.pid}-${counter++}`;
   const name = `/${NAME_PREFIX}${id}`;
-  const needsDir = mech === 'fifo' || mech.startsWith('unix-');
-  const dir = needsDir ? privateDir() : '';
+  const needsPath = mech === 'fifo' || mech.startsWith('unix-');
+  const dir = needsPath || mech === 'sysv-msg' ? privateDir() : '';
   const key = mech === 'sysv-msg' ? sysvKey() : 0;
+  // The marker exists before any worker can create the queue (see SYSV_MARKER).
+  if (key) writeFileSync(path.join(dir, SYSV_MARKER), `key ${key}\n`, { mode: 0o600, flag: 'wx' });
+  let sysvId = -1;
   const parentFds: number[] = [];
   let fdsA: number[] = [];
   let fdsB: number[] = [];
@@ -115,7 +149,7 @@ export function allocateResources(mech: MechanismId): CaseResources {
   let fdsOpen = true;
   const res: CaseResources = {
     name,
-    path: dir ? path.join(dir, 'ch') : '',
+    path: needsPath ? path.join(dir, 'ch') : '',
     key,
     fdsA,
     fdsB,
@@ -124,11 +158,19 @@ export function allocateResources(mech: MechanismId): CaseResources {
       fdsOpen = false;
       for (const fd of parentFds) native().close(fd);
     },
+    noteCreated() {
+      if (!key || sysvId >= 0) return;
+      const row = sysvQueues().find((r) => r.key === key && r.cuid === euid());
+      if (!row) return;
+      sysvId = row.msqid;
+      try { appendFileSync(path.join(dir, SYSV_MARKER), `id ${sysvId}\n`); } catch { /* the sweep falls back to key and time */ }
+    },
     cleanup() {
       res.closeParentFds();
       if (mech === 'shm-spin' || mech === 'shm-futex') native().shmUnlink(name);
       if (mech === 'posix-mq') { native().mqUnlink(`${name}-ab`); native().mqUnlink(`${name}-ba`); }
-      if (mech === 'sysv-msg') native().removeSysvQueue(key);
+      // The queue goes before its marker: a runner killed in between leaves a marker naming no queue.
+      if (mech === 'sysv-msg') { if (sysvId >= 0) native().removeSysvId(sysvId); else native().removeSysvQueue(key); }
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -139,27 +181,71 @@ function alive(pid: number): boolean {
   try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
 }
 
+/** Owned by this user and of the expected type (never a symlink): else not ours to remove. */
+function ownEntry(p: string, dir: boolean): { mtimeMs: number } | null {
+  try {
+    const st = lstatSync(p);
+    return st.uid === euid() && (dir ? st.isDirectory() : !st.isSymbolicLink()) ? st : null;
+  } catch { return null; }
+}
+
 /**
- * Removes objects left by benchmark runners that died without cleaning up (SIGKILL): only names with
- * our prefix whose embedded runner pid no longer exists. Returns what was removed.
+ * The System V queue named by the marker in `dir`, a run directory of the dead runner `pid`, if it still
+ * matches: its key is one that runner would choose (its pid is in it) and is the marker's, this user created
+ * it, and it is the queue recorded (msqid) or, when the runner died before recording it, was created no
+ * earlier than the marker. Returns false when a matching queue could not be removed (the marker is kept).
+ */
+function sweepSysvMarker(dir: string, pid: number, rows: SysvQueueRow[], removed: string[]): boolean {
+  const marker = path.join(dir, SYSV_MARKER);
+  const st = ownEntry(marker, false);
+  if (!st) return true;
+  let text: string;
+  try { text = readFileSync(marker, 'utf8'); } catch { return true; }
+  const field = (name: string): number | undefined => {
+    const m = new RegExp(`^${name} (\\d+)$`, 'm').exec(text);
+    return m ? Number(m[1]) : undefined;
+  };
+  const key = field('key'), id = field('id');
+  if (key === undefined || key >>> 8 !== sysvKeyPrefix(pid)) return true;
+  const q = rows.find((r) => r.key === key && r.cuid === euid()
+    && (id !== undefined ? r.msqid === id : r.ctime >= Math.floor(st.mtimeMs / 1000) - 1));
+  if (!q) return true;
+  if (!native().removeSysvId(q.msqid)) return false;
+  removed.push(`sysv msg key 0x${key.toString(16)} id ${q.msqid}`);
+  return true;
+}
+
+/**
+ * Removes objects left by benchmark runners that died without cleaning up (SIGKILL): only this user's
+ * entries with our prefix whose embedded runner pid no longer exists, and the System V queues their run
+ * directories name (SYSV_MARKER), each checked against the queue table first. Returns what was removed.
  */
 export function sweepStale(): string[] {
   const removed: string[] = [];
   const re = new RegExp(`^${NAME_PREFIX}(\\d+)-`);
-  const dead = (entry: string): boolean => {
+  const deadPid = (entry: string): number | null => {
     const m = re.exec(entry);
-    return !!m && Number(m[1]) !== process.pid && !alive(Number(m[1]));
+    const pid = m ? Number(m[1]) : NaN;
+    return m && pid !== process.pid && !alive(pid) ? pid : null;
   };
   for (const [dir, unlinkName] of [
     ['/dev/shm', (e: string) => native().shmUnlink(`/${e}`)],
     ['/dev/mqueue', (e: string) => native().mqUnlink(`/${e}`)],
   ] as const) {
     if (!existsSync(dir)) continue;
-    for (const e of safeList(dir)) if (dead(e)) { unlinkName(e); removed.push(path.join(dir, e)); }
+    for (const e of safeList(dir)) {
+      if (deadPid(e) !== null && ownEntry(path.join(dir, e), false)) { unlinkName(e); removed.push(path.join(dir, e)); }
+    }
   }
+  let rows: SysvQueueRow[] | undefined;
   for (const base of new Set([tmpdir(), '/tmp'])) {
     for (const e of safeList(base)) {
-      if (dead(e)) { rmSync(path.join(base, e), { recursive: true, force: true }); removed.push(path.join(base, e)); }
+      const pid = deadPid(e);
+      const p = path.join(base, e);
+      if (pid === null || !ownEntry(p, true)) continue;
+      if (!sweepSysvMarker(p, pid, (rows ??= sysvQueues()), removed)) continue;
+      rmSync(p, { recursive: true, force: true });
+      removed.push(p);
     }
   }
   return removed;

@@ -188,6 +188,7 @@ export async function runCase(c: BenchCase, opts: RunOptions = {}, onSpawn?: (pi
     });
     stop.catch(() => {});
     const [ra, rb] = await Promise.race([Promise.all([a.next('ready', 'a'), b.next('ready', 'b')]), stop]);
+    res.noteCreated();
     a.send(goLine(rb.info as ReadyInfo));
     b.send(goLine(ra.info as ReadyInfo));
     const [xa, xb] = await Promise.race([Promise.all([a.next('result', 'a'), b.next('result', 'b')]), stop]);

@@ -5,6 +5,8 @@ import path from 'node:path';
 import type { BenchRun } from './results';
 
 export const RUNS_FILE = 'bench-runs.jsonl';
+/** How many runs appendRun keeps by default (the CLI's --store help says so). */
+export const STORED_RUNS = 50;
 
 export interface StoredRuns {
   /** Oldest first. */
@@ -36,7 +38,7 @@ export function readRuns(dir: string): StoredRuns {
 }
 
 /** Appends a run; keeps at most `keep` runs (oldest dropped) by rewriting the file atomically. */
-export function appendRun(dir: string, run: BenchRun, keep = 50): void {
+export function appendRun(dir: string, run: BenchRun, keep = STORED_RUNS): void {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, RUNS_FILE);
   appendFileSync(file, `${JSON.stringify(run)}\n`);
