@@ -146,7 +146,9 @@ if (require.main === module) {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (argv[0] === 'bench') return;
     if (e.code === 'EPIPE') process.exit(0);
-    throw e;
+    // Any other write error (a full disk, /dev/full): said in one line, not as a stack trace.
+    process.stderr.write(`ipc-inspector: cannot write the output: ${e.code ?? e.message}\n`);
+    process.exit(1);
   });
   void main(argv).then((code) => {
     process.exitCode = code;

@@ -62,7 +62,8 @@ function shortName(label: string): { text: string; cut: boolean } {
 
 function details(o: IpcObject, byId: Map<string, IpcObject>): string {
   const parts: string[] = [];
-  if (o.unix) {
+  // (A stale socket file records no socket type or state: 'stale' alone says what it is.)
+  if (o.unix && o['stale'] !== true) {
     parts.push(`${o.unix.type}/${o.unix.state}`);
     if (o.unix.peer) parts.push(`peer=${byId.get(o.unix.peer)?.inode ?? o.unix.peer}`);
     if (o.unix.pendingConnections) parts.push(`pending=${o.unix.pendingConnections}`);

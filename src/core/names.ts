@@ -43,9 +43,12 @@ export function nameBytes(d: DecodedName, prefix = ''): Buffer {
   return Buffer.from(s, 'utf8');
 }
 
-// C0 and C1 controls, DEL, and the Unicode bidi/format controls that can reorder or hide terminal text.
+// C0 and C1 controls, DEL, the Unicode bidi/format controls that can reorder or hide terminal text, and the
+// characters that show as nothing (soft hyphen, combining grapheme joiner, Hangul fillers, Mongolian vowel
+// separator and variation selectors, Khmer inherent vowels, musical formatting, tag characters): a name made of
+// them would look like another name, or like none.
 // eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufffd]/gu;
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u2069\u3164\ufeff\uffa0\ufffd\u{1d173}-\u{1d17a}\u{e0000}-\u{e007f}]/gu;
 
 /**
  * Make a string safe to print on a terminal or in a single-line label: every control, bidi or format
@@ -61,7 +64,7 @@ export function escapeControl(s: string): string {
       case '\0': return '\\0';
     }
     const cp = c.codePointAt(0)!;
-    return cp <= 0xff ? `\\x${cp.toString(16).padStart(2, '0')}` : `\\u${cp.toString(16).padStart(4, '0')}`;
+    return cp <= 0xff ? `\\x${cp.toString(16).padStart(2, '0')}` : cp <= 0xffff ? `\\u${cp.toString(16).padStart(4, '0')}` : `\\u{${cp.toString(16)}}`;
   });
 }
 

@@ -1,6 +1,7 @@
 // `ipc-inspector snippets`: list the snippet catalogue, or print one snippet as a ready-to-run program.
 
 import path from 'node:path';
+import { escapeControl } from './names';
 import { parseArgs } from 'node:util';
 import { plural } from './format';
 import {
@@ -36,7 +37,7 @@ export function runSnippetsCli(argv: string[], io: Io = stdio, root = packageRoo
   });
   if (values.help) { io.out(SNIPPETS_HELP); return 0; }
   if (values.language !== undefined && !isLanguage(values.language)) {
-    io.err(`ipc-inspector snippets: unknown language '${values.language}' (known: ${SNIPPET_LANGUAGES.join(', ')})\n`);
+    io.err(`ipc-inspector snippets: unknown language '${escapeControl(String(values.language))}' (known: ${SNIPPET_LANGUAGES.join(', ')})\n`);
     return 2;
   }
   const language = values.language as SnippetLanguage | undefined;
@@ -44,14 +45,14 @@ export function runSnippetsCli(argv: string[], io: Io = stdio, root = packageRoo
   if (sub === 'show') {
     if (!id || !language) { io.err('ipc-inspector snippets show: give a snippet id and --language\n'); return 2; }
     const entry = listSnippets({ language }).find((e) => e.id === id || e.prefix === id);
-    if (!entry) { io.err(`ipc-inspector snippets: no ${language} snippet '${id}' ('ipc-inspector snippets --language ${language}' lists them)\n`); return 1; }
+    if (!entry) { io.err(`ipc-inspector snippets: no ${language} snippet '${escapeControl(id)}' ('ipc-inspector snippets --language ${language}' lists them)\n`); return 1; }
     io.out(values.raw ? snippetBody(root, entry) : snippetPreview(root, entry));
     return 0;
   }
-  if (sub !== 'list') { io.err(`ipc-inspector snippets: unknown subcommand '${sub}'\n${SNIPPETS_HELP}`); return 2; }
+  if (sub !== 'list') { io.err(`ipc-inspector snippets: unknown subcommand '${escapeControl(sub)}'\n${SNIPPETS_HELP}`); return 2; }
   const mech = values.mechanism;
   if (mech !== undefined && !MECHANISMS.some((m) => m.id === mech)) {
-    io.err(`ipc-inspector snippets: unknown mechanism '${mech}' (known: ${MECHANISMS.map((m) => m.id).join(', ')})\n`);
+    io.err(`ipc-inspector snippets: unknown mechanism '${escapeControl(mech)}' (known: ${MECHANISMS.map((m) => m.id).join(', ')})\n`);
     return 2;
   }
   const entries = listSnippets({ language, mechanism: mech as never });

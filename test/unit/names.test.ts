@@ -50,3 +50,13 @@ describe('names', () => {
     assert.deepEqual(decodeName(big.subarray(2, 7)), { name: 'HELLO' });
   });
 });
+
+describe('characters that show as nothing are escaped too', () => {
+  it('soft hyphen, grapheme joiner, Hangul fillers, Mongolian separators, tag characters', () => {
+    // "ta\u{e0067}\u{e0065}nd": tag characters hide text a terminal does not show at all.
+    assert.equal(escapeControl('ta\u{e0067}\u{e0065}nd'), 'ta\\u{e0067}\\u{e0065}nd');
+    assert.equal(escapeControl('a\u00adb\u034fc\u3164d\uffa0e\u180ef\u115fg'), 'a\\xadb\\u034fc\\u3164d\\uffa0e\\u180ef\\u115fg');
+    // Visible text is left alone: accents, CJK, emoji.
+    assert.equal(escapeControl('café 管道 🦀'), 'café 管道 🦀');
+  });
+});

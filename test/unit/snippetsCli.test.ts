@@ -9,6 +9,14 @@ function run(args: string[]) {
 }
 
 describe('ipc-inspector snippets', () => {
+  it('echoes a wrong id, language, mechanism or subcommand escaped, never raw to the terminal', () => {
+    for (const args of [['show', 'x\x1b]0;pwned\x07', '-l', 'rust'], ['--language', 'r\x1b[2J'], ['--mechanism', 'm\u202e'], ['fr\x1bob']]) {
+      const r = run(args);
+      assert.notEqual(r.code, 0, JSON.stringify(args));
+      assert.doesNotMatch(r.err, /[\x1b\x07\u202e]/, JSON.stringify(r.err));
+      assert.match(r.err, /\\x1b|\\u202e/);
+    }
+  });
   it('lists a language with prefixes and says what the language cannot do', () => {
     const r = run(['--language', 'python']);
     assert.equal(r.code, 0);

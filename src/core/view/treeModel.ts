@@ -133,7 +133,7 @@ function endpointSummary(o: IpcObject, procs: Map<number, ProcessInfo>): string 
 
 export function objectDescription(o: IpcObject, procs: Map<number, ProcessInfo>): string {
   const parts: string[] = [];
-  if (o.unix) parts.push(`${o.unix.type} ${o.unix.state}`);
+  if (o.unix) parts.push(o['stale'] === true ? 'stale socket file' : `${o.unix.type} ${o.unix.state}`);
   if (o.inet) parts.push(o.inet.state);
   const eps = endpointSummary(o, procs);
   parts.push(eps || 'no visible holder');
