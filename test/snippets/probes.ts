@@ -1,0 +1,81 @@
+// Probes: runs of a snippet off the happy path, each checking one promise the snippet makes (a UDP server survives a
+// datagram whose echo cannot be sent, a line server drops a client that never ends its line without buffering it,
+// a server removes its socket on SIGTERM...). run.ts builds and runs them after the ordinary units.
+
+import { createSocket } from 'node:dgram';
+import type { SnippetLanguage } from '../../src/core/snippets/types';
+import type { DefaultEdit } from './build';
+import type { Outcome, Running } from './proc';
+
+export interface JudgeOptions {
+  anyExit?: boolean;
+  output?: boolean;
+}
+
+export interface ProbeKit {
+  id: string;
+  language: SnippetLanguage;
+  /** Starts the probed snippet ('leader') or the other side of its pair ('peer'), with `args`. */
+  start(which: 'leader' | 'peer', args?: string[]): Running;
+  /** The last word of the program's first line (its address), or undefined if it printed none in time. */
+  address(r: Running): Promise<string | undefined>;
+  /** The catalogue's verdict on a finished program: exit 0 in time (`anyExit`: any status but a kill) and the expected output (unless `output` is false). */
+  judge(which: 'leader' | 'peer', o: Outcome, opts?: JudgeOptions): string[];
+}
+
+export interface Probe {
+  name: string;
+  /** What a failure means for the user, one line. */
+  promise: string;
+  /** Snippet ids the probe runs against, in each language that has them (unless `languages` narrows it). */
+  ids: readonly string[];
+  languages?: readonly SnippetLanguage[];
+  /** Placeholder defaults changed in the probed snippet or its peer (built as separate variants, C ones with `cflags`). */
+  edits?(id: string): { leader?: readonly DefaultEdit[]; peer?: readonly DefaultEdit[]; cflags?: readonly string[] };
+  /** Writes helper files that edits point at (once, before building). */
+  prepare?(): void;
+  /** Runs the probe; returns what went wrong (empty = passed). */
+  run(kit: ProbeKit): Promise<string[]>;
+}
+
+const UDP_MAX_PAYLOAD = 65_507; // IPv4: 65535 - 20 (IP header) - 8 (UDP header)
+
+/** Resolves with `r`'s outcome, killing it if it has not exited `ms` after the call. */
+async function within(r: Running, ms: number): Promise<Outcome> {
+  const timer = setTimeout(() => r.kill(), ms);
+  try {
+    return await r.done;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Sends one datagram to host:port; resolves once it is handed to the kernel. */
+function sendDatagram(address: string, payload: Buffer): Promise<void> {
+  const colon = address.lastIndexOf(':');
+  const socket = createSocket('udp4');
+  return new Promise<void>((resolve, reject) => {
+    socket.send(payload, Number(address.slice(colon + 1)), address.slice(0, colon), (err) => {
+      socket.close();
+      if (err) reject(err);
+      else resolve();
+    });
+  });
+}
+
+export const PROBES: readonly Probe[] = [
+  {
+    name: 'udp-max-datagram',
+    promise: 'a 65 507-byte datagram (its echo would exceed the UDP maximum) does not stop the server',
+    ids: ['udp-server'],
+    async run(kit) {
+      const server = kit.start('leader');
+      const address = await kit.address(server);
+      if (!address) return ['printed no address line', ...kit.judge('leader', await within(server, 1000))];
+      await sendDatagram(address, Buffer.alloc(UDP_MAX_PAYLOAD, 'x'));
+      const client = kit.start('peer', [address]);
+      const [s, c] = await Promise.all([server.done, client.done]);
+      return [...kit.judge('leader', s), ...kit.judge('peer', c)];
+    },
+  },
+];
