@@ -38,26 +38,32 @@ static int write_all(int fd, const char *buf, size_t len) {
 /* Answers every line with "echo: <line>". Returns 0 when the client closed cleanly. */
 static int serve(int client) {
     struct timeval tv = {.tv_sec = ${5:30}};
-    if (setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0) return -1;
-    FILE *in = fdopen(client, "r");
-    if (!in) return -1;
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
+    if (setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0) { close(client); return -1; }
+    /* A fixed buffer bounds what a peer can make us hold: a full one without a newline ends the client. */
+    char buf[MAX_LINE], reply[MAX_LINE + 16];
+    size_t used = 0;
     int rc = 0;
-    while ((len = getline(&line, &cap, in)) != -1) {
-        /* Bound what a peer can make us buffer, and insist on complete lines. */
-        if (len > MAX_LINE || line[len - 1] != '\n') { fprintf(stderr, "line too long or cut off\n"); rc = -1; break; }
-        line[len - 1] = 0;
+    for (;;) {
+        char *nl = memchr(buf, '\n', used);
+        if (!nl) {
+            if (used == sizeof buf) { fprintf(stderr, "line too long\n"); rc = -1; break; }
+            ssize_t n = read(client, buf + used, sizeof buf - used);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) { perror(errno == EAGAIN ? "client idle too long" : "read"); rc = -1; break; }
+            if (n == 0) { if (used) { fprintf(stderr, "line cut off\n"); rc = -1; } break; } /* insist on complete lines */
+            used += (size_t)n;
+            continue;
+        }
+        *nl = 0;
+        const char *line = buf;
         $0
-        char reply[MAX_LINE + 16];
         int n = snprintf(reply, sizeof reply, "echo: %s\n", line);
         if (write_all(client, reply, (size_t)n) != 0) { perror("write"); rc = -1; break; }
         printf("client sent: %s\n", line);
+        used -= (size_t)(nl + 1 - buf); /* keep what followed the line */
+        memmove(buf, nl + 1, used);
     }
-    if (ferror(in)) { perror("read"); rc = -1; }
-    free(line);
-    fclose(in); /* closes the client socket too */
+    close(client);
     return rc;
 }
 

@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const path = join(dir, '${2:server.sock}');
   const maxClients: number = ${3:1}; // 0 = serve forever
   const server = createServer();
-  const done: Promise<string>[] = [];
+  const done: Promise<boolean>[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject); // EADDRINUSE if a stale socket file is there
@@ -44,14 +44,18 @@ async function main(): Promise<void> {
     console.log(`listening on \${path}`);
     await new Promise<void>((resolve) => {
       server.on('connection', (socket) => {
-        done.push(serve(socket));
+        // Handle each client's failure at once: a rejection nobody awaits yet would end the whole server.
+        done.push(serve(socket).then(
+          (last) => { console.log(`client done, last line: \${JSON.stringify(last)}`); return true; },
+          (err: Error) => { console.error(`client failed: \${err.message}`); return false; },
+        ));
         if (maxClients !== 0 && done.length >= maxClients) {
           server.close(); // stop accepting; Node also unlinks the socket file on close
           resolve();
         }
       });
     });
-    for (const last of await Promise.all(done)) console.log(`client done, last line: \${JSON.stringify(last)}`);
+    if ((await Promise.all(done)).includes(false)) process.exitCode = 1;
   } finally {
     server.close();
     rmSync(dir, { recursive: true, force: true });

@@ -3,6 +3,8 @@
 // a server removes its socket on SIGTERM...). run.ts builds and runs them after the ordinary units.
 
 import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import type { SnippetLanguage } from '../../src/core/snippets/types';
 import type { DefaultEdit } from './build';
 import type { Outcome, Running } from './proc';
@@ -39,6 +41,7 @@ export interface Probe {
 }
 
 const UDP_MAX_PAYLOAD = 65_507; // IPv4: 65535 - 20 (IP header) - 8 (UDP header)
+const MiB = 1 << 20;
 
 /** Resolves with `r`'s outcome, killing it if it has not exited `ms` after the call. */
 async function within(r: Running, ms: number): Promise<Outcome> {
@@ -47,6 +50,16 @@ async function within(r: Running, ms: number): Promise<Outcome> {
     return await r.done;
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** Peak resident memory (VmHWM) of a process in bytes, 0 when it cannot be read. */
+function peakRss(pid: number | undefined): number {
+  try {
+    const kb = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return Number(kb ?? 0) * 1024;
+  } catch {
+    return 0;
   }
 }
 
@@ -63,6 +76,28 @@ function sendDatagram(address: string, payload: Buffer): Promise<void> {
   });
 }
 
+/**
+ * Connects to a Unix socket path or host:port, writes `bytes` bytes without a newline and keeps the connection
+ * open; resolves true when the server closes it within `ms`, false otherwise.
+ */
+function unterminatedLine(address: string, bytes: number, ms: number): Promise<boolean> {
+  const colon = address.lastIndexOf(':');
+  const socket = address.startsWith('/') ? connect({ path: address }) : connect({ host: address.slice(0, colon), port: Number(address.slice(colon + 1)) });
+  return new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve(false);
+    }, ms);
+    socket.on('error', () => undefined); // EPIPE / ECONNRESET: the server hung up on us, which is the point
+    socket.on('data', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+    socket.write(Buffer.alloc(bytes, 'x'));
+  });
+}
+
 export const PROBES: readonly Probe[] = [
   {
     name: 'udp-max-datagram',
@@ -76,6 +111,28 @@ export const PROBES: readonly Probe[] = [
       const client = kit.start('peer', [address]);
       const [s, c] = await Promise.all([server.done, client.done]);
       return [...kit.judge('leader', s), ...kit.judge('peer', c)];
+    },
+  },
+  {
+    name: 'line-without-newline',
+    promise: 'a client sending 4 MiB without a newline is dropped after MAX_LINE bytes, and the next client is served',
+    ids: ['unix-stream-server', 'tcp-server'],
+    // max_clients 2: the probe's connection, then the ordinary client.
+    edits: () => ({ leader: [{ from: '1', to: '2' }] }),
+    async run(kit) {
+      const server = kit.start('leader');
+      const address = await kit.address(server);
+      if (!address) return ['printed no address line', ...kit.judge('leader', await within(server, 1000))];
+      const problems: string[] = [];
+      const before = peakRss(server.child.pid);
+      const dropped = await unterminatedLine(address, 4 * MiB, 5000);
+      const grew = peakRss(server.child.pid) - before;
+      if (!dropped) problems.push('still holds the connection 5 s after 4 MiB without a newline (MAX_LINE is 64 KiB)');
+      if (grew > 2 * MiB) problems.push(`peak memory grew by ${(grew / MiB).toFixed(1)} MiB while a client sent 4 MiB without a newline`);
+      const client = kit.start('peer', [address]);
+      const [s, c] = await Promise.all([server.done, client.done]);
+      // The server counts the dropped client as failed: any exit status, but in time; the client proves it was served.
+      return [...problems, ...kit.judge('leader', s, { anyExit: true, output: false }), ...kit.judge('peer', c)];
     },
   },
 ];
