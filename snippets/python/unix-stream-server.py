@@ -1,5 +1,6 @@
 """Unix stream socket server: private 0700 directory, 0600 socket, stale-file removal, thread per client, cleanup."""
 import os
+import signal
 import socket
 import sys
 import tempfile
@@ -29,6 +30,9 @@ def serve(conn: socket.socket, results: list) -> None:
 
 
 def main() -> int:
+    # SIGTERM's default action skips the with-blocks' cleanup: make SIGINT and SIGTERM raise SystemExit instead.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda signum, _frame: sys.exit(128 + signum))
     with tempfile.TemporaryDirectory(prefix="${1:myapp}-") as directory:  # 0700: keeps others out
         path = os.path.join(directory, "${2:server.sock}")
         # A stale socket file from a crashed run makes bind() fail with EADDRINUSE: remove it first.

@@ -1,4 +1,6 @@
 // POSIX shared memory SPSC ring, producer side: creates the segment, pushes messages, unlinks it when the consumer is done.
+use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
 use std::ffi::CString;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -56,6 +58,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err(std::io::Error::last_os_error().into());
     }
     let _unlink = Unlink(name.clone());
+    // Drop does not run when a signal kills the process: take SIGINT/SIGTERM on a thread that unlinks and exits.
+    let mut signals = Signals::new([SIGINT, SIGTERM])?;
+    let on_signal = Unlink(name.clone());
+    std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            drop(on_signal);
+            std::process::exit(128 + sig);
+        }
+    });
     // SAFETY: fd is ours; ftruncate zero-fills, so head = tail = 0 and both flags are clear from the start.
     let map = unsafe {
         let ok = libc::ftruncate(fd, SIZE as libc::off_t) == 0;

@@ -1,7 +1,9 @@
-// Unix stream socket server: private 0700 directory, 0600 socket, stale-file removal, thread per client, cleanup.
+// Unix stream socket server: private 0700 directory, 0600 socket, thread per client, cleanup on exit and on signals.
 use std::fs::{self, DirBuilder};
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::thread;
@@ -9,12 +11,17 @@ use std::time::Duration;
 
 const MAX_LINE: u64 = ${4:65536};
 
-/// Removes the socket file and its directory on every exit path: the file outlives the listener.
+/// Removes the socket file and its directory: the file outlives the listener.
+fn remove(dir: &Path, path: &Path) {
+    let _ = fs::remove_file(path);
+    let _ = fs::remove_dir(dir);
+}
+
+/// Cleans up however main ends: return, `?` or panic (signals are handled on their own thread).
 struct Cleanup(PathBuf, PathBuf);
 impl Drop for Cleanup {
     fn drop(&mut self) {
-        let _ = fs::remove_file(&self.1);
-        let _ = fs::remove_dir(&self.0);
+        remove(&self.0, &self.1);
     }
 }
 
@@ -58,6 +65,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     DirBuilder::new().mode(0o700).create(&dir)?;
     let path = dir.join("${2:server.sock}");
     let _cleanup = Cleanup(dir.clone(), path.clone());
+    // Drop does not run when a signal kills the process: take SIGINT/SIGTERM on a thread that cleans up and exits.
+    let mut signals = Signals::new([SIGINT, SIGTERM])?;
+    let (d, p) = (dir.clone(), path.clone());
+    thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            remove(&d, &p);
+            std::process::exit(128 + sig);
+        }
+    });
     let listener = bind_private(&path)?;
     println!("listening on {}", path.display());
 

@@ -1,7 +1,7 @@
-// Unix stream socket server (net): private 0700 directory, 0600 socket, line echo, socket file removed on exit.
+// Unix stream socket server (net): private 0700 directory, 0600 socket, line echo, socket removed on exit and on signals.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const MAX_LINE = ${4:65536};
@@ -35,6 +35,14 @@ async function main(): Promise<void> {
   const maxClients: number = ${3:1}; // 0 = serve forever
   const server = createServer();
   const done: Promise<boolean>[] = [];
+  // The default action of SIGINT/SIGTERM skips `finally`: clean up and exit in a handler instead.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+      process.exit(128 + constants.signals[sig]);
+    });
+  }
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject); // EADDRINUSE if a stale socket file is there

@@ -3,8 +3,9 @@
 // a server removes its socket on SIGTERM...). run.ts builds and runs them after the ordinary units.
 
 import { createSocket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import path from 'node:path';
 import type { SnippetLanguage } from '../../src/core/snippets/types';
 import type { DefaultEdit } from './build';
 import type { Outcome, Running } from './proc';
@@ -52,6 +53,8 @@ async function within(r: Running, ms: number): Promise<Outcome> {
     clearTimeout(timer);
   }
 }
+
+const status = (o: Outcome): string => (o.code !== null ? `exit ${o.code}` : `killed by ${o.signal ?? 'its deadline'}`);
 
 /** Peak resident memory (VmHWM) of a process in bytes, 0 when it cannot be read. */
 function peakRss(pid: number | undefined): number {
@@ -133,6 +136,24 @@ export const PROBES: readonly Probe[] = [
       const [s, c] = await Promise.all([server.done, client.done]);
       // The server counts the dropped client as failed: any exit status, but in time; the client proves it was served.
       return [...problems, ...kit.judge('leader', s, { anyExit: true, output: false }), ...kit.judge('peer', c)];
+    },
+  },
+  {
+    name: 'sigterm-cleanup',
+    promise: 'SIGTERM while waiting removes the socket / FIFO / shm segment, then ends the program (exit 143 = 128 + SIGTERM, or SIGTERM re-raised)',
+    ids: ['unix-stream-server', 'fifo-reader', 'shm-ring-producer'],
+    async run(kit) {
+      const p = kit.start('leader');
+      const address = await kit.address(p);
+      if (!address) return ['printed no address line', ...kit.judge('leader', await within(p, 1000))];
+      const file = kit.id === 'shm-ring-producer' ? path.join('/dev/shm', address) : address;
+      const problems: string[] = [];
+      if (!existsSync(file)) problems.push(`${file} does not exist before SIGTERM`);
+      process.kill(p.child.pid as number, 'SIGTERM');
+      const o = await within(p, 5000);
+      if (o.code !== 143 && o.signal !== 'SIGTERM') problems.push(`SIGTERM: ${status(o)}, expected exit 143 or SIGTERM\n    stderr: ${o.stderr.trim().slice(-400)}`);
+      if (existsSync(file)) problems.push(`${file} is still there after SIGTERM`);
+      return problems;
     },
   },
 ];

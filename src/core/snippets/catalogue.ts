@@ -26,6 +26,7 @@ export const MECHANISMS: readonly Mechanism[] = [
 ];
 
 const libc: CrateDep = { name: 'libc', version: '0.2' };
+const signalHook: CrateDep = { name: 'signal-hook', version: '0.3' };
 
 interface LangDetails {
   description?: string;
@@ -62,13 +63,13 @@ const SPECS: Spec[] = [
   },
   {
     id: 'fifo-reader', mechanism: 'fifo', title: 'FIFO reader (creates it)', role: 'reader', peer: 'fifo-writer',
-    description: 'mkfifo 0600 in a private 0700 directory, read numbered lines until EOF, remove it on exit',
+    description: 'mkfifo 0600 in a private 0700 directory, read numbered lines until EOF, remove it on exit and on SIGINT/SIGTERM',
     expect: ['received 3: hello through a FIFO', 'received 3 lines'],
     langs: {
-      rust: { crates: [libc] },
+      rust: { crates: [libc, signalHook] },
       c: {},
       python: {},
-      typescript: { description: 'mkfifo(1) (Node has no mkfifo) in a private 0700 directory, read lines until EOF, remove it' },
+      typescript: { description: 'mkfifo(1) (Node has no mkfifo) in a private 0700 directory, read lines until EOF, remove it (on signals too)' },
     },
   },
   {
@@ -91,9 +92,9 @@ const SPECS: Spec[] = [
   },
   {
     id: 'unix-stream-server', mechanism: 'unix-stream', title: 'Unix stream socket server', role: 'server', peer: 'unix-stream-client',
-    description: 'Unix socket server: 0600 socket in a 0700 directory, stale-file removal, bounded lines, cleanup on exit',
+    description: 'Unix socket server: 0600 socket in a 0700 directory, stale-file removal, bounded lines, cleanup on exit and SIGINT/SIGTERM',
     expect: ['hello over a Unix socket'],
-    langs: { rust: {}, c: {}, python: {}, typescript: {} },
+    langs: { rust: { crates: [signalHook] }, c: {}, python: {}, typescript: {} },
   },
   {
     id: 'unix-stream-client', mechanism: 'unix-stream', title: 'Unix stream socket client', role: 'client', peer: 'unix-stream-server',
@@ -150,9 +151,9 @@ const SPECS: Spec[] = [
   },
   {
     id: 'shm-ring-producer', mechanism: 'shm-ring', title: 'Shared-memory ring producer', role: 'producer', peer: 'shm-ring-consumer',
-    description: 'shm_open O_EXCL 0600 + mmap; SPSC ring with atomic head/tail (release/acquire); unlink when done',
+    description: 'shm_open O_EXCL 0600 + mmap; SPSC ring with atomic head/tail (release/acquire); unlink when done or on SIGINT/SIGTERM',
     expect: ['sent 1000 messages through 64 slots'],
-    langs: { rust: { crates: [libc] }, c: { libs: ['-lrt'] } },
+    langs: { rust: { crates: [libc, signalHook] }, c: { libs: ['-lrt'] } },
   },
   {
     id: 'shm-ring-consumer', mechanism: 'shm-ring', title: 'Shared-memory ring consumer', role: 'consumer', peer: 'shm-ring-producer',
@@ -177,7 +178,7 @@ const SPECS: Spec[] = [
     description: 'A child handles SIGUSR1 (acknowledging each, since signals coalesce) and exits cleanly on SIGTERM',
     expect: ['child acknowledged: got SIGUSR1 #3', 'got SIGTERM after 3'],
     langs: {
-      rust: { description: 'signal-hook iterator thread: handle SIGUSR1 with acks (signals coalesce), exit cleanly on SIGTERM', crates: [{ name: 'signal-hook', version: '0.3' }, libc] },
+      rust: { description: 'signal-hook iterator thread: handle SIGUSR1 with acks (signals coalesce), exit cleanly on SIGTERM', crates: [signalHook, libc] },
       c: { description: 'sigaction handlers that only set flags, sigsuspend with the signals blocked (no lost wake-up), acks' },
       python: { description: 'Block the signals, take them with sigwaitinfo (race-free, shows the sender pid), ack each one' },
       typescript: {
