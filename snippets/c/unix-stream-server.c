@@ -1,4 +1,4 @@
-/* Unix stream socket server: private 0700 directory, 0600 socket, line echo, cleanup on exit and on SIGINT/SIGTERM. */
+/* Unix stream socket server: fresh 0700 directory, 0600 socket, line echo, cleanup on exit and on SIGINT/SIGTERM. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -89,8 +89,8 @@ int main(void) {
     if (listener < 0) die("socket");
     struct sockaddr_un addr = {.sun_family = AF_UNIX};
     memcpy(addr.sun_path, path, strlen(path) + 1);
-    /* A stale socket file from a crashed run makes bind() fail with EADDRINUSE: remove it first. */
-    if (unlink(path) != 0 && errno != ENOENT) die("unlink stale socket");
+    /* Nothing stale to remove: the directory is new. At a fixed path, unlink a leftover socket file only if
+       connect() to it fails with ECONNREFUSED; unlinking a live server's socket silently steals its address. */
     if (bind(listener, (struct sockaddr *)&addr, sizeof addr) != 0) die("bind");
     /* The 0700 directory is what keeps others out between bind() and this chmod. */
     if (chmod(path, 0600) != 0) die("chmod");

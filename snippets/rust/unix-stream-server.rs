@@ -1,4 +1,4 @@
-// Unix stream socket server: private 0700 directory, 0600 socket, thread per client, cleanup on exit and on signals.
+// Unix stream socket server: fresh 0700 directory, 0600 socket, thread per client, cleanup on exit and on signals.
 use std::fs::{self, DirBuilder};
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
@@ -26,11 +26,8 @@ impl Drop for Cleanup {
 }
 
 fn bind_private(path: &Path) -> std::io::Result<UnixListener> {
-    // A stale socket file from a crashed run makes bind() fail with EADDRINUSE: remove it first.
-    match fs::remove_file(path) {
-        Err(e) if e.kind() != ErrorKind::NotFound => return Err(e),
-        _ => {}
-    }
+    // Nothing stale to remove: the directory is new. At a fixed path, remove a leftover socket file only if
+    // connecting to it fails with ConnectionRefused; removing a live server's socket silently steals its address.
     let listener = UnixListener::bind(path)?;
     // The 0700 directory is what keeps others out between bind() and this chmod.
     fs::set_permissions(path, fs::Permissions::from_mode(0o600))?;

@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   }
   try {
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject); // EADDRINUSE if a stale socket file is there
+      server.once('error', reject); // the directory is new, so no stale socket file can make this EADDRINUSE
       server.listen(path, resolve);
     });
     chmodSync(path, 0o600);

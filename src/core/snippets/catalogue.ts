@@ -10,7 +10,7 @@ export const MECHANISMS: readonly Mechanism[] = [
   { id: 'fifo', title: 'FIFO (named pipe)', summary: 'Create a FIFO safely, write numbered lines, read them until EOF, clean up.' },
   { id: 'pipe-size', title: 'Pipe buffer size', summary: 'F_GETPIPE_SZ / F_SETPIPE_SZ, and proof of the capacity by filling the pipe.' },
   { id: 'pipe-nonblocking', title: 'Non-blocking pipe', summary: 'O_NONBLOCK reads: EAGAIN means "nothing yet", poll() waits for data.' },
-  { id: 'unix-stream', title: 'Unix stream socket', summary: 'Server with 0600 socket in a 0700 directory, stale-file removal and cleanup; client.' },
+  { id: 'unix-stream', title: 'Unix stream socket', summary: 'Server with 0600 socket in a fresh 0700 directory, removed on exit and on signals; client.' },
   { id: 'unix-abstract', title: 'Abstract Unix socket', summary: 'Linux abstract namespace: no file, no permissions, so check who connected.' },
   { id: 'fd-passing', title: 'File descriptor passing', summary: 'SCM_RIGHTS over a Unix socket: hand an open file to another process.' },
   { id: 'peer-credentials', title: 'Peer credentials', summary: 'SO_PEERCRED: pid/uid/gid of the process at the other end, to authorise it.' },
@@ -92,7 +92,7 @@ const SPECS: Spec[] = [
   },
   {
     id: 'unix-stream-server', mechanism: 'unix-stream', title: 'Unix stream socket server', role: 'server', peer: 'unix-stream-client',
-    description: 'Unix socket server: 0600 socket in a 0700 directory, stale-file removal, bounded lines, cleanup on exit and SIGINT/SIGTERM',
+    description: 'Unix socket server: 0600 socket in a fresh 0700 directory, bounded lines, cleanup on exit and on SIGINT/SIGTERM',
     expect: ['hello over a Unix socket'],
     langs: { rust: { crates: [signalHook] }, c: {}, python: {}, typescript: {} },
   },
