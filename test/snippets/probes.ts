@@ -3,7 +3,7 @@
 // a server removes its socket on SIGTERM...). run.ts builds and runs them after the ordinary units.
 
 import { createSocket } from 'node:dgram';
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
 import type { SnippetLanguage } from '../../src/core/snippets/types';
@@ -41,6 +41,8 @@ export interface Probe {
   run(kit: ProbeKit): Promise<string[]>;
 }
 
+const HELPERS = path.resolve(__dirname, '..', '..', '.cache', 'snippet-probes');
+const GREP_CHECKING_SIGPIPE = path.join(HELPERS, 'grep-checking-sigpipe');
 const UDP_MAX_PAYLOAD = 65_507; // IPv4: 65535 - 20 (IP header) - 8 (UDP header)
 const MiB = 1 << 20;
 
@@ -154,6 +156,26 @@ export const PROBES: readonly Probe[] = [
       if (o.code !== 143 && o.signal !== 'SIGTERM') problems.push(`SIGTERM: ${status(o)}, expected exit 143 or SIGTERM\n    stderr: ${o.stderr.trim().slice(-400)}`);
       if (existsSync(file)) problems.push(`${file} is still there after SIGTERM`);
       return problems;
+    },
+  },
+  {
+    name: 'child-sigpipe-default',
+    promise: "the child runs with SIGPIPE at its default action (an ignored disposition survives exec and breaks 'cmd | head')",
+    ids: ['pipe-child'],
+    edits: () => ({ leader: [{ from: 'grep', to: GREP_CHECKING_SIGPIPE }] }),
+    prepare() {
+      mkdirSync(HELPERS, { recursive: true });
+      writeFileSync(
+        GREP_CHECKING_SIGPIPE,
+        '#!/bin/sh\n# grep that refuses to run when started with SIGPIPE ignored (bit 13 of SigIgn).\n' +
+          'ign=$(sed -n "s/^SigIgn:[[:space:]]*//p" /proc/$$/status)\n' +
+          'if [ $(( 0x$ign & 0x1000 )) -ne 0 ]; then echo "started with SIGPIPE ignored" >&2; exit 3; fi\n' +
+          'exec grep "$@"\n',
+      );
+      chmodSync(GREP_CHECKING_SIGPIPE, 0o755);
+    },
+    async run(kit) {
+      return kit.judge('leader', await kit.start('leader').done);
     },
   },
 ];
