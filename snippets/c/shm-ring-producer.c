@@ -62,9 +62,11 @@ int main(void) {
         char msg[SLOT_SIZE];
         int len = snprintf(msg, sizeof msg, "${6:message} %llu", i);
         if (len < 0 || (size_t)len > SLOT_SIZE - sizeof(uint32_t)) { fprintf(stderr, "message larger than a slot\n"); return 1; }
-        unsigned long long h = atomic_load_explicit(&r->head, memory_order_relaxed);
+        unsigned long long h = atomic_load_explicit(&r->head, memory_order_relaxed), t;
         /* Acquire pairs with the consumer's release of tail: the slot we reuse has been read. */
-        while (h - atomic_load_explicit(&r->tail, memory_order_acquire) >= SLOTS) {
+        while (h - (t = atomic_load_explicit(&r->tail, memory_order_acquire)) >= SLOTS) {
+            /* tail comes from the other process: never trust it (tail > head wraps h - t around). */
+            if (t > h) { fprintf(stderr, "corrupt ring: tail %llu is ahead of head %llu\n", t, h); return 1; }
             if (now() > deadline) { fprintf(stderr, "timed out waiting for a free slot\n"); return 1; }
             if (stop) return 128 + stop;
             sched_yield();

@@ -3,7 +3,7 @@
 // a server removes its socket on SIGTERM...). run.ts builds and runs them after the ordinary units.
 
 import { createSocket } from 'node:dgram';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
 import type { SnippetLanguage } from '../../src/core/snippets/types';
@@ -159,6 +159,28 @@ export const PROBES: readonly Probe[] = [
     },
   },
   {
+    name: 'corrupt-tail',
+    promise: 'a tail index ahead of head (a broken or hostile consumer) ends the producer at once with an error, not a panic or a hang',
+    ids: ['shm-ring-producer'],
+    async run(kit) {
+      const p = kit.start('leader');
+      const address = await kit.address(p);
+      if (!address) return ['printed no address line', ...kit.judge('leader', await within(p, 1000))];
+      // tail is the u64 at offset 64 in both layouts; without a consumer the producer soon waits for a free slot.
+      const fd = openSync(path.join('/dev/shm', address), 'r+');
+      const tail = Buffer.alloc(8);
+      tail.writeBigUInt64LE(1n << 40n);
+      writeSync(fd, tail, 0, 8, 64);
+      closeSync(fd);
+      const t0 = Date.now();
+      const o = await within(p, 5000);
+      const problems: string[] = [];
+      if (o.code === null || o.code === 0 || o.code === 101 || /panicked/.test(o.stderr)) problems.push(`corrupt tail: ${status(o)}, expected an error exit\n    stderr: ${o.stderr.trim().slice(-400)}`);
+      if (Date.now() - t0 > 3000) problems.push(`took ${Date.now() - t0} ms to notice the corrupt tail`);
+      return problems;
+    },
+  },
+  {
     name: 'child-sigpipe-default',
     promise: "the child runs with SIGPIPE at its default action (an ignored disposition survives exec and breaks 'cmd | head')",
     ids: ['pipe-child'],
@@ -198,5 +220,4 @@ export const PROBES: readonly Probe[] = [
       return problems;
     },
   },
-
 ];
