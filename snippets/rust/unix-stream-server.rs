@@ -76,12 +76,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let max_clients = ${3:1}; // 0 = serve forever
     let mut workers = Vec::new();
-    for (n, stream) in listener.incoming().enumerate() {
+    for stream in listener.incoming() {
         match stream {
             Ok(stream) => workers.push(thread::spawn(move || serve(stream))),
-            Err(e) => eprintln!("accept failed: {e}"), // e.g. EMFILE: keep serving the others
+            Err(e) => {
+                // e.g. EMFILE: keep serving, but back off rather than spin while descriptors are short.
+                eprintln!("accept failed: {e}");
+                thread::sleep(Duration::from_millis(100));
+                continue;
+            }
         }
-        if max_clients != 0 && n + 1 >= max_clients {
+        if max_clients != 0 && workers.len() >= max_clients {
             break;
         }
     }

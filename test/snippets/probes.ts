@@ -103,6 +103,19 @@ function unterminatedLine(address: string, bytes: number, ms: number): Promise<b
   });
 }
 
+/** Connects to host:port and resets the connection (RST, not FIN) as soon as it is established. */
+function resetConnection(address: string): Promise<void> {
+  const colon = address.lastIndexOf(':');
+  const socket = connect({ host: address.slice(0, colon), port: Number(address.slice(colon + 1)) });
+  return new Promise<void>((resolve, reject) => {
+    socket.on('error', reject);
+    socket.on('connect', () => {
+      socket.resetAndDestroy();
+      socket.on('close', () => resolve());
+    });
+  });
+}
+
 export const PROBES: readonly Probe[] = [
   {
     name: 'udp-max-datagram',
@@ -138,6 +151,27 @@ export const PROBES: readonly Probe[] = [
       const [s, c] = await Promise.all([server.done, client.done]);
       // The server counts the dropped client as failed: any exit status, but in time; the client proves it was served.
       return [...problems, ...kit.judge('leader', s, { anyExit: true, output: false }), ...kit.judge('peer', c)];
+    },
+  },
+  {
+    name: 'client-reset-before-accept',
+    promise: 'a client that connects and resets before the server accepts it fails alone; the next client is served',
+    ids: ['tcp-server'],
+    edits: () => ({ leader: [{ from: '1', to: '2' }] }), // max_clients 2: the reset connection, then the ordinary client
+    async run(kit) {
+      const server = kit.start('leader');
+      const address = await kit.address(server);
+      if (!address) return ['printed no address line', ...kit.judge('leader', await within(server, 1000))];
+      // Stopped, the server cannot accept before the RST arrives: accept() then returns an already reset socket.
+      process.kill(server.child.pid as number, 'SIGSTOP');
+      try {
+        await resetConnection(address);
+      } finally {
+        process.kill(server.child.pid as number, 'SIGCONT');
+      }
+      const client = kit.start('peer', [address]);
+      const [s, c] = await Promise.all([server.done, client.done]);
+      return [...kit.judge('leader', s, { anyExit: true, output: false }), ...kit.judge('peer', c)];
     },
   },
   {
