@@ -39,7 +39,7 @@ int main(void) {
     fflush(stdout); /* stdout is fully buffered when it is a pipe */
 
     /* fopen blocks until a writer opens the other end; reads hit EOF once every writer has closed it. */
-    FILE *fifo = fopen(path, "r");
+    FILE *fifo = fopen(path, "re"); /* e: O_CLOEXEC, like every other descriptor here */
     if (!fifo) die("open fifo");
     char *line = NULL;
     size_t cap = 0;
