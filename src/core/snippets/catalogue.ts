@@ -229,6 +229,11 @@ export const UNAVAILABLE: readonly Unavailable[] = [
   { mechanism: 'mpmc-channel', language: 'typescript', reason: "Node has no bounded MPMC queue or select: worker_threads' MessageChannel is unbounded and point-to-point." },
 ];
 
+/** Completion prefix: `ipc-` + id, once (the id `ipc-channel` is the prefix itself, not `ipc-ipc-channel`). */
+function snippetPrefix(id: string): string {
+  return id.startsWith('ipc-') ? id : `ipc-${id}`;
+}
+
 function buildEntries(): SnippetEntry[] {
   const out: SnippetEntry[] = [];
   for (const spec of SPECS) {
@@ -237,7 +242,7 @@ function buildEntries(): SnippetEntry[] {
         id: spec.id,
         language,
         mechanism: spec.mechanism,
-        prefix: `ipc-${spec.id}`,
+        prefix: snippetPrefix(spec.id),
         title: spec.title,
         description: d.description ?? spec.description,
         crates: d.crates ?? [],
