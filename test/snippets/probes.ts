@@ -20,8 +20,8 @@ export interface ProbeKit {
   language: SnippetLanguage;
   /** Starts the probed snippet ('leader') or the other side of its pair ('peer'), with `args`. */
   start(which: 'leader' | 'peer', args?: string[]): Running;
-  /** The last word of the program's first line (its address), or undefined if it printed none in time. */
-  address(r: Running): Promise<string | undefined>;
+  /** Starts the probed snippet and waits for its first line; throws (failing the probe) if it prints none in time. */
+  startLeader(): Promise<{ leader: Running; address: string }>;
   /** The catalogue's verdict on a finished program: exit 0 in time (`anyExit`: any status but a kill) and the expected output (unless `output` is false). */
   judge(which: 'leader' | 'peer', o: Outcome, opts?: JudgeOptions): string[];
 }
@@ -122,9 +122,7 @@ export const PROBES: readonly Probe[] = [
     promise: 'a 65 507-byte datagram (its echo would exceed the UDP maximum) does not stop the server',
     ids: ['udp-server'],
     async run(kit) {
-      const server = kit.start('leader');
-      const address = await kit.address(server);
-      if (!address) return ['printed no address line', ...kit.judge('leader', await within(server, 1000))];
+      const { leader: server, address } = await kit.startLeader();
       await sendDatagram(address, Buffer.alloc(UDP_MAX_PAYLOAD, 'x'));
       const client = kit.start('peer', [address]);
       const [s, c] = await Promise.all([server.done, client.done]);
@@ -138,9 +136,7 @@ export const PROBES: readonly Probe[] = [
     // max_clients 2: the probe's connection, then the ordinary client.
     edits: () => ({ leader: [{ from: '1', to: '2' }] }),
     async run(kit) {
-      const server = kit.start('leader');
-      const address = await kit.address(server);
-      if (!address) return ['printed no address line', ...kit.judge('leader', await within(server, 1000))];
+      const { leader: server, address } = await kit.startLeader();
       const problems: string[] = [];
       const before = peakRss(server.child.pid);
       const dropped = await unterminatedLine(address, 4 * MiB, 5000);
@@ -159,9 +155,7 @@ export const PROBES: readonly Probe[] = [
     ids: ['tcp-server'],
     edits: () => ({ leader: [{ from: '1', to: '2' }] }), // max_clients 2: the reset connection, then the ordinary client
     async run(kit) {
-      const server = kit.start('leader');
-      const address = await kit.address(server);
-      if (!address) return ['printed no address line', ...kit.judge('leader', await within(server, 1000))];
+      const { leader: server, address } = await kit.startLeader();
       // Stopped, the server cannot accept before the RST arrives: accept() then returns an already reset socket.
       process.kill(server.child.pid as number, 'SIGSTOP');
       try {
@@ -179,9 +173,7 @@ export const PROBES: readonly Probe[] = [
     promise: 'SIGTERM while waiting removes the socket / FIFO / shm segment, then ends the program (exit 143 = 128 + SIGTERM, or SIGTERM re-raised)',
     ids: ['unix-stream-server', 'fifo-reader', 'shm-ring-producer'],
     async run(kit) {
-      const p = kit.start('leader');
-      const address = await kit.address(p);
-      if (!address) return ['printed no address line', ...kit.judge('leader', await within(p, 1000))];
+      const { leader: p, address } = await kit.startLeader();
       const file = kit.id === 'shm-ring-producer' ? path.join('/dev/shm', address) : address;
       const problems: string[] = [];
       if (!existsSync(file)) problems.push(`${file} does not exist before SIGTERM`);
@@ -197,9 +189,7 @@ export const PROBES: readonly Probe[] = [
     promise: 'a tail index ahead of head (a broken or hostile consumer) ends the producer at once with an error, not a panic or a hang',
     ids: ['shm-ring-producer'],
     async run(kit) {
-      const p = kit.start('leader');
-      const address = await kit.address(p);
-      if (!address) return ['printed no address line', ...kit.judge('leader', await within(p, 1000))];
+      const { leader: p, address } = await kit.startLeader();
       // tail is the u64 at offset 64 in both layouts; without a consumer the producer soon waits for a free slot.
       const fd = openSync(path.join('/dev/shm', address), 'r+');
       const tail = Buffer.alloc(8);
@@ -223,7 +213,7 @@ export const PROBES: readonly Probe[] = [
       mkdirSync(HELPERS, { recursive: true });
       writeFileSync(
         GREP_CHECKING_SIGPIPE,
-        '#!/bin/sh\n# grep that refuses to run when started with SIGPIPE ignored (bit 13 of SigIgn).\n' +
+        '#!/bin/sh\n# grep that refuses to run when started with SIGPIPE ignored (signal 13: 0x1000 in SigIgn).\n' +
           'ign=$(sed -n "s/^SigIgn:[[:space:]]*//p" /proc/$$/status)\n' +
           'if [ $(( 0x$ign & 0x1000 )) -ne 0 ]; then echo "started with SIGPIPE ignored" >&2; exit 3; fi\n' +
           'exec grep "$@"\n',
@@ -245,9 +235,7 @@ export const PROBES: readonly Probe[] = [
       return { peer: [{ from: message, to: 'x'.repeat(4000) }], cflags: ['-Wno-format-truncation'] };
     },
     async run(kit) {
-      const leader = kit.start('leader');
-      const address = await kit.address(leader);
-      if (!address) return ['printed no address line', ...kit.judge('leader', await within(leader, 1000))];
+      const { leader, address } = await kit.startLeader();
       const [l, c] = await Promise.all([leader.done, kit.start('peer', [address]).done]);
       const problems = kit.judge('leader', l, { anyExit: true, output: false });
       if (c.code === 0 || c.code === null || !/too long/.test(c.stderr)) problems.push(`4000-byte message: ${status(c)}, expected a "too long" error\n    stderr: ${c.stderr.trim().slice(-400)}`);

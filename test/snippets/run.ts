@@ -203,20 +203,32 @@ async function runProbe(run: ProbeRun, built: Map<string, Built>, scratch: strin
   const [target, peer] = run.unit as [BuildEntry, BuildEntry | undefined];
   const id = target.variantOf?.id ?? target.id;
   const result = await session(`${id}--${run.probe.name}`, run.unit, built, scratch, async (s, builds, result) => {
-    const problems = await run.probe.run({
-      id,
-      language: target.language,
-      start: (which, args) => {
-        const b = which === 'leader' ? builds[0] : builds[1];
-        if (!b) throw new Error(`${id} has no ${which}`);
-        return s.start(b, args);
-      },
-      address: addressOf,
-      judge: (which, o, opts) => {
-        const e = which === 'leader' ? target : peer;
-        return e ? judge(e.variantOf ?? e, o, opts).problems : [`${id} has no ${which}`];
-      },
-    });
+    const start = (which: 'leader' | 'peer', args?: string[]): Running => {
+      const b = which === 'leader' ? builds[0] : builds[1];
+      if (!b) throw new Error(`${id} has no ${which}`);
+      return s.start(b, args);
+    };
+    let problems: string[];
+    try {
+      problems = await run.probe.run({
+        id,
+        language: target.language,
+        start,
+        async startLeader() {
+          const leader = start('leader');
+          const address = await addressOf(leader);
+          if (address) return { leader, address };
+          leader.kill();
+          throw new Error(`${id}: printed no address line\n  stderr: ${tail((await leader.done).stderr)}`);
+        },
+        judge: (which, o, opts) => {
+          const e = which === 'leader' ? target : peer;
+          return e ? judge(e.variantOf ?? e, o, opts).problems : [`${id} has no ${which}`];
+        },
+      });
+    } catch (err) {
+      problems = [(err as Error).message];
+    }
     result.ran = result.exchanged = problems.length === 0;
     if (problems.length > 0) result.problems.push(`probe ${run.probe.name}: ${run.probe.promise}`, ...problems);
   });
