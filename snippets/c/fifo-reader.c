@@ -1,7 +1,8 @@
-/* FIFO reader: creates a named pipe (mode 0600 in a private 0700 directory), reads lines until EOF, removes it. */
+/* FIFO reader: creates a named pipe (0600, in a private 0700 directory), reads lines until EOF, removes it, on signals too. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,13 @@ static void cleanup(void) {
     if (dir[0]) rmdir(dir);
 }
 
+/* A signal's default action skips atexit(). unlink() and rmdir() are async-signal-safe, so the handler
+   cleans up itself and leaves with _exit(), even while open() or read() blocks. */
+static void on_signal(int sig) {
+    cleanup();
+    _exit(128 + sig);
+}
+
 static void die(const char *what) { perror(what); exit(1); }
 
 int main(void) {
@@ -25,11 +33,13 @@ int main(void) {
     atexit(cleanup);
     if (snprintf(path, sizeof path, "%s/${2:events.fifo}", dir) >= (int)sizeof path) { path[0] = 0; die("path too long"); }
     if (mkfifo(path, 0600) != 0) { path[0] = 0; die("mkfifo"); }
+    struct sigaction sa = {.sa_handler = on_signal};
+    if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0) die("sigaction");
     printf("fifo at %s\n", path);
     fflush(stdout); /* stdout is fully buffered when it is a pipe */
 
     /* fopen blocks until a writer opens the other end; reads hit EOF once every writer has closed it. */
-    FILE *fifo = fopen(path, "r");
+    FILE *fifo = fopen(path, "re"); /* e: O_CLOEXEC, like every other descriptor here */
     if (!fifo) die("open fifo");
     char *line = NULL;
     size_t cap = 0;

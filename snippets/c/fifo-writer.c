@@ -16,9 +16,12 @@ int main(int argc, char **argv) {
     int fd = open(argv[1], O_WRONLY | O_CLOEXEC);
     if (fd < 0) { perror("open fifo"); return 1; }
     int count = ${1:3};
+    const char *message = "${2:hello through a FIFO}";
     for (int seq = 1; seq <= count; seq++) {
         char line[256];
-        int len = snprintf(line, sizeof line, "%d ${2:hello through a FIFO}\n", seq);
+        int len = snprintf(line, sizeof line, "%d %s\n", seq, message);
+        /* snprintf returns the length it wanted: writing that many bytes would read past a too-small buffer. */
+        if (len < 0 || (size_t)len >= sizeof line) { fprintf(stderr, "line %d too long for its buffer\n", seq); close(fd); return 1; }
         /* Writes of at most PIPE_BUF (4096) bytes are atomic: lines from several writers never interleave. */
         ssize_t n;
         do n = write(fd, line, (size_t)len); while (n < 0 && errno == EINTR);

@@ -21,6 +21,8 @@ static int reader(const char *expected) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0) { perror("reader open"); return 1; }
+    /* Too short for the length field, st_size - 4 below would wrap around and pass any length. */
+    if (st.st_size < (off_t)sizeof(uint32_t)) { fprintf(stderr, "file too short for a record\n"); close(fd); return 1; }
     unsigned char *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
     close(fd);
     if (map == MAP_FAILED) { perror("reader mmap"); return 1; }

@@ -19,6 +19,16 @@ struct chan {
     int senders; /* closed for receiving once this drops to 0 and the buffer is empty */
 };
 
+/* The "readable" condvar waits on CLOCK_MONOTONIC: a wall-clock jump (NTP, date -s) must not stretch or cut
+   a select timeout, as it would with the default CLOCK_REALTIME. */
+static int group_init(struct group *g) {
+    pthread_condattr_t attr;
+    if (pthread_mutex_init(&g->lock, NULL) != 0 || pthread_condattr_init(&attr) != 0) return -1;
+    int rc = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) == 0 && pthread_cond_init(&g->readable, &attr) == 0 ? 0 : -1;
+    pthread_condattr_destroy(&attr);
+    return rc;
+}
+
 static int chan_init(struct chan *c, struct group *g, size_t cap, int senders) {
     memset(c, 0, sizeof *c);
     c->g = g, c->cap = cap, c->senders = senders;
@@ -47,7 +57,7 @@ static void chan_close_sender(struct chan *c) {
 static int chan_select(struct chan **cs, int n, long *out, int timeout_ms) {
     struct group *g = cs[0]->g;
     struct timespec deadline;
-    clock_gettime(CLOCK_REALTIME, &deadline);
+    clock_gettime(CLOCK_MONOTONIC, &deadline); /* the clock group_init gave the condvar */
     deadline.tv_sec += timeout_ms / 1000;
     deadline.tv_nsec += (timeout_ms % 1000) * 1000000L;
     if (deadline.tv_nsec >= 1000000000L) deadline.tv_sec++, deadline.tv_nsec -= 1000000000L;
@@ -74,7 +84,7 @@ static int chan_select(struct chan **cs, int n, long *out, int timeout_ms) {
 #define PRODUCERS ${2:3}
 #define PER_PRODUCER 100
 #define WORKERS ${4:2}
-static struct group grp = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
+static struct group grp;
 static struct chan jobs, urgent;
 static long taken[PRODUCERS * PER_PRODUCER], urgent_taken;
 static pthread_mutex_t tally = PTHREAD_MUTEX_INITIALIZER;
@@ -110,7 +120,10 @@ static void *worker(void *arg) {
 }
 
 int main(void) {
-    if (chan_init(&jobs, &grp, ${1:16}, PRODUCERS) != 0 || chan_init(&urgent, &grp, 4, 1) != 0) { perror("chan_init"); return 1; }
+    if (group_init(&grp) != 0 || chan_init(&jobs, &grp, ${1:16}, PRODUCERS) != 0 || chan_init(&urgent, &grp, 4, 1) != 0) {
+        fprintf(stderr, "cannot set up the channels\n");
+        return 1;
+    }
     pthread_t threads[PRODUCERS + 1 + WORKERS];
     int failed[WORKERS] = {0};
     for (long p = 0; p < PRODUCERS; p++)

@@ -41,7 +41,6 @@ int main(void) {
     int to_child[2], from_child[2];
     /* O_CLOEXEC: the child must not inherit our ends, or it would never see EOF on its stdin. */
     if (pipe2(to_child, O_CLOEXEC) != 0 || pipe2(from_child, O_CLOEXEC) != 0) die("pipe2");
-    signal(SIGPIPE, SIG_IGN); /* a child that exits early gives EPIPE instead of killing us */
     pid_t pid = fork();
     if (pid < 0) die("fork");
     if (pid == 0) {
@@ -49,6 +48,9 @@ int main(void) {
         execlp("${1:grep}", "$1", "${2:error}", (char *)NULL);
         _exit(127); /* exec failed */
     }
+    /* A child that exits early gives us EPIPE instead of killing us. Ignore SIGPIPE only after fork(): an
+       ignored signal stays ignored across exec, and the child must still die quietly on a broken pipe. */
+    signal(SIGPIPE, SIG_IGN);
     close(to_child[0]);
     close(from_child[1]);
     pthread_t writer;

@@ -4,6 +4,7 @@
 #endif
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,6 +30,10 @@ _Static_assert(ATOMIC_LLONG_LOCK_FREE == 2 && ATOMIC_INT_LOCK_FREE == 2, "need l
 static char name[256];
 static void cleanup(void) { if (name[0]) shm_unlink(name); } /* shm outlives every process: unlink */
 
+/* A signal's default action skips atexit(): note the signal, and let the wait loops return through exit(). */
+static volatile sig_atomic_t stop;
+static void on_signal(int sig) { stop = sig; }
+
 static double now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -41,6 +46,8 @@ int main(void) {
     int fd = shm_open(name, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
     if (fd < 0) { name[0] = 0; perror("shm_open"); return 1; }
     atexit(cleanup);
+    struct sigaction sa = {.sa_handler = on_signal};
+    if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0) { perror("sigaction"); return 1; }
     /* ftruncate zero-fills: head = tail = 0 and both flags clear before anyone can look. */
     if (ftruncate(fd, sizeof(struct ring)) != 0) { perror("ftruncate"); return 1; }
     struct ring *r = mmap(NULL, sizeof *r, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -55,10 +62,13 @@ int main(void) {
         char msg[SLOT_SIZE];
         int len = snprintf(msg, sizeof msg, "${6:message} %llu", i);
         if (len < 0 || (size_t)len > SLOT_SIZE - sizeof(uint32_t)) { fprintf(stderr, "message larger than a slot\n"); return 1; }
-        unsigned long long h = atomic_load_explicit(&r->head, memory_order_relaxed);
+        unsigned long long h = atomic_load_explicit(&r->head, memory_order_relaxed), t;
         /* Acquire pairs with the consumer's release of tail: the slot we reuse has been read. */
-        while (h - atomic_load_explicit(&r->tail, memory_order_acquire) >= SLOTS) {
+        while (h - (t = atomic_load_explicit(&r->tail, memory_order_acquire)) >= SLOTS) {
+            /* tail comes from the other process: never trust it (tail > head wraps h - t around). */
+            if (t > h) { fprintf(stderr, "corrupt ring: tail %llu is ahead of head %llu\n", t, h); return 1; }
             if (now() > deadline) { fprintf(stderr, "timed out waiting for a free slot\n"); return 1; }
+            if (stop) return 128 + stop;
             sched_yield();
         }
         unsigned char *slot = r->slots[h % SLOTS];
@@ -71,6 +81,7 @@ int main(void) {
     atomic_store_explicit(&r->producer_done, 1, memory_order_release);
     while (atomic_load_explicit(&r->consumer_done, memory_order_acquire) != 1) {
         if (now() > deadline) { fprintf(stderr, "timed out waiting for the consumer\n"); return 1; }
+        if (stop) return 128 + stop;
         sched_yield();
     }
     munmap(r, sizeof *r);

@@ -62,9 +62,11 @@ int main(int argc, char **argv) {
     const char *message = "${4:hello over TCP}";
     char request[1024];
     int len = snprintf(request, sizeof request, "%s\n", message);
+    /* snprintf returns the length it wanted: sending that many bytes would read past a too-small buffer. */
+    if (len < 0 || (size_t)len >= sizeof request) { fprintf(stderr, "message too long for its buffer\n"); close(fd); return 1; }
     if (send(fd, request, (size_t)len, MSG_NOSIGNAL) != len) { perror("send"); close(fd); return 1; }
     shutdown(fd, SHUT_WR);
-    char reply[1024];
+    char reply[sizeof request + 8]; /* "echo: " + the request */
     size_t got = 0;
     for (;;) {
         ssize_t n = recv(fd, reply + got, sizeof reply - 1 - got, 0);
@@ -78,7 +80,7 @@ int main(int argc, char **argv) {
     reply[got] = 0;
     close(fd);
     $0
-    char expected[1100];
+    char expected[sizeof reply];
     snprintf(expected, sizeof expected, "echo: %s\n", message);
     if (strcmp(reply, expected) != 0) { fprintf(stderr, "unexpected reply: %s\n", reply); return 1; }
     printf("server replied: %s", reply);

@@ -31,25 +31,32 @@ static int tune(int fd) {
 
 static int serve(int client) {
     if (tune(client) != 0) { perror("setsockopt"); close(client); return -1; }
-    FILE *in = fdopen(client, "r");
-    if (!in) { close(client); return -1; }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
+    /* A fixed buffer bounds what a peer can make us hold: a full one without a newline ends the client. */
+    char buf[MAX_LINE], reply[MAX_LINE + 16];
+    size_t used = 0;
     int rc = 0;
-    while ((len = getline(&line, &cap, in)) != -1) {
-        if (len > MAX_LINE || line[len - 1] != '\n') { fprintf(stderr, "line too long or cut off\n"); rc = -1; break; }
-        line[len - 1] = 0;
+    for (;;) {
+        char *nl = memchr(buf, '\n', used);
+        if (!nl) {
+            if (used == sizeof buf) { fprintf(stderr, "line too long\n"); rc = -1; break; }
+            ssize_t n = recv(client, buf + used, sizeof buf - used, 0);
+            if (n < 0 && errno == EINTR) continue;
+            /* A read timeout shows up as EAGAIN. */
+            if (n < 0) { perror(errno == EAGAIN ? "client idle too long" : "recv"); rc = -1; break; }
+            if (n == 0) { if (used) { fprintf(stderr, "line cut off\n"); rc = -1; } break; } /* insist on complete lines */
+            used += (size_t)n;
+            continue;
+        }
+        *nl = 0;
+        const char *line = buf;
         $0
-        char reply[MAX_LINE + 16];
         int n = snprintf(reply, sizeof reply, "echo: %s\n", line);
         if (send(client, reply, (size_t)n, MSG_NOSIGNAL) != n) { perror("send"); rc = -1; break; } /* one send per reply */
         printf("client sent: %s\n", line);
+        used -= (size_t)(nl + 1 - buf); /* keep what followed the line */
+        memmove(buf, nl + 1, used);
     }
-    /* A read timeout shows up as EAGAIN. */
-    if (ferror(in)) { perror(errno == EAGAIN ? "client idle too long" : "read"); rc = -1; }
-    free(line);
-    fclose(in);
+    close(client);
     return rc;
 }
 

@@ -23,6 +23,9 @@ int main(void) {
     fflush(stdout);
 
     static char buf[65536];
+    static const char prefix[] = "echo: ";
+    /* The largest IPv4 UDP payload is 65507 bytes (65535 - 20 IP - 8 UDP): a longer reply fails with EMSGSIZE. */
+    const size_t max_request = 65507 - (sizeof prefix - 1);
     int max_datagrams = ${3:1}; /* 0 = serve forever */
     for (int served = 0; max_datagrams == 0 || served < max_datagrams;) {
         struct sockaddr_storage peer;
@@ -34,10 +37,12 @@ int main(void) {
         buf[n] = 0;
         /* Datagrams can come from anyone: validate before use, here that it is text without NULs. */
         if (strlen(buf) != (size_t)n) { fprintf(stderr, "ignoring binary datagram\n"); continue; }
+        if ((size_t)n > max_request) { fprintf(stderr, "ignoring %zd-byte datagram: its echo would not fit in one\n", n); continue; }
         $0
-        char reply[sizeof buf + 8];
-        int len = snprintf(reply, sizeof reply, "echo: %s", buf);
-        if (sendto(fd, reply, (size_t)len, 0, (struct sockaddr *)&peer, plen) != len) { perror("sendto"); return 1; }
+        char reply[sizeof buf + sizeof prefix];
+        int len = snprintf(reply, sizeof reply, "%s%s", prefix, buf);
+        /* One peer's failed reply (unreachable, EMSGSIZE...) must not stop the server. */
+        if (sendto(fd, reply, (size_t)len, 0, (struct sockaddr *)&peer, plen) != len) { perror("sendto"); continue; }
         printf("echoed %zd bytes: %s\n", n, buf);
         served++;
     }

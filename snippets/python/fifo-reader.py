@@ -1,10 +1,14 @@
 """FIFO reader: creates a named pipe (mode 0600 in a private 0700 directory), reads lines until EOF, removes it."""
 import os
+import signal
 import sys
 import tempfile
 
 
 def main() -> int:
+    # SIGTERM's default action skips the with-blocks' cleanup: make SIGINT and SIGTERM raise SystemExit instead.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda signum, _frame: sys.exit(128 + signum))
     with tempfile.TemporaryDirectory(prefix="${1:myapp}-") as directory:  # mode 0700, removed with its content
         path = os.path.join(directory, "${2:events.fifo}")
         os.mkfifo(path, 0o600)

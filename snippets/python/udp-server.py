@@ -2,6 +2,9 @@
 import socket
 import sys
 
+PREFIX = b"echo: "
+MAX_PAYLOAD = 65507  # largest IPv4 UDP payload (65535 - 20 IP - 8 UDP): a longer reply fails with EMSGSIZE
+
 
 def main() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
@@ -18,8 +21,15 @@ def main() -> int:
             except UnicodeDecodeError:
                 print(f"ignoring non-UTF-8 datagram from {peer}", file=sys.stderr)
                 continue
+            if len(PREFIX) + len(data) > MAX_PAYLOAD:
+                print(f"ignoring {len(data)}-byte datagram from {peer}: its echo would not fit in one", file=sys.stderr)
+                continue
             $0
-            sock.sendto(b"echo: " + data, peer)
+            try:
+                sock.sendto(PREFIX + data, peer)
+            except OSError as e:  # one peer's failed reply (unreachable, EMSGSIZE...) must not stop the server
+                print(f"reply to {peer} failed: {e}", file=sys.stderr)
+                continue
             print(f"echoed {len(data)} bytes to {peer}: {text}")
             served += 1
     return 0

@@ -1,5 +1,6 @@
-"""Unix stream socket server: private 0700 directory, 0600 socket, stale-file removal, thread per client, cleanup."""
+"""Unix stream socket server: fresh 0700 directory, 0600 socket, thread per client, cleanup on exit and on signals."""
 import os
+import signal
 import socket
 import sys
 import tempfile
@@ -29,13 +30,13 @@ def serve(conn: socket.socket, results: list) -> None:
 
 
 def main() -> int:
+    # SIGTERM's default action skips the with-blocks' cleanup: make SIGINT and SIGTERM raise SystemExit instead.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda signum, _frame: sys.exit(128 + signum))
     with tempfile.TemporaryDirectory(prefix="${1:myapp}-") as directory:  # 0700: keeps others out
         path = os.path.join(directory, "${2:server.sock}")
-        # A stale socket file from a crashed run makes bind() fail with EADDRINUSE: remove it first.
-        try:
-            os.unlink(path)
-        except FileNotFoundError:
-            pass
+        # Nothing stale to remove: the directory is new. At a fixed path, unlink a leftover socket file only if
+        # connecting to it raises ConnectionRefusedError; unlinking a live server's socket silently steals its address.
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
             listener.bind(path)
             os.chmod(path, 0o600)

@@ -80,7 +80,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Ok(());
     }
     let (parent_sock, child_sock) = UnixStream::pair()?;
-    // Giving the child its socket as stdin is the simple way across exec (std closes all other fds on exec).
+    // Giving the child its socket as stdin is the simple way across exec: std opens its own descriptors
+    // with O_CLOEXEC, so the socket would not survive exec under its own number.
     let mut child = Command::new(std::env::current_exe()?)
         .arg("--child")
         .stdin(Stdio::from(OwnedFd::from(child_sock)))

@@ -1,17 +1,24 @@
-// FIFO reader: creates a named pipe (mode 0600 in a private 0700 directory), reads lines until EOF, removes it.
+// FIFO reader: creates a named pipe (0600, in a private 0700 directory), reads lines until EOF, removes it, on signals too.
+use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
 use std::ffi::CString;
 use std::fs::{self, DirBuilder, File};
 use std::io::{BufRead, BufReader};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::DirBuilderExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-/// Removes the FIFO and its directory however we leave main (the FIFO outlives every open end).
+/// Removes the FIFO and its directory (the FIFO outlives every open end).
+fn remove(dir: &Path, path: &Path) {
+    let _ = fs::remove_file(path);
+    let _ = fs::remove_dir(dir);
+}
+
+/// Cleans up however main ends: return, `?` or panic (signals are handled on their own thread).
 struct Cleanup(PathBuf, PathBuf);
 impl Drop for Cleanup {
     fn drop(&mut self) {
-        let _ = fs::remove_file(&self.1);
-        let _ = fs::remove_dir(&self.0);
+        remove(&self.0, &self.1);
     }
 }
 
@@ -20,6 +27,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     DirBuilder::new().mode(0o700).create(&dir)?; // fails if it exists: nobody can pre-plant it
     let path = dir.join("${2:events.fifo}");
     let _cleanup = Cleanup(dir.clone(), path.clone());
+    // Drop does not run when a signal kills the process: take SIGINT/SIGTERM on a thread that cleans up and exits.
+    let mut signals = Signals::new([SIGINT, SIGTERM])?;
+    let (d, p) = (dir.clone(), path.clone());
+    std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            remove(&d, &p);
+            std::process::exit(128 + sig);
+        }
+    });
     let c_path = CString::new(path.as_os_str().as_bytes())?;
     // SAFETY: c_path is a valid NUL-terminated string.
     if unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) } != 0 {

@@ -1,4 +1,6 @@
 // POSIX shared memory SPSC ring, producer side: creates the segment, pushes messages, unlinks it when the consumer is done.
+use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
 use std::ffi::CString;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -37,8 +39,8 @@ impl Drop for Unlink {
     }
 }
 
-fn wait_until(deadline: Instant, what: &str, mut ready: impl FnMut() -> bool) -> Result<(), String> {
-    while !ready() {
+fn wait_until(deadline: Instant, what: &str, mut ready: impl FnMut() -> Result<bool, String>) -> Result<(), String> {
+    while !ready()? {
         if Instant::now() > deadline {
             return Err(format!("timed out waiting for {what}"));
         }
@@ -56,6 +58,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err(std::io::Error::last_os_error().into());
     }
     let _unlink = Unlink(name.clone());
+    // Drop does not run when a signal kills the process: take SIGINT/SIGTERM on a thread that unlinks and exits.
+    let mut signals = Signals::new([SIGINT, SIGTERM])?;
+    let on_signal = Unlink(name.clone());
+    std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            drop(on_signal);
+            std::process::exit(128 + sig);
+        }
+    });
     // SAFETY: fd is ours; ftruncate zero-fills, so head = tail = 0 and both flags are clear from the start.
     let map = unsafe {
         let ok = libc::ftruncate(fd, SIZE as libc::off_t) == 0;
@@ -84,7 +95,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         let h = head.load(Ordering::Relaxed);
         // Acquire pairs with the consumer's Release store of tail: the slot we reuse has been read.
-        wait_until(deadline, "a free slot", || h - tail.load(Ordering::Acquire) < SLOTS)?;
+        wait_until(deadline, "a free slot", || {
+            // tail comes from the other process: never trust it (tail > head would underflow h - t).
+            let t = tail.load(Ordering::Acquire);
+            if t > h {
+                return Err(format!("corrupt ring: tail {t} is ahead of head {h}"));
+            }
+            Ok(h - t < SLOTS)
+        })?;
         // SAFETY: the slot lies inside the mapping and the consumer does not touch it until head moves past it.
         unsafe {
             let slot = map.0.add(DATA + (h % SLOTS) as usize * SLOT_SIZE);
@@ -95,7 +113,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         $0
     }
     map.atomic(PRODUCER_DONE).store(1, Ordering::Release);
-    wait_until(deadline, "the consumer", || map.atomic(CONSUMER_DONE).load(Ordering::Acquire) == 1)?;
+    wait_until(deadline, "the consumer", || Ok(map.atomic(CONSUMER_DONE).load(Ordering::Acquire) == 1))?;
     println!("sent {count} messages through {} slots", SLOTS);
     Ok(())
 }

@@ -61,15 +61,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("listening on {}", listener.local_addr()?);
     let max_clients = ${3:1}; // 0 = serve forever
     let mut workers = Vec::new();
-    for (n, stream) in listener.incoming().enumerate() {
-        match stream {
-            Ok(stream) => {
-                let peer = stream.peer_addr()?;
-                workers.push(thread::spawn(move || (peer, serve(stream))));
+    for stream in listener.incoming() {
+        let stream = match stream {
+            Ok(stream) => stream,
+            Err(e) => {
+                // e.g. EMFILE: keep serving, but back off rather than spin while descriptors are short.
+                eprintln!("accept failed: {e}");
+                thread::sleep(Duration::from_millis(100));
+                continue;
             }
-            Err(e) => eprintln!("accept failed: {e}"),
-        }
-        if max_clients != 0 && n + 1 >= max_clients {
+        };
+        // A client that has already reset the connection has no peer address (ENOTCONN): fail it, not the server.
+        let peer = stream.peer_addr().map_or_else(|e| format!("(gone: {e})"), |a| a.to_string());
+        workers.push(thread::spawn(move || (peer, serve(stream))));
+        if max_clients != 0 && workers.len() >= max_clients {
             break;
         }
     }

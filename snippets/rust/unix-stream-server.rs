@@ -1,4 +1,6 @@
-// Unix stream socket server: private 0700 directory, 0600 socket, stale-file removal, thread per client, cleanup.
+// Unix stream socket server: fresh 0700 directory, 0600 socket, thread per client, cleanup on exit and on signals.
+use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
 use std::fs::{self, DirBuilder};
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
@@ -9,21 +11,23 @@ use std::time::Duration;
 
 const MAX_LINE: u64 = ${4:65536};
 
-/// Removes the socket file and its directory on every exit path: the file outlives the listener.
+/// Removes the socket file and its directory: the file outlives the listener.
+fn remove(dir: &Path, path: &Path) {
+    let _ = fs::remove_file(path);
+    let _ = fs::remove_dir(dir);
+}
+
+/// Cleans up however main ends: return, `?` or panic (signals are handled on their own thread).
 struct Cleanup(PathBuf, PathBuf);
 impl Drop for Cleanup {
     fn drop(&mut self) {
-        let _ = fs::remove_file(&self.1);
-        let _ = fs::remove_dir(&self.0);
+        remove(&self.0, &self.1);
     }
 }
 
 fn bind_private(path: &Path) -> std::io::Result<UnixListener> {
-    // A stale socket file from a crashed run makes bind() fail with EADDRINUSE: remove it first.
-    match fs::remove_file(path) {
-        Err(e) if e.kind() != ErrorKind::NotFound => return Err(e),
-        _ => {}
-    }
+    // Nothing stale to remove: the directory is new. At a fixed path, remove a leftover socket file only if
+    // connecting to it fails with ConnectionRefused; removing a live server's socket silently steals its address.
     let listener = UnixListener::bind(path)?;
     // The 0700 directory is what keeps others out between bind() and this chmod.
     fs::set_permissions(path, fs::Permissions::from_mode(0o600))?;
@@ -58,17 +62,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     DirBuilder::new().mode(0o700).create(&dir)?;
     let path = dir.join("${2:server.sock}");
     let _cleanup = Cleanup(dir.clone(), path.clone());
+    // Drop does not run when a signal kills the process: take SIGINT/SIGTERM on a thread that cleans up and exits.
+    let mut signals = Signals::new([SIGINT, SIGTERM])?;
+    let (d, p) = (dir.clone(), path.clone());
+    thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            remove(&d, &p);
+            std::process::exit(128 + sig);
+        }
+    });
     let listener = bind_private(&path)?;
     println!("listening on {}", path.display());
 
     let max_clients = ${3:1}; // 0 = serve forever
     let mut workers = Vec::new();
-    for (n, stream) in listener.incoming().enumerate() {
+    for stream in listener.incoming() {
         match stream {
             Ok(stream) => workers.push(thread::spawn(move || serve(stream))),
-            Err(e) => eprintln!("accept failed: {e}"), // e.g. EMFILE: keep serving the others
+            Err(e) => {
+                // e.g. EMFILE: keep serving, but back off rather than spin while descriptors are short.
+                eprintln!("accept failed: {e}");
+                thread::sleep(Duration::from_millis(100));
+                continue;
+            }
         }
-        if max_clients != 0 && n + 1 >= max_clients {
+        if max_clients != 0 && workers.len() >= max_clients {
             break;
         }
     }

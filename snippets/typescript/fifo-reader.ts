@@ -7,6 +7,14 @@ import { createInterface } from 'node:readline';
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), '${1:myapp}-')); // mode 0700
+  // The default action of SIGINT/SIGTERM skips `finally`: clean up in a handler, then let the default action end
+  // us (`once` has removed the listener). process.exit() would wait for the open() or read() blocked in the thread pool.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      rmSync(dir, { recursive: true, force: true });
+      process.kill(process.pid, sig);
+    });
+  }
   try {
     const path = join(dir, '${2:events.fifo}');
     // Node has no mkfifo(): run the coreutils command (it fails with EEXIST on a stale file).

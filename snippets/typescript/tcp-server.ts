@@ -30,7 +30,7 @@ function serve(socket: Socket): Promise<string> {
 async function main(): Promise<void> {
   const server = createServer();
   const maxClients: number = ${3:1}; // 0 = serve forever
-  const done: Promise<string>[] = [];
+  const done: Promise<boolean>[] = [];
   // Port 0: the kernel picks a free port. Node sets SO_REUSEADDR on listening sockets.
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -41,12 +41,17 @@ async function main(): Promise<void> {
   try {
     await new Promise<void>((resolve) => {
       server.on('connection', (socket) => {
-        done.push(serve(socket));
+        const peer = `\${socket.remoteAddress}:\${socket.remotePort}`;
+        // Handle each client's failure at once: a rejection nobody awaits yet would end the whole server.
+        done.push(serve(socket).then(
+          (last) => { console.log(`client \${peer} done, last line: \${JSON.stringify(last)}`); return true; },
+          (err: Error) => { console.error(`client \${peer} failed: \${err.message}`); return false; },
+        ));
         if (maxClients !== 0 && done.length >= maxClients) resolve();
       });
     });
     server.close();
-    for (const last of await Promise.all(done)) console.log(`client done, last line: \${JSON.stringify(last)}`);
+    if ((await Promise.all(done)).includes(false)) process.exitCode = 1;
   } finally {
     server.close();
   }

@@ -1,6 +1,9 @@
 // UDP echo server (dgram): one datagram in, one datagram out.
 import { createSocket } from 'node:dgram';
 
+const PREFIX = 'echo: ';
+const MAX_PAYLOAD = 65507; // largest IPv4 UDP payload (65535 - 20 IP - 8 UDP): a longer reply fails with EMSGSIZE
+
 async function main(): Promise<void> {
   const socket = createSocket('udp4');
   await new Promise<void>((resolve, reject) => {
@@ -20,9 +23,17 @@ async function main(): Promise<void> {
         console.error(`ignoring non-UTF-8 datagram from \${peer.address}:\${peer.port}`);
         return;
       }
+      if (PREFIX.length + data.length > MAX_PAYLOAD) {
+        console.error(`ignoring \${data.length}-byte datagram from \${peer.address}:\${peer.port}: its echo would not fit in one`);
+        return;
+      }
       $0
-      socket.send(`echo: \${text}`, peer.port, peer.address, (err) => {
-        if (err) return reject(err);
+      socket.send(PREFIX + text, peer.port, peer.address, (err) => {
+        if (err) {
+          // One peer's failed reply (unreachable, EMSGSIZE...) must not stop the server.
+          console.error(`reply to \${peer.address}:\${peer.port} failed: \${err.message}`);
+          return;
+        }
         console.log(`echoed \${data.length} bytes to \${peer.address}:\${peer.port}: \${text}`);
         if (maxDatagrams !== 0 && ++served >= maxDatagrams) resolve();
       });

@@ -1,7 +1,7 @@
-// Unix stream socket server (net): private 0700 directory, 0600 socket, line echo, socket file removed on exit.
+// Unix stream socket server (net): private 0700 directory, 0600 socket, line echo, socket removed on exit and on signals.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const MAX_LINE = ${4:65536};
@@ -34,24 +34,36 @@ async function main(): Promise<void> {
   const path = join(dir, '${2:server.sock}');
   const maxClients: number = ${3:1}; // 0 = serve forever
   const server = createServer();
-  const done: Promise<string>[] = [];
+  const done: Promise<boolean>[] = [];
+  // The default action of SIGINT/SIGTERM skips `finally`: clean up and exit in a handler instead.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+      process.exit(128 + constants.signals[sig]);
+    });
+  }
   try {
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject); // EADDRINUSE if a stale socket file is there
+      server.once('error', reject); // the directory is new, so no stale socket file can make this EADDRINUSE
       server.listen(path, resolve);
     });
     chmodSync(path, 0o600);
     console.log(`listening on \${path}`);
     await new Promise<void>((resolve) => {
       server.on('connection', (socket) => {
-        done.push(serve(socket));
+        // Handle each client's failure at once: a rejection nobody awaits yet would end the whole server.
+        done.push(serve(socket).then(
+          (last) => { console.log(`client done, last line: \${JSON.stringify(last)}`); return true; },
+          (err: Error) => { console.error(`client failed: \${err.message}`); return false; },
+        ));
         if (maxClients !== 0 && done.length >= maxClients) {
           server.close(); // stop accepting; Node also unlinks the socket file on close
           resolve();
         }
       });
     });
-    for (const last of await Promise.all(done)) console.log(`client done, last line: \${JSON.stringify(last)}`);
+    if ((await Promise.all(done)).includes(false)) process.exitCode = 1;
   } finally {
     server.close();
     rmSync(dir, { recursive: true, force: true });

@@ -25,9 +25,41 @@ export interface Built {
 export const CC_FLAGS = ['-std=c11', '-D_GNU_SOURCE', '-Wall', '-Wextra', '-Werror', '-pthread'];
 export const PY_FLAGS = ['-X', 'dev', '-W', 'error::ResourceWarning'];
 
+/** A placeholder default a probe changes: every `${N:from}` becomes `${N:to}` (and so do the mirrors `$N`). */
+export interface DefaultEdit {
+  from: string;
+  to: string;
+}
+
+/** A catalogue entry to build, or a probe's variant of one: its own id, the source of `variantOf` with `edits`. */
+export interface BuildEntry extends SnippetEntry {
+  variantOf?: SnippetEntry;
+  edits?: readonly DefaultEdit[];
+  /** Extra gcc flags for a C variant. */
+  cflags?: readonly string[];
+}
+
+/**
+ * `source` with some placeholder defaults changed. Throws when a `from` is the default of no simple placeholder
+ * (the snippet changed under the probe) or of several different tab stops (the edit would be ambiguous).
+ */
+export function withDefaults(source: string, edits: readonly DefaultEdit[]): string {
+  let out = source;
+  for (const { from, to } of edits) {
+    const simple = /\$\{(\d+):((?:[^$}\\]|\\[$}\\])*)\}/g;
+    const unescape = (s: string): string => s.replace(/\\([$}\\])/g, '$1');
+    const stops = new Set([...out.matchAll(simple)].filter((m) => unescape(m[2] ?? '') === from).map((m) => m[1]));
+    if (stops.size !== 1) throw new Error(`placeholder default ${JSON.stringify(from)} found in ${stops.size} tab stops, expected 1`);
+    const escaped = to.replace(/[$}\\]/g, '\\$&');
+    out = out.replace(simple, (whole, index: string, dflt: string) => (unescape(dflt) === from ? `\${${index}:${escaped}}` : whole));
+  }
+  return out;
+}
+
 /** Writes the filled source; leaves the file (and its mtime) alone when unchanged so incremental builds stay warm. */
-function fill(root: string, e: SnippetEntry, dest: string): string {
-  const text = fillDefaults(readFileSync(path.join(root, sourcePath(e)), 'utf8'));
+function fill(root: string, e: BuildEntry, dest: string): string {
+  const source = readFileSync(path.join(root, sourcePath(e.variantOf ?? e)), 'utf8');
+  const text = fillDefaults(e.edits ? withDefaults(source, e.edits) : source);
   mkdirSync(path.dirname(dest), { recursive: true });
   let current: string | undefined;
   try {
@@ -75,7 +107,7 @@ export interface BuildOptions {
   sanitize?: boolean;
 }
 
-export async function buildRust(root: string, cache: string, entries: SnippetEntry[], crates: CrateDep[], opts: BuildOptions = {}): Promise<Map<string, Built>> {
+export async function buildRust(root: string, cache: string, entries: BuildEntry[], crates: CrateDep[], opts: BuildOptions = {}): Promise<Map<string, Built>> {
   const dir = path.join(cache, 'snippets-rust');
   mkdirSync(path.join(dir, '.cargo'), { recursive: true });
   writeIfChanged(
@@ -117,14 +149,14 @@ export async function buildRust(root: string, cache: string, entries: SnippetEnt
   return out;
 }
 
-export async function buildC(root: string, cache: string, entries: SnippetEntry[], opts: BuildOptions = {}): Promise<Map<string, Built>> {
+export async function buildC(root: string, cache: string, entries: BuildEntry[], opts: BuildOptions = {}): Promise<Map<string, Built>> {
   const dir = path.join(cache, 'snippets-c');
   for (const e of entries) fill(root, e, path.join(dir, `${e.id}.c`));
   prune(dir, entries.flatMap((e) => [`${e.id}.c`, e.id, `${e.id}.stamp`]));
   const results = await pool(entries, 2, async (e) => {
     const file = path.join(dir, `${e.id}.c`);
     const bin = path.join(dir, e.id);
-    const args = [...CC_FLAGS, ...(opts.sanitize ? ['-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-g'] : []), file, '-o', bin, '-lrt'];
+    const args = [...CC_FLAGS, ...(e.cflags ?? []), ...(opts.sanitize ? ['-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-g'] : []), file, '-o', bin, '-lrt'];
     // Like make: skip gcc when this exact source was compiled with these exact flags into the binary present.
     const stampFile = path.join(dir, `${e.id}.stamp`);
     const stamp = sha(JSON.stringify(args) + readFileSync(file, 'utf8'));
@@ -149,7 +181,7 @@ function pythonExecutable(): string {
   }
 }
 
-export async function buildPython(root: string, cache: string, entries: SnippetEntry[]): Promise<Map<string, Built>> {
+export async function buildPython(root: string, cache: string, entries: BuildEntry[]): Promise<Map<string, Built>> {
   const dir = path.join(cache, 'snippets-python');
   const files = entries.map((e) => fill(root, e, path.join(dir, `${e.id}.py`)));
   prune(dir, files);
@@ -175,7 +207,7 @@ export async function buildPython(root: string, cache: string, entries: SnippetE
   );
 }
 
-export async function buildTypeScript(root: string, cache: string, entries: SnippetEntry[]): Promise<Map<string, Built>> {
+export async function buildTypeScript(root: string, cache: string, entries: BuildEntry[]): Promise<Map<string, Built>> {
   const dir = path.join(cache, 'snippets-typescript');
   const files = entries.map((e) => fill(root, e, path.join(dir, 'src', `${e.id}.ts`)));
   prune(path.join(dir, 'src'), files);
@@ -228,7 +260,7 @@ export async function buildTypeScript(root: string, cache: string, entries: Snip
 export async function buildAll(
   root: string,
   cache: string,
-  byLang: Map<SnippetLanguage, SnippetEntry[]>,
+  byLang: Map<SnippetLanguage, BuildEntry[]>,
   crates: CrateDep[],
   opts: BuildOptions = {},
 ): Promise<Map<string, Built>> {

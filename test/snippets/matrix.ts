@@ -15,6 +15,8 @@ export interface UnitResult {
   exchanged?: boolean;
   problems: string[];
   ms: number;
+  /** Set on the result of a probe (probes.ts) rather than an ordinary run. */
+  probe?: string;
 }
 
 const mark = (v: boolean | undefined): string => (v === undefined ? '·' : v ? '✓' : '✗');
@@ -55,6 +57,18 @@ export function renderMatrix(results: readonly UnitResult[], selected: ReadonlyS
   out.push('', 'cells: compiled ran exchanged-data (✓ yes, ✗ no, · not reached); - = not selected');
   if (reasons.length > 0) out.push('', 'n/a: no snippet, because', ...reasons.map((r, i) => `  [${i + 1}] ${r}`));
   return out.join('\n');
+}
+
+/** One line per probe: the languages it passed and failed in. */
+export function renderProbes(results: readonly UnitResult[]): string {
+  const names = [...new Set(results.map((r) => r.probe ?? ''))];
+  const lines = names.map((name) => {
+    const rs = results.filter((r) => r.probe === name);
+    const cells = rs.map((r) => `${mark(r.compiled && r.ran)} ${LANGUAGES[r.language].label} ${r.ids[0]}`);
+    return [name, cells.join(', ')];
+  });
+  const width = Math.max(...lines.map(([n]) => (n ?? '').length));
+  return ['probes (✓ kept its promise, ✗ did not; the matrix cells include them):', ...lines.map(([n, c]) => `  ${(n ?? '').padEnd(width)}  ${c}`)].join('\n');
 }
 
 /** Markdown version of the matrix, for notes. */

@@ -42,8 +42,11 @@ describe('snippet catalogue', () => {
     for (const lang of ['rust', 'c', 'python', 'typescript'] as const) {
       const prefixes = listSnippets({ language: lang }).map((s) => s.prefix);
       assert.equal(new Set(prefixes).size, prefixes.length, `duplicate prefix in ${lang}`);
-      for (const p of prefixes) assert.match(p, /^ipc-[a-z0-9-]+$/);
+      for (const p of prefixes) assert.match(p, /^ipc-(?!ipc-)[a-z0-9-]+$/);
     }
+    // The id ipc-channel is its own prefix: typing "ipc-channel" finds it, "ipc-ipc-channel" was a stutter.
+    assert.deepEqual(new Set(listSnippets({ mechanism: 'ipc-channel' }).map((s) => s.prefix)), new Set(['ipc-channel']));
+    assert.equal(getSnippet('rust', 'fd-passing')?.prefix, 'ipc-fd-passing');
   });
 
   it('says why Python has no POSIX message queue and what Node cannot do', () => {

@@ -10,7 +10,7 @@ export const MECHANISMS: readonly Mechanism[] = [
   { id: 'fifo', title: 'FIFO (named pipe)', summary: 'Create a FIFO safely, write numbered lines, read them until EOF, clean up.' },
   { id: 'pipe-size', title: 'Pipe buffer size', summary: 'F_GETPIPE_SZ / F_SETPIPE_SZ, and proof of the capacity by filling the pipe.' },
   { id: 'pipe-nonblocking', title: 'Non-blocking pipe', summary: 'O_NONBLOCK reads: EAGAIN means "nothing yet", poll() waits for data.' },
-  { id: 'unix-stream', title: 'Unix stream socket', summary: 'Server with 0600 socket in a 0700 directory, stale-file removal and cleanup; client.' },
+  { id: 'unix-stream', title: 'Unix stream socket', summary: 'Server with 0600 socket in a fresh 0700 directory, removed on exit and on signals; client.' },
   { id: 'unix-abstract', title: 'Abstract Unix socket', summary: 'Linux abstract namespace: no file, no permissions, so check who connected.' },
   { id: 'fd-passing', title: 'File descriptor passing', summary: 'SCM_RIGHTS over a Unix socket: hand an open file to another process.' },
   { id: 'peer-credentials', title: 'Peer credentials', summary: 'SO_PEERCRED: pid/uid/gid of the process at the other end, to authorise it.' },
@@ -26,6 +26,7 @@ export const MECHANISMS: readonly Mechanism[] = [
 ];
 
 const libc: CrateDep = { name: 'libc', version: '0.2' };
+const signalHook: CrateDep = { name: 'signal-hook', version: '0.3' };
 
 interface LangDetails {
   description?: string;
@@ -62,13 +63,13 @@ const SPECS: Spec[] = [
   },
   {
     id: 'fifo-reader', mechanism: 'fifo', title: 'FIFO reader (creates it)', role: 'reader', peer: 'fifo-writer',
-    description: 'mkfifo 0600 in a private 0700 directory, read numbered lines until EOF, remove it on exit',
+    description: 'mkfifo 0600 in a private 0700 directory, read numbered lines until EOF, remove it on exit and on SIGINT/SIGTERM',
     expect: ['received 3: hello through a FIFO', 'received 3 lines'],
     langs: {
-      rust: { crates: [libc] },
+      rust: { crates: [libc, signalHook] },
       c: {},
       python: {},
-      typescript: { description: 'mkfifo(1) (Node has no mkfifo) in a private 0700 directory, read lines until EOF, remove it' },
+      typescript: { description: 'mkfifo(1) (Node has no mkfifo) in a private 0700 directory, read lines until EOF, remove it (on signals too)' },
     },
   },
   {
@@ -91,9 +92,9 @@ const SPECS: Spec[] = [
   },
   {
     id: 'unix-stream-server', mechanism: 'unix-stream', title: 'Unix stream socket server', role: 'server', peer: 'unix-stream-client',
-    description: 'Unix socket server: 0600 socket in a 0700 directory, stale-file removal, bounded lines, cleanup on exit',
+    description: 'Unix socket server: 0600 socket in a fresh 0700 directory, bounded lines, cleanup on exit and on SIGINT/SIGTERM',
     expect: ['hello over a Unix socket'],
-    langs: { rust: {}, c: {}, python: {}, typescript: {} },
+    langs: { rust: { crates: [signalHook] }, c: {}, python: {}, typescript: {} },
   },
   {
     id: 'unix-stream-client', mechanism: 'unix-stream', title: 'Unix stream socket client', role: 'client', peer: 'unix-stream-server',
@@ -150,9 +151,9 @@ const SPECS: Spec[] = [
   },
   {
     id: 'shm-ring-producer', mechanism: 'shm-ring', title: 'Shared-memory ring producer', role: 'producer', peer: 'shm-ring-consumer',
-    description: 'shm_open O_EXCL 0600 + mmap; SPSC ring with atomic head/tail (release/acquire); unlink when done',
+    description: 'shm_open O_EXCL 0600 + mmap; SPSC ring with atomic head/tail (release/acquire); unlink when done or on SIGINT/SIGTERM',
     expect: ['sent 1000 messages through 64 slots'],
-    langs: { rust: { crates: [libc] }, c: { libs: ['-lrt'] } },
+    langs: { rust: { crates: [libc, signalHook] }, c: { libs: ['-lrt'] } },
   },
   {
     id: 'shm-ring-consumer', mechanism: 'shm-ring', title: 'Shared-memory ring consumer', role: 'consumer', peer: 'shm-ring-producer',
@@ -177,7 +178,7 @@ const SPECS: Spec[] = [
     description: 'A child handles SIGUSR1 (acknowledging each, since signals coalesce) and exits cleanly on SIGTERM',
     expect: ['child acknowledged: got SIGUSR1 #3', 'got SIGTERM after 3'],
     langs: {
-      rust: { description: 'signal-hook iterator thread: handle SIGUSR1 with acks (signals coalesce), exit cleanly on SIGTERM', crates: [{ name: 'signal-hook', version: '0.3' }, libc] },
+      rust: { description: 'signal-hook iterator thread: handle SIGUSR1 with acks (signals coalesce), exit cleanly on SIGTERM', crates: [signalHook, libc] },
       c: { description: 'sigaction handlers that only set flags, sigsuspend with the signals blocked (no lost wake-up), acks' },
       python: { description: 'Block the signals, take them with sigwaitinfo (race-free, shows the sender pid), ack each one' },
       typescript: {
@@ -228,6 +229,11 @@ export const UNAVAILABLE: readonly Unavailable[] = [
   { mechanism: 'mpmc-channel', language: 'typescript', reason: "Node has no bounded MPMC queue or select: worker_threads' MessageChannel is unbounded and point-to-point." },
 ];
 
+/** Completion prefix: `ipc-` + id, once (the id `ipc-channel` is the prefix itself, not `ipc-ipc-channel`). */
+function snippetPrefix(id: string): string {
+  return id.startsWith('ipc-') ? id : `ipc-${id}`;
+}
+
 function buildEntries(): SnippetEntry[] {
   const out: SnippetEntry[] = [];
   for (const spec of SPECS) {
@@ -236,7 +242,7 @@ function buildEntries(): SnippetEntry[] {
         id: spec.id,
         language,
         mechanism: spec.mechanism,
-        prefix: `ipc-${spec.id}`,
+        prefix: snippetPrefix(spec.id),
         title: spec.title,
         description: d.description ?? spec.description,
         crates: d.crates ?? [],

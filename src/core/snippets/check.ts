@@ -60,6 +60,7 @@ export function checkCatalogue(): string[] {
     if (seen.has(key)) problems.push(`${key}: duplicate id`);
     seen.add(key);
     if (!/^ipc-[a-z0-9-]+$/.test(e.prefix)) problems.push(`${key}: prefix ${e.prefix} must be ipc-<lowercase-words>`);
+    if (e.prefix.startsWith('ipc-ipc-')) problems.push(`${key}: prefix ${e.prefix} repeats ipc-`);
     if (e.description.includes('\n') || e.description.length > 140) problems.push(`${key}: description must be one short line`);
     if (e.expect.length === 0) problems.push(`${key}: no expected output, the test could not tell an exchange happened`);
     if (e.language !== 'rust' && e.crates.length > 0) problems.push(`${key}: crates on a non-Rust snippet`);

@@ -73,7 +73,7 @@ export interface SnippetEntry {
   id: string;
   language: SnippetLanguage;
   mechanism: MechanismId;
-  /** Completion prefix, `ipc-` + id, the same in every language. */
+  /** Completion prefix, `ipc-` + id (once: an id starting with `ipc-` is its own prefix), the same in every language. */
   prefix: string;
   title: string;
   /** One line, shown in completion and in the quick pick. */
