@@ -276,14 +276,19 @@ export async function openInspector(browser, tree, title = 'IPC Inspector', cont
  * media/screenshots/ (the README's) only when missing or with IPC_E2E_UPDATE_SCREENSHOTS=1, so a test run does
  * not dirty the git tree. `check(theme)`, when given, runs in each theme before its picture.
  */
+/** The themes a view is checked in: VS Code's default dark and light, and both high-contrast ones. */
+export const THEMES = [['Dark Modern', 'dark'], ['Light Modern', 'light'], ['Dark High Contrast', 'hc-dark'], ['Light High Contrast', 'hc-light']];
+
 export async function themeShots(page, name, check) {
   mkdirSync(env.out, { recursive: true });
-  for (const [theme, suffix] of [['Dark Modern', 'dark'], ['Light Modern', 'light']]) {
+  for (const [theme, suffix] of THEMES) {
     await setColorTheme(page, theme);
     // Assertions that depend on the theme (e.g. chart colours readable on its background), before the picture.
     if (check) await check(theme);
     const shotPath = path.join(env.out, `${name}-${suffix}.png`);
     await page.screenshot({ path: shotPath });
+    // (The README shows the two default themes; the high-contrast pictures stay in out/e2e.)
+    if (suffix.startsWith('hc-')) continue;
     const readmeShot = path.join(env.root, 'media/screenshots', `${name}-${suffix}.png`);
     if (!existsSync(readmeShot) || process.env.IPC_E2E_UPDATE_SCREENSHOTS === '1') {
       mkdirSync(path.dirname(readmeShot), { recursive: true });
@@ -304,7 +309,8 @@ export async function setColorTheme(page, theme) {
   await input.fill(theme);
   await exactRow(theme).click({ timeout: 10000 });
   // The workbench's own class says which kind of theme is active.
-  await page.locator(theme.startsWith('Light') ? '.monaco-workbench.vs' : '.monaco-workbench.vs-dark').waitFor({ timeout: 10000 });
+  const kind = theme.endsWith('High Contrast') ? (theme.startsWith('Light') ? 'hc-light' : 'hc-black') : theme.startsWith('Light') ? 'vs' : 'vs-dark';
+  await page.locator(`.monaco-workbench.${kind}`).waitFor({ timeout: 10000 });
   await page.waitForTimeout(800);
 }
 

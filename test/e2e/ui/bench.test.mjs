@@ -137,9 +137,9 @@ describe('IPC Inspector benchmark from the command palette (code-server UI)', fu
     for (const k of keys) assert.ok(k.drawn && k.drawn !== 'none', `legend stroke not drawn: ${JSON.stringify(k)}`);
     for (const m of PICKED) assert.ok(keys.some((k) => k.text.startsWith(`${m} · split`)), `CDF legend: ${keys.map((k) => k.text).join(', ')}`);
 
-    // Every curve stands out from the background in both themes (Dark Modern's charts.orange is a translucent
-    // highlight the page makes readable); the picture below is taken in Light Modern.
-    for (const theme of ['Dark Modern', 'Light Modern']) {
+    // Every curve stands out from the background in every theme, high contrast included (Dark Modern's
+    // charts.orange is a translucent highlight the page makes readable); the picture below is taken in Light Modern.
+    for (const theme of ['Dark Modern', 'Dark High Contrast', 'Light High Contrast', 'Light Modern']) {
       await setColorTheme(page, theme);
       await until(`CDF curves readable in ${theme}`, async () => {
         const strokes = await chartContrasts(view, '#cdf-chart svg path.line', 'stroke');
