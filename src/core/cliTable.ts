@@ -60,8 +60,10 @@ function shortName(label: string): { text: string; cut: boolean } {
   return { text: `${head}...${tail}`, cut: true };
 }
 
-function details(o: IpcObject, byId: Map<string, IpcObject>): string {
+function details(o: IpcObject, byId: Map<string, IpcObject>, ownNetns: number | null): string {
   const parts: string[] = [];
+  // Sockets of another network namespace (a container's): the same address may be listed once per namespace.
+  if (typeof o['netns'] === 'number' && ownNetns !== null && o['netns'] !== ownNetns) parts.push(`netns=${o['netns']}`);
   // (A stale socket file records no socket type or state: 'stale' alone says what it is.)
   if (o.unix && o['stale'] !== true) {
     parts.push(`${o.unix.type}/${o.unix.state}`);
@@ -95,6 +97,8 @@ function columns(rows: string[][]): string {
 export function renderTable(s: Snapshot, viewerUid = process.getuid?.() ?? -1): string {
   const procs = new Map(s.processes.map((p) => [p.pid, p]));
   const byId = new Map(s.objects.map((o) => [o.id, o]));
+  const self = s.processes.find((p) => p.pid === s.self.pid);
+  const ownNetns = typeof self?.netns === 'number' ? self.netns : null;
   const order = new Map<string, number>();
   GROUPS.forEach((g, i) => g.kinds.forEach((k) => order.set(k, i)));
   const objs = [...s.objects].sort((a, b) => (order.get(a.kind) ?? 99) - (order.get(b.kind) ?? 99) || a.inode - b.inode);
@@ -104,7 +108,9 @@ export function renderTable(s: Snapshot, viewerUid = process.getuid?.() ?? -1): 
     const name = shortName(objectLabel(o));
     const held = holders(o, procs);
     if (name.cut || held.cut) cut++;
-    rows.push([o.kind, String(o.inode), name.text, o.queue ? formatQueue(o.queue) : '-', held.text, details(o, byId)]);
+    // (eventfds and signalfds all share one anonymous inode: their id is in the name, the inode says nothing.)
+    const inode = o.kind === 'eventfd' || o.kind === 'signalfd' ? '-' : String(o.inode);
+    rows.push([o.kind, inode, name.text, o.queue ? formatQueue(o.queue) : '-', held.text, details(o, byId, ownNetns)]);
   }
   let out = columns(rows);
   // (Processes whose fds could not be read are seen, not inspected: the note below says why.)

@@ -46,6 +46,10 @@ export function extraDetails(o: IpcObject): string[] {
   if (typeof o['key'] === 'string') parts.push(`key=${escapeControl(o['key'] as string)}`);
   const count = num('count');
   if (count !== undefined) parts.push(`count=${count}`);
+  const nsems = num('nsems');
+  if (nsems !== undefined) parts.push(`nsems=${nsems}`);
+  const notify = num('notifyPid');
+  if (notify !== undefined) parts.push(`notify=${notify}`);
   const bytes = num('bytes');
   if (bytes !== undefined) parts.push(`bytes=${formatBytes(bytes)}`);
   // SysV shm marked for removal (IPC_RMID) while still attached: freed on the last detach (ipcs says "dest").

@@ -84,3 +84,28 @@ describe('ls table layout', () => {
     }
   });
 });
+
+describe('ls table details', () => {
+  it('eventfds show no (shared, meaningless) inode; mqueue notify pid, SysV nsems and a foreign netns are shown', () => {
+    const s = {
+      schemaVersion: 1, takenAt: '', durationMs: 1, self: { pid: 1 }, hidden: { processes: 0 }, notes: [],
+      processes: [{ pid: 1, ppid: 0, comm: 'me', cmdline: [], uid: 0, netns: 4026531833, ipcns: null }],
+      objects: [
+        { id: 'eventfd:7', kind: 'eventfd', inode: 1038, name: 'eventfd 7', endpoints: [], findings: [], count: 2 },
+        { id: 'posix-mq:3:9', kind: 'posix-mq', inode: 9, name: '/q', endpoints: [], findings: [], notifyPid: 4242 },
+        { id: 'sysv-sem:0:5', kind: 'sysv-sem', inode: 5, name: 'key 0x1', endpoints: [], findings: [], nsems: 3 },
+        { id: 'tcp:9:1', kind: 'tcp', inode: 1, name: '127.0.0.1:80', endpoints: [], findings: [], netns: 4026532999,
+          inet: { family: 4, protocol: 'tcp', local: '127.0.0.1:80', remote: null, state: 'LISTEN', peer: null } },
+        { id: 'tcp:9:2', kind: 'tcp', inode: 2, name: '127.0.0.1:80', endpoints: [], findings: [], netns: 4026531833,
+          inet: { family: 4, protocol: 'tcp', local: '127.0.0.1:80', remote: null, state: 'LISTEN', peer: null } },
+      ],
+    } as unknown as Snapshot;
+    const rows = renderTable(s).split('\n');
+    const row = (start: RegExp) => rows.find((l) => start.test(l)) ?? '';
+    assert.match(row(/^eventfd/), /^eventfd\s+-\s+eventfd 7/);
+    assert.match(row(/^posix-mq/), /notify=4242/);
+    assert.match(row(/^sysv-sem/), /nsems=3/);
+    assert.match(row(/^tcp\s+1\s/), /netns=4026532999/);
+    assert.doesNotMatch(row(/^tcp\s+2\s/), /netns=/, 'our own namespace is not repeated on every row');
+  });
+});
