@@ -68,6 +68,23 @@ export function escapeControl(s: string): string {
   });
 }
 
+/**
+ * Display text cut to at most `max` UTF-16 units, keeping its start and its end (a path's directory and file
+ * name) around an ellipsis, never splitting a character. For messages to webviews, whose validators refuse a
+ * label over 4 096 units: a 1 100-byte name that is not UTF-8 escapes to 4 400, and one such object once made
+ * the whole topology graph (or an occupancy, ring or hex page) refuse its data and show nothing.
+ */
+export function clipText(s: string, max = 1024): string {
+  if (s.length <= max) return s;
+  const chars = Array.from(s);
+  let head = '';
+  let tail = '';
+  const half = Math.floor((max - 1) / 2);
+  for (let i = 0; i < chars.length && head.length + chars[i]!.length <= half; i++) head += chars[i];
+  for (let i = chars.length - 1; i >= 0 && tail.length + chars[i]!.length <= max - 1 - half; i--) tail = chars[i] + tail;
+  return `${head}…${tail}`;
+}
+
 /** Escape for display, showing the raw bytes as `\xNN` when the name was not valid UTF-8. */
 export function displayName(d: { name: string; nameBase64?: string }, prefix = ''): string {
   if (d.nameBase64 === undefined) return escapeControl(d.name);

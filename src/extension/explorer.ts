@@ -35,6 +35,7 @@ export class Explorer implements vscode.Disposable {
   private raw: Snapshot | undefined;
   private filter: ExplorerFilter;
   private readonly listeners = new Set<(s: Snapshot) => void>();
+  private readonly filterListeners = new Set<(f: ExplorerFilter) => void>();
   private filtered: Snapshot | undefined;
   /** Paths of the listed FIFOs and socket files: a watcher event on one of them is relevant. */
   private knownPaths = new Set<string>();
@@ -202,6 +203,18 @@ export class Explorer implements vscode.Disposable {
     await this.context.workspaceState.update(FILTER_KEY, f);
     this.applyFilterContext();
     this.render();
+    for (const fn of this.filterListeners) {
+      try {
+        fn(f);
+      } catch (e) {
+        this.log.error('filter listener failed:', e);
+      }
+    }
+  }
+
+  onFilterChange(fn: (f: ExplorerFilter) => void): vscode.Disposable {
+    this.filterListeners.add(fn);
+    return { dispose: () => this.filterListeners.delete(fn) };
   }
 
   get currentFilter(): ExplorerFilter {

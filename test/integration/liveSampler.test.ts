@@ -59,6 +59,21 @@ describe('live: sampler worker on real objects', function () {
     assert.ok(Number.isFinite(client.lastDurationMs) && client.lastDurationMs >= 0, `tick duration ${client.lastDurationMs}`);
   });
 
+  it('follows a SysV message queue in bytes against its msg_qbytes limit', async () => {
+    const h = await startHelper<{ msqid: number }>('watch_objects.py', ['sysvmsg']);
+    holders.push(h);
+    const o = takeSnapshot({ kinds: ['sysv-msg'] }).objects.find((x) => x.kind === 'sysv-msg' && x.inode === h.info.msqid);
+    assert.ok(o, 'the helper\'s queue is in the snapshot');
+    const t = targetFor(o, () => undefined)!;
+    const limit = o['maxBytes'] as number;
+    assert.ok(limit > 0, `msg_qbytes ${limit}`);
+    let r = (await client.sample([t])).get(o.id);
+    assert.deepEqual(r, { ok: true, sample: { used: 20, capacity: limit, unit: 'bytes' } });
+    await h.command('send 500');
+    r = (await client.sample([t])).get(o.id);
+    assert.deepEqual(r, { ok: true, sample: { used: 520, capacity: limit, unit: 'bytes' } });
+  });
+
   it('reads a shm ring header by pread each tick, and survives the owner truncating the segment', async () => {
     const file = `/dev/shm/ipc-inspector-live-test-${process.pid}`;
     files.push(file);

@@ -103,6 +103,21 @@ describe('live sampler: one tick', () => {
     assert.equal(r.size, targets.length);
   });
 
+  it('a SysV queue is followed in bytes against msg_qbytes (what makes msgsnd block), in messages when the limit is unreadable', () => {
+    const io = fakeIo({
+      refresh: () => ({
+        samples: [
+          { id: 'sysv-msg:0:1', queue: { used: 3, capacity: null, unit: 'messages' }, bytes: { used: 300, capacity: 16384 } },
+          { id: 'sysv-msg:0:2', queue: { used: 2, capacity: null, unit: 'messages' }, bytes: { used: 20, capacity: null } },
+        ],
+        notes: [],
+      }),
+    });
+    const r = sampleTargets([eng('sysv-msg:0:1', 'sysv-msg'), eng('sysv-msg:0:2', 'sysv-msg')], io);
+    assert.deepEqual(r.get('sysv-msg:0:1'), { ok: true, sample: { used: 300, capacity: 16384, unit: 'bytes' } });
+    assert.deepEqual(r.get('sysv-msg:0:2'), { ok: true, sample: { used: 2, capacity: null, unit: 'messages' } });
+  });
+
   it('a ring whose segment vanished reports the errno', () => {
     const r = sampleTargets([targets[5]!], fakeIo({ headerReader: () => () => ({ error: 'ENOENT' }) }));
     assert.deepEqual(r.get('ring'), { ok: false, error: 'io: ENOENT' });

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import type { IpcObject, Snapshot } from '../../src/core/model';
 import { buildTopology } from '../../src/core/live/topology';
 import { parseToTopology } from '../../webview/shared/topologyProtocol';
+import { decodeName } from '../../src/core/names';
 
 const proc = (pid: number, comm: string) => ({ pid, ppid: 1, comm, cmdline: [comm, '--x'], uid: 0, netns: 1, ipcns: 2 });
 function snap(objects: IpcObject[]): Snapshot {
@@ -47,5 +48,28 @@ describe('live topology graph', () => {
     assert.equal(g.truncated, true);
     assert.ok(g.nodes.some((n) => n.id === 'o:unix:8:1'), 'the named socket listed last in the snapshot is kept');
     assert.ok(g.links.every((l) => g.nodes.some((n) => n.id === l.source) && g.nodes.some((n) => n.id === l.target)));
+  });
+});
+
+describe('live topology graph: hostile sizes never make the page refuse the whole graph', () => {
+  const valid = (g: ReturnType<typeof buildTopology>) => parseToTopology({ type: 'graph', nodes: g.nodes, links: g.links, filter: '', truncated: g.truncated });
+
+  it('a 1 100-byte name that is not UTF-8 (4 400 characters escaped) is clipped, start and end kept', () => {
+    const raw = Buffer.concat([Buffer.from('/tmp/start-'), Buffer.alloc(1100, 0xff), Buffer.from('-end.fifo')]);
+    const fifo: IpcObject = { id: 'fifo:8:9', kind: 'fifo', inode: 9, findings: [], endpoints: [{ pid: 10, fd: 3, access: 'r' }], ...decodeName(raw) } as IpcObject;
+    const g = buildTopology(snap([fifo, a]));
+    assert.ok(valid(g), 'the page accepts the graph');
+    const label = g.nodes.find((n) => n.id === 'o:fifo:8:9')!.label;
+    assert.ok(label.length <= 1024, `${label.length}`);
+    assert.ok(label.startsWith('/tmp/start-\\xff') && label.endsWith('\\xff-end.fifo') && label.includes('…'), label.slice(0, 40));
+  });
+
+  it('objects held by hundreds of processes stop at the link budget (truncated), within what the page accepts', () => {
+    const holders = Array.from({ length: 300 }, (_, i) => ({ pid: 1000 + i, fd: 3, access: 'r' as const }));
+    const shared: IpcObject[] = Array.from({ length: 250 }, (_, i) => ({ ...pipe, id: `pipe:15:${5000 + i}`, inode: 5000 + i, endpoints: holders }));
+    const g = buildTopology(snap(shared));
+    assert.equal(g.truncated, true);
+    assert.ok(g.links.length <= 50_000, `${g.links.length} links`);
+    assert.ok(valid(g), 'the page accepts the graph');
   });
 });

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { decodeName, displayName, escapeControl, nameBytes } from '../../src/core/names';
+import { clipText, decodeName, displayName, escapeControl, nameBytes } from '../../src/core/names';
 
 describe('names', () => {
   it('keeps valid UTF-8 names as text without base64', () => {
@@ -58,5 +58,18 @@ describe('characters that show as nothing are escaped too', () => {
     assert.equal(escapeControl('a\u00adb\u034fc\u3164d\uffa0e\u180ef\u115fg'), 'a\\xadb\\u034fc\\u3164d\\uffa0e\\u180ef\\u115fg');
     // Visible text is left alone: accents, CJK, emoji.
     assert.equal(escapeControl('café 管道 🦀'), 'café 管道 🦀');
+  });
+});
+
+describe('clipText', () => {
+  it('keeps short text, cuts long text in the middle within the limit, never halves a character', () => {
+    assert.equal(clipText('short', 10), 'short');
+    const s = `${'a'.repeat(50)}${'🦀'.repeat(50)}${'z'.repeat(50)}`;
+    const c = clipText(s, 41);
+    assert.ok(c.length <= 41, `${c.length}`);
+    assert.ok(c.startsWith('aaaa') && c.endsWith('zzzz') && c.includes('…'));
+    assert.doesNotMatch(c, /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/, 'no lone surrogate');
+    const crabs = clipText('🦀'.repeat(100), 11);
+    assert.equal(crabs, `${'🦀'.repeat(2)}…${'🦀'.repeat(2)}`);
   });
 });

@@ -26,6 +26,9 @@ function handle(m: ToHex): void {
   title.text(m.title);
   if (m.type === 'error') {
     err.text(m.message);
+    // An earlier dump is not what the segment holds now: it goes, with its description.
+    meta.text('');
+    dump.selectAll('div.hex-line').remove();
     return;
   }
   err.text('');

@@ -27,11 +27,18 @@ const label = (text: string) => bar.append('label').text(text);
 const rateSel = label('Rate ').append('select').attr('id', 'rate').on('change', function () {
   send({ type: 'setRate', hz: Number(this.value) });
 });
-rateSel.selectAll('option').data([1, 2, 5, 10, 20]).join('option').attr('value', (d) => d).text((d) => `${d} Hz`);
+const RATES = [1, 2, 5, 10, 20];
+const WINDOWS = [30, 60, 120, 300, 600];
+/** The choices, plus the value in use when the settings chose one the list does not have (a select would show blank). */
+const withValue = (list: number[], v: number) => (list.includes(v) ? list : [...list, v].sort((a, b) => a - b));
+const rateOptions = (v: number) => rateSel.selectAll('option').data(withValue(RATES, v)).join('option').attr('value', (d) => d).text((d) => `${d} Hz`);
+rateOptions(5);
 const winSel = label('Window ').append('select').attr('id', 'window').on('change', function () {
   send({ type: 'setWindow', seconds: Number(this.value) });
 });
-winSel.selectAll('option').data([30, 60, 120, 300, 600]).join('option').attr('value', (d) => d).text((d) => (d < 60 ? `${d} s` : `${d / 60} min`));
+const windowOptions = (v: number) => winSel.selectAll('option').data(withValue(WINDOWS, v)).join('option').attr('value', (d) => d)
+  .text((d) => (d < 60 ? `${d} s` : d % 60 ? `${Math.floor(d / 60)} min ${d % 60} s` : `${d / 60} min`));
+windowOptions(60);
 const alarmKind = label('Alarm ').append('select').attr('id', 'alarm-kind');
 alarmKind.selectAll('option').data([['off', 'off'], ['percent', '% of capacity'], ['absolute', 'absolute']]).join('option')
   .attr('value', (d) => d[0]).text((d) => d[1]);
@@ -55,7 +62,9 @@ const empty = app.append('p').attr('class', 'muted').text('No object selected. U
 function showConfig(c: OccupancyConfig): void {
   config = c;
   pauseBtn.text(c.paused ? 'Resume' : 'Pause').attr('aria-pressed', String(c.paused));
+  rateOptions(c.rateHz);
   rateSel.property('value', String(c.rateHz));
+  windowOptions(c.windowSeconds);
   winSel.property('value', String(c.windowSeconds));
   alarmKind.property('value', c.alarm?.kind ?? 'off');
   if (c.alarm) alarmValue.property('value', String(c.alarm.value));

@@ -2,7 +2,7 @@
 // the write position, and markers for both positions. Positions only move forward, so angles are
 // unwrapped (a read index going from 4090 to 10 turns the arc forward, not back round the circle).
 
-import { arc, interpolate, select, type Selection } from 'd3';
+import { arc, interpolate, scaleLinear, select, type Selection } from 'd3';
 // Registers selection.transition()/interrupt(): d3's bundle is marked side-effect free, so a named import
 // alone lets the bundler drop the prototype patch.
 import 'd3-transition';
@@ -59,17 +59,19 @@ export class RingChart {
     const ring = s.ring;
     if (ring) {
       const cap = ring.capacity;
+      // Slots to radians, one turn per capacity (not clamped: unwrapped angles go past one turn).
+      const angle = scaleLinear().domain([0, cap]).range([0, TAU]);
       if (this.lastRead === null || this.lastCapacity !== cap) {
-        this.cur = { start: (ring.readIndex / cap) * TAU, end: (ring.readIndex / cap) * TAU };
+        this.cur = { start: angle(ring.readIndex), end: angle(ring.readIndex) };
       }
       const forward = this.lastRead === null || this.lastCapacity !== cap ? 0 : (ring.readIndex - this.lastRead + cap) % cap;
-      const start = this.cur.start + (forward / cap) * TAU;
-      target = { start, end: start + ((s.used ?? 0) / cap) * TAU };
+      const start = this.cur.start + angle(forward);
+      target = { start, end: start + angle(s.used ?? 0) };
       this.lastRead = ring.readIndex;
       this.lastCapacity = cap;
     } else {
-      const frac = s.used !== null && s.capacity ? Math.min(1, s.used / s.capacity) : 0;
-      target = { start: 0, end: frac * TAU };
+      const fill = scaleLinear().domain([0, s.capacity || 1]).range([0, TAU]).clamp(true);
+      target = { start: 0, end: s.used !== null && s.capacity ? fill(s.used) : 0 };
       this.readMark.attr('visibility', 'hidden');
       this.writeMark.attr('visibility', 'hidden');
     }

@@ -3,7 +3,7 @@
 
 import { watchChartColours } from '../lib/chartColours';
 import {
-  forceLink, forceManyBody, forceSimulation, forceX, forceY, select, zoom, zoomIdentity,
+  forceLink, forceManyBody, forceSimulation, forceX, forceY, scaleQuantize, select, zoom, zoomIdentity,
   type Simulation, type SimulationLinkDatum, type SimulationNodeDatum, type ZoomTransform,
 } from 'd3';
 import type { NodeKind, TopoLink, TopoNode } from '../shared/topologyProtocol';
@@ -23,6 +23,9 @@ export const KIND_VAR: Record<NodeKind, string> = {
   'sysv-sem': '--vscode-charts-red', eventfd: '--vscode-charts-red', signalfd: '--vscode-charts-red',
 };
 const FALLBACK = '#888';
+/** Link widths in screen pixels by queue fill (0 to 1), in five steps so links are drawn in five batches. */
+const LINK_WIDTHS = [1, 2.5, 4, 5.5, 7];
+const linkWidth = scaleQuantize<number>().domain([0, 1]).range(LINK_WIDTHS);
 /** Process names drawn at most (those in view): more would be a smear of text. */
 const MAX_PROCESS_LABELS = 60;
 
@@ -212,17 +215,16 @@ export class TopologyGraph {
     // Links, batched by width bucket (edge thickness = queue fill).
     c.strokeStyle = this.colour('--vscode-charts-lines') === FALLBACK ? this.colour('--vscode-descriptionForeground') : this.colour('--vscode-charts-lines');
     c.globalAlpha = dim ? 0.15 : 0.5;
-    for (let bucket = 0; bucket <= 4; bucket++) {
+    for (const width of LINK_WIDTHS) {
       c.beginPath();
       for (const l of this.links) {
-        const b = l.fill === null ? 0 : Math.min(4, Math.round(l.fill * 4));
-        if (b !== bucket || l.kind === 'peer') continue;
+        if (linkWidth(l.fill ?? 0) !== width || l.kind === 'peer') continue;
         const s = l.source as GNode;
         const t = l.target as GNode;
         c.moveTo(s.x!, s.y!);
         c.lineTo(t.x!, t.y!);
       }
-      c.lineWidth = (1 + bucket * 1.5) / k;
+      c.lineWidth = width / k;
       c.stroke();
     }
     c.setLineDash([4 / k, 3 / k]);

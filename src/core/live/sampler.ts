@@ -44,7 +44,7 @@ export interface QueueSampler {
 /** Machine access used by sampleTargets (the worker passes the real ones, tests pass fakes). */
 export interface SamplerIo {
   /** The engine's refresh path: one queue (or null) per object it could look at, plus family-wide notes. */
-  refresh(objects: RefreshTarget[]): { samples: { id: string; queue: QueueFill | null }[]; notes: string[] };
+  refresh(objects: RefreshTarget[]): { samples: { id: string; queue: QueueFill | null; bytes?: { used: number; capacity: number | null } }[]; notes: string[] };
   headerReader(file: string, length: number): () => HeaderRead;
 }
 
@@ -101,7 +101,10 @@ export function sampleTargets(targets: readonly LiveTarget[], io: SamplerIo): Ma
     let byId = new Map<string, QueueFill | null>();
     try {
       const r = io.refresh(engine);
-      byId = new Map(r.samples.map((x) => [x.id, x.queue]));
+      // A SysV queue fills up by bytes (msg_qbytes, as msgsnd blocks on it), not by a message count: followed
+      // in bytes against that limit where the queue's limit is readable, in messages (no capacity) otherwise.
+      byId = new Map(r.samples.map((x) => [x.id, x.bytes && x.bytes.capacity !== null && x.queue
+        ? { used: x.bytes.used, capacity: x.bytes.capacity, unit: 'bytes' } : x.queue]));
       if (r.notes.length) error = r.notes.join('; ');
     } catch (e) {
       error = message(e);

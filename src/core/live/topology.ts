@@ -2,7 +2,7 @@
 // (a process holding an object) and each peer pair (two connected sockets) is a link.
 
 import type { IpcObject, Snapshot } from '../model';
-import { escapeControl } from '../names';
+import { clipText, escapeControl } from '../names';
 import { objectLabel } from '../view/treeModel';
 import type { TopoLink, TopoNode } from '../../../webview/shared/topologyProtocol';
 
@@ -31,7 +31,10 @@ export interface Topology {
  * else); a process is included when it holds an included object. Labels are machine text and stay as
  * such (the page renders them as text).
  */
-export function buildTopology(s: Snapshot, maxNodes = DEFAULT_MAX_NODES): Topology {
+/** Links at most (the page refuses a graph over MAX_LINKS): objects held by hundreds of processes each add up. */
+export const DEFAULT_MAX_LINKS = 50_000;
+
+export function buildTopology(s: Snapshot, maxNodes = DEFAULT_MAX_NODES, maxLinks = DEFAULT_MAX_LINKS): Topology {
   const procs = new Map(s.processes.map((p) => [p.pid, p]));
   const nodes: TopoNode[] = [];
   const links: TopoLink[] = [];
@@ -41,19 +44,20 @@ export function buildTopology(s: Snapshot, maxNodes = DEFAULT_MAX_NODES): Topolo
   const ordered = [...s.objects.filter((o) => o.name), ...s.objects.filter((o) => !o.name)];
   for (const o of ordered) {
     const newProcs = new Set(o.endpoints.map((e) => e.pid).filter((pid) => !procIncluded.has(pid)));
-    if (nodes.length + 1 + newProcs.size > maxNodes) {
+    // (At most one link per holder process, plus one for a peer.)
+    if (nodes.length + 1 + newProcs.size > maxNodes || links.length + o.endpoints.length + 1 > maxLinks) {
       truncated = true;
       continue;
     }
     const fill = fillOf(o);
-    nodes.push({ id: objectNodeId(o.id), kind: o.kind, label: objectLabel(o), detail: `${o.kind} · inode ${o.inode}`, fill });
+    nodes.push({ id: objectNodeId(o.id), kind: o.kind, label: clipText(objectLabel(o)), detail: `${o.kind} · inode ${o.inode}`, fill });
     included.add(o.id);
     for (const pid of newProcs) {
       procIncluded.add(pid);
       const p = procs.get(pid);
       nodes.push({
         id: processNodeId(pid), kind: 'process', label: p ? `${escapeControl(p.comm)} ${pid}` : `pid ${pid}`,
-        detail: p ? escapeControl(p.cmdline.join(' ')).slice(0, 2000) : '', fill: null,
+        detail: p ? clipText(escapeControl(p.cmdline.join(' ')), 2000) : '', fill: null,
       });
     }
     const seen = new Set<number>();

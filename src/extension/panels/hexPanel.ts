@@ -1,6 +1,7 @@
 // Hex peek panel: the first 64 KiB of a POSIX shm segment (or a memfd, through a holder's fd), read with
 // pread on demand and on Refresh. Never mmap; nothing is written.
 
+import { clipText } from '../../core/names';
 import * as vscode from 'vscode';
 import { PanelBase, webviewOptions } from '../webview/panelBase';
 import { objectLabel } from '../../core/view/treeModel';
@@ -35,23 +36,23 @@ export class HexPanel extends PanelBase<ToHex, FromHex> {
 
   read(): void {
     const o = this.ctx.explorer.object(this.objectId);
-    const title = o ? objectLabel(o) : this.objectId;
-    this.panel.title = `Peek: ${title.slice(0, 40)}`;
+    const title = clipText(o ? objectLabel(o) : this.objectId);
+    this.panel.title = `Peek: ${clipText(title, 40)}`;
     if (!o) {
       this.post({ type: 'error', objectId: this.objectId, title, message: 'The object is not in the current snapshot (gone, or not scanned yet).' });
       return;
     }
     const src = peekSource(o);
     if (typeof src === 'string') {
-      this.post({ type: 'error', objectId: this.objectId, title, message: src });
+      this.post({ type: 'error', objectId: this.objectId, title, message: clipText(src) });
       return;
     }
     const r = src.read();
     if ('error' in r) {
-      this.post({ type: 'error', objectId: this.objectId, title, message: `Cannot read ${src.file}: ${r.error}` });
+      this.post({ type: 'error', objectId: this.objectId, title, message: clipText(`Cannot read ${src.file}: ${r.error}`) });
       return;
     }
-    this.post({ type: 'bytes', objectId: this.objectId, title, file: src.file, size: r.size, base64: r.bytes.toString('base64'), readAt: Date.now() });
+    this.post({ type: 'bytes', objectId: this.objectId, title, file: clipText(src.file), size: r.size, base64: r.bytes.toString('base64'), readAt: Date.now() });
   }
 
   protected onReady(): void {

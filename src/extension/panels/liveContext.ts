@@ -14,6 +14,8 @@ export interface ExplorerLike {
   readonly snapshot: Snapshot | undefined;
   readonly currentFilter: ExplorerFilter;
   onSnapshot(fn: (s: Snapshot) => void): vscode.Disposable;
+  /** Called when the explorer's filter changes (views filtered like the explorer follow it at once). */
+  onFilterChange(fn: (f: ExplorerFilter) => void): vscode.Disposable;
   object(id: string): IpcObject | undefined;
   ensureSnapshot(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 // Occupancy panel: one or several objects sampled at 1-20 Hz through the live worker; the host keeps the
 // sample windows and statistics (the page only draws), raises alarms and exports CSV.
 
+import { clipText } from '../../core/names';
 import * as vscode from 'vscode';
 import { homedir } from 'node:os';
 import { PanelBase, webviewOptions } from '../webview/panelBase';
@@ -83,7 +84,7 @@ export class OccupancyPanel extends PanelBase<ToOccupancy, FromOccupancy> {
   private addId(id: string, o: IpcObject | undefined): void {
     if (this.series.has(id) || this.series.size >= MAX_SERIES) return;
     const info: SeriesInfo = o
-      ? { id, label: objectLabel(o), kind: o.kind, unit: o.queue?.unit ?? (o.kind === 'posix-mq' || o.kind === 'sysv-msg' ? 'messages' : 'bytes') }
+      ? { id, label: clipText(objectLabel(o)), kind: o.kind, unit: o.kind === 'sysv-msg' ? (typeof o['maxBytes'] === 'number' ? 'bytes' : 'messages') : o.queue?.unit ?? (o.kind === 'posix-mq' ? 'messages' : 'bytes') }
       : { id, label: id, kind: kindOfId(id), unit: 'bytes' };
     this.series.set(id, { info, window: new SampleWindow(this.config.windowSeconds * 1000), error: null, alarm: false });
   }

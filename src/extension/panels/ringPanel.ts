@@ -1,6 +1,7 @@
 // Ring view panel: one object's ring (a shm segment with a layout: positions and occupied span) or fill
 // gauge (pipe, FIFO, mqueue, socket), sampled while visible; layout chooser; the demo's controls.
 
+import { clipText } from '../../core/names';
 import * as vscode from 'vscode';
 import { PanelBase, webviewOptions } from '../webview/panelBase';
 import { objectLabel } from '../../core/view/treeModel';
@@ -78,12 +79,12 @@ export class RingPanel extends PanelBase<ToRing, FromRing> {
     const seg = this.segment();
     const choice = seg === undefined ? null : (layoutChoiceFor(seg) ?? (this.demo ? { preset: 'seed' as const } : null));
     if ('segment' in this.target) {
-      return { title: this.target.segment, kind: 'posix-shm', mode: 'ring', layout: choice, layoutEditable: !this.demo, demo: this.demo?.state() ?? null };
+      return { title: clipText(this.target.segment), kind: 'posix-shm', mode: 'ring', layout: choice, layoutEditable: !this.demo, demo: this.demo?.state() ?? null };
     }
     const o = this.ctx.explorer.object(this.target.objectId);
     const isShm = o?.kind === 'posix-shm';
     return {
-      title: o ? objectLabel(o) : this.target.objectId, kind: o?.kind ?? 'object', mode: isShm ? 'ring' : 'fill',
+      title: clipText(o ? objectLabel(o) : this.target.objectId), kind: o?.kind ?? 'object', mode: isShm ? 'ring' : 'fill',
       layout: choice, layoutEditable: isShm, demo: null,
     };
   }

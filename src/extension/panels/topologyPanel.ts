@@ -30,7 +30,7 @@ export class TopologyPanel extends PanelBase<ToTopology, FromTopology> {
   private constructor(panel: vscode.WebviewPanel, private readonly ctx: LiveContext) {
     super(panel, ctx.extensionUri, { viewType: TopologyPanel.viewType, bundle: 'topology', title: 'IPC Topology', css: ['live.css'], validate: parseFromTopology }, ctx.log);
     TopologyPanel.current = this;
-    this.disposables.push(ctx.explorer.onSnapshot(() => this.send()));
+    this.disposables.push(ctx.explorer.onSnapshot(() => this.send()), ctx.explorer.onFilterChange(() => this.send()));
   }
 
   private send(): void {

@@ -23,6 +23,36 @@ function startFixture() {
   return next().then((first) => ({ child, ...JSON.parse(first), write: async (n) => { child.stdin.write(`write ${n}\n`); return JSON.parse(await next()); } }));
 }
 
+/**
+ * An anonymous pipe: a python process keeps the write end and fills it on "write N" lines; its forked child holds
+ * the read end and never reads. (Node's own child stdio are socketpairs, not pipes.)
+ */
+function startPipeHolder() {
+  const code = [
+    'import json, os, sys, time',
+    'r, w = os.pipe()',
+    'pid = os.fork()',
+    'if pid == 0:',
+    '    os.close(w)',
+    '    time.sleep(3600)',
+    '    os._exit(0)',
+    'os.close(r)',
+    'total = 0',
+    'print(json.dumps({"ino": os.fstat(w).st_ino, "reader": pid}), flush=True)',
+    'for line in sys.stdin:',
+    '    total += os.write(w, b"a" * int(line.split()[1]))',
+    '    print(json.dumps({"queued": total}), flush=True)',
+    'os.kill(pid, 9)',
+  ].join('\n');
+  const child = spawn('python3', ['-c', code], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
+  const queue = [];
+  const waiters = [];
+  lines.on('line', (l) => (waiters.length ? waiters.shift()(l) : queue.push(l)));
+  const next = () => new Promise((resolve) => (queue.length ? resolve(queue.shift()) : waiters.push(resolve)));
+  return next().then((first) => ({ child, ...JSON.parse(first), write: async (n) => { child.stdin.write(`write ${n}\n`); return JSON.parse(await next()); } }));
+}
+
 const alive = (pid) => {
   try {
     process.kill(pid, 0);
@@ -128,6 +158,31 @@ describe('IPC Inspector live views (code-server UI)', function () {
     });
   });
 
+  it('the occupancy chart follows an anonymous pipe as the test fills it', async function () {
+    this.timeout(90000);
+    const pipe = await startPipeHolder();
+    try {
+      await runCommand(page, 'IPC Inspector: Refresh');
+      await pickObject(page, 'IPC Inspector: Show Occupancy', `pipe ${pipe.ino}`);
+      const view = webview(page);
+      const current = view.locator('.stats-table tbody td').first();
+      await current.waitFor({ timeout: 60000 });
+      assert.match(await view.locator('.series-title').first().textContent(), new RegExp(`^pipe ${pipe.ino}$`));
+      for (const n of [2000, 6000, 30000]) {
+        const { queued } = await pipe.write(n);
+        const t0 = Date.now();
+        await until(`the chart to show ${queued} bytes`, async () => {
+          const text = await current.textContent();
+          return { ok: text === kib(queued), text };
+        });
+        console.log(`      pipe: ${queued} bytes queued, shown after ${Date.now() - t0} ms`);
+      }
+      assert.match(await view.locator('.stats-table tbody td').nth(1).textContent(), /^64 KiB$/, 'capacity = F_GETPIPE_SZ');
+    } finally {
+      pipe.child.stdin.end();
+    }
+  });
+
   it('the ring view of a kernel queue (FIFO) shows its fill and says the kernel exposes no positions', async function () {
     this.timeout(60000);
     await pickObject(page, 'IPC Inspector: Show Ring', fixture.fifo);
@@ -189,6 +244,12 @@ describe('IPC Inspector live views (code-server UI)', function () {
     assert.ok((await match.textContent()).includes(HOSTILE), await match.textContent());
     assert.equal(await view.locator('img').count(), 0, 'no element injected');
     await view.locator('#search').fill('');
+    // The graph follows the explorer's filter as soon as it changes, not at the next scan (up to 5 s later).
+    const counts = view.locator('#counts');
+    await runCommand(page, 'IPC Inspector: Show Only Workspace Objects');
+    await until('the graph to say it is filtered', async () => ({ ok: /filtered: /.test((await counts.textContent()) ?? ''), text: await counts.textContent() }), 2000);
+    await runCommand(page, 'IPC Inspector: Show Whole Machine');
+    await until('the graph to show the whole machine again', async () => ({ ok: !/filtered/.test((await counts.textContent()) ?? ''), text: await counts.textContent() }), 2000);
     // Once the layout settles the whole graph is in view and fills it (it once sat in the middle third until
     // "Fit" was pressed), and the processes are named on the canvas (the graph had no text but the hovered node's).
     await until('the settled graph to fill the canvas, processes named', async () => {
