@@ -106,6 +106,29 @@ describe('ring layouts: decoding', () => {
     assert.ok(!mismatch.ok);
     assert.equal(mismatch.code, 'capacity');
   });
+  it('custom layout: u32 free-running counters beside a u64 capacity field (its own width)', () => {
+    const layout = parseLayout({
+      readOffset: 0, writeOffset: 4, width: 4, endian: 'le', positions: 'free-running',
+      capacity: { kind: 'field', offset: 8, width: 8 }, dataOffset: 16, slotSize: 1, oneSlotFree: false,
+    })!;
+    assert.ok(layout);
+    assert.equal(headerLength(layout), 16, 'the header covers the 8-byte capacity field');
+    const b = Buffer.alloc(16);
+    b.writeUInt32LE(0xffff_fff0, 0); // read counter about to wrap
+    b.writeUInt32LE(0x10, 4); // write counter already wrapped: 32 bytes ahead
+    b.writeBigUInt64LE(1024n, 8);
+    const ok = decodeRing(b, layout, 16 + 1024);
+    assert.ok(ok.ok, JSON.stringify(ok));
+    assert.deepEqual([ok.state.capacity, ok.state.used], [1024, 32]);
+    // A capacity of 2^32 is read whole as a u64 (and does not fit this segment); read as a u32 it would be 0.
+    b.writeBigUInt64LE(1n << 32n, 8);
+    const wide = decodeRing(b, layout, 16 + 1024);
+    assert.ok(!wide.ok && wide.code === 'capacity', JSON.stringify(wide));
+    const narrow = decodeRing(b, { ...layout, capacity: { kind: 'field', offset: 8 } }, 16 + 1024);
+    assert.ok(!narrow.ok, JSON.stringify(narrow));
+    assert.equal(parseLayout({ ...layout, capacity: { kind: 'field', offset: 8, width: 2 } }), undefined, 'widths are 4 or 8');
+    assert.equal(parseLayout({ ...layout, capacity: { kind: 'field', offset: 8, extra: 1 } }), undefined, 'no extra keys');
+  });
 });
 
 describe('ring layouts: parsing untrusted layouts', () => {

@@ -30,6 +30,7 @@ export function layoutForm(parent: HTMLElement, current: LayoutChoice | null, se
   pick('positions', 'positions', ['modulo', 'free-running'], base.positions);
   pick('capKind', 'capacity from', ['field', 'constant'], base.capacity.kind);
   num('capValue', 'capacity offset / value', base.capacity.kind === 'field' ? base.capacity.offset : base.capacity.value);
+  pick('capWidth', 'capacity field width', ['as positions', '4', '8'], base.capacity.kind === 'field' && base.capacity.width ? String(base.capacity.width) : 'as positions');
   num('dataOffset', 'data offset', base.dataOffset);
   num('slotSize', 'slot size', base.slotSize);
   pick('oneSlotFree', 'one slot free', ['true', 'false'], String(base.oneSlotFree));
@@ -50,7 +51,9 @@ export function layoutForm(parent: HTMLElement, current: LayoutChoice | null, se
     const layout = parseLayout({
       readOffset: Number(v('readOffset')), writeOffset: Number(v('writeOffset')), width: Number(v('width')),
       endian: v('endian'), positions: v('positions'),
-      capacity: capKind === 'field' ? { kind: 'field', offset: Number(v('capValue')) } : { kind: 'constant', value: Number(v('capValue')) },
+      capacity: capKind === 'field'
+        ? { kind: 'field', offset: Number(v('capValue')), ...(v('capWidth') === 'as positions' ? {} : { width: Number(v('capWidth')) }) }
+        : { kind: 'constant', value: Number(v('capValue')) },
       dataOffset: Number(v('dataOffset')), slotSize: Number(v('slotSize')), oneSlotFree: v('oneSlotFree') === 'true',
     });
     if (!layout) {

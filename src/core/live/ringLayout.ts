@@ -6,7 +6,8 @@ export type FieldWidth = 4 | 8;
 /** `modulo`: positions stay in [0, capacity). `free-running`: counters only grow (wrapping at 2^width). */
 export type PositionMode = 'modulo' | 'free-running';
 
-export type CapacitySpec = { kind: 'field'; offset: number } | { kind: 'constant'; value: number };
+/** The capacity: a header field (of the positions' width unless `width` says otherwise, as a usize beside u32 counters) or a constant. */
+export type CapacitySpec = { kind: 'field'; offset: number; width?: FieldWidth } | { kind: 'constant'; value: number };
 
 export interface RingLayout {
   /** Offset of the consumer's position (read_pos, head). */
@@ -83,8 +84,9 @@ export function parseLayout(v: unknown): RingLayout | undefined {
   if (typeof c !== 'object' || c === null || Array.isArray(c)) return undefined;
   const cc = c as Record<string, unknown>;
   let capacity: CapacitySpec;
-  if (cc.kind === 'field' && Object.keys(cc).length === 2 && isInt(cc.offset, 0, MAX_HEADER_OFFSET)) {
-    capacity = { kind: 'field', offset: cc.offset };
+  const fieldKeys = Object.keys(cc).filter((k) => k !== 'kind' && k !== 'offset' && k !== 'width');
+  if (cc.kind === 'field' && !fieldKeys.length && isInt(cc.offset, 0, MAX_HEADER_OFFSET) && (cc.width === undefined || cc.width === 4 || cc.width === 8)) {
+    capacity = cc.width === undefined ? { kind: 'field', offset: cc.offset } : { kind: 'field', offset: cc.offset, width: cc.width };
   } else if (cc.kind === 'constant' && Object.keys(cc).length === 2 && isInt(cc.value, 1, MAX_CAPACITY)) {
     capacity = { kind: 'constant', value: cc.value };
   } else return undefined;
@@ -114,7 +116,7 @@ export function parseLayoutChoice(v: unknown): LayoutChoice | undefined {
 /** Bytes of the segment a header read must cover. */
 export function headerLength(l: RingLayout): number {
   let end = Math.max(l.readOffset, l.writeOffset) + l.width;
-  if (l.capacity.kind === 'field') end = Math.max(end, l.capacity.offset + l.width);
+  if (l.capacity.kind === 'field') end = Math.max(end, l.capacity.offset + (l.capacity.width ?? l.width));
   return end;
 }
 
@@ -154,7 +156,7 @@ export function decodeRing(header: Uint8Array, l: RingLayout, segmentSize: numbe
   if (segmentSize !== null && segmentSize < need) {
     return { ok: false, code: 'short', message: `segment is ${segmentSize} bytes, smaller than the ${need}-byte header` };
   }
-  const cap = l.capacity.kind === 'field' ? readField(header, l.capacity.offset, l.width, l.endian) : BigInt(l.capacity.value);
+  const cap = l.capacity.kind === 'field' ? readField(header, l.capacity.offset, l.capacity.width ?? l.width, l.endian) : BigInt(l.capacity.value);
   if (cap === 0n || cap > BigInt(MAX_CAPACITY)) return { ok: false, code: 'capacity', message: `capacity ${cap} is out of range` };
   if (l.positions === 'free-running' && !isPow2(cap)) {
     return { ok: false, code: 'capacity', message: `capacity ${cap} is not a power of two (required for free-running counters)` };
