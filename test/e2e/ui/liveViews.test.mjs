@@ -139,6 +139,18 @@ describe('IPC Inspector live views (code-server UI)', function () {
       console.log(`      ${queued} bytes queued: shown after ${Date.now() - t0} ms`);
     }
     assert.match(await view.locator('.stats-table tbody td').nth(1).textContent(), /^64 KiB$/, 'capacity = F_GETPIPE_SZ');
+    // The page's policy: nothing by default, scripts only with this render's nonce, styles only from the extension.
+    const csp = await view.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([k, ...v]) => [k, v]));
+    assert.deepEqual(directives['default-src'], ["'none'"], csp);
+    assert.equal(directives['script-src'].length, 1, csp);
+    assert.match(directives['script-src'][0], /^'nonce-[A-Za-z0-9+/=]{16,}'$/, csp);
+    assert.ok(!/unsafe-inline|unsafe-eval/.test(csp), csp);
+    // (The webview's resource source: 'self' and VS Code's CDN origin for extension files; no inline styles.)
+    assert.ok(directives['style-src'].every((s) => s === "'self'" || /^https:\/\/[\w.*-]+$/.test(s)), `styles from the extension only: ${csp}`);
+    // Our scripts (the page's bundle) carry this render's nonce (VS Code's own host script in the frame is not ours).
+    const scripts = await view.locator('script[src*="dist/webview"], script[src*="dist%2Fwebview"]').evaluateAll((ss) => ss.map((s) => s.nonce || s.getAttribute('nonce') || ''));
+    assert.ok(scripts.length > 0 && scripts.every((n) => directives['script-src'][0] === `'nonce-${n}'`), `every script of ours carries the nonce: ${JSON.stringify(scripts)}`);
     // The key names each line with its own stroke; the alarm's entry only while an alarm is set (none here).
     const key = await view.locator('.series-card .chart-key .legend-item').evaluateAll((items) => items.map((i) => ({
       text: i.textContent, shown: getComputedStyle(i).display !== 'none',
