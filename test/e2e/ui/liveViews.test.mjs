@@ -13,8 +13,12 @@ const TITLE = 'IPC Inspector';
 const tree = treeList(CONTAINER_ID, 'Objects');
 const HOSTILE = '<img src=x onerror=alert(1)>';
 
-function startFixture() {
-  const child = spawn(process.execPath, [path.join(env.root, 'test/e2e/fixtures/live-objects.cjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
+/**
+ * A child that prints a JSON line when ready and answers "write N" on stdin with a JSON line: its first line's
+ * fields, the child, and write(n) resolving to the answer.
+ */
+function startWriter(command, args) {
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout });
   const queue = [];
   const waiters = [];
@@ -22,6 +26,8 @@ function startFixture() {
   const next = () => new Promise((resolve) => (queue.length ? resolve(queue.shift()) : waiters.push(resolve)));
   return next().then((first) => ({ child, ...JSON.parse(first), write: async (n) => { child.stdin.write(`write ${n}\n`); return JSON.parse(await next()); } }));
 }
+
+const startFixture = () => startWriter(process.execPath, [path.join(env.root, 'test/e2e/fixtures/live-objects.cjs')]);
 
 /**
  * An anonymous pipe: a python process keeps the write end and fills it on "write N" lines; its forked child holds
@@ -44,13 +50,7 @@ function startPipeHolder() {
     '    print(json.dumps({"queued": total}), flush=True)',
     'os.kill(pid, 9)',
   ].join('\n');
-  const child = spawn('python3', ['-c', code], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout });
-  const queue = [];
-  const waiters = [];
-  lines.on('line', (l) => (waiters.length ? waiters.shift()(l) : queue.push(l)));
-  const next = () => new Promise((resolve) => (queue.length ? resolve(queue.shift()) : waiters.push(resolve)));
-  return next().then((first) => ({ child, ...JSON.parse(first), write: async (n) => { child.stdin.write(`write ${n}\n`); return JSON.parse(await next()); } }));
+  return startWriter('python3', ['-c', code]);
 }
 
 const alive = (pid) => {
