@@ -7,6 +7,10 @@ use std::io::{BufRead, BufReader};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Set by the signal thread before it removes the FIFO and exits.
+static STOPPING: AtomicBool = AtomicBool::new(false);
 
 /// Removes the FIFO and its directory (the FIFO outlives every open end).
 fn remove(dir: &Path, path: &Path) {
@@ -32,6 +36,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (d, p) = (dir.clone(), path.clone());
     std::thread::spawn(move || {
         if let Some(sig) = signals.forever().next() {
+            STOPPING.store(true, Ordering::SeqCst);
             remove(&d, &p);
             std::process::exit(128 + sig);
         }
@@ -43,7 +48,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!("fifo at {}", path.display());
     // open() blocks until a writer opens the other end; read() returns EOF once every writer has closed it.
-    let reader = BufReader::new(File::open(&path)?);
+    let file = match File::open(&path) {
+        Ok(f) => f,
+        // The signal thread removed the FIFO before open() began: let it finish and exit with the signal's status.
+        Err(_) if STOPPING.load(Ordering::SeqCst) => loop {
+            std::thread::park();
+        },
+        Err(e) => return Err(e.into()),
+    };
+    let reader = BufReader::new(file);
     let mut count = 0u64;
     for line in reader.lines() {
         let line = line?;
