@@ -44,6 +44,8 @@ export class TopologyGraph {
   private matches: Set<string> | null = null;
   /** The user zoomed or panned: layouts that settle no longer refit the view. */
   private userMoved = false;
+  /** When fit() last ran (performance.now()). */
+  private lastFit = 0;
   /** Nodes grouped by colour variable, rebuilt with the data (not per frame). */
   private byVar = new Map<string, GNode[]>();
   hovered: GNode | null = null;
@@ -61,8 +63,14 @@ export class TopologyGraph {
       .force('charge', forceManyBody<GNode>().strength(-24).theta(1.2).distanceMax(200))
       .force('x', forceX<GNode>(0).strength(0.04))
       .force('y', forceY<GNode>(0).strength(0.04))
-      .on('tick', () => this.schedule())
-      // Once a layout settles, the whole graph is brought into view, unless the user has zoomed or panned.
+      // The whole graph is kept in view while it lays out (every 400 ms) and once it settles, until the user zooms,
+      // pans or centres a node. (On 'end' alone it never fitted on a busy machine: each new snapshot restarted the
+      // layout before it settled.)
+      .on('tick', () => {
+        this.schedule();
+        const now = performance.now();
+        if (!this.userMoved && now - this.lastFit > 400) this.fit();
+      })
       .on('end', () => {
         if (!this.userMoved) this.fit();
       });
@@ -178,6 +186,7 @@ export class TopologyGraph {
   /** Zoom so every node is in view (origin at the canvas centre, as in draw()); the Fit button also lets later layouts refit. */
   fit(byUser = false): void {
     if (byUser) this.userMoved = false;
+    this.lastFit = performance.now();
     let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
     for (const n of this.nodes) {
       if (n.x === undefined || n.y === undefined) continue;
