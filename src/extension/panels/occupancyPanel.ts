@@ -26,6 +26,13 @@ interface Series {
 
 const kindOfId = (id: string) => id.split(':')[0] ?? 'object';
 
+/** What the page is told about a series: the object's name and unit, or its id alone when it is not known (yet). */
+function seriesInfo(id: string, o: IpcObject | undefined): SeriesInfo {
+  return o
+    ? { id, label: clipText(objectLabel(o)), kind: o.kind, unit: o.kind === 'sysv-msg' ? (typeof o['maxBytes'] === 'number' ? 'bytes' : 'messages') : o.queue?.unit ?? (o.kind === 'posix-mq' ? 'messages' : 'bytes') }
+    : { id, label: id, kind: kindOfId(id), unit: 'bytes' };
+}
+
 export class OccupancyPanel extends PanelBase<ToOccupancy, FromOccupancy> {
   static readonly viewType = 'ipcInspector.occupancy';
   static current: OccupancyPanel | undefined;
@@ -67,7 +74,10 @@ export class OccupancyPanel extends PanelBase<ToOccupancy, FromOccupancy> {
       }),
     );
     if (!ids.length || this.ctx.explorer.snapshot) this.syncTicker();
-    else void this.ctx.explorer.ensureSnapshot().finally(() => this.syncTicker());
+    else void this.ctx.explorer.ensureSnapshot().finally(() => {
+      this.relabel();
+      this.syncTicker();
+    });
     void vscode.commands.executeCommand('setContext', 'ipcInspector.occupancy.paused', this.config.paused);
   }
 
@@ -83,10 +93,22 @@ export class OccupancyPanel extends PanelBase<ToOccupancy, FromOccupancy> {
 
   private addId(id: string, o: IpcObject | undefined): void {
     if (this.series.has(id) || this.series.size >= MAX_SERIES) return;
-    const info: SeriesInfo = o
-      ? { id, label: clipText(objectLabel(o)), kind: o.kind, unit: o.kind === 'sysv-msg' ? (typeof o['maxBytes'] === 'number' ? 'bytes' : 'messages') : o.queue?.unit ?? (o.kind === 'posix-mq' ? 'messages' : 'bytes') }
-      : { id, label: id, kind: kindOfId(id), unit: 'bytes' };
-    this.series.set(id, { info, window: new SampleWindow(this.config.windowSeconds * 1000), error: null, alarm: false });
+    this.series.set(id, { info: seriesInfo(id, o), window: new SampleWindow(this.config.windowSeconds * 1000), error: null, alarm: false });
+  }
+
+  /**
+   * After a window reload the panel is revived before the first snapshot, its series known by id alone: once the
+   * snapshot is there, they get their names and units back (the page showed "fifo:65024:5136962").
+   */
+  private relabel(): void {
+    let changed = false;
+    for (const [id, s] of this.series) {
+      const o = this.ctx.explorer.object(id);
+      if (!o || s.info.label !== id) continue;
+      s.info = seriesInfo(id, o);
+      changed = true;
+    }
+    if (changed) this.postInit();
   }
 
   private syncTicker(): void {

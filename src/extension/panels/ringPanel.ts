@@ -129,6 +129,15 @@ export class RingPanel extends PanelBase<ToRing, FromRing> {
   protected onReady(): void {
     this.panel.title = this.title();
     this.post({ type: 'init', info: this.info(), target: this.target });
+    // Revived after a window reload, before the first snapshot: the object's name (and kind) once it is there.
+    if ('objectId' in this.target && !this.ctx.explorer.object(this.target.objectId)) {
+      void this.ctx.explorer.ensureSnapshot().then(() => {
+        if ('objectId' in this.target && this.ctx.explorer.object(this.target.objectId)) {
+          this.panel.title = this.title();
+          this.post({ type: 'init', info: this.info(), target: this.target });
+        }
+      });
+    }
   }
 
   protected async onMessage(m: FromRing): Promise<void> {

@@ -292,4 +292,24 @@ describe('IPC Inspector live views (code-server UI)', function () {
     });
   });
 
+  it('an occupancy panel comes back after a window reload with its object and fresh figures (serializer)', async function () {
+    this.timeout(180000);
+    await pickObject(page, 'IPC Inspector: Show Occupancy', fixture.fifo);
+    let view = webview(page);
+    await view.locator('.series-title').first().waitFor({ timeout: 60000 });
+    assert.ok((await view.locator('.series-title').first().textContent()).includes('occupancy.fifo'));
+    await runCommand(page, 'Developer: Reload Window');
+    await page.locator(activityBarIcon(TITLE)).waitFor({ timeout: 120000 });
+    // The editor tab is restored, and the page in it is the extension's again: same object, sampled anew.
+    await page.locator('.tabs-container .tab', { hasText: 'IPC Occupancy' }).first().click({ timeout: 60000 });
+    view = webview(page);
+    const title = view.locator('.series-title').first();
+    await title.waitFor({ timeout: 90000 });
+    assert.ok((await title.textContent()).includes('occupancy.fifo'), await title.textContent());
+    const { queued } = await fixture.write(100);
+    await until(`the revived chart to show ${queued} bytes`, async () => {
+      const text = await view.locator('.stats-table tbody td').first().textContent();
+      return { ok: text === kib(queued), text };
+    }, 30000);
+  });
 });
