@@ -21,6 +21,10 @@ export const STATX_UID = 0x8;
 export const STATX_INO = 0x100;
 export const STATX_SIZE = 0x200;
 export const STATX_BUF_SIZE = 256;
+/** struct statfs on 64-bit Linux: 120 bytes; f_type (a long) first. */
+export const STATFS_BUF_SIZE = 128;
+/** statfs f_type of an mqueue file system (include/uapi/linux/magic.h). */
+export const MQUEUE_MAGIC = 0x19800202;
 export const S_IFMT = 0o170000;
 export const S_IFIFO = 0o010000;
 export const S_IFSOCK = 0o140000;
@@ -97,6 +101,10 @@ export interface Libc {
   openat(dirfd: number, path: string, flags: number, mode: number): number;
   close(fd: number): number;
   read(fd: number, buf: Uint8Array, len: number): number;
+  /** pread(2): reads at `offset` without moving the file position (shared with the holder for a pidfd duplicate). */
+  pread(fd: number, buf: Uint8Array, len: number, offset: number): number;
+  /** statfs(2) of a path (following links) into a STATFS_BUF_SIZE buffer; f_type is the long at offset 0. */
+  statfs(path: string, buf: Uint8Array): number;
   /** pipe2(2): fills fds[0] (read end) and fds[1] (write end). */
   pipe2(fds: Int32Array, flags: number): number;
   /** statx(2) into a STATX_BUF_SIZE buffer; decode with readStatx(). */
@@ -183,6 +191,8 @@ function load(): Libc {
   const openBytes = f('int open(const void *path, int flags, int mode)');
   const close = f('int close(int fd)');
   const read = f('intptr_t read(int fd, void *buf, size_t len)');
+  const pread = f('intptr_t pread(int fd, void *buf, size_t len, int64_t offset)');
+  const statfs = f('int statfs(const char *path, void *buf)');
   const pipe2 = f('int pipe2(void *fds, int flags)');
   const statx = f('int statx(int dirfd, const char *path, int flags, unsigned int mask, void *buf)');
   const statxBytes = f('int statx(int dirfd, const void *path, int flags, unsigned int mask, void *buf)');
@@ -216,6 +226,8 @@ function load(): Libc {
     openBytes: (p, flags) => openBytes(p, flags, 0),
     close: (fd) => close(fd),
     read: (fd, b, l) => read(fd, b, l),
+    pread: (fd, b, l, o) => pread(fd, b, l, o),
+    statfs: (p, b) => statfs(p, b),
     pipe2: (fds, flags) => pipe2(fds, flags),
     statx: (d, p, flags, mask, b) => statx(d, p, flags, mask, b),
     statxBytes: (d, p, flags, mask, b) => statxBytes(d, p, flags, mask, b),

@@ -3,7 +3,7 @@
 
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Endpoint, IpcObject, Snapshot } from '../../src/core/model';
@@ -121,8 +121,8 @@ describe('takeSnapshot: SysV objects of another IPC namespace', function () {
     for (const o of s.objects.filter((x) => x.kind.startsWith('sysv-') && x['ipcns'] === mine)) {
       assert.ok(!o.endpoints.some((e) => e.pid === h.info.pid || e.pid === h.info.child), o.id);
     }
-    // It shares our mount namespace, so it has no mqueue mount of its own: its queues cannot be listed.
-    assert.ok(s.notes.some((n) => /\d+ process(es)? in other IPC namespaces without a readable mqueue mount: their POSIX message queues are not shown/.test(n)), s.notes.join('; '));
+    // It shares our mount namespace, so it has no mqueue mount of its own: only queues held open can be listed.
+    assert.ok(s.notes.some((n) => /\d+ process(es)? in other IPC namespaces without a readable mqueue mount: only the POSIX message queues they hold open are shown/.test(n)), s.notes.join('; '));
   });
 });
 
@@ -189,6 +189,74 @@ describe('takeSnapshot: POSIX message queues (real kernel objects)', function ()
       assert.equal(find(again, id).queue?.used, q.curmsgs);
       assert.deepEqual(r.samples.find((x) => x.id === id)?.queue, { used: q.curmsgs, capacity: h.info.maxmsg, unit: 'messages' });
     }
+  });
+});
+
+describe('takeSnapshot: POSIX message queues known only through their holders (real kernel objects)', function () {
+  this.timeout(30000);
+  type Q = Ident & { curmsgs: number; bytes: number; maxmsg: number; msgsize: number };
+  type Held = { pid: number; raw: string; gone: Q & { w: number; r: number }; new: Q & { fd: number } };
+
+  it('a queue unlinked while held is listed as deleted, with exact figures through a holder and no path; the new queue of that name is another object', async () => {
+    const h = await start<Held>('mqueue_held');
+    const { gone, new: now } = h.info;
+    const s = takeSnapshot();
+    const o = find(s, `posix-mq:${gone.dev}:${gone.ino}`);
+    assert.equal(o['deleted'], true);
+    assert.equal(bytesOf(o, '/'), h.info.raw);
+    assert.equal(o['path'], undefined, 'an unlinked queue has no path (its name is now another queue\'s)');
+    assert.deepEqual(o.queue, { used: gone.curmsgs, capacity: gone.maxmsg, unit: 'messages' });
+    assert.equal(o['msgsize'], gone.msgsize);
+    // The status line (QSIZE) read through the read-only holder: a write-only descriptor cannot be read.
+    assert.equal(o['bytes'], gone.bytes);
+    assert.deepEqual(o.endpoints, sorted([{ pid: h.info.pid, fd: gone.w, access: 'w' }, { pid: h.info.pid, fd: gone.r, access: 'r' }]));
+    assert.equal(o['mode'], 0o640);
+    const n = find(s, `posix-mq:${now.dev}:${now.ino}`);
+    assert.equal(n['deleted'], undefined);
+    assert.equal(n['path'], '/dev/mqueue/' + Buffer.from(h.info.raw, 'base64').toString());
+    assert.deepEqual(n.queue, { used: now.curmsgs, capacity: now.maxmsg, unit: 'messages' });
+    assert.equal(n['bytes'], now.bytes);
+    // The refresh path reads the unlinked queue through its holder, never by its name (now the new queue's).
+    await h.command('send-gone');
+    const r = refreshQueues([o, n]);
+    assert.deepEqual(r.samples.find((x) => x.id === o.id)?.queue, { used: gone.curmsgs + 1, capacity: gone.maxmsg, unit: 'messages' });
+    assert.deepEqual(r.samples.find((x) => x.id === n.id)?.queue, { used: now.curmsgs, capacity: now.maxmsg, unit: 'messages' });
+    // A name read for a queue it no longer means (the listed object as a stale snapshot would keep it) gives no figures.
+    const stale = refreshQueues([{ ...n, inode: gone.ino, dev: gone.dev, id: 'stale' }]);
+    assert.deepEqual(stale.samples, [{ id: 'stale', queue: null }]);
+    // Nothing was consumed.
+    const again = find(takeSnapshot(), o.id);
+    assert.equal(again.queue?.used, gone.curmsgs + 1);
+  });
+
+  it('without a /dev/mqueue mount, every queue a process holds is listed from its fd, exact, and the note says what is missing', async function () {
+    if (process.getuid!() !== 0 || spawnSync('unshare', ['--mount', 'true']).status !== 0) this.skip();
+    const h = await start<Held>('mqueue_held');
+    const { gone, new: now } = h.info;
+    // A process of another IPC namespace that shares our mount namespace: the /dev/mqueue it sees is our
+    // namespace's mount (not its own queues), which must not be listed as its namespace's.
+    const other = await startHelper<{ pid: number }>('ipc_kinds.py', ['sysv', work], ['unshare', '--ipc']);
+    holders.push(other);
+    const ownIpcns = statSync('/proc/self/ns/ipc').ino;
+    const script = path.join(__dirname, 'helpers/snapshot-mq.ts');
+    const run = spawnSync('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', 'umount /dev/mqueue && exec "$0" "$@"', process.execPath, '--import', 'tsx', script], { encoding: 'utf8', timeout: 20000 });
+    assert.equal(run.status, 0, run.stderr);
+    const out = JSON.parse(run.stdout) as { notes: string[]; queues: IpcObject[]; samples: { id: string; queue: unknown }[] };
+    assert.ok(out.notes.some((x) => /\/dev\/mqueue is not mounted, so only the queues a process holds open are shown/.test(x)), out.notes.join('; '));
+    for (const q of [gone, now]) {
+      const o = out.queues.find((x) => x.id === `posix-mq:${q.dev}:${q.ino}`);
+      assert.ok(o, `queue ${q.ino} not found without the mount: ${out.queues.map((x) => x.id).join(", ")}; ${out.notes.join("; ")}`);
+      assert.deepEqual(o.queue, { used: q.curmsgs, capacity: q.maxmsg, unit: 'messages' });
+      assert.equal(o['bytes'], q.bytes);
+      assert.equal(o['msgsize'], q.msgsize);
+      assert.equal(o['path'], undefined);
+      assert.equal(bytesOf(o, '/'), h.info.raw);
+      assert.equal(o['ipcns'], ownIpcns);
+      assert.equal(out.queues.filter((x) => x.inode === q.ino && x['dev'] === q.dev).length, 1, 'listed once, as our namespace\'s');
+      assert.deepEqual(out.samples.find((x) => x.id === o.id)?.queue, { used: q.curmsgs, capacity: q.maxmsg, unit: 'messages' });
+    }
+    assert.equal(out.queues.find((x) => x.id === `posix-mq:${gone.dev}:${gone.ino}`)?.['deleted'], true);
+    assert.equal(out.queues.find((x) => x.id === `posix-mq:${now.dev}:${now.ino}`)?.['deleted'], undefined);
   });
 });
 

@@ -4,13 +4,12 @@
 // on that mount. Labelled with their ipcns, never mixed with ours.
 
 import { statfsSync, statSync } from 'node:fs';
+import { MQUEUE_MAGIC } from '../../../native/libc';
 import type { IpcObject, ProcessInfo } from '../model';
 import { emptyWalk, walkProcessFds } from './fds';
 import { joinIpcObjects } from './ipcJoin';
 import { MQUEUE_DIR, listMqueues } from './ipcSources';
 
-/** statfs f_type of an mqueue file system. */
-const MQUEUE_MAGIC = 0x19800202;
 
 export interface ForeignMq {
   objects: IpcObject[];
@@ -18,25 +17,29 @@ export interface ForeignMq {
   unlisted: number;
 }
 
-/** The mqueue mount seen by `pid` (its mount namespace) and its device, or null. */
-function mqueueMountOf(pid: number, ownMqDev: number | null): { dir: string; dev: number } | null {
+/**
+ * The mqueue mount seen by `pid` (its mount namespace) and its device, or null. A mount shows the queues of
+ * the IPC namespace that mounted it, not of whoever looks: our namespace's file system (`ownMqDevs`), seen
+ * through a process that shares our mount namespace but not our IPC namespace, is not that process's.
+ */
+function mqueueMountOf(pid: number, ownMqDevs: ReadonlySet<number>): { dir: string; dev: number } | null {
   const dir = `/proc/${pid}/root${MQUEUE_DIR}`;
   try {
     if (statfsSync(dir).type !== MQUEUE_MAGIC) return null;
     const dev = statSync(dir).dev;
-    // Our own mount seen through a process that shares our mount namespace: not that namespace's queues.
-    return dev === ownMqDev ? null : { dir, dev };
+    return ownMqDevs.has(dev) ? null : { dir, dev };
   } catch {
     return null;
   }
 }
 
 /**
- * Queues of every IPC namespace other than `ownIpcns` that a listed process lives in. `pipeDev`/`selfPid`
+ * Queues of every IPC namespace other than `ownIpcns` that a listed process lives in. `ownMqDevs`: the
+ * devices of our namespace's mqueue file system (its mount's, and those of queues our processes hold). `pipeDev`/`selfPid`
  * are the walk's; holders come from a second, mqueue-only walk of that namespace's processes, done only
  * when the namespace has queues.
  */
-export function foreignMqueues(processes: readonly ProcessInfo[], ownIpcns: number, ownMqDev: number | null, pipeDev: number, selfPid: number, problems: string[]): ForeignMq {
+export function foreignMqueues(processes: readonly ProcessInfo[], ownIpcns: number, ownMqDevs: ReadonlySet<number>, pipeDev: number, selfPid: number, problems: string[]): ForeignMq {
   const groups = new Map<number, number[]>();
   for (const p of processes) {
     if (p.ipcns === null || p.ipcns === ownIpcns) continue;
@@ -49,7 +52,7 @@ export function foreignMqueues(processes: readonly ProcessInfo[], ownIpcns: numb
     let mount: { dir: string; dev: number } | null = null;
     let via = 0;
     for (const pid of pids) {
-      if ((mount = mqueueMountOf(pid, ownMqDev))) {
+      if ((mount = mqueueMountOf(pid, ownMqDevs))) {
         via = pid;
         break;
       }

@@ -8,6 +8,7 @@ import { maskNames } from '../procfs/signals';
 import { sysvKeyHex } from '../procfs/sysvipc';
 import { byPidFd, sortedEndpoints } from './endpoints';
 import type { FdRecord, IpcDevices } from './fds';
+import type { HeldMq } from './heldMq';
 import { SHM_DIR, type FileEntry, type MqEntry, type SysvTables } from './ipcSources';
 
 export interface ProcessMaps {
@@ -21,6 +22,8 @@ export interface IpcJoinInput {
   devs: IpcDevices;
   shm: readonly FileEntry[];
   mqueues: readonly MqEntry[];
+  /** Queues known only through the fds that hold them (unlinked, or no mount to list them from). */
+  heldMqueues?: readonly HeldMq[];
   sysv: SysvTables | null;
   /** Our IPC namespace inode (labels SysV and mqueue objects), or null when unknown. */
   ipcns: number | null;
@@ -137,17 +140,22 @@ export function joinIpcObjects(input: IpcJoinInput): IpcObject[] {
     }
   }
 
-  // POSIX message queues.
-  for (const q of input.mqueues) {
+  // POSIX message queues: those of the mount, then those known only through their holders' fds, which
+  // have no path (an unlinked queue's name may be another queue's by now; without a mount there is none).
+  for (const q of [...input.mqueues, ...(input.heldMqueues ?? [])]) {
     const key = `${q.dev}:${q.ino}`;
+    const held = 'deleted' in q;
     const o: IpcObject = {
       id: inodeId('posix-mq', q.dev, q.ino), kind: 'posix-mq', inode: q.ino, ...decodeName(q.raw, '/'),
       endpoints: (fdHolders.get(key) ?? []).map((f): Endpoint => ({ pid: f.pid, fd: f.fd, access: f.access ?? 'rw' })).sort(byPidFd),
-      findings: [], dev: q.dev, uid: q.uid, mode: q.mode, path: decodeName(Buffer.concat([Buffer.from('/dev/mqueue/'), q.raw])).name,
+      findings: [], dev: q.dev, uid: q.uid, mode: q.mode,
       msgsize: q.attr?.msgsize ?? null, bytes: q.qsize, notifyPid: q.notifyPid || null,
     };
+    if (!held) o['path'] = decodeName(Buffer.concat([Buffer.from('/dev/mqueue/'), q.raw])).name;
     if (q.attr) o.queue = { used: q.attr.curmsgs, capacity: q.attr.maxmsg, unit: 'messages' };
-    if (input.ipcns !== null) o['ipcns'] = input.ipcns;
+    const ipcns = held ? (q as HeldMq).ipcns : input.ipcns;
+    if (ipcns !== null) o['ipcns'] = ipcns;
+    if (held && (q as HeldMq).deleted) o['deleted'] = true;
     out.push(o);
   }
 

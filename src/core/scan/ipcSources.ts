@@ -12,7 +12,7 @@ import { readProcFile, statPath } from './procio';
 
 export const SHM_DIR = '/dev/shm';
 export const MQUEUE_DIR = '/dev/mqueue';
-export const MQUEUE_NOT_MOUNTED = 'POSIX message queues not visible: /dev/mqueue is not mounted (mount -t mqueue none /dev/mqueue)';
+export const MQUEUE_NOT_MOUNTED = 'POSIX message queues: /dev/mqueue is not mounted, so only the queues a process holds open are shown, without a path (mount -t mqueue none /dev/mqueue to see them all)';
 
 let internal: { memfdDev: number | null; anonDev: number | null } | undefined;
 
@@ -119,16 +119,31 @@ const attrBuf = Buffer.alloc(MQ_ATTR_SIZE);
  * mq_getattr of a queue by raw name: mq_open(O_RDONLY|O_NONBLOCK) + mq_getattr + mq_close. Opening
  * for reading consumes nothing and registers no notification. Null when it cannot be opened.
  */
-export function mqGetattr(raw: Buffer): MqAttr | null {
+export function mqGetattr(raw: Buffer, expect?: QueueIdentity): MqAttr | null {
   const c = libc();
   const name = Buffer.concat([Buffer.from('/'), raw, Buffer.from([0])]);
   const q = c.mqOpen(name, O_RDONLY | O_NONBLOCK);
   if (q < 0) return null;
   try {
-    return readMqAttr(q);
+    return expect && !sameFile(q, expect) ? null : readMqAttr(q);
   } finally {
     c.mqClose(q);
   }
+}
+
+/** A queue as a snapshot found it: the refresh path checks that a name still means that queue. */
+export interface QueueIdentity {
+  dev: number;
+  ino: number;
+}
+
+const idBuf = Buffer.alloc(STATX_BUF_SIZE);
+
+/** True when our fd `fd` is the file (dev, ino) (a queue descriptor is an fd on Linux). */
+function sameFile(fd: number, id: QueueIdentity): boolean {
+  if (libc().statx(fd, '', AT_EMPTY_PATH, STATX_TYPE | STATX_INO, idBuf) !== 0) return false;
+  const f = readStatx(idBuf);
+  return f.ino === id.ino && f.dev === id.dev;
 }
 
 /** mq_getattr on a queue descriptor of ours. */
@@ -146,13 +161,13 @@ function readMqAttr(q: number): MqAttr | null {
  * /proc/PID/root): an mqueue file has no open handler, reading attributes consumes nothing, and its flush
  * on close only drops a notification registered by the closing process (never ours).
  */
-export function mqGetattrAtPath(path: Buffer): MqAttr | null {
+export function mqGetattrAtPath(path: Buffer, expect?: QueueIdentity): MqAttr | null {
   const c = libc();
   const fd = c.openBytes(Buffer.concat([path, Buffer.from([0])]), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return null;
   inspectorFds.add(fd);
   try {
-    return readMqAttr(fd);
+    return expect && !sameFile(fd, expect) ? null : readMqAttr(fd);
   } finally {
     c.close(fd);
     inspectorFds.delete(fd);

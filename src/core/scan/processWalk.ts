@@ -133,7 +133,7 @@ export interface WirePart {
   wire: 1;
   part: Omit<ProcessWalk, 'walk'> & { walk: Omit<FdWalk, 'fds'> };
   n: number;
-  /** Per fd: pid, fd, type, access (0 none, 1 r, 2 w, 3 rw), flags (1 size, 2 uid, 4 mode), uid, mode. */
+  /** Per fd: pid, fd, type, access (0 none, 1 r, 2 w, 3 rw), flags (1 size, 2 uid, 4 mode, 8 mqueue), uid, mode. */
   ints: Int32Array;
   /** Per fd: dev, ino, size. */
   nums: Float64Array;
@@ -167,7 +167,7 @@ export function encodePart(p: ProcessWalk): WirePart {
     ints[k + 1] = f.fd;
     ints[k + 2] = f.type;
     ints[k + 3] = f.access === 'r' ? 1 : f.access === 'w' ? 2 : f.access === 'rw' ? 3 : 0;
-    ints[k + 4] = (f.size !== undefined ? 1 : 0) | (f.uid !== undefined ? 2 : 0) | (f.mode !== undefined ? 4 : 0);
+    ints[k + 4] = (f.size !== undefined ? 1 : 0) | (f.uid !== undefined ? 2 : 0) | (f.mode !== undefined ? 4 : 0) | (f.mqueue ? 8 : 0);
     ints[k + 5] = f.uid ?? 0;
     ints[k + 6] = f.mode ?? 0;
     nums[i * 3] = f.dev;
@@ -216,6 +216,7 @@ export function decodePart(x: unknown): ProcessWalk | null {
     if (flags & 1) f.size = nums[i * 3 + 2]!;
     if (flags & 2) f.uid = ints[k + 5]!;
     if (flags & 4) f.mode = ints[k + 6]!;
+    if (flags & 8) f.mqueue = true;
     const a = anonAt.get(i);
     if (a) f.anon = a;
     fds[i] = f;

@@ -16,6 +16,7 @@ import { walkProcesses } from './parallelWalk';
 import { readInflight, scmCandidates } from './inflight';
 import type { InetSocket } from './inet';
 import { foreignMqueues } from './foreignMq';
+import { heldMqueues, type HeldMq } from './heldMq';
 import { ownNetns, withNetnsFd } from './netns';
 import { joinIpcObjects, joinSysv, type ProcessMaps } from './ipcJoin';
 import { MQUEUE_NOT_MOUNTED, ipcDevices, listFiles, listMqueues, readSysv, readSysvOfNamespace, SHM_DIR, type FileEntry, type MqEntry, type SysvTables } from './ipcSources';
@@ -171,12 +172,26 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
     objects = joinObjects({ fds: walk.fds, pipeDev, sockDev, unixSockets, fills: walk.fills, inetSockets, sockets });
     // Pipes and FIFOs whose readers are all gone, with data still queued: through a writer's pidfd duplicate.
     if (options.sampleFill !== false) sampleUnread(objects);
-    if (devs) objects.push(...joinIpcObjects({ fds: walk.fds, maps, devs, shm, mqueues, sysv: null, ipcns: ownIpcns }));
+    // Queues of other IPC namespaces listed through their own mounts, then every held queue no mount listed
+    // (unlinked while held; all of them when /dev/mqueue is not mounted), through its holders' fds.
+    let foreign: ReturnType<typeof foreignMqueues> | null = null;
+    let held: HeldMq[] = [];
+    if (devs && kinds.has('posix-mq')) {
+      const ipcnsOf = new Map(processes.map((p) => [p.pid, p.ipcns] as const));
+      // Our namespace's mqueue file system: its mount's, or (not mounted) the one our processes' queues are on.
+      const ownMqDevs = new Set<number>(devs.mqDev !== null ? [devs.mqDev] : []);
+      for (let i = 0; i < walk.fds.length; i++) {
+        const f = walk.fds[i]!;
+        if (f.mqueue === true && ownIpcns !== null && ipcnsOf.get(f.pid) === ownIpcns) ownMqDevs.add(f.dev);
+      }
+      if (ownIpcns !== null) foreign = foreignMqueues(processes, ownIpcns, ownMqDevs, pipeDev, selfPid, ipcProblems);
+      held = heldMqueues(walk.fds, devs.mqDev, new Set(mqueues.map((q) => `${q.dev}:${q.ino}`)), new Set(foreign?.objects.map((o) => o['dev'] as number)), (pid) => ipcnsOf.get(pid) ?? null);
+    }
+    if (devs) objects.push(...joinIpcObjects({ fds: walk.fds, maps, devs, shm, mqueues, heldMqueues: held, sysv: null, ipcns: ownIpcns }));
     if (sysv) objects.push(...sysvObjects(sysv, ownIpcns, processes, maps, devs?.memfdDev ?? null, notes, ipcProblems));
-    if (kinds.has('posix-mq') && ownIpcns !== null) {
-      const foreign = foreignMqueues(processes, ownIpcns, devs?.mqDev ?? null, pipeDev, selfPid, ipcProblems);
+    if (foreign) {
       objects.push(...foreign.objects);
-      if (foreign.unlisted) notes.push(`${plural(foreign.unlisted, 'process', 'processes')} in other IPC namespaces without a readable mqueue mount: their POSIX message queues are not shown`);
+      if (foreign.unlisted) notes.push(`${plural(foreign.unlisted, 'process', 'processes')} in other IPC namespaces without a readable mqueue mount: only the POSIX message queues they hold open are shown`);
     }
     objects = objects.filter((o) => kinds.has(o.kind));
     if (ipcProblems.length) notes.push(...ipcProblems.map((p) => `IPC objects: ${p}`));

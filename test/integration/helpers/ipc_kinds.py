@@ -23,6 +23,7 @@ libc.sem_open.restype = ctypes.c_void_p
 libc.sem_open.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.c_uint, ctypes.c_uint]
 PROT_RW, MAP_SHARED, IPC_CREAT, IPC_RMID = 3, 1, 0o1000, 0
 PR_SET_PDEATHSIG = 1
+COMMANDS = {}
 
 
 def check(r, what):
@@ -109,6 +110,29 @@ def scenario_mqueue(work, out):
     out.update(pid=os.getpid(), queues=queues, maxmsg=8, msgsize=128)
 
 
+def scenario_mqueue_held(work, out):
+    """A queue unlinked while held (through a write-only and a read-only descriptor) and, under the same
+    name, a new listed queue; plus a queue that stays linked (for runs without a /dev/mqueue mount)."""
+    name = b"/ipci-%d-held" % os.getpid()
+    gone = check(libc.mq_open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640, ctypes.byref(MqAttr(0, 6, 64, 0))), "mq_open")
+    gone_r = check(libc.mq_open(name, os.O_RDONLY), "mq_open")
+    for m in (b"a" * 11, b"b" * 22):
+        check(libc.mq_send(gone, m, len(m), 0), "mq_send")
+    check(libc.mq_unlink(name), "mq_unlink")
+    new = check(libc.mq_open(name, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600, ctypes.byref(MqAttr(0, 4, 32, 0))), "mq_open")
+    atexit.register(libc.mq_unlink, name)
+    check(libc.mq_send(new, b"c" * 5, 5, 0), "mq_send")
+
+    def send_gone():
+        check(libc.mq_send(gone, b"d" * 7, 7, 0), "mq_send")
+        return {"curmsgs": 3}
+
+    COMMANDS["send-gone"] = send_gone
+    out.update(pid=os.getpid(), raw=b64(name[1:]),
+               gone={"w": gone, "r": gone_r, "curmsgs": 2, "bytes": 33, "maxmsg": 6, "msgsize": 64, **ident(gone)},
+               new={"fd": new, "curmsgs": 1, "bytes": 5, "maxmsg": 4, "msgsize": 32, **ident(new)})
+
+
 def scenario_sysv(work, out):
     key = 0x1C000000 | (os.getpid() & 0xFFFFFF)
     shmid = check(libc.shmget(key, 8192, IPC_CREAT | 0o600), "shmget")
@@ -162,8 +186,12 @@ def main():
         globals()["scenario_" + scenario](work, out)
         sys.stdout.write(json.dumps(out) + "\n")
         sys.stdout.flush()
-        for _ in sys.stdin:
-            pass
+        for line in sys.stdin:
+            # A scenario may take commands (one line each, answered with one JSON line).
+            cmd = COMMANDS.get(line.strip())
+            if cmd:
+                sys.stdout.write(json.dumps(cmd()) + "\n")
+                sys.stdout.flush()
     finally:
         if os.getpid() == out["holder"]:
             for pid in [v for k, v in out.items() if k in ("mapper", "child")]:
