@@ -7,6 +7,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Endpoint, IpcObject, Snapshot } from '../../src/core/model';
+import { Pidfds } from '../../src/core/scan/fill';
+import { mqFiguresViaFd } from '../../src/core/scan/heldMq';
 import { refreshQueues } from '../../src/core/scan/refresh';
 import { takeSnapshot } from '../../src/core/scan/snapshot';
 import { startHelper, type Holder } from './helpers/holders';
@@ -224,6 +226,16 @@ describe('takeSnapshot: POSIX message queues known only through their holders (r
     // A name read for a queue it no longer means (the listed object as a stale snapshot would keep it) gives no figures.
     const stale = refreshQueues([{ ...n, inode: gone.ino, dev: gone.dev, id: 'stale' }]);
     assert.deepEqual(stale.samples, [{ id: 'stale', queue: null }]);
+    // Without pidfd rights (the re-open of /proc/PID/fd/N): the same figures, and nothing for a reused fd number.
+    class NoPidfds extends Pidfds {
+      override get(): number {
+        return -1;
+      }
+    }
+    assert.deepEqual(mqFiguresViaFd(h.info.pid, gone.r, gone.dev, gone.ino, new NoPidfds()), {
+      attr: { curmsgs: gone.curmsgs + 1, maxmsg: gone.maxmsg, msgsize: gone.msgsize }, qsize: gone.bytes + 7, notifyPid: 0,
+    });
+    assert.equal(mqFiguresViaFd(h.info.pid, now.fd, gone.dev, gone.ino, new NoPidfds()), null);
     // Nothing was consumed.
     const again = find(takeSnapshot(), o.id);
     assert.equal(again.queue?.used, gone.curmsgs + 1);

@@ -35,12 +35,21 @@ function selfFds(): number {
  * file re-opened O_RDONLY|O_NONBLOCK through /proc/self/fd, queried and closed. Null if not sampleable.
  */
 export function sampleAt(fdDir: number, name: string, dev: number, ino: number): PipeSample | null {
+  return viaReopen(fdDir, name, (fd) => isPipe(fd, dev, ino), queryFill);
+}
+
+/**
+ * `name` relative to `fdDir` (a holder's /proc/PID/fd/N) opened O_PATH, which runs no open handler; when
+ * `check` says that is still the expected file, that very file re-opened O_RDONLY|O_NONBLOCK through
+ * /proc/self/fd and given to `query`; both closed at once. Null when any step fails.
+ */
+export function viaReopen<T>(fdDir: number, name: string, check: (pathFd: number) => boolean, query: (fd: number) => T | null): T | null {
   const c = libc();
   const pathFd = c.openat(fdDir, name, O_PATH | O_CLOEXEC, 0);
   if (pathFd < 0) return null;
   inspectorFds.add(pathFd);
   try {
-    if (!isPipe(pathFd, dev, ino)) return null;
+    if (!check(pathFd)) return null;
     const self = selfFds();
     const rfd = self >= 0
       ? c.openat(self, String(pathFd), O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0)
@@ -48,7 +57,7 @@ export function sampleAt(fdDir: number, name: string, dev: number, ino: number):
     if (rfd < 0) return null;
     inspectorFds.add(rfd);
     try {
-      return queryFill(rfd);
+      return query(rfd);
     } finally {
       c.close(rfd);
       inspectorFds.delete(rfd);

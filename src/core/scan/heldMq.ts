@@ -4,13 +4,12 @@
 // attributes come through a holder's own fd, never through a name (a name may meanwhile be another queue).
 
 import {
-  AT_EMPTY_PATH, AT_FDCWD, MQ_ATTR_SIZE, O_CLOEXEC, O_NONBLOCK, O_PATH, O_RDONLY, S_IFMT, S_IFREG, STATX_BUF_SIZE, STATX_INO,
-  STATX_TYPE, inspectorFds, libc, u64,
+  AT_EMPTY_PATH, AT_FDCWD, MQ_ATTR_SIZE, S_IFMT, S_IFREG, STATX_BUF_SIZE, STATX_INO, STATX_TYPE, libc, u64,
 } from '../../../native/libc';
 import { makedev } from '../../../native/netlinkParse';
 import type { Endpoint } from '../model';
 import type { FdRecord } from './fds';
-import { Pidfds } from './fill';
+import { Pidfds, viaReopen } from './fill';
 import { parseMqStatus, type MqAttr, type MqEntry } from './ipcSources';
 
 export interface HeldMq extends MqEntry {
@@ -72,24 +71,7 @@ export function mqFiguresViaFd(pid: number, fd: number, dev: number, ino: number
     const e = c.errnoName(c.errno());
     if (e === 'EBADF' || e === 'ESRCH') return null;
   }
-  const pathFd = c.openat(AT_FDCWD, `/proc/${pid}/fd/${fd}`, O_PATH | O_CLOEXEC, 0);
-  if (pathFd < 0) return null;
-  inspectorFds.add(pathFd);
-  try {
-    if (!isQueue(pathFd, dev, ino)) return null;
-    const rfd = c.openat(AT_FDCWD, `/proc/self/fd/${pathFd}`, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
-    if (rfd < 0) return null;
-    inspectorFds.add(rfd);
-    try {
-      return figuresOf(rfd);
-    } finally {
-      c.close(rfd);
-      inspectorFds.delete(rfd);
-    }
-  } finally {
-    c.close(pathFd);
-    inspectorFds.delete(pathFd);
-  }
+  return viaReopen(AT_FDCWD, `/proc/${pid}/fd/${fd}`, (f) => isQueue(f, dev, ino), figuresOf);
 }
 
 /**
