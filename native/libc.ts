@@ -15,6 +15,8 @@ export const O_PATH = 0o10000000;
 export const AT_FDCWD = -100;
 export const AT_SYMLINK_NOFOLLOW = 0x100;
 export const AT_EMPTY_PATH = 0x1000;
+/** statx: take the attributes the kernel has cached; a network file system is not asked (no hang on a dead server). */
+export const AT_STATX_DONT_SYNC = 0x4000;
 export const STATX_TYPE = 0x1;
 export const STATX_MODE = 0x2;
 export const STATX_UID = 0x8;
