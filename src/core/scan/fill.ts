@@ -3,7 +3,7 @@
 // FIFO by its path, never reads, closes at once.
 
 import {
-  AT_EMPTY_PATH, AT_FDCWD, FIONREAD, F_GETPIPE_SZ, O_CLOEXEC, O_DIRECTORY, O_NONBLOCK, O_PATH, O_RDONLY, S_IFIFO,
+  AT_EMPTY_PATH, AT_FDCWD, AT_STATX_DONT_SYNC, FIONREAD, F_GETPIPE_SZ, O_CLOEXEC, O_DIRECTORY, O_NONBLOCK, O_PATH, O_RDONLY, S_IFIFO,
   S_IFMT, STATX_BUF_SIZE, STATX_INO, STATX_TYPE, inspectorFds, libc, u64,
 } from '../../../native/libc';
 import { makedev } from '../../../native/netlinkParse';
@@ -71,7 +71,8 @@ export function viaReopen<T>(fdDir: number, name: string, check: (pathFd: number
 /** True when `fd` (ours) is the pipe or FIFO (dev, ino): the holder may have closed and reused its fd. */
 function isPipe(fd: number, dev: number, ino: number): boolean {
   const c = libc();
-  if (c.statx(fd, '', AT_EMPTY_PATH, STATX_TYPE | STATX_INO, st) !== 0) return false;
+  // (AT_STATX_DONT_SYNC: a FIFO on a network file system is not asked to its server.)
+  if (c.statx(fd, '', AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_TYPE | STATX_INO, st) !== 0) return false;
   if ((st.readUInt16LE(28) & S_IFMT) !== S_IFIFO) return false;
   if (u64(st, 32) !== ino) return false;
   return makedev(st.readUInt32LE(136), st.readUInt32LE(140)) === dev;
