@@ -3,7 +3,7 @@
 
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Endpoint, IpcObject, Snapshot } from '../../src/core/model';
@@ -123,6 +123,39 @@ describe('takeSnapshot: SysV objects of another IPC namespace', function () {
     }
     // It shares our mount namespace, so it has no mqueue mount of its own: its queues cannot be listed.
     assert.ok(s.notes.some((n) => /\d+ process(es)? in other IPC namespaces without a readable mqueue mount: their POSIX message queues are not shown/.test(n)), s.notes.join('; '));
+  });
+});
+
+describe('takeSnapshot: POSIX shared memory in another mount namespace\'s own /dev/shm (a container)', function () {
+  this.timeout(20000);
+
+  it('is listed through that /dev/shm, with fd and mapping-only holders, hostile names byte for byte, labelled', async function () {
+    if (process.getuid!() !== 0 || spawnSync('unshare', ['--mount', 'true']).status !== 0) this.skip();
+    type Shm = Ident & { fd: number; raw: string };
+    // A container-like process: its own mount namespace with a tmpfs of its own at /dev/shm, as Docker gives.
+    const h = await startHelper<{ pid: number; mapper: number; shm: Shm[]; sem: Ident & { raw: string } }>('ipc_kinds.py', ['shm', work],
+      ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', 'mount -t tmpfs -o size=4m tmpfs /dev/shm && exec "$0" "$@"']);
+    holders.push(h);
+    const s = takeSnapshot();
+    const theirNs = statSync(`/proc/${h.info.pid}/ns/mnt`).ino;
+    assert.notEqual(theirNs, statSync('/proc/self/ns/mnt').ino);
+    assert.notEqual(h.info.shm[0]!.dev, statSync('/dev/shm').dev, 'their /dev/shm is not ours');
+    for (const x of h.info.shm) {
+      const o = find(s, `posix-shm:${x.dev}:${x.ino}`);
+      assert.equal(bytesOf(o, '/'), x.raw);
+      assert.deepEqual(o.endpoints, sorted([{ pid: h.info.pid, fd: x.fd, access: 'rw' }, { pid: h.info.mapper, fd: null, access: 'map' }]));
+      assert.deepEqual([o['size'], o['uid'], o['mode']], [8192, 0, 0o640]);
+      assert.equal(o['mntns'], theirNs);
+      // Its path is reachable from here (through their root), never our /dev/shm.
+      assert.match(String(o['path']), /^\/proc\/\d+\/root\/dev\/shm\/ipci-/);
+    }
+    const sem = find(s, `posix-sem:${h.info.sem.dev}:${h.info.sem.ino}`);
+    assert.equal(sem.name, '/' + Buffer.from(h.info.sem.raw, 'base64').toString());
+    assert.deepEqual(sem.endpoints, [{ pid: h.info.pid, fd: null, access: 'map' }]);
+    // Listed once each, and none of them as one of ours.
+    const ids = s.objects.filter((o) => o.kind.startsWith('posix-s') && o['dev'] === h.info.shm[0]!.dev).map((o) => o.id);
+    assert.equal(ids.length, h.info.shm.length + 1);
+    assert.equal(new Set(ids).size, ids.length);
   });
 });
 
