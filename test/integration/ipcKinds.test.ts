@@ -97,6 +97,25 @@ describe('takeSnapshot: shared memory (real kernel objects)', function () {
   });
 });
 
+describe('takeSnapshot: SysV permissions audit (real kernel objects)', function () {
+  this.timeout(20000);
+
+  it('flags every SysV object other users can write through (0777, 0622, 0666), not private ones (0660, 0644)', async () => {
+    const h = await start<{ objects: { kind: string; id: number; mode: number }[] }>('sysv_modes');
+    const s = takeSnapshot({ kinds: ['sysv-shm', 'sysv-msg', 'sysv-sem'] });
+    const ns = s.processes.find((p) => p.pid === process.pid)!.ipcns;
+    for (const x of h.info.objects) {
+      const o = find(s, `${x.kind}:${ns}:${x.id}`);
+      assert.equal(o['mode'], x.mode);
+      const codes = o.findings.map((f) => `${f.code} ${f.severity}`);
+      if (x.mode & 0o002) {
+        assert.deepEqual(codes, ['world-writable warning'], `${x.kind} ${x.mode.toString(8)}`);
+        assert.match(o.findings[0]!.message, new RegExp(`^mode 0${x.mode.toString(8)}: any local user can `));
+      } else assert.deepEqual(codes, [], `${x.kind} ${x.mode.toString(8)}`);
+    }
+  });
+});
+
 describe('takeSnapshot: SysV objects of another IPC namespace', function () {
   this.timeout(20000);
 

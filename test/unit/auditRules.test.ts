@@ -68,8 +68,10 @@ describe('audit rules', () => {
     assert.equal(modeOf('9'), null);
   });
 
-  it('sysvFindings: exactly 0666 is world-writable', () => {
+  it('sysvFindings: 0666, and any mode others may write through (0777, 0622), is world-writable', () => {
     assert.equal(sysvFindings('sysv-shm', 0o666)[0]?.code, 'world-writable');
+    assert.match(sysvFindings('sysv-shm', 0o777)[0]!.message, /^mode 0777: any local user can write into it/);
+    assert.equal(sysvFindings('sysv-msg', 0o622)[0]?.code, 'world-writable');
     assert.match(sysvFindings('sysv-msg', 0o1666)[0]!.message, /mode 1666/);
     assert.deepEqual(sysvFindings('sysv-shm', 0o600), []);
     assert.deepEqual(sysvFindings('sysv-sem', 0o644), []);

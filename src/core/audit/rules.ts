@@ -94,9 +94,12 @@ export function modeOf(v: unknown): number | null {
   return null;
 }
 
-/** SysV objects with mode 0666 (the classic "everyone may attach/send"): world-writable. */
+/**
+ * SysV objects that every user may write through: 0666 (the classic "everyone may attach/send") and any other
+ * mode with the write bit for others (0777, the examples' IPC_CREAT | 0777; 0622): world-writable.
+ */
 export function sysvFindings(kind: string, mode: number): Finding[] {
-  if ((mode & 0o777) !== 0o666) return [];
+  if (!(mode & S_IWOTH)) return [];
   return [{ severity: 'warning', code: 'world-writable', message: `mode ${octal(mode)}: any local user can ${action(kind)} (SysV key open to all)` }];
 }
 
