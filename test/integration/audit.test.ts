@@ -16,7 +16,7 @@ interface File { dev: number; ino: number; path: string }
 interface Port { port: number; ino: number }
 interface Info {
   pid: number; open: File; private: File; groupFifo: File; loose: File; sticky: File; stale: File; orphan: File; shm: File;
-  tcpAll: Port; tcpLocal: Port; udpAll: Port;
+  tcpAll: Port; tcpLocal: Port; udpAll: Port; relOpen: File; relPrivate: File;
 }
 
 const codes = (o: IpcObject | undefined): string[] => (o?.findings ?? []).map((f) => f.code).sort();
@@ -62,6 +62,17 @@ describe('security audit (real kernel objects)', function () {
     assert.deepEqual(codes(loose), ['insecure-directory']);
     assert.match(loose!.findings[0]!.message, new RegExp(`${path.dirname(h.info.loose.path)} has mode 0777`));
     assert.deepEqual(codes(byName(h.info.sticky.path)), []);
+  });
+
+  it('judges a socket bound to a relative path by its file, found from its holder\'s working directory', () => {
+    const rel = byName('rel-open.sock');
+    assert.ok(rel, 'relative listener not found');
+    assert.equal(rel.unix?.address, 'path');
+    assert.deepEqual(codes(rel), ['insecure-directory', 'world-writable']);
+    assert.match(rel.findings.find((f) => f.code === 'world-writable')!.message, /mode 0777: any local user can connect/);
+    assert.match(rel.findings.find((f) => f.code === 'insecure-directory')!.message, new RegExp(`directory ${path.dirname(h.info.relOpen.path)} has mode 0777`));
+    // Its 0600 neighbour: only the directory.
+    assert.deepEqual(codes(byName('rel-private.sock')), ['insecure-directory']);
   });
 
   it('reports a stale socket file as an object of kind unix with no endpoints', () => {

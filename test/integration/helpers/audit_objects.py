@@ -2,7 +2,7 @@
 """Creates the objects the security audit must judge, prints them as one JSON line, holds them until
 stdin closes: a 0777 listening socket, a 0660 held FIFO, a 0600 socket, sockets in a world-writable
 directory with and without the sticky bit, a stale socket file, an orphan FIFO, a 0666 /dev/shm file,
-TCP listeners on 0.0.0.0 and 127.0.0.1, UDP on 0.0.0.0.
+TCP listeners on 0.0.0.0 and 127.0.0.1, UDP on 0.0.0.0, sockets bound to relative paths (0777 and 0600).
 
 Usage: audit_objects.py <workdir>
 """
@@ -77,6 +77,11 @@ for name, addr, kind in (("tcpAll", "0.0.0.0", socket.SOCK_STREAM), ("tcpLocal",
     keep.append(t)
     ports[name] = {"port": t.getsockname()[1], "ino": os.fstat(t.fileno()).st_ino}
 out.update(ports)
+# Sockets bound to relative paths (named from the binder's working directory), which stays in the loose directory.
+os.chdir(loose)
+out["relOpen"] = listener("rel-open.sock", 0o777)
+out["relOpen"]["path"] = os.path.join(loose, "rel-open.sock")
+out["relPrivate"] = listener("rel-private.sock", 0o600)
 out["pid"] = os.getpid()
 
 print(json.dumps(out), flush=True)
