@@ -10,13 +10,14 @@ import path from 'node:path';
 import type { IpcKind, IpcObject, Snapshot } from '../../src/core/model';
 import { auditObjects, findAuditLeftovers } from '../../src/core/audit/audit';
 import { takeSnapshot } from '../../src/core/scan/snapshot';
+import { checkRemoval } from '../../src/core/removal';
 import { PYTHON, startHelper, type Holder } from './helpers/holders';
 
 interface File { dev: number; ino: number; path: string }
 interface Port { port: number; ino: number }
 interface Info {
   pid: number; open: File; private: File; groupFifo: File; loose: File; sticky: File; stale: File; orphan: File; shm: File;
-  tcpAll: Port; tcpLocal: Port; udpAll: Port; relOpen: File; relPrivate: File;
+  tcpAll: Port; tcpLocal: Port; udpAll: Port; relOpen: File; relPrivate: File; closedListener: File & { accepted: number };
 }
 
 const codes = (o: IpcObject | undefined): string[] => (o?.findings ?? []).map((f) => f.code).sort();
@@ -86,6 +87,21 @@ describe('security audit (real kernel objects)', function () {
     assert.equal(f?.severity, 'info');
     // The live listeners are not stale.
     assert.ok(!codes(byName(h.info.open.path)).includes('stale-socket-file'));
+  });
+
+  it('reports the file of a listener closed while a connection it accepted lives on as stale (connect() is refused)', () => {
+    const c = h.info.closedListener;
+    // The accepted connection keeps the listener's name and file (as ss shows it)...
+    const conn = snap.objects.find((o) => o.kind === 'unix' && o.inode === c.accepted);
+    assert.deepEqual([conn?.name, conn?.unix?.state, conn?.unix?.boundFile], [c.path, 'connected', { dev: c.dev, ino: c.ino }]);
+    // ...but nobody listens there any more.
+    const stale = snap.objects.find((o) => o.kind === 'unix' && o['stale'] === true && o.name === c.path);
+    assert.ok(stale, 'the socket file is not reported stale');
+    assert.equal(stale.id, `unix:${c.dev}:${c.ino}`);
+    assert.deepEqual(codes(stale), ['stale-socket-file']);
+    assert.match(stale.findings[0]!.message, /has no listener: connect\(\) fails with ECONNREFUSED/);
+    // And a scan taken after the user confirms agrees: the file may be deleted.
+    assert.ok(checkRemoval(stale, process.getuid!(), takeSnapshot({ kinds: ['unix'] })).ok);
   });
 
   it('reports an orphan FIFO in a workspace dir as a fifo object with no endpoints; only with the workspace given', () => {

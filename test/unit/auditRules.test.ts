@@ -2,7 +2,7 @@
 
 import { strict as assert } from 'node:assert';
 import {
-  addFindings, ancestorsOf, directoryFindings, listenerFindings, modeFindings, modeOf, octal, sysvFindings,
+  addFindings, ancestorsOf, directoryFindings, listenerFindings, modeFindings, modeOf, octal, servesBoundFile, sysvFindings,
 } from '../../src/core/audit/rules';
 import type { Finding, InetInfo } from '../../src/core/model';
 
@@ -75,6 +75,14 @@ describe('audit rules', () => {
     assert.match(sysvFindings('sysv-msg', 0o1666)[0]!.message, /mode 1666/);
     assert.deepEqual(sysvFindings('sysv-shm', 0o600), []);
     assert.deepEqual(sysvFindings('sysv-sem', 0o644), []);
+  });
+
+  it('servesBoundFile: listeners, datagram sockets and sockets about to listen keep their file alive; connections do not', () => {
+    assert.equal(servesBoundFile({ type: 'stream', state: 'listen' }), true);
+    assert.equal(servesBoundFile({ type: 'seqpacket', state: 'unconnected' }), true);
+    assert.equal(servesBoundFile({ type: 'dgram', state: 'connected' }), true);
+    assert.equal(servesBoundFile({ type: 'stream', state: 'connected' }), false);
+    assert.equal(servesBoundFile({ type: 'seqpacket', state: 'disconnecting' }), false);
   });
 
   it('addFindings does not repeat a code', () => {

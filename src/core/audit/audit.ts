@@ -9,7 +9,7 @@ import { statBytes, type PathStat } from '../scan/procio';
 import { findLeftovers, type LeftoverFile } from './leftovers';
 import {
   addFindings, ancestorsOf, directoryFindings, listenerFindings, modeFindings, modeOf, orphanFifoFinding,
-  staleSocketFinding, sysvFindings, type DirMode,
+  servesBoundFile, staleSocketFinding, sysvFindings, type DirMode,
 } from './rules';
 
 export interface AuditOptions {
@@ -250,7 +250,8 @@ export function auditObjects(objects: IpcObject[], opts: AuditOptions): IpcObjec
   let haveVfs = false;
   for (const o of objects) {
     if (o.kind === 'fifo' && o.endpoints.length && typeof o['dev'] === 'number') held.add(o['dev'], o.inode);
-    if (o.kind === 'unix' && o.unix?.address === 'path') {
+    // (A connection accepted from a listener that is gone keeps its file: it does not count.)
+    if (o.kind === 'unix' && o.unix?.address === 'path' && servesBoundFile(o.unix)) {
       const b = o.unix.boundFile;
       if (b) {
         haveVfs = true;

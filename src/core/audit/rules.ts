@@ -1,7 +1,7 @@
 // Pure security rules: file modes, directory chains, inet listeners and SysV modes -> findings (codes from
 // findingCodes.ts). No I/O: the audit (audit.ts) lstat()s the paths and feeds the modes in here.
 
-import type { Finding, IpcObject } from '../model';
+import type { Finding, IpcObject, UnixInfo } from '../model';
 
 const S_ISVTX = 0o1000;
 const S_IWGRP = 0o020;
@@ -104,7 +104,16 @@ export function sysvFindings(kind: string, mode: number): Finding[] {
 }
 
 export function staleSocketFinding(path: string): Finding {
-  return { severity: 'info', code: 'stale-socket-file', message: `socket file ${path} has no socket bound to it: connect() fails with ECONNREFUSED` };
+  return { severity: 'info', code: 'stale-socket-file', message: `socket file ${path} has no listener: connect() fails with ECONNREFUSED` };
+}
+
+/**
+ * Does a socket bound to a file keep that file alive for clients? A listener or a datagram socket does, and so
+ * does one bound and not listening yet (about to). A connection does not: one accepted from a listener keeps
+ * the listener's name and file after the listener is closed, while connect() to the file fails.
+ */
+export function servesBoundFile(u: Pick<UnixInfo, 'type' | 'state'>): boolean {
+  return u.state === 'listen' || u.state === 'unconnected' || u.type === 'dgram';
 }
 
 export function orphanFifoFinding(path: string): Finding {

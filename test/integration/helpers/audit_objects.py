@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Creates the objects the security audit must judge, prints them as one JSON line, holds them until
 stdin closes: a 0777 listening socket, a 0660 held FIFO, a 0600 socket, sockets in a world-writable
-directory with and without the sticky bit, a stale socket file, an orphan FIFO, a 0666 /dev/shm file,
+directory with and without the sticky bit, a stale socket file, the file of a listener closed while a connection it accepted lives on, an orphan FIFO, a 0666 /dev/shm file,
 TCP listeners on 0.0.0.0 and 127.0.0.1, UDP on 0.0.0.0, sockets bound to relative paths (0777 and 0600).
 
 Usage: audit_objects.py <workdir>
@@ -56,6 +56,20 @@ s.bind(stale)
 s.listen(1)
 s.close()  # the file stays: nobody is bound to it any more
 out["stale"] = ino(stale)
+
+# A listener closed while a connection it accepted lives on: the connection keeps the name, connect() is refused.
+gone = os.path.join(work, "closed-listener.sock")
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(gone)
+os.chmod(gone, 0o600)
+s.listen(1)
+client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+client.connect(gone)
+accepted, _ = s.accept()
+s.close()
+keep.extend([client, accepted])
+out["closedListener"] = ino(gone)
+out["closedListener"]["accepted"] = os.fstat(accepted.fileno()).st_ino
 
 orphan = os.path.join(work, "orphan.fifo")
 os.mkfifo(orphan, 0o600)
