@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { renderTable } from '../../src/core/cliTable';
 import type { Endpoint, IpcObject, Snapshot } from '../../src/core/model';
 import { refreshQueues } from '../../src/core/scan/refresh';
 import { takeSnapshot } from '../../src/core/scan/snapshot';
@@ -172,6 +173,9 @@ describe('takeSnapshot: POSIX shared memory in another mount namespace\'s own /d
     assert.equal(sem.name, '/' + Buffer.from(h.info.sem.raw, 'base64').toString());
     assert.deepEqual(sem.endpoints, [{ pid: h.info.pid, fd: null, access: 'map' }]);
     // Listed once each, and none of them as one of ours.
+    // The table tells it from a host segment of the same name.
+    const row = renderTable(s).split('\n').find((l) => l.startsWith('posix-shm ') && l.includes(`python3[${h.info.pid}]${h.info.shm[0]!.fd}rw`));
+    assert.match(row ?? '', new RegExp(` mntns=${theirNs} size=8 KiB mode=0640`));
     const ids = s.objects.filter((o) => o.kind.startsWith('posix-s') && o['dev'] === h.info.shm[0]!.dev).map((o) => o.id);
     assert.equal(ids.length, h.info.shm.length + 1);
     assert.equal(new Set(ids).size, ids.length);
