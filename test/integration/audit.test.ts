@@ -16,7 +16,7 @@ import { PYTHON, startHelper, type Holder } from './helpers/holders';
 interface File { dev: number; ino: number; path: string }
 interface Port { port: number; ino: number }
 interface Info {
-  pid: number; open: File; private: File; groupFifo: File; loose: File; sticky: File; stale: File; orphan: File; shm: File;
+  pid: number; open: File & { accepted: number[] }; private: File; groupFifo: File; loose: File; sticky: File; stale: File; orphan: File; shm: File;
   tcpAll: Port; tcpLocal: Port; udpAll: Port; relOpen: File; relPrivate: File; closedListener: File & { accepted: number };
 }
 
@@ -47,6 +47,16 @@ describe('security audit (real kernel objects)', function () {
     assert.equal(f.severity, 'warning');
     assert.match(f.message, /mode 0777: any local user can connect/);
     assert.deepEqual(codes(byName(h.info.private.path)), []);
+  });
+
+  it('says it once for the file, on its listener: the connections it accepted (same name and file) carry no finding', () => {
+    for (const ino of h.info.open.accepted) {
+      const conn = snap.objects.find((o) => o.kind === 'unix' && o.inode === ino);
+      assert.deepEqual([conn?.name, conn?.unix?.state], [h.info.open.path, 'connected']);
+      assert.deepEqual(codes(conn), [], `accepted connection ${ino}`);
+    }
+    const all = snap.objects.filter((o) => o.name === h.info.open.path).flatMap((o) => o.findings.map((f) => f.code));
+    assert.deepEqual(all, ['world-writable']);
   });
 
   it('flags a held 0660 FIFO as group-writable (and not orphan)', () => {

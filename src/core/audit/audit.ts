@@ -149,6 +149,9 @@ function auditObject(o: IpcObject, dirs: DirCache): void {
     }
     mode = st.mode;
   }
+  // A connection accepted from a listener keeps the listener's name and file: the file's findings are the
+  // listener's (or the stale file's), not repeated once per client.
+  if (o.kind === 'unix' && o.unix && !servesBoundFile(o.unix)) return;
   addFindings(o, modeFindings(o.kind, mode));
   // Only names that clients look up by path can be swapped under them.
   if (o.kind === 'unix' || o.kind === 'fifo') addFindings(o, directoryFindings(dirs.chain(p.toString('utf8'))));

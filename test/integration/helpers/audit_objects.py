@@ -33,6 +33,16 @@ def listener(path, mode=None):
 
 os.umask(0)
 out["open"] = listener(os.path.join(work, "open.sock"), 0o777)
+# Two clients connected to it and accepted: the accepted sockets carry the listener's name and file.
+open_listener = keep[-1]
+accepted = []
+for _ in range(2):
+    c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    c.connect(out["open"]["path"])
+    a, _ = open_listener.accept()
+    keep.extend([c, a])
+    accepted.append(os.fstat(a.fileno()).st_ino)
+out["open"]["accepted"] = accepted
 out["private"] = listener(os.path.join(work, "private.sock"), 0o600)
 
 fifo = os.path.join(work, "group.fifo")
