@@ -37,6 +37,9 @@ export function formatAccess(e: Endpoint): string {
 export function extraDetails(o: IpcObject): string[] {
   const parts: string[] = [];
   const num = (k: string) => (typeof o[k] === 'number' ? (o[k] as number) : undefined);
+  // A container's own /dev/shm (only those segments carry a mount namespace): one name may be listed twice.
+  const mntns = num('mntns');
+  if (mntns !== undefined) parts.push(`mntns=${mntns}`);
   const size = num('size');
   if (size !== undefined) parts.push(`size=${formatBytes(size)}`);
   const mode = num('mode');

@@ -4,6 +4,7 @@
 // VS Code, so tests run it against real kernel objects.
 
 import { pathBytes } from './audit/audit';
+import { servesBoundFile } from './audit/rules';
 import type { IpcObject, Snapshot } from './model';
 import { escapeControl } from './names';
 import { statBytes, type PathStat } from './scan/procio';
@@ -30,8 +31,8 @@ function expectedFile(o: IpcObject): { dev: number | null; ino: number } | null 
 
 /**
  * May the name of `o` be deleted now by user `uid`? Without `fresh`: the file is the object and the user's.
- * With `fresh` (a snapshot taken after the user confirmed): also, no socket is bound to a socket file and no
- * process holds a FIFO, whatever the scan the user looked at said.
+ * With `fresh` (a snapshot taken after the user confirmed): also, no socket listens on a socket file (servesBoundFile)
+ * and no process holds a FIFO, whatever the scan the user looked at said.
  */
 export function checkRemoval(o: IpcObject, uid: number, fresh?: Snapshot): RemovalCheck {
   const path = removablePath(o);
@@ -48,7 +49,8 @@ export function checkRemoval(o: IpcObject, uid: number, fresh?: Snapshot): Remov
   if (st.uid !== uid) return { ok: false, gone: false, reason: `${shown} belongs to uid ${st.uid}; IPC Inspector only deletes what you own (uid ${uid})` };
   if (fresh) {
     if (o.kind === 'unix') {
-      const bound = fresh.objects.find((x) => x.kind === 'unix' && x['stale'] !== true && x.unix?.boundFile?.dev === st.dev && x.unix.boundFile.ino === st.ino);
+      const bound = fresh.objects.find((x) => x.kind === 'unix' && x['stale'] !== true && x.unix?.boundFile?.dev === st.dev
+        && x.unix.boundFile.ino === st.ino && servesBoundFile(x.unix));
       if (bound) return { ok: false, gone: false, reason: `a socket is bound to ${shown} now (${bound.unix!.state}): it is not stale` };
     }
     if (o.kind === 'fifo') {

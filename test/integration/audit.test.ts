@@ -10,13 +10,14 @@ import path from 'node:path';
 import type { IpcKind, IpcObject, Snapshot } from '../../src/core/model';
 import { auditObjects, findAuditLeftovers } from '../../src/core/audit/audit';
 import { takeSnapshot } from '../../src/core/scan/snapshot';
+import { checkRemoval } from '../../src/core/removal';
 import { PYTHON, startHelper, type Holder } from './helpers/holders';
 
 interface File { dev: number; ino: number; path: string }
 interface Port { port: number; ino: number }
 interface Info {
-  pid: number; open: File; private: File; groupFifo: File; loose: File; sticky: File; stale: File; orphan: File; shm: File;
-  tcpAll: Port; tcpLocal: Port; udpAll: Port;
+  pid: number; open: File & { accepted: number[] }; private: File; groupFifo: File; loose: File; sticky: File; stale: File; orphan: File; shm: File;
+  tcpAll: Port; tcpLocal: Port; udpAll: Port; relOpen: File; relPrivate: File; closedListener: File & { accepted: number };
 }
 
 const codes = (o: IpcObject | undefined): string[] => (o?.findings ?? []).map((f) => f.code).sort();
@@ -48,6 +49,16 @@ describe('security audit (real kernel objects)', function () {
     assert.deepEqual(codes(byName(h.info.private.path)), []);
   });
 
+  it('says it once for the file, on its listener: the connections it accepted (same name and file) carry no finding', () => {
+    for (const ino of h.info.open.accepted) {
+      const conn = snap.objects.find((o) => o.kind === 'unix' && o.inode === ino);
+      assert.deepEqual([conn?.name, conn?.unix?.state], [h.info.open.path, 'connected']);
+      assert.deepEqual(codes(conn), [], `accepted connection ${ino}`);
+    }
+    const all = snap.objects.filter((o) => o.name === h.info.open.path).flatMap((o) => o.findings.map((f) => f.code));
+    assert.deepEqual(all, ['world-writable']);
+  });
+
   it('flags a held 0660 FIFO as group-writable (and not orphan)', () => {
     const o = byName(h.info.groupFifo.path);
     assert.ok(o);
@@ -64,6 +75,17 @@ describe('security audit (real kernel objects)', function () {
     assert.deepEqual(codes(byName(h.info.sticky.path)), []);
   });
 
+  it('judges a socket bound to a relative path by its file, found from its holder\'s working directory', () => {
+    const rel = byName('rel-open.sock');
+    assert.ok(rel, 'relative listener not found');
+    assert.equal(rel.unix?.address, 'path');
+    assert.deepEqual(codes(rel), ['insecure-directory', 'world-writable']);
+    assert.match(rel.findings.find((f) => f.code === 'world-writable')!.message, /mode 0777: any local user can connect/);
+    assert.match(rel.findings.find((f) => f.code === 'insecure-directory')!.message, new RegExp(`directory ${path.dirname(h.info.relOpen.path)} has mode 0777`));
+    // Its 0600 neighbour: only the directory.
+    assert.deepEqual(codes(byName('rel-private.sock')), ['insecure-directory']);
+  });
+
   it('reports a stale socket file as an object of kind unix with no endpoints', () => {
     const o = byName(h.info.stale.path);
     assert.ok(o, 'stale socket file not listed');
@@ -75,6 +97,21 @@ describe('security audit (real kernel objects)', function () {
     assert.equal(f?.severity, 'info');
     // The live listeners are not stale.
     assert.ok(!codes(byName(h.info.open.path)).includes('stale-socket-file'));
+  });
+
+  it('reports the file of a listener closed while a connection it accepted lives on as stale (connect() is refused)', () => {
+    const c = h.info.closedListener;
+    // The accepted connection keeps the listener's name and file (as ss shows it)...
+    const conn = snap.objects.find((o) => o.kind === 'unix' && o.inode === c.accepted);
+    assert.deepEqual([conn?.name, conn?.unix?.state, conn?.unix?.boundFile], [c.path, 'connected', { dev: c.dev, ino: c.ino }]);
+    // ...but nobody listens there any more.
+    const stale = snap.objects.find((o) => o.kind === 'unix' && o['stale'] === true && o.name === c.path);
+    assert.ok(stale, 'the socket file is not reported stale');
+    assert.equal(stale.id, `unix:${c.dev}:${c.ino}`);
+    assert.deepEqual(codes(stale), ['stale-socket-file']);
+    assert.match(stale.findings[0]!.message, /has no listener: connect\(\) fails with ECONNREFUSED/);
+    // And a scan taken after the user confirms agrees: the file may be deleted.
+    assert.ok(checkRemoval(stale, process.getuid!(), takeSnapshot({ kinds: ['unix'] })).ok);
   });
 
   it('reports an orphan FIFO in a workspace dir as a fifo object with no endpoints; only with the workspace given', () => {

@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { renderTable } from '../../src/core/cliTable';
 import type { Endpoint, IpcObject, Snapshot } from '../../src/core/model';
 import { Pidfds } from '../../src/core/scan/fill';
 import { mqFiguresViaFd } from '../../src/core/scan/heldMq';
@@ -99,6 +100,25 @@ describe('takeSnapshot: shared memory (real kernel objects)', function () {
   });
 });
 
+describe('takeSnapshot: SysV permissions audit (real kernel objects)', function () {
+  this.timeout(20000);
+
+  it('flags every SysV object other users can write through (0777, 0622, 0666), not private ones (0660, 0644)', async () => {
+    const h = await start<{ objects: { kind: string; id: number; mode: number }[] }>('sysv_modes');
+    const s = takeSnapshot({ kinds: ['sysv-shm', 'sysv-msg', 'sysv-sem'] });
+    const ns = s.processes.find((p) => p.pid === process.pid)!.ipcns;
+    for (const x of h.info.objects) {
+      const o = find(s, `${x.kind}:${ns}:${x.id}`);
+      assert.equal(o['mode'], x.mode);
+      const codes = o.findings.map((f) => `${f.code} ${f.severity}`);
+      if (x.mode & 0o002) {
+        assert.deepEqual(codes, ['world-writable warning'], `${x.kind} ${x.mode.toString(8)}`);
+        assert.match(o.findings[0]!.message, new RegExp(`^mode 0${x.mode.toString(8)}: any local user can `));
+      } else assert.deepEqual(codes, [], `${x.kind} ${x.mode.toString(8)}`);
+    }
+  });
+});
+
 describe('takeSnapshot: SysV objects of another IPC namespace', function () {
   this.timeout(20000);
 
@@ -125,6 +145,42 @@ describe('takeSnapshot: SysV objects of another IPC namespace', function () {
     }
     // It shares our mount namespace, so it has no mqueue mount of its own: only queues held open can be listed.
     assert.ok(s.notes.some((n) => /\d+ process(es)? in other IPC namespaces without a readable mqueue mount: only the POSIX message queues they hold open are shown/.test(n)), s.notes.join('; '));
+  });
+});
+
+describe('takeSnapshot: POSIX shared memory in another mount namespace\'s own /dev/shm (a container)', function () {
+  this.timeout(20000);
+
+  it('is listed through that /dev/shm, with fd and mapping-only holders, hostile names byte for byte, labelled', async function () {
+    if (process.getuid!() !== 0 || spawnSync('unshare', ['--mount', 'true']).status !== 0) this.skip();
+    type Shm = Ident & { fd: number; raw: string };
+    // A container-like process: its own mount namespace with a tmpfs of its own at /dev/shm, as Docker gives.
+    const h = await startHelper<{ pid: number; mapper: number; shm: Shm[]; sem: Ident & { raw: string } }>('ipc_kinds.py', ['shm', work],
+      ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', 'mount -t tmpfs -o size=4m tmpfs /dev/shm && exec "$0" "$@"']);
+    holders.push(h);
+    const s = takeSnapshot();
+    const theirNs = statSync(`/proc/${h.info.pid}/ns/mnt`).ino;
+    assert.notEqual(theirNs, statSync('/proc/self/ns/mnt').ino);
+    assert.notEqual(h.info.shm[0]!.dev, statSync('/dev/shm').dev, 'their /dev/shm is not ours');
+    for (const x of h.info.shm) {
+      const o = find(s, `posix-shm:${x.dev}:${x.ino}`);
+      assert.equal(bytesOf(o, '/'), x.raw);
+      assert.deepEqual(o.endpoints, sorted([{ pid: h.info.pid, fd: x.fd, access: 'rw' }, { pid: h.info.mapper, fd: null, access: 'map' }]));
+      assert.deepEqual([o['size'], o['uid'], o['mode']], [8192, 0, 0o640]);
+      assert.equal(o['mntns'], theirNs);
+      // Its path is reachable from here (through their root), never our /dev/shm.
+      assert.match(String(o['path']), /^\/proc\/\d+\/root\/dev\/shm\/ipci-/);
+    }
+    const sem = find(s, `posix-sem:${h.info.sem.dev}:${h.info.sem.ino}`);
+    assert.equal(sem.name, '/' + Buffer.from(h.info.sem.raw, 'base64').toString());
+    assert.deepEqual(sem.endpoints, [{ pid: h.info.pid, fd: null, access: 'map' }]);
+    // Listed once each, and none of them as one of ours.
+    // The table tells it from a host segment of the same name.
+    const row = renderTable(s).split('\n').find((l) => l.startsWith('posix-shm ') && l.includes(`python3[${h.info.pid}]${h.info.shm[0]!.fd}rw`));
+    assert.match(row ?? '', new RegExp(` mntns=${theirNs} size=8 KiB mode=0640`));
+    const ids = s.objects.filter((o) => o.kind.startsWith('posix-s') && o['dev'] === h.info.shm[0]!.dev).map((o) => o.id);
+    assert.equal(ids.length, h.info.shm.length + 1);
+    assert.equal(new Set(ids).size, ids.length);
   });
 });
 

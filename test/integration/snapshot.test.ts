@@ -194,6 +194,18 @@ describe('takeSnapshot: Unix sockets (real kernel objects)', function () {
     assert.equal(byIno.get(h.info.sender.ino)?.unix?.inflightFds, 0);
   });
 
+  it('in-flight fds on a connection not yet accepted are counted on its listener, as its fdinfo says', async () => {
+    const h = await start<{ pid: number; listener: SockRef; client: SockRef; inflight: number }>('inflight_pending');
+    const kernel = Number(/^scm_fds:\s*(\d+)$/m.exec(readFileSync(`/proc/${h.info.pid}/fdinfo/${h.info.listener.fd}`, 'utf8'))?.[1]);
+    assert.equal(kernel, h.info.inflight, 'the kernel counts them on the listener');
+    const byIno = unixById(takeSnapshot());
+    const l = byIno.get(h.info.listener.ino);
+    assert.equal(l?.unix?.state, 'listen');
+    assert.equal(l?.unix?.pendingConnections, 1);
+    assert.equal(l?.unix?.inflightFds, 3);
+    assert.equal(byIno.get(h.info.client.ino)?.unix?.inflightFds, 0);
+  });
+
   it('falls back to /proc/net/unix with a visible note and no peers', async () => {
     const h = await start<{ pid: number; path: string; listener: SockRef; client: SockRef }>('listeners');
     const s = takeSnapshot({ sockDiag: false });

@@ -2,7 +2,7 @@
 
 import { strict as assert } from 'node:assert';
 import {
-  addFindings, ancestorsOf, directoryFindings, listenerFindings, modeFindings, modeOf, octal, sysvFindings,
+  addFindings, ancestorsOf, directoryFindings, listenerFindings, modeFindings, modeOf, octal, servesBoundFile, sysvFindings,
 } from '../../src/core/audit/rules';
 import type { Finding, InetInfo } from '../../src/core/model';
 
@@ -68,11 +68,21 @@ describe('audit rules', () => {
     assert.equal(modeOf('9'), null);
   });
 
-  it('sysvFindings: exactly 0666 is world-writable', () => {
+  it('sysvFindings: 0666, and any mode others may write through (0777, 0622), is world-writable', () => {
     assert.equal(sysvFindings('sysv-shm', 0o666)[0]?.code, 'world-writable');
+    assert.match(sysvFindings('sysv-shm', 0o777)[0]!.message, /^mode 0777: any local user can write into it/);
+    assert.equal(sysvFindings('sysv-msg', 0o622)[0]?.code, 'world-writable');
     assert.match(sysvFindings('sysv-msg', 0o1666)[0]!.message, /mode 1666/);
     assert.deepEqual(sysvFindings('sysv-shm', 0o600), []);
     assert.deepEqual(sysvFindings('sysv-sem', 0o644), []);
+  });
+
+  it('servesBoundFile: listeners, datagram sockets and sockets about to listen keep their file alive; connections do not', () => {
+    assert.equal(servesBoundFile({ type: 'stream', state: 'listen' }), true);
+    assert.equal(servesBoundFile({ type: 'seqpacket', state: 'unconnected' }), true);
+    assert.equal(servesBoundFile({ type: 'dgram', state: 'connected' }), true);
+    assert.equal(servesBoundFile({ type: 'stream', state: 'connected' }), false);
+    assert.equal(servesBoundFile({ type: 'seqpacket', state: 'disconnecting' }), false);
   });
 
   it('addFindings does not repeat a code', () => {

@@ -116,7 +116,8 @@ describe('join: Unix sockets', () => {
     assert.equal(mayHoldInflight(sock(1, { rqueue: 0 })), false);
     assert.equal(mayHoldInflight(sock(1, { rqueue: 1 })), true);
     assert.equal(mayHoldInflight(sock(1, { type: 'dgram', rqueue: 0 })), true, 'an empty datagram can carry fds');
-    assert.equal(mayHoldInflight(sock(1, { state: 'listen', rqueue: 3 })), false);
+    assert.equal(mayHoldInflight(sock(1, { state: 'listen', rqueue: 3 })), true, 'fds sent over connections not yet accepted');
+    assert.equal(mayHoldInflight(sock(1, { state: 'listen', rqueue: 0 })), false);
     assert.equal(mayHoldInflight(sock(1, { rqueue: null })), true, 'without queues (fallback) every socket');
     assert.equal(mayHoldInflight(undefined), false);
   });

@@ -1,7 +1,7 @@
 // Security audit of a snapshot: lstat()s the files behind socket files, FIFOs, shm and mqueues (never
 // opens them), applies the pure rules, and adds stale socket files and orphan FIFOs found on disk as objects.
 
-import { libc } from '../../../native/libc';
+import { AT_FDCWD, libc } from '../../../native/libc';
 import { inodeId, type IpcKind, type IpcObject } from '../model';
 import { nameBytes } from '../names';
 import { ownNetns } from '../scan/netns';
@@ -9,7 +9,7 @@ import { statBytes, type PathStat } from '../scan/procio';
 import { findLeftovers, type LeftoverFile } from './leftovers';
 import {
   addFindings, ancestorsOf, directoryFindings, listenerFindings, modeFindings, modeOf, orphanFifoFinding,
-  staleSocketFinding, sysvFindings, type DirMode,
+  servesBoundFile, staleSocketFinding, sysvFindings, type DirMode,
 } from './rules';
 
 export interface AuditOptions {
@@ -86,6 +86,32 @@ export function pathBytes(o: IpcObject): Buffer | null {
   return null;
 }
 
+const cwdBuf = Buffer.alloc(4096);
+
+/**
+ * The absolute path of a socket bound to a relative path (bind() resolved it from the binder's working
+ * directory, which sock_diag does not tell): a holder's working directory joined with the name, kept only
+ * when the file there is the socket's bound file (UNIX_DIAG_VFS). Null when no holder's directory leads to it.
+ */
+function relativeSocketPath(o: IpcObject): Buffer | null {
+  const b = o.unix?.boundFile;
+  if (o.kind !== 'unix' || o.unix?.address !== 'path' || !b || o['stale'] === true) return null;
+  const name = nameBytes(o);
+  if (!name.length || name[0] === 0x2f) return null;
+  const tried = new Set<number>();
+  for (const e of o.endpoints) {
+    if (tried.has(e.pid)) continue;
+    tried.add(e.pid);
+    const n = libc().readlinkat(AT_FDCWD, `/proc/${e.pid}/cwd`, cwdBuf, cwdBuf.length);
+    if (n <= 0 || cwdBuf[0] !== 0x2f) continue;
+    const dir = cwdBuf.subarray(0, n);
+    const p = Buffer.concat([dir, dir[dir.length - 1] === 0x2f ? Buffer.alloc(0) : Buffer.from('/'), name]);
+    const st = lstatBytes(p);
+    if (st && st.dev === b.dev && st.ino === b.ino) return p;
+  }
+  return null;
+}
+
 /** True when the file at the path is this very object (the name may have been replaced or deleted). */
 function sameFile(o: IpcObject, st: PathStat): boolean {
   if (o.kind === 'unix') {
@@ -107,7 +133,7 @@ function auditObject(o: IpcObject, dirs: DirCache): void {
     if (m !== null) addFindings(o, sysvFindings(o.kind, m));
     return;
   }
-  const p = pathBytes(o);
+  const p = pathBytes(o) ?? relativeSocketPath(o);
   if (!p) return;
   let mode = o.kind === 'unix' || o.kind === 'fifo' ? null : modeOf(o['mode']);
   if (mode === null) {
@@ -123,6 +149,9 @@ function auditObject(o: IpcObject, dirs: DirCache): void {
     }
     mode = st.mode;
   }
+  // A connection accepted from a listener keeps the listener's name and file: the file's findings are the
+  // listener's (or the stale file's), not repeated once per client.
+  if (o.kind === 'unix' && o.unix && !servesBoundFile(o.unix)) return;
   addFindings(o, modeFindings(o.kind, mode));
   // Only names that clients look up by path can be swapped under them.
   if (o.kind === 'unix' || o.kind === 'fifo') addFindings(o, directoryFindings(dirs.chain(p.toString('utf8'))));
@@ -224,7 +253,8 @@ export function auditObjects(objects: IpcObject[], opts: AuditOptions): IpcObjec
   let haveVfs = false;
   for (const o of objects) {
     if (o.kind === 'fifo' && o.endpoints.length && typeof o['dev'] === 'number') held.add(o['dev'], o.inode);
-    if (o.kind === 'unix' && o.unix?.address === 'path') {
+    // (A connection accepted from a listener that is gone keeps its file: it does not count.)
+    if (o.kind === 'unix' && o.unix?.address === 'path' && servesBoundFile(o.unix)) {
       const b = o.unix.boundFile;
       if (b) {
         haveVfs = true;

@@ -1,7 +1,7 @@
 // Pure security rules: file modes, directory chains, inet listeners and SysV modes -> findings (codes from
 // findingCodes.ts). No I/O: the audit (audit.ts) lstat()s the paths and feeds the modes in here.
 
-import type { Finding, IpcObject } from '../model';
+import type { Finding, IpcObject, UnixInfo } from '../model';
 
 const S_ISVTX = 0o1000;
 const S_IWGRP = 0o020;
@@ -94,14 +94,26 @@ export function modeOf(v: unknown): number | null {
   return null;
 }
 
-/** SysV objects with mode 0666 (the classic "everyone may attach/send"): world-writable. */
+/**
+ * SysV objects that every user may write through: 0666 (the classic "everyone may attach/send") and any other
+ * mode with the write bit for others (0777, the examples' IPC_CREAT | 0777; 0622): world-writable.
+ */
 export function sysvFindings(kind: string, mode: number): Finding[] {
-  if ((mode & 0o777) !== 0o666) return [];
+  if (!(mode & S_IWOTH)) return [];
   return [{ severity: 'warning', code: 'world-writable', message: `mode ${octal(mode)}: any local user can ${action(kind)} (SysV key open to all)` }];
 }
 
 export function staleSocketFinding(path: string): Finding {
-  return { severity: 'info', code: 'stale-socket-file', message: `socket file ${path} has no socket bound to it: connect() fails with ECONNREFUSED` };
+  return { severity: 'info', code: 'stale-socket-file', message: `socket file ${path} has no listener: connect() fails with ECONNREFUSED` };
+}
+
+/**
+ * Does a socket bound to a file keep that file alive for clients? A listener or a datagram socket does, and so
+ * does one bound and not listening yet (about to). A connection does not: one accepted from a listener keeps
+ * the listener's name and file after the listener is closed, while connect() to the file fails.
+ */
+export function servesBoundFile(u: Pick<UnixInfo, 'type' | 'state'>): boolean {
+  return u.state === 'listen' || u.state === 'unconnected' || u.type === 'dgram';
 }
 
 export function orphanFifoFinding(path: string): Finding {

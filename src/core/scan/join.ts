@@ -215,12 +215,13 @@ export function unixQueueFill(s: Pick<UnixSocket, 'state' | 'rqueue' | 'wqueue' 
 
 /**
  * Socket fds whose fdinfo may report in-flight fds: with queues known (sock_diag), only sockets with
- * queued data or message-oriented ones (a dgram/seqpacket message may carry fds with no payload);
- * without (the /proc/net/unix fallback), all.
+ * queued data or message-oriented ones (a dgram/seqpacket message may carry fds with no payload), and
+ * listeners with connections waiting (the kernel counts the fds sent over connections not yet accepted
+ * on the listener); without (the /proc/net/unix fallback), all.
  */
 export function mayHoldInflight(s: UnixSocket | undefined): boolean {
   if (!s) return false;
   if (s.rqueue === null) return true;
-  if (s.state === 'listen') return false;
+  if (s.state === 'listen') return s.rqueue > 0;
   return s.type !== 'stream' || s.rqueue > 0;
 }

@@ -16,6 +16,7 @@ import { walkProcesses } from './parallelWalk';
 import { readInflight, scmCandidates } from './inflight';
 import type { InetSocket } from './inet';
 import { foreignMqueues } from './foreignMq';
+import { foreignShm } from './foreignShm';
 import { heldMqueues, type HeldMq } from './heldMq';
 import { ownNetns, withNetnsFd } from './netns';
 import { joinIpcObjects, joinSysv, type ProcessMaps } from './ipcJoin';
@@ -193,6 +194,8 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
       objects.push(...foreign.objects);
       if (foreign.unlisted) notes.push(`${plural(foreign.unlisted, 'process', 'processes')} in other IPC namespaces without a readable mqueue mount: only the POSIX message queues they hold open are shown`);
     }
+    // Containers' own /dev/shm: segments that ours does not show, held through fds and mappings on their device.
+    if (devs && (kinds.has('posix-shm') || kinds.has('posix-sem'))) objects.push(...foreignShm(processes, devs.shmDev, pipeDev, selfPid, ipcProblems));
     objects = objects.filter((o) => kinds.has(o.kind));
     if (ipcProblems.length) notes.push(...ipcProblems.map((p) => `IPC objects: ${p}`));
     const ta = performance.now();

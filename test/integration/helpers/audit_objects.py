@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Creates the objects the security audit must judge, prints them as one JSON line, holds them until
 stdin closes: a 0777 listening socket, a 0660 held FIFO, a 0600 socket, sockets in a world-writable
-directory with and without the sticky bit, a stale socket file, an orphan FIFO, a 0666 /dev/shm file,
-TCP listeners on 0.0.0.0 and 127.0.0.1, UDP on 0.0.0.0.
+directory with and without the sticky bit, a stale socket file, the file of a listener closed while a connection it accepted lives on, an orphan FIFO, a 0666 /dev/shm file,
+TCP listeners on 0.0.0.0 and 127.0.0.1, UDP on 0.0.0.0, sockets bound to relative paths (0777 and 0600).
 
 Usage: audit_objects.py <workdir>
 """
@@ -33,6 +33,16 @@ def listener(path, mode=None):
 
 os.umask(0)
 out["open"] = listener(os.path.join(work, "open.sock"), 0o777)
+# Two clients connected to it and accepted: the accepted sockets carry the listener's name and file.
+open_listener = keep[-1]
+accepted = []
+for _ in range(2):
+    c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    c.connect(out["open"]["path"])
+    a, _ = open_listener.accept()
+    keep.extend([c, a])
+    accepted.append(os.fstat(a.fileno()).st_ino)
+out["open"]["accepted"] = accepted
 out["private"] = listener(os.path.join(work, "private.sock"), 0o600)
 
 fifo = os.path.join(work, "group.fifo")
@@ -57,6 +67,20 @@ s.listen(1)
 s.close()  # the file stays: nobody is bound to it any more
 out["stale"] = ino(stale)
 
+# A listener closed while a connection it accepted lives on: the connection keeps the name, connect() is refused.
+gone = os.path.join(work, "closed-listener.sock")
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(gone)
+os.chmod(gone, 0o600)
+s.listen(1)
+client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+client.connect(gone)
+accepted, _ = s.accept()
+s.close()
+keep.extend([client, accepted])
+out["closedListener"] = ino(gone)
+out["closedListener"]["accepted"] = os.fstat(accepted.fileno()).st_ino
+
 orphan = os.path.join(work, "orphan.fifo")
 os.mkfifo(orphan, 0o600)
 out["orphan"] = ino(orphan)
@@ -77,6 +101,11 @@ for name, addr, kind in (("tcpAll", "0.0.0.0", socket.SOCK_STREAM), ("tcpLocal",
     keep.append(t)
     ports[name] = {"port": t.getsockname()[1], "ino": os.fstat(t.fileno()).st_ino}
 out.update(ports)
+# Sockets bound to relative paths (named from the binder's working directory), which stays in the loose directory.
+os.chdir(loose)
+out["relOpen"] = listener("rel-open.sock", 0o777)
+out["relOpen"]["path"] = os.path.join(loose, "rel-open.sock")
+out["relPrivate"] = listener("rel-private.sock", 0o600)
 out["pid"] = os.getpid()
 
 print(json.dumps(out), flush=True)

@@ -21,7 +21,7 @@ libc.shmat.restype = ctypes.c_void_p
 libc.shmat.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_int]
 libc.sem_open.restype = ctypes.c_void_p
 libc.sem_open.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.c_uint, ctypes.c_uint]
-PROT_RW, MAP_SHARED, IPC_CREAT, IPC_RMID = 3, 1, 0o1000, 0
+PROT_RW, MAP_SHARED, IPC_CREAT, IPC_RMID, IPC_PRIVATE = 3, 1, 0o1000, 0, 0
 PR_SET_PDEATHSIG = 1
 COMMANDS = {}
 
@@ -152,6 +152,23 @@ def scenario_sysv(work, out):
         msgmnb = int(f.read())
     out.update(pid=os.getpid(), child=child, key=key, shmid=shmid, size=8192, msqid=msqid, qnum=3, cbytes=sum(sizes),
                msgmnb=msgmnb, semid=semid, nsems=3)
+
+
+def scenario_sysv_modes(work, out):
+    """SysV objects whose modes other users can write through (0777, 0622, 0666) and private ones (0660, 0644)."""
+    made = []
+    for i, (kind, mode) in enumerate([("shm", 0o777), ("msg", 0o622), ("sem", 0o666), ("shm", 0o660), ("msg", 0o644)]):
+        if kind == "shm":
+            ident_ = check(libc.shmget(IPC_PRIVATE, 4096, IPC_CREAT | mode), "shmget")
+            atexit.register(libc.shmctl, ident_, IPC_RMID, None)
+        elif kind == "msg":
+            ident_ = check(libc.msgget(IPC_PRIVATE, IPC_CREAT | mode), "msgget")
+            atexit.register(libc.msgctl, ident_, IPC_RMID, None)
+        else:
+            ident_ = check(libc.semget(IPC_PRIVATE, 1, IPC_CREAT | mode), "semget")
+            atexit.register(libc.semctl, ident_, 0, IPC_RMID)
+        made.append({"kind": "sysv-" + kind, "id": ident_, "mode": mode})
+    out.update(pid=os.getpid(), objects=made)
 
 
 def fdinfo(fd):

@@ -156,6 +156,23 @@ def scenario_inflight(work, out):
     out.update(pid=os.getpid(), sender={"fd": a.fileno(), "ino": sock_ino(a)}, receiver={"fd": b.fileno(), "ino": sock_ino(b)}, inflight=2)
 
 
+def scenario_inflight_pending(work, out):
+    """fds sent over a connection its listener has not accepted yet: in flight on the listener (scm_fds)."""
+    keep = globals().setdefault("_keep", [])
+    path = os.path.join(work, "pending-fds.sock")
+    lst = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    lst.bind(path)
+    lst.listen(4)
+    cli = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    cli.connect(path)
+    r, w = os.pipe()
+    cli.sendmsg([b"!"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [r, w, r]))])
+    os.close(r)
+    os.close(w)
+    keep.extend([lst, cli])
+    out.update(pid=os.getpid(), listener={"fd": lst.fileno(), "ino": sock_ino(lst)}, client={"fd": cli.fileno(), "ino": sock_ino(cli)}, inflight=3)
+
+
 def scenario_inet(work, out):
     """Loopback TCP (IPv4, IPv6, v4-mapped) with bytes queued both ways and a pending connection; UDP."""
     import time
