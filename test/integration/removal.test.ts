@@ -92,3 +92,67 @@ describe('checks before deleting a stale socket file or an orphan FIFO (real fil
     }));
   });
 });
+
+describe('checks before deleting a POSIX shm segment, semaphore or message queue (real objects)', function () {
+  this.timeout(30000);
+  const made: Buffer[] = [];
+  afterEach(() => {
+    for (const p of made.splice(0)) {
+      try {
+        unlinkSync(p);
+      } catch {
+        // already deleted by the test
+      }
+    }
+  });
+
+  it('names that are not UTF-8 are checked and deleted as their very bytes; a queue unlinked while held has no file to delete', () => {
+    execFileSync('sh', ['-c', 'mountpoint -q /dev/mqueue || mount -t mqueue none /dev/mqueue']);
+    const tag = Buffer.concat([Buffer.from(`ipci-rm-${process.pid}-`), Buffer.from([0xff, 0xfe])]);
+    const files = {
+      'posix-shm': Buffer.concat([Buffer.from('/dev/shm/'), tag]),
+      'posix-sem': Buffer.concat([Buffer.from('/dev/shm/sem.'), tag]),
+      'posix-mq': Buffer.concat([Buffer.from('/dev/mqueue/'), tag]),
+    };
+    // Files of /dev/shm are segments (sem.* semaphores) whoever made them; a queue is made with mq_open.
+    execFileSync('python3', ['-c', [
+      'import ctypes, os, sys',
+      'for p in sys.argv[1:3]: os.close(os.open(bytes.fromhex(p), os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600))',
+      'rt = ctypes.CDLL(None, use_errno=True)',
+      'q = rt.mq_open(b"/" + bytes.fromhex(sys.argv[3]), os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600, None)',
+      'assert q >= 0, ctypes.get_errno()',
+    ].join('\n'), files['posix-shm'].toString('hex'), files['posix-sem'].toString('hex'), tag.toString('hex')]);
+    made.push(...Object.values(files));
+    const s = takeSnapshot({ kinds: ['posix-shm', 'posix-sem', 'posix-mq'] });
+    for (const [kind, file] of Object.entries(files)) {
+      const o = s.objects.find((x) => x.kind === kind && x['nameBase64'] === tag.toString('base64'));
+      assert.ok(o, `${kind} with a non-UTF-8 name`);
+      const ok = checkRemoval(o, uid);
+      assert.ok(ok.ok && ok.path.equals(file), `${kind}: ${JSON.stringify(ok)}`);
+    }
+    // Unlinked while held: the object stays (deleted), and its name is no file of it any more.
+    const holder = spawn('python3', ['-c', [
+      'import ctypes, os, time',
+      'rt = ctypes.CDLL(None, use_errno=True)',
+      'name = b"/ipci-rm-held-%d" % os.getpid()',
+      'q = rt.mq_open(name, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600, None)',
+      'assert q >= 0 and rt.mq_unlink(name) == 0',
+      'print("up", flush=True)',
+      'time.sleep(60)',
+    ].join('\n')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    return new Promise<void>((resolve, reject) => holder.stdout!.once('data', () => {
+      try {
+        const o = takeSnapshot({ kinds: ['posix-mq'] }).objects.find((x) => x['deleted'] === true && x.endpoints.some((e) => e.pid === holder.pid));
+        assert.ok(o, 'the unlinked queue');
+        const r = checkRemoval(o, uid);
+        assert.equal(r.ok, false);
+        assert.match(!r.ok ? r.reason : '', /no name in the file system/);
+        resolve();
+      } catch (e) {
+        reject(e);
+      } finally {
+        holder.kill('SIGKILL');
+      }
+    }));
+  });
+});

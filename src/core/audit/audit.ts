@@ -78,10 +78,17 @@ export function pathBytes(o: IpcObject): Buffer | null {
     return b.length && b[0] === 0x2f /* '/' */ ? b : null;
   }
   if (o.kind === 'posix-shm' || o.kind === 'posix-sem' || o.kind === 'posix-mq') {
-    if (typeof o['path'] === 'string') return Buffer.from(o['path'] as string);
-    const base = o.kind === 'posix-mq' ? '/dev/mqueue/' : '/dev/shm/';
-    const n = nameBytes(o);
-    return n.length ? Buffer.concat([Buffer.from(base), n[0] === 0x2f ? n.subarray(1) : n]) : null;
+    // A queue known only through its holders (unlinked, or no mount) has no file, whatever its name now is.
+    const path = o['path'];
+    if (typeof path !== 'string' && (o.kind === 'posix-mq' || o['deleted'] === true)) return null;
+    // The directory from the path (ASCII: /dev/shm, /dev/mqueue, /proc/PID/root/dev/shm), the file name from
+    // the name's own bytes: the path text has U+FFFD where a name is not UTF-8.
+    const dir = typeof path === 'string' ? path.slice(0, path.lastIndexOf('/') + 1) : o.kind === 'posix-mq' ? '/dev/mqueue/' : '/dev/shm/';
+    let n = nameBytes(o);
+    if (n[0] === 0x2f) n = n.subarray(1);
+    if (!n.length) return null;
+    // sem_open("/x") is the file sem.x.
+    return Buffer.concat([Buffer.from(dir), o.kind === 'posix-sem' ? Buffer.from('sem.') : Buffer.alloc(0), n]);
   }
   return null;
 }
