@@ -5,7 +5,7 @@
 
 import { pathBytes } from './audit/audit';
 import type { IpcObject, Snapshot } from './model';
-import { escapeControl } from './names';
+import { escapeNotice } from './names';
 import { statBytes, type PathStat } from './scan/procio';
 
 const S_IFMT = 0o170000;
@@ -37,7 +37,8 @@ export function checkRemoval(o: IpcObject, uid: number, fresh?: Snapshot): Remov
   const path = removablePath(o);
   const type = TYPE[o.kind];
   if (!path || type === undefined) return { ok: false, gone: false, reason: `a ${o.kind} has no name in the file system to delete` };
-  const shown = escapeControl(path.toString('utf8'));
+  // (Shown in notifications: escapeNotice, so no name becomes a command link there.)
+  const shown = escapeNotice(path.toString('utf8'));
   const want = expectedFile(o);
   if (!want) return { ok: false, gone: false, reason: `the scan could not tell which file ${shown} is (no socket diagnostics): refresh and try again` };
   const st = statBytes(path, false);
