@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { IpcObject, Snapshot } from '../../src/core/model';
 import { O_CLOEXEC, inspectorFds, libc } from '../../native/libc';
+import { refreshQueues } from '../../src/core/scan/refresh';
 import { takeSnapshot } from '../../src/core/scan/snapshot';
 import { startHelper, type Holder } from './helpers/holders';
 
@@ -314,5 +315,32 @@ describe('takeSnapshot under process churn', function () {
     await h.stop();
     assert.ok(sawChildren > 0, 'the churner\'s children were seen at least once');
     assert.ok(vanished > 0, 'some processes or fds vanished mid-scan (the path under test was taken)');
+  });
+
+  it('the refresh path (live views, watch) on objects whose holders are starting and dying: no exception, gone ones unsampled', async () => {
+    const h = await startHelper<{ pid: number }>('churn.py', ['20']);
+    holders.push(h);
+    const end = Date.now() + 2500;
+    let snap = takeSnapshot({ kinds: ['pipe', 'unix'] });
+    let rounds = 0;
+    let gone = 0;
+    let sampled = 0;
+    while (Date.now() < end || rounds < 5) {
+      // Objects of children that may have exited since the snapshot (and, for pipes, whose fds are gone).
+      const churned = snap.objects.filter((o) => o.endpoints.some((e) => snap.processes.find((p) => p.pid === e.pid)?.ppid === h.info.pid));
+      const r = refreshQueues(snap.objects);
+      const ids = new Set(snap.objects.map((o) => o.id));
+      for (const x of r.samples) assert.ok(ids.has(x.id), `a sample for ${x.id}, which was not asked for`);
+      const by = new Map(r.samples.map((x) => [x.id, x]));
+      for (const o of churned) {
+        const x = by.get(o.id);
+        if (x?.queue === null || x === undefined) gone++;
+        else sampled++;
+      }
+      if (++rounds % 3 === 0) snap = takeSnapshot({ kinds: ['pipe', 'unix'] });
+      await new Promise((res) => setTimeout(res, 5));
+    }
+    await h.stop();
+    assert.ok(gone > 0, `some churned objects were gone when refreshed (the path under test was taken; ${sampled} sampled)`);
   });
 });
