@@ -28,7 +28,7 @@ const AUTOLINK = /(?:https?|ftp):\/\/|www\./i;
 interface Created { kind: string; raw: string; abstract?: boolean; ino: number; dev?: number }
 
 function cli(args: string[]): { out: Buffer; err: Buffer; status: number | null } {
-  const r = spawnSync(process.execPath, ['--require', 'tsx/cjs', CLI, ...args], { timeout: 60000 });
+  const r = spawnSync(process.execPath, ['--require', 'tsx/cjs', CLI, ...args], { timeout: 60000, maxBuffer: 256 * 1024 * 1024 });
   return { out: r.stdout, err: r.stderr, status: r.status };
 }
 
