@@ -3,14 +3,10 @@
 // attributes read through the file, and their holders found by walking that namespace's processes for fds
 // on that mount. Labelled with their ipcns, never mixed with ours.
 
-import { statfsSync, statSync } from 'node:fs';
 import type { IpcObject, ProcessInfo } from '../model';
 import { emptyWalk, walkProcessFds } from './fds';
 import { joinIpcObjects } from './ipcJoin';
-import { MQUEUE_DIR, listMqueues } from './ipcSources';
-
-/** statfs f_type of an mqueue file system. */
-const MQUEUE_MAGIC = 0x19800202;
+import { MQUEUE_DIR, closeMqueueDir, listMqueues, openMqueueDir } from './ipcSources';
 
 export interface ForeignMq {
   objects: IpcObject[];
@@ -18,17 +14,20 @@ export interface ForeignMq {
   unlisted: number;
 }
 
-/** The mqueue mount seen by `pid` (its mount namespace) and its device, or null. */
-function mqueueMountOf(pid: number, ownMqDev: number | null): { dir: string; dev: number } | null {
+/**
+ * The mqueue mount seen by `pid` (its mount namespace), held open (see openMqueueDir: the path is the
+ * container's, and is not followed again), or null.
+ */
+function mqueueMountOf(pid: number, ownMqDev: number | null): { dir: string; dev: number; fd: number; via: string } | null {
   const dir = `/proc/${pid}/root${MQUEUE_DIR}`;
-  try {
-    if (statfsSync(dir).type !== MQUEUE_MAGIC) return null;
-    const dev = statSync(dir).dev;
-    // Our own mount seen through a process that shares our mount namespace: not that namespace's queues.
-    return dev === ownMqDev ? null : { dir, dev };
-  } catch {
+  const m = openMqueueDir(dir);
+  if (!m) return null;
+  // Our own mount seen through a process that shares our mount namespace: not that namespace's queues.
+  if (m.dev === ownMqDev) {
+    closeMqueueDir(m.fd);
     return null;
   }
+  return { dir, ...m };
 }
 
 /**
@@ -46,7 +45,7 @@ export function foreignMqueues(processes: readonly ProcessInfo[], ownIpcns: numb
   }
   const out: ForeignMq = { objects: [], unlisted: 0 };
   for (const [ns, pids] of groups) {
-    let mount: { dir: string; dev: number } | null = null;
+    let mount: ReturnType<typeof mqueueMountOf> = null;
     let via = 0;
     for (const pid of pids) {
       if ((mount = mqueueMountOf(pid, ownMqDev))) {
@@ -58,7 +57,12 @@ export function foreignMqueues(processes: readonly ProcessInfo[], ownIpcns: numb
       out.unlisted += pids.length;
       continue;
     }
-    const queues = listMqueues(problems, mount.dir);
+    let queues;
+    try {
+      queues = listMqueues(problems, mount.via);
+    } finally {
+      closeMqueueDir(mount.fd);
+    }
     if (!queues.length) continue;
     const devs = { shmDev: null, mqDev: mount.dev, memfdDev: null, anonDev: null };
     const walk = emptyWalk();

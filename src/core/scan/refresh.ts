@@ -6,7 +6,7 @@ import type { UnixQueueTable } from '../../../native/netlinkParse';
 import type { Endpoint, IpcKind, IpcObject, QueueFill } from '../model';
 import { Pidfds, readEnds, samplePipe, sampleThroughWriter, type PipeSample } from './fill';
 import { samplePipeColumns, type PipeColumns } from './parallelSample';
-import { mqGetattr, mqGetattrAtPath, msgQbytes } from './ipcSources';
+import { closeMqueueDir, mqGetattr, mqGetattrAtPath, msgQbytes, openMqueueDir } from './ipcSources';
 import { nameBytes } from '../names';
 import { parseSysvMsg } from '../procfs/sysvipc';
 import { readProcFile, statPath } from './procio';
@@ -149,40 +149,50 @@ export function refreshQueues(objects: readonly RefreshTarget[], options: { thre
 function sampleQueues(queues: readonly RefreshTarget[], samples: QueueSample[], notes: string[]): void {
   let sysvMsg: Map<number, { qnum: number; cbytes: number }> | null = null;
   let ownIpc: number | null | undefined;
-  for (const o of queues) {
-    // Queues of another IPC namespace are not sampled here (our mq_open and /proc/sysvipc see ours).
-    if (ownIpc === undefined) {
-      const st = statPath('/proc/thread-self/ns/ipc');
-      ownIpc = typeof st === 'string' ? null : st.ino;
-    }
-    if (typeof o.ipcns === 'number' && ownIpc !== null && o.ipcns !== ownIpc) {
-      // A queue of another namespace is read through the mount it was listed from (foreignMq.ts).
-      const mount = o.kind === 'posix-mq' && typeof o.path === 'string' ? /^\/proc\/\d+\/root\/dev\/mqueue(?=\/)/.exec(o.path) : null;
-      if (!mount || typeof o.name !== 'string') {
-        if (o.kind === 'sysv-msg') notes.push(`${o.id}: System V message queues of another IPC namespace (ipc:[${o.ipcns}]) are not sampled`);
+  // Other namespaces' mqueue directories, each opened once and checked (openMqueueDir), by the path listed.
+  const mounts = new Map<string, ReturnType<typeof openMqueueDir>>();
+  try {
+    for (const o of queues) {
+      // Queues of another IPC namespace are not sampled here (our mq_open and /proc/sysvipc see ours).
+      if (ownIpc === undefined) {
+        const st = statPath('/proc/thread-self/ns/ipc');
+        ownIpc = typeof st === 'string' ? null : st.ino;
+      }
+      if (typeof o.ipcns === 'number' && ownIpc !== null && o.ipcns !== ownIpc) {
+        // A queue of another namespace is read through the mount it was listed from (foreignMq.ts).
+        const mount = o.kind === 'posix-mq' && typeof o.path === 'string' ? /^\/proc\/\d+\/root\/dev\/mqueue(?=\/)/.exec(o.path) : null;
+        if (!mount || typeof o.name !== 'string') {
+          if (o.kind === 'sysv-msg') notes.push(`${o.id}: System V message queues of another IPC namespace (ipc:[${o.ipcns}]) are not sampled`);
+          continue;
+        }
+        const raw = nameBytes({ name: o.name, nameBase64: typeof o.nameBase64 === 'string' ? o.nameBase64 : undefined }, '/');
+        // Through the directory opened and checked, never the container's path itself: its /dev/mqueue may be a
+        // symlink to a host directory by now, whose file of that name could be a FIFO or a device.
+        if (!mounts.has(mount[0])) mounts.set(mount[0], openMqueueDir(mount[0]));
+        const dir = mounts.get(mount[0]);
+        const a = dir && raw.indexOf(0x2f) < 0 ? mqGetattrAtPath(Buffer.concat([Buffer.from(dir.via + '/'), raw])) : null;
+        samples.push({ id: o.id, queue: a ? { used: a.curmsgs, capacity: a.maxmsg, unit: 'messages' } : null });
         continue;
       }
-      const raw = nameBytes({ name: o.name, nameBase64: typeof o.nameBase64 === 'string' ? o.nameBase64 : undefined }, '/');
-      const a = mqGetattrAtPath(Buffer.concat([Buffer.from(mount[0] + '/'), raw]));
-      samples.push({ id: o.id, queue: a ? { used: a.curmsgs, capacity: a.maxmsg, unit: 'messages' } : null });
-      continue;
-    }
-    if (o.kind === 'posix-mq' && typeof o.name === 'string') {
-      const raw = nameBytes({ name: o.name, nameBase64: typeof o.nameBase64 === 'string' ? o.nameBase64 : undefined }, '/');
-      const a = mqGetattr(raw);
-      samples.push({ id: o.id, queue: a ? { used: a.curmsgs, capacity: a.maxmsg, unit: 'messages' } : null });
-    } else if (o.kind === 'sysv-msg') {
-      if (!sysvMsg) {
-        const r = readProcFile('/proc/sysvipc/msg');
-        sysvMsg = new Map(r.data ? parseSysvMsg(r.data.toString('latin1')).rows.map((m) => [m.msqid, m] as const) : []);
+      if (o.kind === 'posix-mq' && typeof o.name === 'string') {
+        const raw = nameBytes({ name: o.name, nameBase64: typeof o.nameBase64 === 'string' ? o.nameBase64 : undefined }, '/');
+        const a = mqGetattr(raw);
+        samples.push({ id: o.id, queue: a ? { used: a.curmsgs, capacity: a.maxmsg, unit: 'messages' } : null });
+      } else if (o.kind === 'sysv-msg') {
+        if (!sysvMsg) {
+          const r = readProcFile('/proc/sysvipc/msg');
+          sysvMsg = new Map(r.data ? parseSysvMsg(r.data.toString('latin1')).rows.map((m) => [m.msqid, m] as const) : []);
+        }
+        const m = sysvMsg.get(o.inode);
+        samples.push(m === undefined ? { id: o.id, queue: null } : {
+          id: o.id, queue: { used: m.qnum, capacity: null, unit: 'messages' },
+          // The byte limit through msgctl(IPC_STAT): one call, null without read permission on the queue.
+          bytes: { used: m.cbytes, capacity: msgQbytes(o.inode) },
+        });
       }
-      const m = sysvMsg.get(o.inode);
-      samples.push(m === undefined ? { id: o.id, queue: null } : {
-        id: o.id, queue: { used: m.qnum, capacity: null, unit: 'messages' },
-        // The byte limit through msgctl(IPC_STAT): one call, null without read permission on the queue.
-        bytes: { used: m.cbytes, capacity: msgQbytes(o.inode) },
-      });
     }
+  } finally {
+    for (const m of mounts.values()) if (m) closeMqueueDir(m.fd);
   }
 }
 
