@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import type { IpcObject, ProcessInfo, Snapshot } from '../core/model';
-import { checkRemoval, removablePath } from '../core/removal';
+import { checkRemoval, removablePath, removeChecked } from '../core/removal';
 import { closeProcess, openProcess, signalProcess } from '../core/processSignal';
 import { escapeControl, escapeNotice } from '../core/names';
 import { objectLabel } from '../core/view/treeModel';
@@ -47,16 +47,11 @@ export async function unlinkObject(o: IpcObject, rescan: () => Promise<Snapshot 
     void vscode.window.showWarningMessage(`Not deleted: the scan that checks ${shownPath} is unused failed.`);
     return false;
   }
-  const now = checkRemoval(o, uid, fresh);
+  // Checked again and unlinked through one fd on the file's directory: the file checked is the file deleted.
+  const now = removeChecked(o, uid, fresh);
   if (!now.ok) {
     void vscode.window.showWarningMessage(`Not deleted: ${now.reason}.`);
     return now.gone;
-  }
-  try {
-    fs.unlinkSync(now.path);
-  } catch (e) {
-    void vscode.window.showErrorMessage(`Could not delete ${shownPath}: ${escapeNotice((e as Error).message)}`);
-    return false;
   }
   void vscode.window.showInformationMessage(`Deleted ${shownPath}.`);
   return true;
