@@ -32,7 +32,8 @@ Usage:
   ipc-inspector help [ls|watch|bench|snippets] | --help | --version
 
 Names are printed escaped (control, escape and bidi characters as \\n, \\x1b, \\u202e); --json keeps the
-exact bytes in nameBase64 when a name is not valid UTF-8 or contains NUL.
+exact bytes in nameBase64 when a name is not valid UTF-8 or contains NUL, and writes C1, bidi and invisible
+characters as \\u escapes.
 Processes of other users are only inspectable as root (and a few the kernel protects, not even then);
 their count is reported, with a note.
 `;
