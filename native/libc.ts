@@ -105,8 +105,8 @@ export interface Libc {
   read(fd: number, buf: Uint8Array, len: number): number;
   /** pread(2): reads at `offset` without moving the file position (shared with the holder for a pidfd duplicate). */
   pread(fd: number, buf: Uint8Array, len: number, offset: number): number;
-  /** statfs(2) of a path (following links) into a STATFS_BUF_SIZE buffer; f_type is the long at offset 0. */
-  statfs(path: string, buf: Uint8Array): number;
+  /** fstatfs(2) into a STATFS_BUF_SIZE buffer (an O_PATH fd will do); f_type is the long at offset 0. */
+  fstatfs(fd: number, buf: Uint8Array): number;
   /** pipe2(2): fills fds[0] (read end) and fds[1] (write end). */
   pipe2(fds: Int32Array, flags: number): number;
   /** statx(2) into a STATX_BUF_SIZE buffer; decode with readStatx(). */
@@ -194,7 +194,7 @@ function load(): Libc {
   const close = f('int close(int fd)');
   const read = f('intptr_t read(int fd, void *buf, size_t len)');
   const pread = f('intptr_t pread(int fd, void *buf, size_t len, int64_t offset)');
-  const statfs = f('int statfs(const char *path, void *buf)');
+  const fstatfs = f('int fstatfs(int fd, void *buf)');
   const pipe2 = f('int pipe2(void *fds, int flags)');
   const statx = f('int statx(int dirfd, const char *path, int flags, unsigned int mask, void *buf)');
   const statxBytes = f('int statx(int dirfd, const void *path, int flags, unsigned int mask, void *buf)');
@@ -229,7 +229,7 @@ function load(): Libc {
     close: (fd) => close(fd),
     read: (fd, b, l) => read(fd, b, l),
     pread: (fd, b, l, o) => pread(fd, b, l, o),
-    statfs: (p, b) => statfs(p, b),
+    fstatfs: (fd, b) => fstatfs(fd, b),
     pipe2: (fds, flags) => pipe2(fds, flags),
     statx: (d, p, flags, mask, b) => statx(d, p, flags, mask, b),
     statxBytes: (d, p, flags, mask, b) => statxBytes(d, p, flags, mask, b),

@@ -6,7 +6,7 @@ import { oneShotThreads } from './core/scan/helperPool';
 import { takeSnapshot } from './core/scan/snapshot';
 import { ALL_KINDS, type IpcKind, type Snapshot } from './core/model';
 import { renderSignalTable, renderTable } from './core/cliTable';
-import { escapeControl } from './core/names';
+import { escapeControl, terminalJson } from './core/names';
 import { runBenchCli } from './core/bench/cli';
 import { runWatchCli } from './core/watchCli';
 import { runSnippetsCli } from './core/snippetsCli';
@@ -32,7 +32,8 @@ Usage:
   ipc-inspector help [ls|watch|bench|snippets] | --help | --version
 
 Names are printed escaped (control, escape and bidi characters as \\n, \\x1b, \\u202e); --json keeps the
-exact bytes in nameBase64 when a name is not valid UTF-8 or contains NUL.
+exact bytes in nameBase64 when a name is not valid UTF-8 or contains NUL, and writes C1, bidi and invisible
+characters as \\u escapes.
 Processes of other users are only inspectable as root (and a few the kernel protects, not even then);
 their count is reported, with a note.
 `;
@@ -78,14 +79,15 @@ function cmdLs(args: string[]): number {
   if (values.signals) {
     // The process part of a snapshot only (signals come from /proc/PID/status, read for every process).
     const s = takeSnapshot({ threads: oneShotThreads(), kinds: [] });
-    if (values.json) process.stdout.write(`${JSON.stringify(s.processes.filter((p) => p.signals).map((p) => ({ pid: p.pid, comm: p.comm, signals: p.signals })))}\n`);
+    if (values.json) process.stdout.write(`${terminalJson(s.processes.filter((p) => p.signals).map((p) => ({ pid: p.pid, comm: p.comm, signals: p.signals })))}\n`);
     else process.stdout.write(renderSignalTable(s));
     return 0;
   }
   const snap = filterKinds(takeSnapshot({ threads: oneShotThreads() }), kinds);
   if (values.json) {
-    // (Two writes: a 2.5 MB document plus '\n' would be copied once more as one string.)
-    process.stdout.write(JSON.stringify(snap));
+    // (Two writes: a 2.5 MB document plus '\n' would be copied once more as one string.) Names keep C1 and bidi
+    // controls, which JSON.stringify leaves raw: written as \u escapes, so none reaches a terminal.
+    process.stdout.write(terminalJson(snap));
     process.stdout.write('\n');
   }
   else process.stdout.write(renderTable(snap));
@@ -99,7 +101,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'help':
         // `help CMD`: that command's own help (its --help); a word that is no command is a usage error.
         if (rest.length) {
-          if (!['ls', 'watch', 'bench', 'snippets'].includes(rest[0]!)) throw new UsageError(`no help for '${rest[0]}' (commands: ls, watch, bench, snippets)`);
+          if (!['ls', 'watch', 'bench', 'snippets'].includes(rest[0]!)) throw new UsageError(`no help for '${escapeControl(rest[0]!)}' (commands: ls, watch, bench, snippets)`);
           return await main([rest[0]!, '--help']);
         }
         process.stdout.write(HELP);
@@ -123,14 +125,15 @@ export async function main(argv: string[]): Promise<number> {
         // a closed stdout (see the 'error' handler below).
         return await runBenchCli(rest);
       default:
-        throw new UsageError(`unknown command '${cmd}'`);
+        throw new UsageError(`unknown command '${escapeControl(cmd)}'`);
     }
   } catch (e) {
     if (e instanceof UsageError || (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
-      process.stderr.write(`ipc-inspector: ${e.message}\nRun 'ipc-inspector --help' for usage.\n`);
+      // (A UsageError escapes what it quotes; parseArgs quotes an unknown option as it was typed.)
+      process.stderr.write(`ipc-inspector: ${e instanceof UsageError ? e.message : escapeControl((e as Error).message)}\nRun 'ipc-inspector --help' for usage.\n`);
       return 2;
     }
-    process.stderr.write(`ipc-inspector: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(`ipc-inspector: ${escapeControl(e instanceof Error ? e.message : String(e))}\n`);
     return 1;
   }
 }

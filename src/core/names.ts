@@ -48,7 +48,7 @@ export function nameBytes(d: DecodedName, prefix = ''): Buffer {
 // separator and variation selectors, Khmer inherent vowels, musical formatting, tag characters): a name made of
 // them would look like another name, or like none.
 // eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u2069\u3164\ufeff\uffa0\ufffd\u{1d173}-\u{1d17a}\u{e0000}-\u{e007f}]/gu;
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\uffa0\ufff9-\ufffd\u{1d173}-\u{1d17a}\u{e0000}-\u{e007f}]/gu;
 
 /**
  * Make a string safe to print on a terminal or in a single-line label: every control, bidi or format
@@ -65,6 +65,43 @@ export function escapeControl(s: string): string {
     }
     const cp = c.codePointAt(0)!;
     return cp <= 0xff ? `\\x${cp.toString(16).padStart(2, '0')}` : cp <= 0xffff ? `\\u${cp.toString(16).padStart(4, '0')}` : `\\u{${cp.toString(16)}}`;
+  });
+}
+
+/**
+ * Machine text for a VS Code notification (showInformationMessage and friends, not modal): the workbench turns
+ * `[label](command:…)`, `[label](https://…)` and `[label](file:…)` anywhere in a notification into a link, and runs
+ * a command link on a click (with its arguments): a FIFO or socket named `[Show Log](command:…)` would have put
+ * one there. escapeControl, then every `](` shown as `]\(` (backslashes are doubled, so this stays unambiguous).
+ */
+export function escapeNotice(s: string): string {
+  return escapeControl(s).replace(/\]\(/g, ']\\(');
+}
+
+/**
+ * Display text for a quick pick item's label or description, where `$(name)` renders as an icon: a name
+ * `$(pass) trusted` would show a check mark. `\$(` shows the text as is.
+ */
+export function escapeIcons(s: string): string {
+  return s.replace(/\$\(/g, '\\$(');
+}
+
+// JSON.stringify leaves these as they are inside strings; a terminal would act on the C1 controls (U+009B is CSI
+// in xterm's UTF-8 mode) and reorder or hide text for the bidi and invisible ones. ESC and the C0 controls are
+// escaped by JSON.stringify itself.
+// eslint-disable-next-line no-control-regex
+const UNSAFE_JSON = /[\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\u{1d173}-\u{1d17a}\u{e0000}-\u{e007f}]/gu;
+
+/**
+ * JSON for a terminal (`ls --json`): JSON.stringify, with the characters above written as \u escapes (astral
+ * ones as their surrogate pair), so the document parses to the same value and none of them reaches the terminal raw.
+ */
+export function terminalJson(value: unknown): string {
+  const json = JSON.stringify(value);
+  return json.replace(UNSAFE_JSON, (c) => {
+    let out = '';
+    for (let i = 0; i < c.length; i++) out += `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`;
+    return out;
   });
 }
 

@@ -3,10 +3,12 @@
 // user, and, for socket files and FIFOs, still unused in a scan taken after the user confirmed. Pure of
 // VS Code, so tests run it against real kernel objects.
 
+import { unlinkSync } from 'node:fs';
+import { O_CLOEXEC, O_DIRECTORY, O_PATH, inspectorFds, libc } from '../../native/libc';
 import { pathBytes } from './audit/audit';
 import { servesBoundFile } from './audit/rules';
 import type { IpcObject, Snapshot } from './model';
-import { escapeControl } from './names';
+import { escapeNotice } from './names';
 import { statBytes, type PathStat } from './scan/procio';
 
 const S_IFMT = 0o170000;
@@ -35,13 +37,19 @@ function expectedFile(o: IpcObject): { dev: number | null; ino: number } | null 
  * and no process holds a FIFO, whatever the scan the user looked at said.
  */
 export function checkRemoval(o: IpcObject, uid: number, fresh?: Snapshot): RemovalCheck {
+  return check(o, uid, fresh, null);
+}
+
+/** The checks; `at`: where to stat the file (a path through a directory fd of ours), else its path. */
+function check(o: IpcObject, uid: number, fresh: Snapshot | undefined, at: Buffer | null): RemovalCheck {
   const path = removablePath(o);
   const type = TYPE[o.kind];
   if (!path || type === undefined) return { ok: false, gone: false, reason: `a ${o.kind} has no name in the file system to delete` };
-  const shown = escapeControl(path.toString('utf8'));
+  // (Shown in notifications: escapeNotice, so no name becomes a command link there.)
+  const shown = escapeNotice(path.toString('utf8'));
   const want = expectedFile(o);
   if (!want) return { ok: false, gone: false, reason: `the scan could not tell which file ${shown} is (no socket diagnostics): refresh and try again` };
-  const st = statBytes(path, false);
+  const st = statBytes(at ?? path, false);
   if (!st) return { ok: false, gone: true, reason: `${shown} is already gone` };
   if ((st.mode & S_IFMT) !== type || st.ino !== want.ino || (want.dev !== null && st.dev !== want.dev)) {
     return { ok: false, gone: false, reason: `${shown} is another file now (inode ${st.ino}, the scan saw ${want.ino}): refresh and try again` };
@@ -59,4 +67,42 @@ export function checkRemoval(o: IpcObject, uid: number, fresh?: Snapshot): Remov
     }
   }
   return { ok: true, path, st };
+}
+
+export type Removal = { ok: true; path: Buffer } | { ok: false; gone: boolean; reason: string };
+
+/**
+ * checkRemoval with `fresh`, then the unlink, both through one fd of ours on the file's directory: the file
+ * checked is the file unlinked. By its path, the unlink would resolve the directories again, and whoever may
+ * change one of them meanwhile (a container's /dev/mqueue seen through /proc/PID/root, a directory the user
+ * does not own) could swap it for a symlink to another directory holding a file of that name: a host file
+ * deleted as root. `afterCheck`: for tests, run between the check and the unlink.
+ */
+export function removeChecked(o: IpcObject, uid: number, fresh?: Snapshot, afterCheck?: () => void): Removal {
+  const path = removablePath(o);
+  const slash = path ? path.lastIndexOf(0x2f) : -1;
+  if (!path || slash < 0 || path.includes(0)) {
+    const r = checkRemoval(o, uid, fresh);
+    return r.ok ? { ok: false, gone: false, reason: `${escapeNotice(path?.toString('utf8') ?? o.kind)} is no path that can be deleted` } : r;
+  }
+  const base = path.subarray(slash + 1);
+  const c = libc();
+  const dirfd = c.openBytes(Buffer.concat([slash === 0 ? Buffer.from('/') : path.subarray(0, slash), Buffer.from([0])]), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dirfd < 0) return { ok: false, gone: true, reason: `${escapeNotice(path.toString('utf8'))} is already gone (its directory: ${c.errnoName(c.errno())})` };
+  inspectorFds.add(dirfd);
+  try {
+    const at = Buffer.concat([Buffer.from(`/proc/self/fd/${dirfd}/`), base]);
+    const r = check(o, uid, fresh, at);
+    if (!r.ok) return r;
+    afterCheck?.();
+    try {
+      unlinkSync(at);
+    } catch (e) {
+      return { ok: false, gone: (e as NodeJS.ErrnoException).code === 'ENOENT', reason: `could not delete ${escapeNotice(path.toString('utf8'))}: ${escapeNotice((e as NodeJS.ErrnoException).code ?? String(e))}` };
+    }
+    return { ok: true, path };
+  } finally {
+    c.close(dirfd);
+    inspectorFds.delete(dirfd);
+  }
 }

@@ -5,9 +5,9 @@ import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import type { IpcObject, ProcessInfo, Snapshot } from '../core/model';
-import { checkRemoval, removablePath } from '../core/removal';
+import { checkRemoval, removablePath, removeChecked } from '../core/removal';
 import { closeProcess, openProcess, signalProcess } from '../core/processSignal';
-import { escapeControl } from '../core/names';
+import { escapeControl, escapeNotice } from '../core/names';
 import { objectLabel } from '../core/view/treeModel';
 
 const KIND_WORDS: Partial<Record<IpcObject['kind'], string>> = {
@@ -26,7 +26,8 @@ export async function unlinkObject(o: IpcObject, rescan: () => Promise<Snapshot 
     return false;
   }
   const isStale = o.findings.some((f) => f.code === 'stale-socket-file' || f.code === 'orphan-fifo');
-  const shownPath = escapeControl(removablePath(o)!.toString('utf8'));
+  // Shown in notifications, where `[x](command:…)` in a name would be a link that runs the command.
+  const shownPath = escapeNotice(removablePath(o)!.toString('utf8'));
   if ((o.kind === 'unix' || o.kind === 'fifo') && !isStale && o.endpoints.length > 0) {
     void vscode.window.showInformationMessage(`The ${what} ${shownPath} is in use; IPC Inspector only removes stale socket files and orphan FIFOs.`);
     return false;
@@ -46,16 +47,11 @@ export async function unlinkObject(o: IpcObject, rescan: () => Promise<Snapshot 
     void vscode.window.showWarningMessage(`Not deleted: the scan that checks ${shownPath} is unused failed.`);
     return false;
   }
-  const now = checkRemoval(o, uid, fresh);
+  // Checked again and unlinked through one fd on the file's directory: the file checked is the file deleted.
+  const now = removeChecked(o, uid, fresh);
   if (!now.ok) {
     void vscode.window.showWarningMessage(`Not deleted: ${now.reason}.`);
     return now.gone;
-  }
-  try {
-    fs.unlinkSync(now.path);
-  } catch (e) {
-    void vscode.window.showErrorMessage(`Could not delete ${shownPath}: ${(e as Error).message}`);
-    return false;
   }
   void vscode.window.showInformationMessage(`Deleted ${shownPath}.`);
   return true;
@@ -69,7 +65,7 @@ export async function sendSignal(p: ProcessInfo): Promise<void> {
   const starttime = typeof p['starttime'] === 'number' ? (p['starttime'] as number) : NaN;
   const h = openProcess(p.pid, starttime);
   if ('reason' in h) {
-    void vscode.window.showWarningMessage(`${escapeControl(h.reason)}.`);
+    void vscode.window.showWarningMessage(`${escapeNotice(h.reason)}.`);
     return;
   }
   try {
@@ -91,7 +87,7 @@ export async function sendSignal(p: ProcessInfo): Promise<void> {
     );
     if (choice !== `Send ${pick.label}`) return;
     const failed = signalProcess(h, pick.label);
-    if (failed) void vscode.window.showErrorMessage(`Not sent: ${escapeControl(failed)}.`);
+    if (failed) void vscode.window.showErrorMessage(`Not sent: ${escapeNotice(failed)}.`);
     else void vscode.window.showInformationMessage(`Sent ${pick.label} to pid ${p.pid}.`);
   } finally {
     closeProcess(h);

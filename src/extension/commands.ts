@@ -1,6 +1,7 @@
 // One wrapper around every command: logs the stack and shows a single message with "Show Log".
 
 import * as vscode from 'vscode';
+import { escapeNotice } from '../core/names';
 import type { Log } from './log';
 
 export function isCancellation(e: unknown): boolean {
@@ -18,7 +19,8 @@ export function registerCommand(
     } catch (e) {
       if (isCancellation(e)) return undefined;
       log.error(`command ${id} failed:`, e);
-      const msg = e instanceof Error ? e.message : String(e);
+      // An error may quote machine text (a path, a name): escaped so it cannot form a command link in the notification.
+      const msg = escapeNotice(e instanceof Error ? e.message : String(e));
       void vscode.window.showErrorMessage(`IPC Inspector: ${msg}`, 'Show Log').then((pick) => {
         if (pick) log.show();
       });

@@ -9,7 +9,7 @@ import { SCAN_PROCESS_FLAGS, ScanClient } from '../core/worker/client';
 import { Explorer } from './explorer';
 import { ProcessDocumentProvider, sendSignal, unlinkObject } from './actions';
 import { objectPath } from '../core/view/filter';
-import { escapeControl } from '../core/names';
+import { escapeNotice } from '../core/names';
 import type { IpcObject } from '../core/model';
 import { runBenchmarkCommand, stopAllBenchmarks, type BenchCommandArgs } from './bench/benchCommand';
 import { BENCH_VIEW_TYPE, BenchPanel } from './bench/benchPanel';
@@ -127,7 +127,7 @@ export function activate(context: vscode.ExtensionContext): void {
       if (!p) return;
       // The Explorer view shows the workspace only: outside it the command would silently do nothing.
       if (!vscode.workspace.getWorkspaceFolder(vscode.Uri.file(p))) {
-        void vscode.window.showInformationMessage(`${escapeControl(p)} is outside the workspace: the Explorer view cannot show it (Reveal in File Manager or Copy Path can).`);
+        void vscode.window.showInformationMessage(`${escapeNotice(p)} is outside the workspace: the Explorer view cannot show it (Reveal in File Manager or Copy Path can).`);
         return;
       }
       await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(p));

@@ -2,7 +2,7 @@
 // signals created in child processes, found by takeSnapshot() with exact holders and figures.
 
 import { strict as assert } from 'node:assert';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -220,6 +220,48 @@ describe('takeSnapshot: POSIX message queues of another IPC namespace', function
     // None of their queues is shown as one of ours.
     const theirInodes = new Set(h.info.queues.map((q) => q.ino));
     assert.ok(!s.objects.some((o) => o.kind === 'posix-mq' && o['ipcns'] === mine && theirInodes.has(o.inode) && o.endpoints.some((e) => e.pid === h.info.pid)));
+  });
+});
+
+describe('another namespace\'s mqueue path turned into a symlink to a host directory', function () {
+  this.timeout(30000);
+
+  it('the refresh path opens nothing there: no FIFO (or device) of the host is opened as "a queue"', async function () {
+    // A container's root is the container's to shape: its /dev/mqueue may become a symlink, and an absolute one
+    // is followed from the inspector's root, through /proc/PID/root. Here a chroot whose /dev/mqueue points to a
+    // host directory holding a FIFO named like the queue a snapshot listed; a writer waits for a reader there.
+    if (process.getuid!() !== 0) this.skip();
+    const dir = mkdtempSync(path.join(tmpdir(), 'ipci-jail-'));
+    const jail = path.join(dir, 'root');
+    const host = path.join(dir, 'host');
+    execFileSync('mkdir', ['-p', path.join(jail, 'dev'), host]);
+    try {
+      execFileSync('gcc', ['-static', '-O2', '-o', path.join(jail, 'sleep'), path.join(__dirname, 'helpers/jail_sleep.c')]);
+    } catch {
+      rmSync(dir, { recursive: true, force: true });
+      this.skip();
+    }
+    execFileSync('ln', ['-s', host, path.join(jail, 'dev', 'mqueue')]);
+    execFileSync('mkfifo', [path.join(host, 'q')]);
+    const jailed = spawn('chroot', [jail, '/sleep'], { stdio: ['pipe', 'ignore', 'inherit'] });
+    // Opening the FIFO for writing blocks until someone opens it for reading.
+    const writer = spawn(process.execPath, ['-e', `require('fs').openSync(${JSON.stringify(path.join(host, 'q'))}, 'w'); console.log('opened')`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let opened = false;
+    writer.stdout!.on('data', () => (opened = true));
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      const own = takeSnapshot({ kinds: [] }).processes.find((p) => p.pid === process.pid)!.ipcns!;
+      const target = { id: 'posix-mq:99:4242', kind: 'posix-mq' as const, inode: 4242, endpoints: [], ipcns: own + 1, name: '/q', path: `/proc/${jailed.pid}/root/dev/mqueue/q` };
+      const r = refreshQueues([target]);
+      assert.deepEqual(r.samples, [{ id: target.id, queue: null }]);
+      await new Promise((res) => setTimeout(res, 300));
+      assert.equal(opened, false, 'the host FIFO was opened for reading by the refresh');
+    } finally {
+      jailed.stdin!.end();
+      writer.kill();
+      jailed.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

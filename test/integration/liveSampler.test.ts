@@ -2,7 +2,7 @@
 // holder of its read end (the engine's refresh path) and shm ring headers by pread, never by mmap.
 
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -11,7 +11,7 @@ import { takeSnapshot } from '../../src/core/scan/snapshot';
 import { LiveSamplerClient } from '../../src/core/live/client';
 import { targetFor, type LiveTarget } from '../../src/core/live/sampler';
 import { PRESETS } from '../../src/core/live/ringLayout';
-import { preadFile } from '../../src/core/live/shmHeader';
+import { preadFile, preadProcFd } from '../../src/core/live/shmHeader';
 import { PYTHON, startHelper, type Holder } from './helpers/holders';
 import { peekSource } from '../../src/core/live/peek';
 import { seedHeader } from '../unit/liveHelpers';
@@ -110,6 +110,40 @@ describe('live: sampler worker on real objects', function () {
 
 describe('live: hex peek by pread', function () {
   this.timeout(20_000);
+
+  it('through a holder\'s fd number that another file takes meanwhile: only the memfd\'s file is ever opened, never a FIFO', async function () {
+    const dir = fs.mkdtempSync('/tmp/ipci-peekswap-');
+    const bin = path.join(dir, 'fdswap');
+    try {
+      execFileSync('gcc', ['-O2', '-pthread', '-o', bin, path.join(__dirname, 'helpers/fdswap.c')]);
+    } catch {
+      fs.rmSync(dir, { recursive: true, force: true });
+      this.skip();
+    }
+    // A regular file (as a memfd would be) and a FIFO take turns at fd 100 of the helper as fast as dup2 goes.
+    fs.writeFileSync(path.join(dir, 'data'), 'ring bytes');
+    const child = spawn(bin, [path.join(dir, 'data'), path.join(dir, 'fifo')], { stdio: ['pipe', 'pipe', 'inherit'] });
+    try {
+      const info = JSON.parse(await new Promise<string>((resolve, reject) => {
+        createInterface({ input: child.stdout! }).once('line', resolve);
+        child.once('exit', (code) => reject(new Error(`fdswap exited with ${code}`)));
+      })) as { pid: number; a: number };
+      const seen: Record<string, number> = {};
+      const end = Date.now() + 1500;
+      while (Date.now() < end) {
+        const r = preadProcFd(info.pid, 100, info.a, 16);
+        const k = 'error' in r ? r.error : r.bytes.toString();
+        seen[k] = (seen[k] ?? 0) + 1;
+      }
+      // "changed while opening": an open that got the FIFO (its open handler ran) and was noticed only after.
+      assert.equal(seen['the file changed while opening it'], undefined, JSON.stringify(seen));
+      assert.ok(seen['ring bytes']! > 0, JSON.stringify(seen));
+    } finally {
+      child.stdin!.end();
+      child.kill();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('reads the first 64 KiB of a /dev/shm segment, and a memfd through the fd of the process holding it', async () => {
     const name = `ipc-inspector-peek-test-${process.pid}`;

@@ -4,11 +4,11 @@
 
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, renameSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { IpcObject, Snapshot } from '../../src/core/model';
-import { checkRemoval } from '../../src/core/removal';
+import { checkRemoval, removeChecked } from '../../src/core/removal';
 import { takeSnapshot } from '../../src/core/scan/snapshot';
 
 const uid = process.getuid!();
@@ -90,6 +90,31 @@ describe('checks before deleting a stale socket file or an orphan FIFO (real fil
         reject(e);
       }
     }));
+  });
+
+  it('the file checked is the file deleted: a directory swapped for a symlink after the check deletes nothing there', () => {
+    // The orphan FIFO the user picked, in a directory that someone may rename and replace by a symlink (as a
+    // container may with its /dev/mqueue seen through /proc/PID/root) to a directory with a file of that name.
+    const sub = path.join(dir, 'd');
+    const elsewhere = path.join(dir, 'elsewhere');
+    execFileSync('mkdir', [sub, elsewhere]);
+    const fifo = path.join(sub, 'jobs.fifo');
+    execFileSync('mkfifo', ['-m', '600', fifo]);
+    execFileSync('touch', [path.join(elsewhere, 'jobs.fifo')]);
+    const o = scan().objects.find((x) => x.kind === 'fifo' && x.name === fifo && x['orphan'] === true);
+    assert.ok(o, 'the orphan FIFO');
+    const r = removeChecked(o, uid, scan(), () => {
+      renameSync(sub, `${sub}.old`);
+      symlinkSync(elsewhere, sub);
+    });
+    assert.ok(r.ok, JSON.stringify(r));
+    assert.ok(existsSync(path.join(elsewhere, 'jobs.fifo')), 'the file in the other directory was deleted');
+    assert.ok(!existsSync(path.join(`${sub}.old`, 'jobs.fifo')), 'the FIFO checked is gone');
+    // Refused as before when the file is not the object any more (here: the swap happened before the check).
+    execFileSync('mkfifo', ['-m', '600', path.join(elsewhere, 'x.fifo')]);
+    const r2 = removeChecked({ ...o, name: path.join(sub, 'jobs.fifo') }, uid, scan());
+    assert.equal(r2.ok, false);
+    assert.ok(existsSync(path.join(elsewhere, 'jobs.fifo')));
   });
 });
 

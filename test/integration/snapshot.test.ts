@@ -2,13 +2,16 @@
 // with exact inodes, pids, fds, access modes, peers and byte counts.
 
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import type { IpcObject, Snapshot } from '../../src/core/model';
 import { O_CLOEXEC, inspectorFds, libc } from '../../native/libc';
-import { takeSnapshot } from '../../src/core/scan/snapshot';
+import { refreshQueues } from '../../src/core/scan/refresh';
+import { walkFds } from '../../src/core/scan/fds';
+import { pseudoDevices, takeSnapshot } from '../../src/core/scan/snapshot';
 import { startHelper, type Holder } from './helpers/holders';
 
 interface Ident { dev: number; ino: number }
@@ -329,5 +332,77 @@ describe('takeSnapshot under process churn', function () {
     await h.stop();
     assert.ok(sawChildren > 0, 'the churner\'s children were seen at least once');
     assert.ok(vanished > 0, 'some processes or fds vanished mid-scan (the path under test was taken)');
+  });
+
+  it('the refresh path (live views, watch) on objects whose holders are starting and dying: no exception, gone ones unsampled', async () => {
+    const h = await startHelper<{ pid: number }>('churn.py', ['25']);
+    holders.push(h);
+    // Until some churned objects were refreshed after their holders died (a loaded machine may need a while to
+    // catch the short-lived children in a snapshot at all), 20 s at most.
+    const end = Date.now() + 20000;
+    let snap = takeSnapshot({ kinds: ['pipe', 'unix'] });
+    let rounds = 0;
+    let gone = 0;
+    let sampled = 0;
+    while (Date.now() < end && (rounds < 5 || gone < 3)) {
+      // Objects of children that may have exited since the snapshot (and, for pipes, whose fds are gone).
+      const churned = snap.objects.filter((o) => o.endpoints.some((e) => snap.processes.find((p) => p.pid === e.pid)?.ppid === h.info.pid));
+      const r = refreshQueues(snap.objects);
+      const ids = new Set(snap.objects.map((o) => o.id));
+      for (const x of r.samples) assert.ok(ids.has(x.id), `a sample for ${x.id}, which was not asked for`);
+      const by = new Map(r.samples.map((x) => [x.id, x]));
+      for (const o of churned) {
+        const x = by.get(o.id);
+        if (x?.queue === null || x === undefined) gone++;
+        else sampled++;
+      }
+      if (++rounds % 3 === 0) snap = takeSnapshot({ kinds: ['pipe', 'unix'] });
+      await new Promise((res) => setTimeout(res, 5));
+    }
+    await h.stop();
+    assert.ok(gone > 0, `some churned objects were gone when refreshed (the path under test was taken; ${sampled} sampled)`);
+  });
+});
+
+describe('takeSnapshot: an fd number reused between the stat and the link read', function () {
+  this.timeout(60000);
+
+  it('a FIFO never gets the path of the FIFO that took its fd number meanwhile (the fd is skipped instead)', async function () {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ipci-fdswap-'));
+    const bin = path.join(dir, 'fdswap');
+    try {
+      execFileSync('gcc', ['-O2', '-pthread', '-o', bin, path.join(__dirname, 'helpers/fdswap.c')]);
+    } catch {
+      rmSync(dir, { recursive: true, force: true });
+      this.skip();
+    }
+    // Two FIFOs whose read ends take turns at fd 100 as fast as dup2 goes.
+    const child = spawn(bin, [path.join(dir, 'fifo-A'), path.join(dir, 'fifo-B')], { stdio: ['pipe', 'pipe', 'inherit'] });
+    try {
+      const info = JSON.parse(await new Promise<string>((resolve, reject) => {
+        createInterface({ input: child.stdout! }).once('line', resolve);
+        child.once('exit', (code) => reject(new Error(`fdswap exited with ${code}`)));
+      })) as { pid: number; a: number; b: number };
+      const { pipeDev } = pseudoDevices();
+      const pathOf = new Map([[info.a, path.join(dir, 'fifo-A')], [info.b, path.join(dir, 'fifo-B')]]);
+      let walks = 0;
+      let listed = 0;
+      const wrong: string[] = [];
+      const end = Date.now() + 1500;
+      while (Date.now() < end) {
+        const w = walkFds([info.pid], { pipeDev, selfPid: process.pid });
+        walks++;
+        for (const f of w.fds.filter((x) => x.fd === 100)) {
+          listed++;
+          if (f.link?.toString() !== pathOf.get(f.ino)) wrong.push(`inode ${f.ino} named ${f.link?.toString()}`);
+        }
+      }
+      assert.deepEqual(wrong.slice(0, 3), [], `${wrong.length} of ${listed} listings of fd 100 (${walks} walks) named the other FIFO`);
+      assert.ok(listed > 0, 'fd 100 was listed at least once');
+    } finally {
+      child.stdin!.end();
+      child.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -8,11 +8,13 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { chmodSync, cpSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
+import { takeSnapshot } from '../../src/core/scan/snapshot';
+import { startHelper } from './helpers/holders';
 
 const NOBODY = 65534;
 
 /** Bundle the engine and its helpers into a world-readable directory and run snapshot-as-user.ts there as nobody. */
-function runAsNobody(): SpawnSyncReturns<string> {
+function runAsNobody(env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
   const root = path.join(__dirname, '../..');
   const dir = mkdtempSync('/tmp/ipci-nobody-');
   try {
@@ -30,7 +32,7 @@ function runAsNobody(): SpawnSyncReturns<string> {
     };
     open(dir);
     return spawnSync(process.execPath, [path.join(dir, 'snapshot-as-user.js')], {
-      cwd: dir, uid: NOBODY, gid: NOBODY, encoding: 'utf8', env: { ...process.env, HOME: '/tmp' }, timeout: 50000,
+      cwd: dir, uid: NOBODY, gid: NOBODY, encoding: 'utf8', env: { ...process.env, HOME: '/tmp', ...env }, timeout: 50000,
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -55,5 +57,35 @@ describe('takeSnapshot as an unprivileged user', function () {
     assert.ok(out.pipe, 'own pipe found');
     assert.deepEqual(out.pipe.endpoints.map((e: { pid: number }) => e.pid).sort(), [out.info.writer.pid, out.info.reader.pid].sort());
     assert.deepEqual(out.pipe.queue, { used: 1234, capacity: 65536, unit: 'bytes' });
+  });
+
+  it('the refresh path on root\'s objects it may not read: no exception, no sample for pipes and queues, sockets still sampled', async function () {
+    if (process.getuid!() !== 0) this.skip();
+    if (spawnSync('test', ['-x', process.execPath], { uid: NOBODY, gid: NOBODY }).status !== 0) this.skip();
+    const dir = mkdtempSync('/tmp/ipci-foreign-');
+    const pipe = await startHelper<{ pipe: { dev: number; ino: number } }>('ipc_objects.py', ['pipe', dir]);
+    const fifo = await startHelper<{ fifo: { dev: number; ino: number } }>('ipc_objects.py', ['fifo', dir]);
+    const socks = await startHelper<{ pairs: Record<string, { a: { ino: number } }> }>('ipc_objects.py', ['socketpairs', dir]);
+    try {
+      const s = takeSnapshot();
+      const find = (kind: string, ino: number) => s.objects.find((o) => o.kind === kind && o.inode === ino);
+      const targets = [find('pipe', pipe.info.pipe.ino), find('fifo', fifo.info.fifo.ino), find('unix', socks.info.pairs['stream']!.a.ino)];
+      assert.ok(targets.every(Boolean), 'root sees the three objects');
+      assert.ok(targets[0]!.queue && targets[1]!.queue, 'and samples the pipe and the FIFO');
+      const r = runAsNobody({ IPCI_FOREIGN: JSON.stringify(targets) });
+      assert.equal(r.status, 0, r.stderr);
+      const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+      assert.equal(out.error, undefined, out.error);
+      const samples = out.foreignSamples as { id: string; queue: unknown }[] | { error: string };
+      assert.ok(Array.isArray(samples), JSON.stringify(samples));
+      const by = new Map(samples.map((x) => [x.id, x]));
+      assert.equal(by.get(targets[0]!.id)?.queue, null, 'root\'s pipe: no sample (its ends cannot be reached)');
+      assert.equal(by.get(targets[1]!.id)?.queue, null, 'root\'s FIFO: no sample');
+      assert.deepEqual(by.get(targets[2]!.id)?.queue, targets[2]!.queue, 'sock_diag answers anyone: the socket is sampled');
+      assert.deepEqual(out.ownSamples?.[0]?.queue, { used: 1234, capacity: 65536, unit: 'bytes' }, 'its own pipe, refreshed');
+    } finally {
+      await Promise.all([pipe.stop(), fifo.stop(), socks.stop()]);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -160,6 +160,14 @@ describe('resolveCallSite', () => {
     assert.doesNotMatch(t, /[\u0000-\u001f\u202e]/);
   });
 
+  it('a process named "$(pass) ok" is text in the lens title, not a check-mark icon', () => {
+    const s = snap([inet(1, 'tcp', '0.0.0.0:8080', null, 'LISTEN', 455)], [proc(455, '$(pass) ok')]);
+    const r = resolveCallSite(site('TcpListener::bind("0.0.0.0:8080")', 'rust'), s);
+    // A code lens title renders $(name) as an icon, as the lenses' own "$(graph-line) Occupancy" does.
+    assert.equal(statusLens(r).title, '● LISTEN on 0.0.0.0:8080 (\\$(pass) ok 455) · 0 connections');
+    assert.match(actionLens(r)!.title, /^\$\(/, 'the lenses\' own icons stay icons');
+  });
+
   it('indexes a snapshot once and resolves every lens against the same index', () => {
     // Correctness only: the cost of resolving lenses is measured by `npm run bench:lenses`, not here.
     const objects: IpcObject[] = [];

@@ -1,7 +1,7 @@
 // Unit: `ipc-inspector ls` options and its signal table (no kernel objects needed).
 
 import { strict as assert } from 'node:assert';
-import { parseKinds, UsageError } from '../../src/cli';
+import { main, parseKinds, UsageError } from '../../src/cli';
 import { displayWidth, renderSignalTable, renderTable } from '../../src/core/cliTable';
 import type { Snapshot } from '../../src/core/model';
 
@@ -13,6 +13,24 @@ describe('ls --kind', () => {
   it('an empty list or an unknown kind is a usage error (it listed everything, or nothing, before)', () => {
     for (const v of [[''], [',,'], ['fifo', 'nope']]) assert.throws(() => parseKinds(v), UsageError, JSON.stringify(v));
     assert.throws(() => parseKinds(['\x1b[31mx']), (e: Error) => e.message.includes('\\x1b') && !e.message.includes('\x1b'));
+  });
+});
+
+describe('usage errors echo what was typed escaped', () => {
+  it('an unknown command, help topic or option: ESC and C1 shown as \\x1b, \\x9b, never raw', async () => {
+    const orig = process.stderr.write.bind(process.stderr);
+    let err = '';
+    (process.stderr as { write: unknown }).write = (c: string | Uint8Array) => ((err += String(c)), true);
+    try {
+      assert.equal(await main(['\x1b]0;x\x07\u009b']), 2);
+      assert.equal(await main(['help', '\x1b[2J']), 2);
+      assert.equal(await main(['ls', '--\x1b[2J']), 2);
+    } finally {
+      (process.stderr as { write: unknown }).write = orig;
+    }
+    // eslint-disable-next-line no-control-regex
+    assert.doesNotMatch(err, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/, JSON.stringify(err));
+    assert.ok(err.includes("unknown command '\\x1b]0;x\\x07\\x9b'") && err.includes("no help for '\\x1b[2J'") && err.includes("'--\\x1b[2J'"), err);
   });
 });
 

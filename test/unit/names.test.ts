@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { clipText, decodeName, displayName, escapeControl, nameBytes } from '../../src/core/names';
+import { clipText, decodeName, displayName, escapeControl, escapeIcons, escapeNotice, nameBytes, terminalJson } from '../../src/core/names';
 
 describe('names', () => {
   it('keeps valid UTF-8 names as text without base64', () => {
@@ -71,5 +71,53 @@ describe('clipText', () => {
     assert.doesNotMatch(c, /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/, 'no lone surrogate');
     const crabs = clipText('🦀'.repeat(100), 11);
     assert.equal(crabs, `${'🦀'.repeat(2)}…${'🦀'.repeat(2)}`);
+  });
+});
+
+describe('machine text in notifications, quick picks and JSON for a terminal', () => {
+  // How VS Code's notifications find links (notificationsViewer): a command link runs, with its arguments, on a click.
+  const NOTICE_LINK = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)(?: (["'])(.+?)(\3))?\)/i;
+  // eslint-disable-next-line no-control-regex
+  const RAW = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufff9-\ufffb]/u;
+
+  it('escapeNotice: no name forms a link in a notification, however it is built', () => {
+    const evil = '/tmp/[Show Log](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22id%5Cn%22%7D)';
+    assert.match(evil, NOTICE_LINK, 'the workbench would link this');
+    const shown = escapeNotice(evil);
+    assert.doesNotMatch(shown, NOTICE_LINK);
+    assert.equal(shown, '/tmp/[Show Log]\\(command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22id%5Cn%22%7D)');
+    const piece = fc.oneof(fc.constantFrom('[', ']', '(', ')', '](', 'command:', 'https://', 'file:', '\\', ' ', '"', 'x'), fc.string({ maxLength: 3 }));
+    fc.assert(fc.property(fc.array(piece, { maxLength: 30 }), (parts) => {
+      const t = escapeNotice(parts.join(''));
+      assert.doesNotMatch(t, NOTICE_LINK);
+      assert.doesNotMatch(t, RAW);
+    }), { numRuns: 3000 });
+  });
+
+  it('escapeIcons: "$(name)" in a quick pick label shows as text, not as an icon', () => {
+    assert.equal(escapeIcons('$(pass) trusted $(x'), '\\$(pass) trusted \\$(x');
+    // VS Code's renderLabelWithIcons: a "$(" preceded by a backslash is text.
+    const icons = /(\\)?\$\(([a-z0-9-]+(?:~[a-z]+)?)\)/gi;
+    fc.assert(fc.property(fc.array(fc.constantFrom('$(', 'pass', ')', '\\', 'a', '$'), { maxLength: 20 }), (parts) => {
+      for (const m of escapeIcons(escapeControl(parts.join(''))).matchAll(icons)) assert.ok(m[1], `icon ${m[0]}`);
+    }), { numRuns: 2000 });
+  });
+
+  it('terminalJson: the same value for a program, no C1, bidi or invisible character for a terminal', () => {
+    const v = { name: 'a\u009b31m\u202eb\u2066\u{e0041}\u00ad\x1b\n', n: 1, list: ['\u0085'] };
+    const json = terminalJson(v);
+    assert.deepEqual(JSON.parse(json), v);
+    assert.doesNotMatch(json, RAW);
+    assert.ok(json.includes('\\u009b') && json.includes('\\u202e') && json.includes('\\udb40\\udc41'), json);
+    fc.assert(fc.property(fc.jsonValue(), fc.string({ unit: 'binary', maxLength: 40 }), (x, s) => {
+      const value = { x, s };
+      const out = terminalJson(value);
+      assert.deepEqual(JSON.parse(out), JSON.parse(JSON.stringify(value)));
+      assert.doesNotMatch(out, RAW);
+    }), { numRuns: 2000 });
+  });
+
+  it('escapeControl: the deprecated format characters and the interlinear annotation marks show as nothing too', () => {
+    assert.equal(escapeControl('a\u206ab\u206fc\ufff9d\ufffbe'), 'a\\u206ab\\u206fc\\ufff9d\\ufffbe');
   });
 });

@@ -9,7 +9,7 @@ import {
   AF_INET6, IPPROTO_TCP, TCPDIAG_GETSOCK, buildInetDiagRequest, buildTcpCompatRequest, endpointKey, formatAddress, formatEndpoint, parseInetDiag,
 } from '../../native/inetDiagParse';
 import type { Endpoint } from '../../src/core/model';
-import { parseProcNetInet } from '../../src/core/procfs/netinet';
+import { parseProcNetInet, type NetInetRecord } from '../../src/core/procfs/netinet';
 import { fromInetDiag, fromProcNetInet, inetObjects } from '../../src/core/scan/inet';
 
 const fx = (p: string) => readFileSync(path.join(__dirname, '../fixtures', p));
@@ -97,6 +97,18 @@ describe('procfs: /proc/net/{tcp,tcp6,udp}', () => {
     assert.equal(r.sockets.length, 0);
     assert.equal(r.skipped.length, 1);
     fc.assert(fc.property(fc.string({ maxLength: 300 }), (s) => { parseProcNetInet(s); }), { numRuns: 1000 });
+  });
+  it('truncated anywhere: every socket read is one of the whole file (no inode "2" of "27366")', () => {
+    const key = (x: NetInetRecord) => JSON.stringify({ ...x, src: x.src.toString('hex'), dst: x.dst.toString('hex') });
+    for (const f of ['proc/net-tcp.txt', 'proc/net-tcp6.txt', 'proc/net-udp.txt']) {
+      const text = fx(f).toString('latin1');
+      const all = new Set(parseProcNetInet(text).sockets.map(key));
+      assert.ok(all.size > 0);
+      for (let i = 0; i <= text.length; i++) {
+        const p = parseProcNetInet(text.slice(0, i));
+        for (const x of p.sockets) assert.ok(all.has(key(x)), `${f}, prefix ${i}: ${key(x)}`);
+      }
+    }
   });
 });
 

@@ -6,7 +6,7 @@ import { makedev } from '../../native/netlinkParse';
 import { mapsDevField, mapsOnDevices, parseMaps, parseMapsLine } from '../../src/core/procfs/maps';
 import { maskNames, maskSignals, parseHexMask, signalName, statusSignals } from '../../src/core/procfs/signals';
 import { parseSysvMsg, parseSysvSem, parseSysvShm, sysvKeyHex } from '../../src/core/procfs/sysvipc';
-import { parseMqStatus } from '../../src/core/scan/ipcSources';
+import { mqueueMounted, parseMqStatus } from '../../src/core/scan/ipcSources';
 
 // Captured on this machine (kernel 6.18): a binary, a POSIX shm with an escaped newline, a memfd, a SysV segment.
 const MAPS = [
@@ -50,7 +50,19 @@ describe('procfs: /proc/PID/maps', () => {
     assert.equal(parseMapsLine('garbage'), null);
     assert.equal(parseMapsLine('7f-7f rw-p 00000000 00:00 0'), undefined);
     assert.equal(parseMapsLine('7f-7f rw-p 0 00:00 99999999999999999999 /x'), null);
-    assert.deepEqual(parseMaps('x\n' + MAPS.split('\n')[0]).skipped, [1]);
+    assert.deepEqual(parseMaps('x\n' + MAPS.split('\n')[0] + '\n').skipped, [1]);
+    // A last line without its newline was cut short: skipped too, not read with a cut inode or path.
+    assert.deepEqual(parseMaps('x\n' + MAPS.split('\n')[0]).skipped, [1, 2]);
+  });
+
+  it('truncated anywhere: every entry read is one of the whole text (no inode "12" of "12345", no cut path)', () => {
+    const whole = (t: string) => new Set(parseMaps(t).entries.map((e) => `${e.dev}:${e.ino}:${e.deleted}:${e.path.toString('latin1')}`));
+    const all = whole(MAPS);
+    assert.ok(all.size >= 3);
+    for (let n = 0; n <= MAPS.length; n++) {
+      for (const k of whole(MAPS.slice(0, n))) assert.ok(all.has(k), `prefix ${n}: ${k}`);
+      for (const e of mapsOnDevices(MAPS.slice(0, n), ['00:1a', '00:01', 'fd:01'])) assert.ok(all.has(`${e.dev}:${e.ino}:${e.deleted}:${e.path.toString('latin1')}`), `mapsOnDevices, prefix ${n}`);
+    }
   });
 
   it('fuzz: random and truncated text never throws', () => {
@@ -144,5 +156,21 @@ describe('mqueue status text', () => {
     assert.deepEqual(parseMqStatus('QSIZE:129        NOTIFY:0     SIGNO:0     NOTIFY_PID:4242  \n'), { qsize: 129, notifyPid: 4242 });
     assert.deepEqual(parseMqStatus('garbage'), { qsize: null, notifyPid: null });
     fc.assert(fc.property(fc.string({ maxLength: 100 }), (s) => { parseMqStatus(s); }), { numRuns: 1000 });
+  });
+});
+
+describe('mount table (is /dev/mqueue an mqueue mount?)', () => {
+  const MOUNTS = 'proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n'
+    + 'mqueue /dev/mqueue mqueue rw,nosuid,nodev,noexec,relatime 0 0\n'
+    + 'tmpfs /dev/shm tmpfs rw,nosuid,nodev 0 0\n';
+  it('only an mqueue file system mounted exactly at /dev/mqueue counts', () => {
+    assert.equal(mqueueMounted(MOUNTS), true);
+    assert.equal(mqueueMounted(MOUNTS.replace('mqueue /dev/mqueue mqueue', 'tmpfs /dev/mqueue tmpfs')), false);
+    assert.equal(mqueueMounted(MOUNTS.replace('/dev/mqueue mqueue', '/dev/mqueue\\040x mqueue')), false);
+    assert.equal(mqueueMounted(''), false);
+  });
+  it('fuzz: random and truncated tables never throw', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 300 }), (s) => { mqueueMounted(s); }), { numRuns: 2000 });
+    for (let n = 0; n <= MOUNTS.length; n++) mqueueMounted(MOUNTS.slice(0, n));
   });
 });

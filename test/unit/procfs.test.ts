@@ -4,10 +4,12 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
+import { parseDirents } from '../../native/libc';
 import { parseCmdline } from '../../src/core/procfs/cmdline';
 import { accessFromFlags, parseFdinfo, scanFdinfoScm } from '../../src/core/procfs/fdinfo';
 import { parseProcNetUnix } from '../../src/core/procfs/netunix';
 import { parsePidStat } from '../../src/core/procfs/pidstat';
+import { statusSignals } from '../../src/core/procfs/signals';
 import { parseStatus, statusUid } from '../../src/core/procfs/status';
 
 const fixture = (name: string): Buffer => readFileSync(path.join(__dirname, '../fixtures/proc', name));
@@ -95,6 +97,16 @@ describe('procfs: /proc/PID/status', () => {
 });
 
 describe('procfs: cmdline', () => {
+  it('fuzz: any bytes split at NUL, the arguments as the decoder reads them, never a throw', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), (b) => {
+      const args = parseCmdline(b);
+      const nuls = b.filter((x) => x === 0).length;
+      assert.equal(args.length, nuls + (b.length && b[b.length - 1] !== 0 ? 1 : 0));
+    }), { numRuns: 2000 });
+    fc.assert(fc.property(fc.array(fc.string({ unit: 'grapheme', maxLength: 20 }).filter((x) => !x.includes('\0')), { maxLength: 10 }), (list) => {
+      assert.deepEqual(parseCmdline(Buffer.from(list.map((a) => a + '\0').join(''))), list);
+    }), { numRuns: 1000 });
+  });
   it('splits a real cmdline at NUL without a trailing empty argument', () => {
     const args = parseCmdline(fixture('cmdline-python.bin'));
     assert.ok(args[0]!.endsWith('python3'));
@@ -188,5 +200,116 @@ describe('procfs: /proc/net/unix (fallback)', () => {
     const full = fixture('net-unix-hostile.txt');
     for (let i = 0; i <= full.length; i += 7) parseProcNetUnix(full.subarray(0, i));
     fc.assert(fc.property(fc.uint8Array({ maxLength: 500 }), (b) => { parseProcNetUnix(Buffer.from(b)); }), { numRuns: 2000 });
+  });
+  it('truncated anywhere: no record with a cut inode, every path a prefix of the real one (cut at a newline in it at most)', () => {
+    const full = fixture('net-unix-hostile.txt');
+    const whole = new Map(parseProcNetUnix(full).sockets.map((s) => [s.inode, s]));
+    for (let i = 0; i <= full.length; i++) {
+      const p = parseProcNetUnix(full.subarray(0, i));
+      for (const s of p.sockets) {
+        const w = whole.get(s.inode);
+        assert.ok(w, `prefix ${i}: inode ${s.inode} is no socket of the file`);
+        assert.deepEqual([s.flags, s.type, s.st, s.refCount], [w.flags, w.type, w.st, w.refCount]);
+        const got = s.path?.toString('latin1') ?? '';
+        const want = w.path?.toString('latin1') ?? '';
+        // Only a path with a newline can look whole when cut: right after one of its newlines.
+        assert.ok(got === want || (want.startsWith(got) && want[got.length] === '\n'), `prefix ${i}: path ${JSON.stringify(got)} of ${JSON.stringify(want)}`);
+      }
+      if (i > full.indexOf(0x0a) + 1 && i < full.length && full[i - 1] !== 0x0a) assert.ok(p.skipped.some((x) => x.includes('cut short')), `prefix ${i}: the cut line is reported`);
+    }
+  });
+});
+
+describe('getdents64 records (the fd directory listing)', () => {
+  /** linux_dirent64: d_ino u64, d_off s64, d_reclen u16, d_type u8, d_name NUL-terminated, padded to 8 bytes. */
+  const dirents = (names: string[]): Buffer => Buffer.concat(names.map((n, i) => {
+    const reclen = Math.ceil((19 + Buffer.byteLength(n, 'latin1') + 1) / 8) * 8;
+    const b = Buffer.alloc(reclen);
+    b.writeBigUInt64LE(BigInt(1000 + i), 0);
+    b.writeBigInt64LE(BigInt(i + 1), 8);
+    b.writeUInt16LE(reclen, 16);
+    b[18] = 10; // DT_LNK
+    b.write(n, 19, 'latin1');
+    return b;
+  }));
+  const names = ['.', '..', '0', '1', '2', '255', '1048575', 'x'.repeat(200)];
+  const buf = dirents(names);
+
+  it('reads every name but . and .., in order', () => {
+    const out: string[] = [];
+    parseDirents(buf, buf.length, out);
+    assert.deepEqual(out, names.slice(2));
+  });
+  it('a short read (any length) yields a prefix of the names, never a cut one; garbage past n is not read', () => {
+    for (let n = 0; n <= buf.length; n++) {
+      const b = Buffer.concat([buf.subarray(0, n), Buffer.alloc(64, 0x41)]);
+      const out: string[] = [];
+      parseDirents(b, n, out);
+      assert.deepEqual(out, names.slice(2, 2 + out.length), `n=${n}`);
+    }
+  });
+  it('fuzz: random bytes and random record lengths never throw nor read past n', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), fc.nat(600), (b, k) => {
+      const n = Math.min(k, b.length);
+      const out: string[] = [];
+      const head = Buffer.from(b.subarray(0, n));
+      // Past n: bytes the names cannot hold unless they came from there.
+      parseDirents(Buffer.concat([head, Buffer.alloc(300, 0xfe)]), n, out);
+      if (!head.includes(0xfe)) for (const name of out) assert.ok(!name.includes('\xfe'), `a name read past n: ${JSON.stringify(name)}`);
+    }), { numRuns: 3000 });
+  });
+});
+
+describe('one-shot /proc files cut short: a value is read whole or not at all', () => {
+  const big = (_k: string, v: unknown) => (typeof v === 'bigint' ? String(v) : v);
+  const same = (a: unknown, b: unknown) => JSON.stringify(a, big) === JSON.stringify(b, big);
+
+  it('status: no field, uid or signal mask read from a cut line ("Uid:\\t10" of "Uid:\\t1000")', () => {
+    // A non-root uid and a mask whose prefix is another mask, so a cut value differs from the whole one.
+    const text = fixture('status-python.txt').toString('latin1').replace(/^Uid:.*$/m, 'Uid:\t1000\t1000\t1000\t1000')
+      .replace(/^SigCgt:.*$/m, 'SigCgt:\t0000000180004002');
+    const whole = parseStatus(text).status;
+    const wholeSignals = statusSignals(text)!;
+    assert.equal(statusUid(text), 1000);
+    for (let i = 0; i <= text.length; i++) {
+      const t = text.slice(0, i);
+      const p = parseStatus(t).status;
+      for (const k of ['name', 'tgid', 'ppid', 'uid', 'gid', 'threads', 'sigQ', 'sigPnd', 'shdPnd', 'sigBlk', 'sigIgn', 'sigCgt'] as const) {
+        if (p[k] !== null) assert.ok(same(p[k], whole[k]), `prefix ${i}: ${k} ${JSON.stringify(p[k], big)}`);
+      }
+      const u = statusUid(t);
+      assert.ok(u === null || u === 1000, `prefix ${i}: uid ${u}`);
+      const sig = statusSignals(t);
+      if (sig) for (const [k, v] of Object.entries(sig)) if (v.length) assert.deepEqual(v, wholeSignals[k as keyof typeof wholeSignals], `prefix ${i}: ${k}`);
+    }
+  });
+
+  it('fdinfo: no number read from a cut line, in the full parser or the scan fast path', () => {
+    for (const f of ['fdinfo-eventfd.txt', 'fdinfo-unix-scm.txt', 'fdinfo-pipe-read.txt']) {
+      const text = fixture(f).toString('latin1');
+      const whole = parseFdinfo(text).fdinfo;
+      const fast = scanFdinfoScm(text);
+      for (let i = 0; i <= text.length; i++) {
+        const p = parseFdinfo(text.slice(0, i)).fdinfo;
+        for (const k of ['pos', 'flags', 'mntId', 'ino', 'scmFds', 'eventfdCount', 'eventfdId', 'sigmask'] as const) {
+          if (p[k] !== null) assert.equal(p[k], whole[k], `${f}, prefix ${i}: ${k}`);
+        }
+        const s = scanFdinfoScm(text.slice(0, i));
+        assert.ok((s.ino === null || s.ino === fast.ino) && (s.scmFds === null || s.scmFds === fast.scmFds), `${f}, prefix ${i}: fast path`);
+      }
+    }
+  });
+
+  it('stat: no field read from a cut last field ("19" of "1937")', () => {
+    const text = fixture('stat-python.txt');
+    const whole = parsePidStat(text).stat!;
+    for (let i = 0; i <= text.length; i++) {
+      const p = parsePidStat(text.subarray(0, i)).stat;
+      if (!p) continue;
+      for (const k of ['pid', 'ppid', 'pgrp', 'session', 'ttyNr', 'flags', 'numThreads', 'starttime', 'state'] as const) {
+        // (A field not reached yet reads 0, listed in skipped.)
+        assert.ok(p[k] === whole[k] || p[k] === 0, `prefix ${i}: ${k} ${p[k]}`);
+      }
+    }
   });
 });

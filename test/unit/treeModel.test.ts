@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { IpcObject, Snapshot } from '../../src/core/model';
-import { buildTree, childrenOf, diffTrees, objectLabel, parentOf, objectTooltip, TreeBuildCache } from '../../src/core/view/treeModel';
+import fc from 'fast-check';
+import { buildTree, childrenOf, diffTrees, md, objectLabel, parentOf, objectTooltip, TreeBuildCache } from '../../src/core/view/treeModel';
 import { decodeName } from '../../src/core/names';
 import { renderTable } from '../../src/core/cliTable';
 
@@ -75,6 +76,18 @@ describe('tree model', () => {
     const table = renderTable(snap([hostile]));
     assert.ok(!table.includes('\x1b'), 'ESC reached the terminal');
     assert.ok(table.includes('\\n\\x1b[31m'));
+  });
+
+  it('a bare URL in a name is no link in the hover (GFM links https://, ftp:// and www. by itself)', () => {
+    // marked's GFM rules as VS Code ships them: where inline text stops for a URL, and the URL itself.
+    const autolink = /(?:https?|ftp):\/\/|www\./i;
+    const sock: IpcObject = { ...sockA, id: 'unix:8:300', inode: 300, name: '@https://evil.example/login?next=www.x.y', unix: { ...sockA.unix!, address: 'abstract', peer: null } };
+    const tip = objectTooltip(sock, new Map());
+    assert.doesNotMatch(tip, autolink, tip);
+    assert.ok(tip.includes('@https\\://evil\\.example/login?next=www\\.x\\.y'), tip);
+    fc.assert(fc.property(fc.array(fc.constantFrom('http', 's', 'ftp', ':', '/', '//', 'www', '.', 'W', '\\', 'x'), { maxLength: 20 }), (parts) => {
+      assert.doesNotMatch(md(parts.join('')), autolink);
+    }), { numRuns: 3000 });
   });
 
   it('the CLI table says why processes were not inspectable, and suggests root only to others', () => {

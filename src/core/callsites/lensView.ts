@@ -1,5 +1,6 @@
 // What each code lens shows and runs, from a call site and its resolution (pure, so it is unit-tested).
 
+import { escapeIcons } from '../names';
 import type { LensResolution } from './resolve';
 
 export interface LensCommand {
@@ -24,11 +25,15 @@ const BENCH_LABEL: Record<string, string> = {
   udp: 'UDP', 'shm-futex': 'shared memory', 'posix-mq': 'message queue', signal: 'signal',
 };
 
-/** The status lens: the live state; clicking reveals the object in the explorer when there is one. */
+/**
+ * The status lens: the live state; clicking reveals the object in the explorer when there is one. Its title quotes
+ * process names, and a code lens renders `$(name)` in a title as an icon: escaped (escapeIcons).
+ */
 export function statusLens(r: LensResolution): LensCommand {
+  const title = escapeIcons(r.title);
   return r.objectId
-    ? { title: r.title, tooltip: `${r.tooltip}\n\nClick to reveal it in the IPC Inspector explorer.`, command: COMMANDS.reveal, arguments: [`obj:${r.objectId}`] }
-    : { title: r.title, tooltip: r.tooltip, command: '', arguments: [] };
+    ? { title, tooltip: `${r.tooltip}\n\nClick to reveal it in the IPC Inspector explorer.`, command: COMMANDS.reveal, arguments: [`obj:${r.objectId}`] }
+    : { title, tooltip: r.tooltip, command: '', arguments: [] };
 }
 
 /** The second lens: the occupancy chart of a live object with a queue, else the matching benchmark; none if neither. */

@@ -28,18 +28,11 @@ const errCode = (e: unknown) => (e as NodeJS.ErrnoException)?.code ?? (e instanc
 
 /**
  * Read `length` bytes at `offset` from a regular file without following a final symlink and without
- * blocking. The file is checked with lstat before open (so a FIFO is never opened) and with fstat after
- * (same inode, still regular). Returns an errno code on failure; never throws.
+ * blocking. Never opens anything but a regular file (see openRegular: a FIFO is never opened). Returns an
+ * errno code on failure; never throws.
  */
 export function preadFile(file: string, length: number, offset = 0, buf?: Buffer): PreadResult | { error: string } {
-  let pre: fs.Stats;
-  try {
-    pre = fs.lstatSync(file);
-  } catch (e) {
-    return { error: errCode(e) };
-  }
-  if (!pre.isFile()) return { error: 'not a regular file' };
-  return openAndRead(file, fs.constants.O_NOFOLLOW, pre.dev, pre.ino, length, offset, buf);
+  return readOpened(openRegular(file, fs.constants.O_NOFOLLOW), length, offset, buf);
 }
 
 /**
@@ -47,28 +40,43 @@ export function preadFile(file: string, length: number, offset = 0, buf?: Buffer
  * followed, but only to a regular file with the expected inode (the fd number may have been reused).
  */
 export function preadProcFd(pid: number, fd: number, ino: number, length: number): PreadResult | { error: string } {
-  const file = `/proc/${pid}/fd/${fd}`;
-  let pre: fs.Stats;
-  try {
-    pre = fs.statSync(file);
-  } catch (e) {
-    return { error: errCode(e) };
-  }
-  if (!pre.isFile()) return { error: 'not a regular file' };
-  if (pre.ino !== ino) return { error: 'the descriptor now refers to another file' };
-  return openAndRead(file, 0, pre.dev, pre.ino, length, 0);
+  return readOpened(openRegular(`/proc/${pid}/fd/${fd}`, 0, ino), length, 0);
 }
 
-function openAndRead(file: string, extraFlags: number, dev: number, ino: number, length: number, offset: number, buf?: Buffer): PreadResult | { error: string } {
-  let fd: number; // libuv opens with O_CLOEXEC
+const O_PATH = 0o10000000;
+
+/**
+ * `file` opened read-only and non-blocking if it is a regular file (with inode `ino`, when given), else why not.
+ * Checked on the file itself, not before opening it: first an O_PATH reference (no open handler runs, whatever
+ * the file is), fstat'd, then that very file re-opened through /proc/self/fd. A stat of the path and then an open
+ * of it would open whatever took its place meanwhile: a process swapping a FIFO and a memfd at one fd number had
+ * the hex peek open the FIFO about one time in five.
+ */
+function openRegular(file: string, extraFlags: number, ino?: number): { fd: number; st: fs.Stats } | { error: string } {
+  let ref: number;
   try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | extraFlags);
+    ref = fs.openSync(file, O_PATH | extraFlags);
   } catch (e) {
     return { error: errCode(e) };
   }
   try {
+    const st = fs.fstatSync(ref);
+    if (!st.isFile()) return { error: 'not a regular file' };
+    if (ino !== undefined && st.ino !== ino) return { error: 'the descriptor now refers to another file' };
+    return { fd: fs.openSync(`/proc/self/fd/${ref}`, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK), st };
+  } catch (e) {
+    return { error: errCode(e) };
+  } finally {
+    fs.closeSync(ref);
+  }
+}
+
+function readOpened(opened: { fd: number; st: fs.Stats } | { error: string }, length: number, offset: number, buf?: Buffer): PreadResult | { error: string } {
+  if ('error' in opened) return opened;
+  const { fd } = opened;
+  try {
     const st = fs.fstatSync(fd);
-    if (!st.isFile() || st.ino !== ino || st.dev !== dev) return { error: 'the file changed while opening it' };
+    if (!st.isFile() || st.ino !== opened.st.ino || st.dev !== opened.st.dev) return { error: 'the file changed while opening it' };
     const out = buf && buf.length >= length ? buf : Buffer.alloc(length);
     let n = 0;
     while (n < length) {

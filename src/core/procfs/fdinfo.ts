@@ -120,6 +120,7 @@ function lineNumber(text: string, key: string): number | null {
     v = v * 10 + d;
   }
   const end = text.charCodeAt(i);
-  if (i === start || !(i === text.length || end === 0x0a || end === 0x20 || end === 0x09)) return null;
+  // The number must end (a newline or a blank): at the end of a cut text, "ino:\t12" may be "ino:\t12345".
+  if (i === start || !(end === 0x0a || end === 0x20 || end === 0x09)) return null;
   return Number.isSafeInteger(v) ? v : null;
 }

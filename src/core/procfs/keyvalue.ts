@@ -6,7 +6,7 @@ export interface KeyValueLines {
   skipped: string[];
 }
 
-/** Split "key: value" lines. Never throws; lines without a key are listed in skipped. */
+/** Split "key: value" lines. Never throws; lines without a key, and a last line cut short, are listed in skipped. */
 export function splitKeyValues(text: string): KeyValueLines {
   const entries: [string, string][] = [];
   const skipped: string[] = [];
@@ -14,6 +14,11 @@ export function splitKeyValues(text: string): KeyValueLines {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (line === '') continue;
+    // The kernel ends every line with a newline: a last line without one was cut short ("Uid:\t10" of "Uid:\t1000").
+    if (i === lines.length - 1) {
+      skipped.push(`line ${i + 1}: cut short (no newline at the end)`);
+      continue;
+    }
     const colon = line.indexOf(':');
     if (colon <= 0) {
       skipped.push(`line ${i + 1}: no "key:"`);

@@ -36,6 +36,11 @@ export function parseMaps(text: string): MapsResult {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (line === '') continue;
+    // Every line ends with a newline: a last line without one was cut short (an inode "12" of "12345", a cut path).
+    if (i === lines.length - 1) {
+      skipped.push(i + 1);
+      continue;
+    }
     const e = parseMapsLine(line);
     if (e === null) {
       skipped.push(i + 1);
@@ -95,8 +100,8 @@ export function mapsOnDevices(data: Buffer | string, devFields: readonly string[
     let at = buf.indexOf(needle);
     while (at >= 0) {
       const start = at === 0 ? 0 : buf.lastIndexOf(0x0a, at) + 1;
-      let end = buf.indexOf(0x0a, at);
-      if (end < 0) end = buf.length;
+      const end = buf.indexOf(0x0a, at);
+      if (end < 0) break; // the last line, cut short (see parseMaps)
       const e = parseMapsLine(buf.toString('latin1', start, end));
       if (e) {
         const key = `${e.dev}:${e.ino}`;

@@ -42,6 +42,11 @@ export function parseProcNetInet(text: string): NetInetResult {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim();
     if (line === '' || line.startsWith('sl ')) continue;
+    // Every line ends with a newline: a last line without one was cut short (its inode may be cut: "12" of "12345").
+    if (i === lines.length - 1) {
+      skipped.push(`line ${i + 1}: cut short (no newline at the end)`);
+      continue;
+    }
     const f = line.split(/\s+/);
     const local = decodeEndpoint(f[1] ?? '');
     const remote = decodeEndpoint(f[2] ?? '');

@@ -39,8 +39,17 @@ export function parseProcNetUnix(buf: Buffer): NetUnixResult {
   let start = 0;
   if (lines[0]?.startsWith('Num ')) start = 1;
   let last: NetUnixRecord | null = null;
+  // The kernel ends every record with a newline: without one at the end, the last line was cut short, and the
+  // record it belongs to (its own line, or the rest of its path) could carry a cut inode or path.
+  const cut = buf.length > 0 && buf[buf.length - 1] !== 0x0a;
   for (let i = start; i < lines.length; i++) {
     const line = lines[i]!;
+    if (cut && i === lines.length - 1) {
+      if (RECORD.test(line)) last = null;
+      if (last) sockets.pop();
+      skipped.push(`line ${i + 1}: cut short (no newline at the end)`);
+      break;
+    }
     const m = RECORD.exec(line);
     if (m) {
       const inode = Number(m[6]);

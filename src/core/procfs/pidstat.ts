@@ -40,6 +40,11 @@ export function parsePidStat(input: Uint8Array | string): PidStatResult {
   // The fields after comm, split on whitespace as /\s+/ would (in latin1: \t-\r, space, NBSP), but only
   // up to field 22 and without a string for the fields nobody reads (a scan parses every pid's stat).
   const rest = fieldsAfter(b, close + 1, 20);
+  // The kernel ends the line with a newline: without one the text was cut, and so may be its last field ("19" of "1937").
+  if (b.length > 0 && b[b.length - 1] !== 0x0a && rest.length > 0 && endsAtEnd(b, close + 1, rest.length)) {
+    rest.pop();
+    skipped.push('cut short (no newline at the end)');
+  }
   // rest[0] = state (field 3), rest[1] = ppid (4), ... rest[n] = field n+3.
   const field = (n: number): number => {
     const v = toInt(rest[n - 3]);
@@ -82,6 +87,16 @@ function fieldsAfter(b: Buffer, from: number, max: number): (string | undefined)
     out.push(WANTED.has(out.length) ? b.toString('latin1', start, i) : '');
   }
   return out;
+}
+
+/** Whether the `count`-th field after `from` runs to the end of b (nothing but that field's bytes after it). */
+function endsAtEnd(b: Buffer, from: number, count: number): boolean {
+  let i = from;
+  for (let n = 0; n < count; n++) {
+    while (i < b.length && isSpace(b[i]!)) i++;
+    while (i < b.length && !isSpace(b[i]!)) i++;
+  }
+  return i === b.length;
 }
 
 function toInt(s: string | undefined): number | null {

@@ -61,7 +61,8 @@ export function statusSignals(text: string): ProcessSignals | null {
     const at = text.startsWith(key + ':') ? 0 : text.indexOf('\n' + key + ':') + 1;
     if (at <= 0 && !text.startsWith(key + ':')) continue;
     const end = text.indexOf('\n', at);
-    const mask = parseHexMask(text.slice(at + key.length + 1, end < 0 ? undefined : end));
+    if (end < 0) continue; // the last line, cut short: its mask may be cut too
+    const mask = parseHexMask(text.slice(at + key.length + 1, end));
     if (mask === null) continue;
     any = true;
     out[field] = maskNames(mask);

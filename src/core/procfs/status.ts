@@ -91,6 +91,7 @@ export function parseStatus(text: string): PidStatusResult {
 export function statusUid(text: string): number | null {
   const i = text.startsWith('Uid:') ? 0 : text.indexOf('\nUid:') + 1;
   if (i <= 0 && !text.startsWith('Uid:')) return null;
-  const m = /^Uid:\s+(\d+)/.exec(text.slice(i, i + 64));
+  const m = /^Uid:[ \t]+(\d+)[ \t\n]/.exec(text.slice(i, i + 64));
+  // (The number must end: "Uid:\t10" at the end of a cut text may be "Uid:\t1000".)
   return m ? Number(m[1]) : null;
 }

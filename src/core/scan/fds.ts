@@ -2,8 +2,8 @@
 // Uses dirfd-relative statx/readlinkat through koffi (about 3 µs per fd instead of ~10 µs via node:fs).
 
 import {
-  AT_FDCWD, AT_STATX_DONT_SYNC, AT_SYMLINK_NOFOLLOW, MQUEUE_MAGIC, O_CLOEXEC, O_DIRECTORY, O_RDONLY, S_IFIFO, S_IFMT, S_IFSOCK,
-  S_IFREG, STATFS_BUF_SIZE, STATX_BUF_SIZE, STATX_INO, STATX_MODE, STATX_SIZE, STATX_TYPE, STATX_UID, inspectorFds, libc, u64, parseDirents,
+  AT_EMPTY_PATH, AT_FDCWD, AT_STATX_DONT_SYNC, AT_SYMLINK_NOFOLLOW, MQUEUE_MAGIC, O_CLOEXEC, O_DIRECTORY, O_PATH, O_RDONLY, S_IFIFO, S_IFMT,
+  S_IFSOCK, S_IFREG, STATFS_BUF_SIZE, STATX_BUF_SIZE, STATX_INO, STATX_MODE, STATX_SIZE, STATX_TYPE, STATX_UID, inspectorFds, libc, u64, parseDirents,
 } from '../../../native/libc';
 import { makedev } from '../../../native/netlinkParse';
 import type { Access } from '../model';
@@ -193,8 +193,11 @@ export function walkProcessFds(pid: number, pidDirfd: number, opts: WalkOptions,
         if (!r && !w) continue;
         access = r && w ? 'rw' : r ? 'r' : 'w';
         if (dev !== opts.pipeDev) {
-          const n = c.readlinkat(dfd, name, link, link.length);
-          if (n >= 0) linkText = Buffer.from(link.subarray(0, n));
+          linkText = linkOf(dfd, name, dev, ino);
+          if (linkText === null) {
+            out.vanishedFds++;
+            continue;
+          }
         }
         if (opts.sampleFill && (access === 'r' || access === 'rw')) {
           const key = `${dev}:${ino}`;
@@ -223,6 +226,30 @@ export function walkProcessFds(pid: number, pidDirfd: number, opts: WalkOptions,
   }
 }
 
+const own = Buffer.alloc(STATX_BUF_SIZE);
+
+/**
+ * The path of fd `name` (relative to `dfd`, an fd on /proc/PID/fd) if it still is the file (dev, ino) stat'd
+ * before, else null. Read through an O_PATH reference of our own (no open handler runs, as in sampleAt): a link
+ * read from the holder's fd number could be another file's, the fd closed and its number reused meanwhile (a
+ * process swapping FIFOs at one fd number got the other FIFO's path on one walk in five); ours cannot change.
+ */
+function linkOf(dfd: number, name: string, dev: number, ino: number): Buffer | null {
+  const c = libc();
+  const ref = c.openat(dfd, name, O_PATH | O_CLOEXEC, 0);
+  if (ref < 0) return null;
+  inspectorFds.add(ref);
+  try {
+    if (c.statx(ref, '', AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_INO, own) !== 0) return null;
+    if (u64(own, 32) !== ino || makedev(own.readUInt32LE(136), own.readUInt32LE(140)) !== dev) return null;
+    const n = c.readlinkat(AT_FDCWD, `/proc/self/fd/${ref}`, link, link.length);
+    return n >= 0 ? Buffer.from(link.subarray(0, n)) : null;
+  } finally {
+    c.close(ref);
+    inspectorFds.delete(ref);
+  }
+}
+
 /** i_size of every mqueue inode (FILENT_SIZE in ipc/mqueue.c). */
 const MQUEUE_FILE_SIZE = 80;
 const fsBuf = Buffer.alloc(STATFS_BUF_SIZE);
@@ -234,10 +261,10 @@ let mqueueDevsAt = 0;
  * A regular file (statx in `st`) that is a POSIX message queue of an mqueue file system we do not know by
  * its mount: when /dev/mqueue is not mounted, queues are still reachable through the fds that hold them
  * (mq_open works without the mount), and another IPC namespace's queues have their own device. Only files
- * that look like one (an anonymous device, size 80) are checked, by statfs of the fd once per device: a
+ * that look like one (an anonymous device, size 80) are checked, by fstatfs once per device: a
  * statfs of an arbitrary file could wait on a network file system.
  */
-function isMqueueFile(pid: number, name: string, dev: number): boolean {
+function isMqueueFile(dfd: number, name: string, dev: number, ino: number): boolean {
   if (st.readUInt32LE(136) !== 0 || u64(st, 40) !== MQUEUE_FILE_SIZE) return false;
   const now = Date.now();
   if (now - mqueueDevsAt > 1000) {
@@ -246,8 +273,20 @@ function isMqueueFile(pid: number, name: string, dev: number): boolean {
   }
   let known = mqueueDevs.get(dev);
   if (known === undefined) {
-    // (A vanished fd tells nothing: not remembered.)
-    if (libc().statfs(`/proc/${pid}/fd/${name}`, fsBuf) !== 0) return false;
+    // Through an O_PATH reference checked to be that file (the fd number may have been reused meanwhile); a
+    // vanished fd tells nothing and is not remembered.
+    const c = libc();
+    const ref = c.openat(dfd, name, O_PATH | O_CLOEXEC, 0);
+    if (ref < 0) return false;
+    inspectorFds.add(ref);
+    try {
+      if (c.statx(ref, '', AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_INO, own) !== 0) return false;
+      if (u64(own, 32) !== ino || makedev(own.readUInt32LE(136), own.readUInt32LE(140)) !== dev) return false;
+      if (c.fstatfs(ref, fsBuf) !== 0) return false;
+    } finally {
+      c.close(ref);
+      inspectorFds.delete(ref);
+    }
     known = fsBuf.readUInt32LE(0) === MQUEUE_MAGIC && fsBuf.readUInt32LE(4) === 0;
     mqueueDevs.set(dev, known);
   }
@@ -269,12 +308,11 @@ function ipcFd(pid: number, fd: number, dfd: number, openInfoDir: () => number, 
   const ino = u64(st, 32);
   if (type === S_IFREG) {
     const otherMq = dev !== devs.shmDev && dev !== devs.mqDev && dev !== devs.memfdDev;
-    if (otherMq && !isMqueueFile(pid, name, dev)) return null;
+    if (otherMq && !isMqueueFile(dfd, name, dev, ino)) return null;
     const size = u64(st, 40);
     const uid = st.readUInt32LE(20);
-    const n = c.readlinkat(dfd, name, link, link.length);
-    if (n < 0) return 'vanished';
-    const linkText = Buffer.from(link.subarray(0, n));
+    const linkText = linkOf(dfd, name, dev, ino);
+    if (linkText === null) return 'vanished';
     // Access from the symlink's own mode bits, as for FIFOs (the kernel mirrors f_mode there).
     if (c.statx(dfd, name, AT_SYMLINK_NOFOLLOW, STATX_MODE, st) !== 0) return 'vanished';
     const lmode = st.readUInt16LE(28);

@@ -3,13 +3,10 @@
 // attributes read through the file, and their holders found by walking that namespace's processes for fds
 // on that mount. Labelled with their ipcns, never mixed with ours.
 
-import { statfsSync, statSync } from 'node:fs';
-import { MQUEUE_MAGIC } from '../../../native/libc';
 import type { IpcObject, ProcessInfo } from '../model';
 import { emptyWalk, walkProcessFds } from './fds';
 import { joinIpcObjects } from './ipcJoin';
-import { MQUEUE_DIR, listMqueues } from './ipcSources';
-
+import { MQUEUE_DIR, closeMqueueDir, listMqueues, openMqueueDir } from './ipcSources';
 
 export interface ForeignMq {
   objects: IpcObject[];
@@ -18,19 +15,20 @@ export interface ForeignMq {
 }
 
 /**
- * The mqueue mount seen by `pid` (its mount namespace) and its device, or null. A mount shows the queues of
- * the IPC namespace that mounted it, not of whoever looks: our namespace's file system (`ownMqDevs`), seen
- * through a process that shares our mount namespace but not our IPC namespace, is not that process's.
+ * The mqueue mount seen by `pid` (its mount namespace), held open (see openMqueueDir: the path is the
+ * container's, and is not followed again), or null. A mount shows the queues of the IPC namespace that mounted
+ * it, not of whoever looks: our namespace's file system (`ownMqDevs`), seen through a process that shares our
+ * mount namespace but not our IPC namespace, is not that process's.
  */
-function mqueueMountOf(pid: number, ownMqDevs: ReadonlySet<number>): { dir: string; dev: number } | null {
+function mqueueMountOf(pid: number, ownMqDevs: ReadonlySet<number>): { dir: string; dev: number; fd: number; via: string } | null {
   const dir = `/proc/${pid}/root${MQUEUE_DIR}`;
-  try {
-    if (statfsSync(dir).type !== MQUEUE_MAGIC) return null;
-    const dev = statSync(dir).dev;
-    return ownMqDevs.has(dev) ? null : { dir, dev };
-  } catch {
+  const m = openMqueueDir(dir);
+  if (!m) return null;
+  if (ownMqDevs.has(m.dev)) {
+    closeMqueueDir(m.fd);
     return null;
   }
+  return { dir, ...m };
 }
 
 /**
@@ -49,7 +47,7 @@ export function foreignMqueues(processes: readonly ProcessInfo[], ownIpcns: numb
   }
   const out: ForeignMq = { objects: [], unlisted: 0 };
   for (const [ns, pids] of groups) {
-    let mount: { dir: string; dev: number } | null = null;
+    let mount: ReturnType<typeof mqueueMountOf> = null;
     let via = 0;
     for (const pid of pids) {
       if ((mount = mqueueMountOf(pid, ownMqDevs))) {
@@ -61,7 +59,12 @@ export function foreignMqueues(processes: readonly ProcessInfo[], ownIpcns: numb
       out.unlisted += pids.length;
       continue;
     }
-    const queues = listMqueues(problems, mount.dir);
+    let queues;
+    try {
+      queues = listMqueues(problems, mount.via);
+    } finally {
+      closeMqueueDir(mount.fd);
+    }
     if (!queues.length) continue;
     const devs = { shmDev: null, mqDev: mount.dev, memfdDev: null, anonDev: null };
     const walk = emptyWalk();

@@ -1,9 +1,9 @@
 // Readers of the IPC namespaces that are not fds: /dev/shm, /dev/mqueue (+ mq_getattr), /proc/sysvipc/*,
 // and the st_dev of the filesystems that back shm, memfd, mqueue and anonymous-inode fds.
 
-import { lstatSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, readdirSync, statSync, statfsSync } from 'node:fs';
 import {
-  AT_EMPTY_PATH, EFD_CLOEXEC, MFD_CLOEXEC, MQ_ATTR_SIZE, MSQID_DS_SIZE, O_CLOEXEC, O_NONBLOCK, O_RDONLY, STATX_BUF_SIZE, STATX_INO,
+  AT_EMPTY_PATH, AT_FDCWD, EFD_CLOEXEC, MFD_CLOEXEC, MQ_ATTR_SIZE, MSQID_DS_SIZE, O_CLOEXEC, O_DIRECTORY, O_NONBLOCK, O_RDONLY, STATX_BUF_SIZE, STATX_INO,
   STATX_TYPE, inspectorFds, libc, readStatx,
 } from '../../../native/libc';
 import { parseSysvMsg, parseSysvSem, parseSysvShm, type SysvMsg, type SysvSem, type SysvShm } from '../procfs/sysvipc';
@@ -156,6 +156,39 @@ function readMqAttr(q: number): MqAttr | null {
   };
 }
 
+/** statfs f_type of an mqueue file system. */
+export const MQUEUE_MAGIC = 0x19800202;
+const O_NOFOLLOW = 0o400000;
+
+/**
+ * Another IPC namespace's mqueue directory, reached through one of its processes (`/proc/PID/root/dev/mqueue`),
+ * held open: its fd and device, or null when what the path leads to now is no mqueue file system. The path is
+ * the container's to change: its /dev/mqueue may be a symlink, and an absolute one is followed from OUR root
+ * ("/dev" is the host's /dev). So the check is made on the directory opened (O_DIRECTORY: a device or FIFO
+ * there is refused before any open handler runs), and every queue is then reached through that fd
+ * (`/proc/self/fd/N/<name>`: an mqueue file system holds nothing but queues), never through the path again.
+ * Close it with closeMqueueDir.
+ */
+export function openMqueueDir(dir: string): { fd: number; dev: number; via: string } | null {
+  const c = libc();
+  const fd = c.openat(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (fd < 0) return null;
+  inspectorFds.add(fd);
+  const via = `/proc/self/fd/${fd}`;
+  try {
+    if (statfsSync(via).type === MQUEUE_MAGIC) return { fd, dev: statSync(via).dev, via };
+  } catch {
+    // gone meanwhile
+  }
+  closeMqueueDir(fd);
+  return null;
+}
+
+export function closeMqueueDir(fd: number): void {
+  libc().close(fd);
+  inspectorFds.delete(fd);
+}
+
 /**
  * mq_getattr through an fd opened on the queue's file (e.g. another IPC namespace's mount reached via
  * /proc/PID/root): an mqueue file has no open handler, reading attributes consumes nothing, and its flush
@@ -163,7 +196,7 @@ function readMqAttr(q: number): MqAttr | null {
  */
 export function mqGetattrAtPath(path: Buffer, expect?: QueueIdentity): MqAttr | null {
   const c = libc();
-  const fd = c.openBytes(Buffer.concat([path, Buffer.from([0])]), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  const fd = c.openBytes(Buffer.concat([path, Buffer.from([0])]), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) return null;
   inspectorFds.add(fd);
   try {
@@ -185,7 +218,8 @@ export function parseMqStatus(text: string): { qsize: number | null; notifyPid: 
 
 /**
  * The queues under /dev/mqueue with their attributes (our IPC namespace's mount), or under `dir`, another
- * namespace's mqueue mount (attributes then through the file, not mq_open, which sees only ours).
+ * namespace's mqueue mount held open by us (openMqueueDir's `via`; attributes then through the file, not
+ * mq_open, which sees only ours).
  */
 export function listMqueues(problems: string[], dir = MQUEUE_DIR): MqEntry[] {
   const prefix = Buffer.from(dir + '/');

@@ -7,7 +7,7 @@ import type { Endpoint, IpcKind, IpcObject, QueueFill } from '../model';
 import { mqFiguresViaHolders } from './heldMq';
 import { Pidfds, readEnds, samplePipe, sampleThroughWriter, type PipeSample } from './fill';
 import { samplePipeColumns, type PipeColumns } from './parallelSample';
-import { mqGetattr, mqGetattrAtPath, msgQbytes } from './ipcSources';
+import { closeMqueueDir, mqGetattr, mqGetattrAtPath, msgQbytes, openMqueueDir } from './ipcSources';
 import { nameBytes } from '../names';
 import { parseSysvMsg } from '../procfs/sysvipc';
 import { readProcFile, statPath } from './procio';
@@ -151,6 +151,8 @@ function sampleQueues(queues: readonly RefreshTarget[], samples: QueueSample[], 
   let sysvMsg: Map<number, { qnum: number; cbytes: number }> | null = null;
   let ownIpc: number | null | undefined;
   let pidfds: Pidfds | null = null;
+  // Other namespaces' mqueue directories, each opened once and checked (openMqueueDir), by the path listed.
+  const mounts = new Map<string, ReturnType<typeof openMqueueDir>>();
   try {
     for (const o of queues) {
       if (o.kind === 'posix-mq' && typeof o.path !== 'string') {
@@ -161,6 +163,7 @@ function sampleQueues(queues: readonly RefreshTarget[], samples: QueueSample[], 
         samples.push({ id: o.id, queue: f ? { used: f.attr.curmsgs, capacity: f.attr.maxmsg, unit: 'messages' } : null });
         continue;
       }
+      const id = typeof o.dev === 'number' ? { dev: o.dev, ino: o.inode } : undefined;
       // Queues of another IPC namespace are not sampled here (our mq_open and /proc/sysvipc see ours).
       if (ownIpc === undefined) {
         const st = statPath('/proc/thread-self/ns/ipc');
@@ -174,13 +177,17 @@ function sampleQueues(queues: readonly RefreshTarget[], samples: QueueSample[], 
           continue;
         }
         const raw = nameBytes({ name: o.name, nameBase64: typeof o.nameBase64 === 'string' ? o.nameBase64 : undefined }, '/');
-        const a = mqGetattrAtPath(Buffer.concat([Buffer.from(mount[0] + '/'), raw]), typeof o.dev === 'number' ? { dev: o.dev, ino: o.inode } : undefined);
+        // Through the directory opened and checked, never the container's path itself: its /dev/mqueue may be a
+        // symlink to a host directory by now, whose file of that name could be a FIFO or a device.
+        if (!mounts.has(mount[0])) mounts.set(mount[0], openMqueueDir(mount[0]));
+        const dir = mounts.get(mount[0]);
+        const a = dir && raw.indexOf(0x2f) < 0 ? mqGetattrAtPath(Buffer.concat([Buffer.from(dir.via + '/'), raw]), id) : null;
         samples.push({ id: o.id, queue: a ? { used: a.curmsgs, capacity: a.maxmsg, unit: 'messages' } : null });
         continue;
       }
       if (o.kind === 'posix-mq' && typeof o.name === 'string') {
         const raw = nameBytes({ name: o.name, nameBase64: typeof o.nameBase64 === 'string' ? o.nameBase64 : undefined }, '/');
-        const a = mqGetattr(raw, typeof o.dev === 'number' ? { dev: o.dev, ino: o.inode } : undefined);
+        const a = mqGetattr(raw, id);
         samples.push({ id: o.id, queue: a ? { used: a.curmsgs, capacity: a.maxmsg, unit: 'messages' } : null });
       } else if (o.kind === 'sysv-msg') {
         if (!sysvMsg) {
@@ -197,6 +204,7 @@ function sampleQueues(queues: readonly RefreshTarget[], samples: QueueSample[], 
     }
   } finally {
     pidfds?.close();
+    for (const m of mounts.values()) if (m) closeMqueueDir(m.fd);
   }
 }
 

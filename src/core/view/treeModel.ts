@@ -149,9 +149,12 @@ export function objectDescription(o: IpcObject, procs: Map<number, ProcessInfo>)
  * `<`, `>`, `&` as HTML entities. Entities, not backslashes, for the angle brackets: VS Code also turns a tree
  * item's markdown tooltip into plain text (its fallback), where `\<` becomes a bare `<` that its HTML
  * sanitizer then parses as markup (`<img onerror=...>` got as far as a blocked CSP inline-handler report).
+ * `:` too: VS Code's markdown (GFM) links a bare `https://…` or `ftp://…` by itself, so a socket named
+ * `/tmp/https://host/x` showed a clickable link in its hover; `https\://` is shown the same and links nothing
+ * (`www.` and `a@b.c` are already broken up by the escaped `.`).
  */
 export function md(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+\-.!|~]/g, (c) => `\\${c}`).replace(/[<>&]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&amp;'));
+  return s.replace(/[\\`*_{}[\]()#+\-.!|~:]/g, (c) => `\\${c}`).replace(/[<>&]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&amp;'));
 }
 
 /** Markdown-safe escaping of a raw machine string. */

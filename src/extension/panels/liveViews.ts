@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { IpcObject } from '../../core/model';
+import { escapeIcons } from '../../core/names';
 import { objectLabel } from '../../core/view/treeModel';
 import { LiveSamplerClient } from '../../core/live/client';
 import { segmentName, targetFor } from '../../core/live/sampler';
@@ -50,7 +51,8 @@ export function registerLiveViews(context: vscode.ExtensionContext, deps: LiveVi
   const pick = async (title: string, accept: (o: IpcObject) => boolean): Promise<IpcObject | undefined> => {
     if (!explorer.snapshot) await explorer.ensureSnapshot();
     const items = (explorer.snapshot?.objects ?? []).filter(accept).slice(0, 5000)
-      .map((o) => ({ label: objectLabel(o), description: `${o.kind} · ${o.inode}`, o }));
+      // (A quick pick renders `$(name)` in a label as an icon.)
+      .map((o) => ({ label: escapeIcons(objectLabel(o)), description: `${o.kind} · ${o.inode}`, o }));
     if (!items.length) {
       void vscode.window.showInformationMessage(`IPC Inspector: no object to ${title.toLowerCase()}.`);
       return undefined;
