@@ -335,7 +335,9 @@ describe('takeSnapshot under process churn', function () {
   });
 
   it('the refresh path (live views, watch) on objects whose holders are starting and dying: no exception, gone ones unsampled', async () => {
-    const h = await startHelper<{ pid: number }>('churn.py', ['25']);
+    // Children that live up to 300 ms: a snapshot catches some (however long a scan takes on a busy machine),
+    // and they are gone a few refreshes later.
+    const h = await startHelper<{ pid: number }>('churn.py', ['25', '0.3']);
     holders.push(h);
     // Until some churned objects were refreshed after their holders died (a loaded machine may need a while to
     // catch the short-lived children in a snapshot at all), 20 s at most.

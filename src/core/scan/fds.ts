@@ -8,7 +8,7 @@ import {
 import { makedev } from '../../../native/netlinkParse';
 import type { Access } from '../model';
 import { parseFdinfo, scanFdinfoScm } from '../procfs/fdinfo';
-import { openPidfd, sampleAt, sampleViaPidfd, type PipeSample } from './fill';
+import { openPidfd, sampleAt, sampleViaPidfd, selfFds, type PipeSample } from './fill';
 import { isVanished } from './procio';
 
 export interface FdRecord {
@@ -118,6 +118,7 @@ export function walkProcessFds(pid: number, pidDirfd: number, opts: WalkOptions,
     return;
   }
   inspectorFds.add(dfd);
+  walkLinks = linkCache(out);
   let infoDir = -1;
   // A pidfd for pipe sampling, opened at the first read end to sample (-1: not yet, -2: unusable).
   let pidfd = -1;
@@ -235,6 +236,27 @@ const own = Buffer.alloc(STATX_BUF_SIZE);
  * process swapping FIFOs at one fd number got the other FIFO's path on one walk in five); ours cannot change.
  */
 function linkOf(dfd: number, name: string, dev: number, ino: number): Buffer | null {
+  // Another holder of the same file in this walk: its checked link (four calls saved per further fd).
+  const key = `${dev}:${ino}`;
+  const known = walkLinks.get(key);
+  if (known) return known;
+  const got = readLinkChecked(dfd, name, dev, ino);
+  if (got) walkLinks.set(key, got);
+  return got;
+}
+
+/** Links read and checked during the current walk, by "dev:ino" (see linkCache). */
+let walkLinks = new Map<string, Buffer>();
+const linkCaches = new WeakMap<FdWalk, Map<string, Buffer>>();
+
+/** The link cache of one walk (one FdWalk collects one thread's part of a scan). */
+function linkCache(out: FdWalk): Map<string, Buffer> {
+  let m = linkCaches.get(out);
+  if (!m) linkCaches.set(out, (m = new Map()));
+  return m;
+}
+
+function readLinkChecked(dfd: number, name: string, dev: number, ino: number): Buffer | null {
   const c = libc();
   const ref = c.openat(dfd, name, O_PATH | O_CLOEXEC, 0);
   if (ref < 0) return null;
@@ -242,7 +264,8 @@ function linkOf(dfd: number, name: string, dev: number, ino: number): Buffer | n
   try {
     if (c.statx(ref, '', AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_INO, own) !== 0) return null;
     if (u64(own, 32) !== ino || makedev(own.readUInt32LE(136), own.readUInt32LE(140)) !== dev) return null;
-    const n = c.readlinkat(AT_FDCWD, `/proc/self/fd/${ref}`, link, link.length);
+    const self = selfFds();
+    const n = self >= 0 ? c.readlinkat(self, String(ref), link, link.length) : c.readlinkat(AT_FDCWD, `/proc/self/fd/${ref}`, link, link.length);
     return n >= 0 ? Buffer.from(link.subarray(0, n)) : null;
   } finally {
     c.close(ref);

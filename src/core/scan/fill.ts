@@ -19,7 +19,7 @@ const count = new Int32Array(1);
 let selfFdDir = -1;
 
 /** An fd on /proc/self/fd, kept open for the life of the process (the re-open goes through it). */
-function selfFds(): number {
+export function selfFds(): number {
   if (selfFdDir >= 0) return selfFdDir;
   const c = libc();
   selfFdDir = c.openat(AT_FDCWD, '/proc/self/fd', O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
