@@ -69,6 +69,15 @@ export function escapeControl(s: string): string {
 }
 
 /**
+ * A name for the clipboard: as it is, unless it holds control, bidi or invisible characters (or bytes that are
+ * not UTF-8, shown as U+FFFD), which would run as commands or hide when pasted into a terminal or an editor;
+ * then its escapeControl form, and `escaped` says so (the exact bytes are in `ls --json`'s nameBase64).
+ */
+export function nameForClipboard(name: string): { text: string; escaped: boolean } {
+  return name.search(UNSAFE) >= 0 ? { text: escapeControl(name), escaped: true } : { text: name, escaped: false };
+}
+
+/**
  * Machine text for a VS Code notification (showInformationMessage and friends, not modal): the workbench turns
  * `[label](command:…)`, `[label](https://…)` and `[label](file:…)` anywhere in a notification into a link, and runs
  * a command link on a click (with its arguments): a FIFO or socket named `[Show Log](command:…)` would have put

@@ -9,7 +9,7 @@ import { SCAN_PROCESS_FLAGS, ScanClient } from '../core/worker/client';
 import { Explorer } from './explorer';
 import { ProcessDocumentProvider, sendSignal, unlinkObject } from './actions';
 import { objectPath } from '../core/view/filter';
-import { escapeNotice } from '../core/names';
+import { escapeNotice, nameForClipboard } from '../core/names';
 import type { IpcObject } from '../core/model';
 import { runBenchmarkCommand, stopAllBenchmarks, type BenchCommandArgs } from './bench/benchCommand';
 import { BENCH_VIEW_TYPE, BenchPanel } from './bench/benchPanel';
@@ -112,7 +112,12 @@ export function activate(context: vscode.ExtensionContext): void {
       }
       await explorer.objectsView.reveal(n.peerObjectId, { select: true, focus: true, expand: true });
     }),
-    registerCommand(log, 'ipcInspector.copyName', (a: unknown) => copy(objectOf(a)?.name, 'name')),
+    registerCommand(log, 'ipcInspector.copyName', async (a: unknown) => {
+      const name = objectOf(a)?.name;
+      if (name === undefined) return copy(undefined, 'name');
+      const c = nameForClipboard(name);
+      await copy(c.text, c.escaped ? 'name, escaped (it holds control or invisible characters)' : 'name');
+    }),
     registerCommand(log, 'ipcInspector.copyPath', (a: unknown) => { const o = objectOf(a); return copy(o && objectPath(o), 'path'); }),
     registerCommand(log, 'ipcInspector.copyInode', (a: unknown) => copy(objectOf(a)?.inode.toString(), 'inode')),
     registerCommand(log, 'ipcInspector.copyPid', (a: unknown) => copy(pidOf(a)?.toString(), 'pid')),

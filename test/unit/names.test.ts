@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { clipText, decodeName, displayName, escapeControl, escapeIcons, escapeNotice, nameBytes, terminalJson } from '../../src/core/names';
+import { clipText, decodeName, displayName, escapeControl, escapeIcons, escapeNotice, nameBytes, nameForClipboard, terminalJson } from '../../src/core/names';
 
 describe('names', () => {
   it('keeps valid UTF-8 names as text without base64', () => {
@@ -15,6 +15,18 @@ describe('names', () => {
     assert.equal(d.nameBase64, raw.toString('base64'));
     assert.deepEqual(nameBytes(d, '@'), raw);
     assert.equal(displayName(d, '@'), '@a\\xff\\0b');
+  });
+
+  it('a name for the clipboard: as it is, or escaped when pasting it would run or hide something', () => {
+    assert.deepEqual(nameForClipboard('/tmp/app.sock'), { text: '/tmp/app.sock', escaped: false });
+    assert.deepEqual(nameForClipboard('C:\\dir\\x'), { text: 'C:\\dir\\x', escaped: false });
+    assert.deepEqual(nameForClipboard('/tmp/a\nrm -rf ~\n'), { text: '/tmp/a\\nrm -rf ~\\n', escaped: true });
+    assert.deepEqual(nameForClipboard('/x\u001b[31m'), { text: '/x\\x1b[31m', escaped: true });
+    assert.deepEqual(nameForClipboard('/x\u202eexe.txt'), { text: '/x\\u202eexe.txt', escaped: true });
+    assert.deepEqual(nameForClipboard('/bad\ufffd'), { text: '/bad\\ufffd', escaped: true });
+    // Twice in a row (the pattern is global: no state kept between calls).
+    assert.equal(nameForClipboard('/y\n').escaped, true);
+    assert.equal(nameForClipboard('/y\n').escaped, true);
   });
 
   it('escapes controls, ESC, bidi and backslashes unambiguously', () => {
