@@ -3,7 +3,9 @@
 
 import { parseArgs } from 'node:util';
 import { oneShotThreads } from './core/scan/helperPool';
+import { readThreadSignals } from './core/scan/processes';
 import { takeSnapshot } from './core/scan/snapshot';
+import type { ThreadSignals } from './core/procfs/signals';
 import { ALL_KINDS, type IpcKind, type Snapshot } from './core/model';
 import { renderSignalTable, renderTable } from './core/cliTable';
 import { escapeControl, terminalJson } from './core/names';
@@ -18,7 +20,7 @@ Usage:
       List IPC objects with the processes and file descriptors holding them, their peers and queue fill.
       --json     print the snapshot (schemaVersion 1) as JSON
       --kind     only these kinds (repeatable): ${ALL_KINDS.join(', ')}
-      --signals  each process's signal dispositions instead: caught, ignored, blocked, pending
+      --signals  each process's signal dispositions instead: caught, ignored, blocked, pending (and threads')
   ipc-inspector watch <id> [--interval ms] [--count n] [--json]
       Print the queue fill of one object (pipe, FIFO, unix, tcp, udp, posix-mq, sysv-msg) every interval,
       from the cheap refresh path; ends with exit code 1 when the object vanishes ('ipc-inspector watch --help').
@@ -43,7 +45,9 @@ const LS_HELP = `Usage: ipc-inspector ls [--json] [--kind KIND[,KIND...]]... [--
   --json     print the snapshot (schemaVersion 1) as JSON
   --kind     only these kinds; repeat it or list them with commas: ${ALL_KINDS.join(', ')}
   --signals  each process's signal dispositions instead (caught, ignored, blocked, pending for the process and
-             for a thread), one row per process that has any; with --json, the processes' "signals" blocks
+             for a thread), one row per process that has any, and one per thread whose mask is not its main
+             thread's or with signals pending for it alone; with --json, the processes' "signals" blocks and,
+             for multi-threaded ones, each thread's own ("threads": tid, name, blocked, pending)
 `;
 
 /** The kinds of every --kind given (repeated or comma-separated); undefined without --kind. */
@@ -79,8 +83,21 @@ function cmdLs(args: string[]): number {
   if (values.signals) {
     // The process part of a snapshot only (signals come from /proc/PID/status, read for every process).
     const s = takeSnapshot({ threads: oneShotThreads(), kinds: [] });
-    if (values.json) process.stdout.write(`${terminalJson(s.processes.filter((p) => p.signals).map((p) => ({ pid: p.pid, comm: p.comm, signals: p.signals })))}\n`);
-    else process.stdout.write(renderSignalTable(s));
+    // Each thread's own mask and pending set, for multi-threaded processes (the status of a process is its main
+    // thread's): read here, on demand, not in every scan.
+    const threads = new Map<number, ThreadSignals[]>();
+    for (const p of s.processes) {
+      const n = (p.signals as { threads?: unknown } | undefined)?.threads;
+      if (typeof n !== 'number' || n < 2) continue;
+      const t = readThreadSignals(p.pid);
+      if (t) threads.set(p.pid, t);
+    }
+    if (values.json) {
+      process.stdout.write(`${terminalJson(s.processes.filter((p) => p.signals).map((p) => {
+        const t = threads.get(p.pid);
+        return t ? { pid: p.pid, comm: p.comm, signals: p.signals, threads: t } : { pid: p.pid, comm: p.comm, signals: p.signals };
+      }))}\n`);
+    } else process.stdout.write(renderSignalTable(s, threads));
     return 0;
   }
   const snap = filterKinds(takeSnapshot({ threads: oneShotThreads() }), kinds);

@@ -2,6 +2,7 @@
 
 import type { IpcObject, ProcessInfo, Snapshot } from './model';
 import { escapeControl } from './names';
+import type { ThreadSignals } from './procfs/signals';
 import { countByCommand, extraDetails, formatBytes, formatQueue, hiddenProcessesHint, plural } from './format';
 import { GROUPS, objectLabel } from './view/treeModel';
 
@@ -138,24 +139,59 @@ function signalCell(names: readonly string[] | undefined): { text: string; cut: 
   return { text, cut: false };
 }
 
-/** `ls --signals`: each process's signal dispositions, mask and pending signals, one row per process with any. */
-export function renderSignalTable(s: Snapshot): string {
+/**
+ * The threads of a process worth a row of their own: other than the main thread, with a mask that is not the
+ * main thread's or signals pending for them alone.
+ */
+export function notableThreads(pid: number, mainBlocked: readonly string[], threads: readonly ThreadSignals[]): ThreadSignals[] {
+  const main = mainBlocked.join(',');
+  return threads.filter((t) => t.tid !== pid && (t.pending.length > 0 || t.blocked.join(',') !== main));
+}
+
+/**
+ * `ls --signals`: each process's signal dispositions, mask and pending signals, one row per process with any;
+ * with `threads` (each thread's own state, by pid), a row under it for each thread whose mask is not the main
+ * thread's or that has signals pending for it alone (a process's status shows its main thread only).
+ */
+export function renderSignalTable(s: Snapshot, threads?: ReadonlyMap<number, readonly ThreadSignals[]>): string {
   const rows: string[][] = [['PID', 'COMM', 'CAUGHT', 'IGNORED', 'BLOCKED', 'PENDING (process; thread)']];
   let cut = 0;
   let shown = 0;
+  let threadRows = 0;
   for (const p of [...s.processes].sort((a, b) => a.pid - b.pid)) {
     const sig = p.signals as Partial<Record<'caught' | 'ignored' | 'blocked' | 'pending' | 'pendingThread', string[]>> | undefined;
     if (!sig || typeof sig !== 'object') continue;
     const lists = [sig.caught, sig.ignored, sig.blocked, sig.pending, sig.pendingThread];
-    if (lists.every((l) => !l?.length)) continue;
+    const own = notableThreads(p.pid, sig.blocked ?? [], threads?.get(p.pid) ?? []);
+    if (lists.every((l) => !l?.length) && !own.length) continue;
     const [caught, ignored, blocked, pending, thread] = lists.map(signalCell);
     const pend = thread!.text === '-' ? pending!.text : `${pending!.text}; thread ${thread!.text}`;
     if ([caught, ignored, blocked, pending, thread].some((c) => c!.cut)) cut++;
     shown++;
     rows.push([String(p.pid), escapeControl(p.comm), caught!.text, ignored!.text, blocked!.text, pend]);
+    // Threads with signals pending for them get a row each; the others, grouped by mask (a runtime's worker
+    // threads often all block everything), one row per mask.
+    const groups = new Map<string, ThreadSignals[]>();
+    for (const t of own) {
+      const key = t.pending.length ? `tid ${t.tid}` : t.blocked.join(',');
+      const g = groups.get(key);
+      if (g) g.push(t);
+      else groups.set(key, [t]);
+    }
+    for (const g of groups.values()) {
+      const t = g[0]!;
+      const [tb, tp] = [signalCell(t.blocked), signalCell(t.pending)];
+      if (tb.cut || tp.cut) cut++;
+      threadRows++;
+      const names = [...new Set(g.map((x) => escapeControl(x.name)))];
+      const who = g.length === 1 ? `thread ${names[0]}` : `${g.length} threads: ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` +${names.length - 3}` : ''}`;
+      const tids = g.length === 1 ? String(t.tid) : `${t.tid}+${g.length - 1}`;
+      rows.push([`  ${tids}`, who, '', '', tb.text, tp.text === '-' ? '-' : `thread ${tp.text}`]);
+    }
   }
   let out = columns(rows);
   out += `\n${plural(shown, 'process', 'processes')} with signal dispositions, of ${plural(s.processes.length, 'process', 'processes')} seen\n`;
+  if (threadRows) out += `indented rows: threads whose mask is not their main thread's (alike ones together: first tid+others), or with signals pending for them alone\n`;
   if (cut) out += `note: long signal lists of ${plural(cut, 'process', 'processes')} are shortened (+N: names left out); ls --signals --json has them whole\n`;
   return out;
 }

@@ -9,6 +9,9 @@ import { checkRemoval, removablePath, removeChecked } from '../core/removal';
 import { closeProcess, openProcess, signalProcess } from '../core/processSignal';
 import { escapeControl, escapeNotice } from '../core/names';
 import { objectLabel } from '../core/view/treeModel';
+import { signalDetailLines } from '../core/view/signalDetails';
+import { statusSignals } from '../core/procfs/signals';
+import { readThreadSignals } from '../core/scan/processes';
 
 const KIND_WORDS: Partial<Record<IpcObject['kind'], string>> = {
   unix: 'socket file', fifo: 'FIFO', 'posix-shm': 'shared-memory segment', 'posix-mq': 'message queue', 'posix-sem': 'semaphore',
@@ -127,6 +130,7 @@ export class ProcessDocumentProvider implements vscode.TextDocumentContentProvid
       `cwd:     ${escapeControl(link('cwd'))}`,
       'cmdline:',
       ...cmdline.map((a, i) => `  [${i}] ${escapeControl(a)}`),
+      ...signalDetailLines(statusSignals(read('status', 'latin1')), readThreadSignals(pid)),
       '',
     ].join('\n');
   }

@@ -6,10 +6,11 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { renderTable } from '../../src/core/cliTable';
+import { renderSignalTable, renderTable } from '../../src/core/cliTable';
 import type { Endpoint, IpcObject, Snapshot } from '../../src/core/model';
 import { Pidfds } from '../../src/core/scan/fill';
 import { mqFiguresViaFd } from '../../src/core/scan/heldMq';
+import { readThreadSignals } from '../../src/core/scan/processes';
 import { refreshQueues } from '../../src/core/scan/refresh';
 import { takeSnapshot } from '../../src/core/scan/snapshot';
 import { startHelper, type Holder } from './helpers/holders';
@@ -386,6 +387,29 @@ describe('takeSnapshot: eventfd, signalfd and signals (real kernel objects)', fu
     const sfd = find(s, `signalfd:${h.info.pid}:${h.info.signalfd.fd}`);
     assert.deepEqual(sfd['signals'], h.info.signalfd.signals);
     assert.equal(sfd.name, 'SIGUSR2, SIGRTMIN+2');
+  });
+
+  it('each thread\'s own mask and pending set, which the process\'s status does not show; ls --signals gives the thread a row', async () => {
+    const h = await start<{ pid: number; tid: number; blocked: string[]; pending: string[] }>('thread_signals');
+    const s = takeSnapshot({ kinds: [] });
+    const p = s.processes.find((x) => x.pid === h.info.pid)!;
+    const sig = p['signals'] as { blocked: string[]; pendingThread: string[]; threads?: number };
+    // The process's status is its main thread's: nothing blocked or pending there.
+    assert.deepEqual([sig.blocked, sig.pendingThread], [[], []]);
+    assert.ok((sig.threads ?? 0) >= 2, `threads ${sig.threads}`);
+    const threads = readThreadSignals(h.info.pid);
+    assert.ok(threads);
+    const worker = threads.find((t) => t.tid === h.info.tid);
+    assert.ok(worker, `thread ${h.info.tid} among ${threads.map((t) => t.tid).join(', ')}`);
+    assert.deepEqual(worker.blocked, h.info.blocked);
+    assert.deepEqual(worker.pending, h.info.pending);
+    assert.equal(typeof worker.name, 'string');
+    assert.deepEqual(threads.find((t) => t.tid === h.info.pid)?.blocked, []);
+    const table = renderSignalTable(s, new Map([[h.info.pid, threads]]));
+    const row = table.split('\n').find((l) => l.trimStart().startsWith(`${h.info.tid} `));
+    assert.ok(row, table);
+    assert.match(row, /thread .*USR1,RTMIN\+6 +thread USR1,RTMIN\+6/);
+    assert.equal(readThreadSignals(2 ** 22 + 7), null, 'a process that does not exist');
   });
 
   it('caught, ignored, blocked and pending (process and thread) signals, real-time ones by name', async () => {

@@ -54,6 +54,25 @@ describe('ls --signals', () => {
     assert.doesNotMatch(out, /\x1b/, 'no raw escape reaches the terminal');
   });
 
+  it('threads: a row for a thread with signals pending for it alone; alike masks grouped; the main thread and its mask never', () => {
+    const quiet = { caught: [], ignored: [], blocked: ['SIGINT'], pending: [], pendingThread: [] };
+    const t = (tid: number, name: string, blocked: string[], pending: string[] = []) => ({ tid, name, blocked, pending });
+    const out = renderSignalTable(snap([proc(20, 'rt', quiet), proc(30, 'calm', { ...quiet, blocked: [] })]), new Map([
+      [20, [t(20, 'rt', ['SIGINT']), t(21, 'same', ['SIGINT']), t(22, 'w\x1b[1m', ['SIGUSR1'], ['SIGUSR1']), t(23, 'pool', ['SIGHUP', 'SIGTERM']), t(24, 'pool', ['SIGHUP', 'SIGTERM']), t(25, 'io', ['SIGHUP', 'SIGTERM'])]],
+      // A process whose own lists are all empty still gets a row when one of its threads is notable.
+      [30, [t(30, 'calm', []), t(31, 'blocker', ['SIGTERM'])]],
+    ]));
+    const lines = out.split('\n');
+    const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+    assert.ok(at(/^20\s+rt\s/) >= 0, out);
+    assert.match(lines[at(/^20\s/) + 1]!, /^ {2}22\s+thread w\\x1b\[1m\s+USR1\s+thread USR1$/);
+    assert.match(lines[at(/^20\s/) + 2]!, /^ {2}23\+2\s+3 threads: pool, io\s+HUP,TERM\s+-$/);
+    assert.equal(at(/^ {2}21\s/), -1, 'a thread with the main thread\'s mask has no row');
+    assert.match(lines[at(/^30\s/) + 1]!, /^ {2}31\s+thread blocker\s+TERM\s+-$/);
+    assert.match(out, /indented rows: threads whose mask/);
+    assert.doesNotMatch(out, /\x1b/);
+  });
+
   it('a long list is cut with the count of the names left out, and a note says so', () => {
     const many = Array.from({ length: 30 }, (_, i) => `SIGRTMIN+${i}`);
     const out = renderSignalTable(snap([proc(5, 'rt', { caught: many, ignored: [], blocked: [], pending: [], pendingThread: [] })]));

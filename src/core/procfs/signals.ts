@@ -44,11 +44,30 @@ export function parseHexMask(text: string | undefined): bigint | null {
 export interface ProcessSignals {
   caught: string[];
   ignored: string[];
+  /** The main thread's mask (SigBlk): each thread has its own (see readThreadSignals). */
   blocked: string[];
   /** Pending for the whole process (ShdPnd). */
   pending: string[];
   /** Pending for the main thread only (SigPnd). */
   pendingThread: string[];
+  /** Threads of the process (the status line Threads:), when said. */
+  threads?: number;
+}
+
+/** One thread's own signal state: its mask and what is pending for it alone. */
+export interface ThreadSignals {
+  tid: number;
+  /** The thread's name (comm), as text. */
+  name: string;
+  blocked: string[];
+  pending: string[];
+}
+
+/** The Name line of a status text (escapes as the kernel writes them, e.g. \n), or '' when absent or cut. */
+export function statusName(text: string): string {
+  if (!text.startsWith('Name:')) return '';
+  const end = text.indexOf('\n');
+  return end < 0 ? '' : text.slice(5, end).trim();
 }
 
 const STATUS_KEYS = [['SigCgt', 'caught'], ['SigIgn', 'ignored'], ['SigBlk', 'blocked'], ['ShdPnd', 'pending'], ['SigPnd', 'pendingThread']] as const;
@@ -67,5 +86,8 @@ export function statusSignals(text: string): ProcessSignals | null {
     any = true;
     out[field] = maskNames(mask);
   }
-  return any ? out : null;
+  if (!any) return null;
+  const t = /\nThreads:\s*(\d+)\n/.exec(text);
+  if (t) out.threads = Number(t[1]);
+  return out;
 }

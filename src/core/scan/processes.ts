@@ -6,7 +6,7 @@ import type { ProcessInfo } from '../model';
 import { decodeName } from '../names';
 import { parseCmdline } from '../procfs/cmdline';
 import { parsePidStat } from '../procfs/pidstat';
-import { statusSignals } from '../procfs/signals';
+import { statusName, statusSignals, type ThreadSignals } from '../procfs/signals';
 import { statusUid } from '../procfs/status';
 import { closeFd, isVanished, openPidDir, readProcFile, statPath } from './procio';
 
@@ -108,4 +108,30 @@ export function readProcessByPid(pid: number, problems: string[] = []): ProcessI
   } finally {
     closeFd(dirfd);
   }
+}
+
+/**
+ * Each thread's own signal state (its mask and what is pending for it alone), from /proc/PID/task/TID/status:
+ * a process's status shows its main thread's only, and a signal blocked or pending in another thread is
+ * invisible there. About 20 µs per thread, so read on demand (ls --signals, a process's details), not in every
+ * scan. Threads that end meanwhile are skipped; null when the process is gone or its tasks are not readable.
+ */
+export function readThreadSignals(pid: number): ThreadSignals[] | null {
+  let tids: number[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`).filter((t) => /^\d+$/.test(t)).map(Number).sort((a, b) => a - b);
+  } catch {
+    return null;
+  }
+  const out: ThreadSignals[] = [];
+  for (const tid of tids) {
+    const r = readProcFile(`/proc/${pid}/task/${tid}/status`, undefined, true, false);
+    if (!r.data) continue;
+    const text = r.data.toString('latin1');
+    const sig = statusSignals(text);
+    if (!sig) continue;
+    // (In a thread's status, SigPnd is that thread's own pending set; ShdPnd is the process's, shown already.)
+    out.push({ tid, name: decodeName(Buffer.from(statusName(text), 'latin1')).name, blocked: sig.blocked, pending: sig.pendingThread });
+  }
+  return out;
 }

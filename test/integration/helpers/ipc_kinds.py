@@ -196,6 +196,25 @@ def scenario_signals(work, out):
     out.update(pid=os.getpid(), blocked=["SIGTERM", "SIGRTMIN+3"], pending=["SIGTERM"], pendingThread=["SIGRTMIN+3"])
 
 
+def scenario_thread_signals(work, out):
+    """A worker thread that blocks SIGUSR1 and SIGRTMIN+6 and has both sent to it alone (pending for it only);
+    the main thread blocks nothing."""
+    ready = threading.Event()
+
+    def worker():
+        signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR1, 40])
+        ready.set()
+        threading.Event().wait()
+
+    t = threading.Thread(target=worker, name="ipci-worker", daemon=True)
+    t.start()
+    ready.wait()
+    signal.signal(signal.SIGUSR1, lambda *a: None)
+    signal.pthread_kill(t.ident, signal.SIGUSR1)
+    signal.pthread_kill(t.ident, 40)
+    out.update(pid=os.getpid(), tid=t.native_id, name="ipci-worker", blocked=["SIGUSR1", "SIGRTMIN+6"], pending=["SIGUSR1", "SIGRTMIN+6"])
+
+
 def main():
     scenario, work = sys.argv[1], sys.argv[2]
     out = {"holder": os.getpid()}
