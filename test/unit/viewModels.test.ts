@@ -71,6 +71,9 @@ describe('processes view model', () => {
   it('signal dispositions', () => {
     assert.deepEqual(procChildren(m, 'psig:100'), ['psigl:100:caught', 'psigl:100:blocked']);
     assert.equal(m.nodes.get('psigl:100:caught')?.description, 'SIGUSR1 SIGRTMIN+2');
+    // A multi-threaded process: its mask is said to be the main thread's.
+    const threaded = buildProcessTree({ ...snap, processes: snap.processes.map((p) => (p.pid === 100 ? { ...p, signals: { blocked: ['SIGTERM'], threads: 4 } } : p)) });
+    assert.deepEqual(procChildren(threaded, 'psig:100'), ['psigl:100:blocked (main thread)']);
   });
 });
 

@@ -26,6 +26,7 @@ interface SignalsBlock {
   blocked?: string[];
   pending?: string[];
   pendingThread?: string[];
+  threads?: number;
 }
 
 function signalsOf(p: ProcessInfo): SignalsBlock | undefined {
@@ -101,8 +102,12 @@ export function buildProcessTree(s: Snapshot): ProcModel {
     if (sig) {
       const sid = `psig:${pid}`;
       const sChildren: string[] = [];
+      // A multi-threaded process's mask and thread-pending set are its main thread's (each thread has its own:
+      // Show Process lists them).
+      const main = typeof sig.threads === 'number' && sig.threads > 1;
       const lines: [string, string[] | undefined][] = [
-        ['caught', sig.caught], ['ignored', sig.ignored], ['blocked', sig.blocked], ['pending', sig.pending], ['pending (thread)', sig.pendingThread],
+        ['caught', sig.caught], ['ignored', sig.ignored], [main ? 'blocked (main thread)' : 'blocked', sig.blocked], ['pending', sig.pending],
+        [main ? 'pending (main thread)' : 'pending (thread)', sig.pendingThread],
       ];
       for (const [name, list] of lines) {
         if (!list || !list.length) continue;
