@@ -256,7 +256,12 @@ function linkCache(out: FdWalk): Map<string, Buffer> {
   return m;
 }
 
-function readLinkChecked(dfd: number, name: string, dev: number, ino: number): Buffer | null {
+/**
+ * `query` on an O_PATH reference of our own to fd `name` (relative to `dfd`), once it is checked to be the file
+ * (dev, ino) stat'd before (the holder may have closed the fd and its number been reused meanwhile); closed at
+ * once. Null when the fd is gone or is another file now.
+ */
+function viaCheckedRef<T>(dfd: number, name: string, dev: number, ino: number, query: (ref: number) => T | null): T | null {
   const c = libc();
   const ref = c.openat(dfd, name, O_PATH | O_CLOEXEC, 0);
   if (ref < 0) return null;
@@ -264,13 +269,20 @@ function readLinkChecked(dfd: number, name: string, dev: number, ino: number): B
   try {
     if (c.statx(ref, '', AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_INO, own) !== 0) return null;
     if (u64(own, 32) !== ino || makedev(own.readUInt32LE(136), own.readUInt32LE(140)) !== dev) return null;
-    const self = selfFds();
-    const n = self >= 0 ? c.readlinkat(self, String(ref), link, link.length) : c.readlinkat(AT_FDCWD, `/proc/self/fd/${ref}`, link, link.length);
-    return n >= 0 ? Buffer.from(link.subarray(0, n)) : null;
+    return query(ref);
   } finally {
     c.close(ref);
     inspectorFds.delete(ref);
   }
+}
+
+function readLinkChecked(dfd: number, name: string, dev: number, ino: number): Buffer | null {
+  return viaCheckedRef(dfd, name, dev, ino, (ref) => {
+    const c = libc();
+    const self = selfFds();
+    const n = self >= 0 ? c.readlinkat(self, String(ref), link, link.length) : c.readlinkat(AT_FDCWD, `/proc/self/fd/${ref}`, link, link.length);
+    return n >= 0 ? Buffer.from(link.subarray(0, n)) : null;
+  });
 }
 
 /** i_size of every mqueue inode (FILENT_SIZE in ipc/mqueue.c). */
@@ -296,20 +308,9 @@ function isMqueueFile(dfd: number, name: string, dev: number, ino: number): bool
   }
   let known = mqueueDevs.get(dev);
   if (known === undefined) {
-    // Through an O_PATH reference checked to be that file (the fd number may have been reused meanwhile); a
-    // vanished fd tells nothing and is not remembered.
-    const c = libc();
-    const ref = c.openat(dfd, name, O_PATH | O_CLOEXEC, 0);
-    if (ref < 0) return false;
-    inspectorFds.add(ref);
-    try {
-      if (c.statx(ref, '', AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_INO, own) !== 0) return false;
-      if (u64(own, 32) !== ino || makedev(own.readUInt32LE(136), own.readUInt32LE(140)) !== dev) return false;
-      if (c.fstatfs(ref, fsBuf) !== 0) return false;
-    } finally {
-      c.close(ref);
-      inspectorFds.delete(ref);
-    }
+    // Through a reference checked to be that file (the fd number may have been reused meanwhile); a vanished fd
+    // tells nothing and is not remembered.
+    if (viaCheckedRef(dfd, name, dev, ino, (ref) => (libc().fstatfs(ref, fsBuf) === 0 ? true : null)) === null) return false;
     known = fsBuf.readUInt32LE(0) === MQUEUE_MAGIC && fsBuf.readUInt32LE(4) === 0;
     mqueueDevs.set(dev, known);
   }
