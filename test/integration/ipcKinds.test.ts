@@ -266,6 +266,31 @@ describe('another namespace\'s mqueue path turned into a symlink to a host direc
   });
 });
 
+describe('takeSnapshot: a POSIX message queue of another IPC namespace unlinked while held', function () {
+  this.timeout(20000);
+
+  it('is listed from its holder\'s fd, deleted, with exact figures, labelled with that namespace; the queue now of that name once', async function () {
+    if (process.getuid!() !== 0 || spawnSync('unshare', ['--ipc', '--mount', 'true']).status !== 0) this.skip();
+    type Q = Ident & { curmsgs: number; bytes: number; maxmsg: number; msgsize: number };
+    const h = await startHelper<{ pid: number; gone: Q; new: Q }>('ipc_kinds.py', ['mqueue_held', work],
+      ['unshare', '--ipc', '--mount', '--propagation', 'private', 'sh', '-c', 'mount -t mqueue none /dev/mqueue && exec "$0" "$@"']);
+    holders.push(h);
+    const s = takeSnapshot();
+    const theirs = s.processes.find((p) => p.pid === h.info.pid)!.ipcns;
+    const gone = s.objects.filter((o) => o.kind === 'posix-mq' && o.inode === h.info.gone.ino && o['dev'] === h.info.gone.dev);
+    assert.equal(gone.length, 1, JSON.stringify(gone.map((o) => o.id)));
+    assert.equal(gone[0]!['deleted'], true);
+    assert.equal(gone[0]!['ipcns'], theirs);
+    assert.equal(gone[0]!['path'], undefined);
+    assert.deepEqual(gone[0]!.queue, { used: h.info.gone.curmsgs, capacity: h.info.gone.maxmsg, unit: 'messages' });
+    assert.equal(gone[0]!['bytes'], h.info.gone.bytes);
+    const now = s.objects.filter((o) => o.kind === 'posix-mq' && o.inode === h.info.new.ino && o['dev'] === h.info.new.dev);
+    assert.equal(now.length, 1);
+    assert.equal(now[0]!['ipcns'], theirs);
+    assert.match(String(now[0]!['path']), /^\/proc\/\d+\/root\/dev\/mqueue\//);
+  });
+});
+
 describe('takeSnapshot: POSIX message queues (real kernel objects)', function () {
   this.timeout(20000);
 

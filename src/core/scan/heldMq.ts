@@ -91,16 +91,16 @@ export function mqFiguresViaHolders(endpoints: readonly Pick<Endpoint, 'pid' | '
 
 /**
  * The queues among `fds` (ours: on `mqDev`; others: flagged `mqueue` by the walk) that `listed` (dev:ino
- * of the queues read from a mount) does not have, or whose device `skipDevs` holds (listed elsewhere).
+ * of the queues read from a mount, ours and other namespaces') does not have.
  * `ipcnsOf` gives a holder's IPC namespace.
  */
 export function heldMqueues(
-  fds: readonly FdRecord[], mqDev: number | null, listed: ReadonlySet<string>, skipDevs: ReadonlySet<number>, ipcnsOf: (pid: number) => number | null,
+  fds: readonly FdRecord[], mqDev: number | null, listed: ReadonlySet<string>, ipcnsOf: (pid: number) => number | null,
 ): HeldMq[] {
   const byKey = new Map<string, FdRecord[]>();
   for (let i = 0; i < fds.length; i++) {
     const f = fds[i]!;
-    if (f.link === null || (f.dev !== mqDev && f.mqueue !== true) || skipDevs.has(f.dev)) continue;
+    if (f.link === null || (f.dev !== mqDev && f.mqueue !== true)) continue;
     const key = `${f.dev}:${f.ino}`;
     if (listed.has(key)) continue;
     let l = byKey.get(key);

@@ -186,7 +186,10 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
         if (f.mqueue === true && ownIpcns !== null && ipcnsOf.get(f.pid) === ownIpcns) ownMqDevs.add(f.dev);
       }
       if (ownIpcns !== null) foreign = foreignMqueues(processes, ownIpcns, ownMqDevs, pipeDev, selfPid, ipcProblems);
-      held = heldMqueues(walk.fds, devs.mqDev, new Set(mqueues.map((q) => `${q.dev}:${q.ino}`)), new Set(foreign?.objects.map((o) => o['dev'] as number)), (pid) => ipcnsOf.get(pid) ?? null);
+      // (Listed: ours and other namespaces' from their mounts; any other queue held open, one of those unlinked
+      // while held included, is a held one, labelled with its holders' namespace.)
+      const listed = new Set([...mqueues.map((q) => `${q.dev}:${q.ino}`), ...(foreign?.objects ?? []).map((o) => `${o['dev'] as number}:${o.inode}`)]);
+      held = heldMqueues(walk.fds, devs.mqDev, listed, (pid) => ipcnsOf.get(pid) ?? null);
     }
     if (devs) objects.push(...joinIpcObjects({ fds: walk.fds, maps, devs, shm, mqueues, heldMqueues: held, sysv: null, ipcns: ownIpcns }));
     if (sysv) objects.push(...sysvObjects(sysv, ownIpcns, processes, maps, devs?.memfdDev ?? null, notes, ipcProblems));
