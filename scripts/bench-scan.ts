@@ -19,6 +19,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { SCAN_PROCESS_FLAGS } from '../src/core/worker/client';
+
+// The snapshots and refreshes are timed under the V8 flags of the extension's scan process (where the
+// explorer's scans run): this script starts itself again with them when they are missing.
+if (!SCAN_PROCESS_FLAGS.every((f) => process.execArgv.includes(f))) {
+  const again = spawnSync(process.execPath, [...process.execArgv, ...SCAN_PROCESS_FLAGS, ...process.argv.slice(1)], { stdio: 'inherit' });
+  process.exit(again.status ?? 1);
+}
 
 // Each in-process series starts from a collected heap: otherwise a series pays for the garbage of the one
 // before it (a 10k snapshot leaves ~30 MB), and the refresh figures measured after 24 snapshots would
@@ -268,7 +276,7 @@ async function benchSize(label: string, size: number[]): Promise<void> {
     const last = takeSnapshot().scan;
     const phases = last?.phasesMs;
     console.log(`\n== ${label}: population ${size[0]} processes (${pop.info.fds} fds); machine ${snap.processes.length} processes, ${fds} fds, ` +
-      `${snap.objects.length} objects (${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}); median of ${RUNS}; load avg ${loadBefore} -> ${load()}`);
+      `${snap.objects.length} objects (${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}); median of ${RUNS}; load avg ${loadBefore} -> ${load()}; V8 flags of the scan process: ${SCAN_PROCESS_FLAGS.join(' ')}`);
     console.log(`${'what'.padEnd(44)} ${'median'.padStart(10)}  ${'snapshot / this'.padStart(15)}  ${'CPU (all threads)'.padStart(17)}`);
     for (const [name, ms] of rows) {
       const ratio = ms ? (ours / ms).toFixed(2) : '';
