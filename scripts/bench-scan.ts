@@ -95,8 +95,16 @@ function timeIt(f: () => void, runs = RUNS, warmups = 1): number {
 /** No snapshot taken by this process yet (the first one starts its helper threads cold). */
 let processFresh = true;
 
-/** Warm-up runs before a snapshot series (see benchSize). */
-const SNAPSHOT_WARMUPS = 5;
+/**
+ * Warm-up runs before a snapshot series (see benchSize). Ten, after the first snapshot and the five of the
+ * warming-up row: on a 10k-fd population the snapshots of a fresh process took 480, 286, 250, 175, 269, 137,
+ * 220, 226, 138, 171 ms and then 62-103 ms (`scripts/tmp/warm.ts`, by hand): under --single-threaded V8
+ * optimizes the scan's functions on the scan thread itself, and its heap grows to the snapshot's size.
+ */
+const SNAPSHOT_WARMUPS = 10;
+
+/** Snapshots 2 to 6 of a population, timed apart as the warming-up row. */
+const WARMING_RUNS = 5;
 
 /** Warm-up runs before a refresh series (see benchSize). */
 const REFRESH_WARMUPS = 10;
@@ -127,9 +135,9 @@ function timeTurns(f: () => void, cmd: string, args: string[], pairs: number, wa
 
 /** timeIt for in-process work, recording its CPU time for the table. */
 const cpuOf = new Map<string, number>();
-function timeOwn(name: string, f: () => void, warmups = 1): number {
+function timeOwn(name: string, f: () => void, warmups = 1, runs = RUNS): number {
   collect();
-  const ms = timeIt(f, RUNS, warmups);
+  const ms = timeIt(f, runs, warmups);
   if (lastCpu !== null) cpuOf.set(name, lastCpu);
   return ms;
 }
@@ -241,9 +249,11 @@ async function benchSize(label: string, size: number[]): Promise<void> {
     for (const o of snap.objects) kinds.set(o.kind, (kinds.get(o.kind) ?? 0) + 1);
     const loadBefore = load();
     cpuOf.clear();
+    // The next few, while the process is still warming up (the explorer's first half minute of 5 s scans).
+    const warmingLabel = `takeSnapshot(), snapshots 2-${WARMING_RUNS + 1} (warming up)`;
+    const warming = timeOwn(warmingLabel, () => void takeSnapshot(), 0, WARMING_RUNS);
     // The explorer takes a snapshot every few seconds while it is shown: the series time that steady state,
-    // after SNAPSHOT_WARMUPS snapshots (with one, the helper thread's code was still being optimized: 431 ms of
-    // CPU per snapshot in the first series against 234 ms later in the same run, at 10k fds).
+    // after SNAPSHOT_WARMUPS more snapshots (see there).
     const ours = timeOwn('takeSnapshot() in process', () => void takeSnapshot(), SNAPSHOT_WARMUPS);
     const single = timeOwn('takeSnapshot({ threads: 1 })', () => void takeSnapshot({ threads: 1 }), SNAPSHOT_WARMUPS);
     // The same walk without pipe/FIFO fill sampling (5 syscalls per pipe): what lazy fill would save.
@@ -261,6 +271,7 @@ async function benchSize(label: string, size: number[]): Promise<void> {
     const rows: [string, number | null][] = [
       ['ipc-inspector ls --json (node dist/cli.js)', cli],
       [firstLabel, first],
+      [warmingLabel, warming],
       ['takeSnapshot() in process', ours],
       ['takeSnapshot({ threads: 1 })', single],
       ['takeSnapshot({ sampleFill: false })', noFill],

@@ -5,7 +5,7 @@
 // SysV segment removed while attached.
 
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { renderTable } from '../../src/core/cliTable';
@@ -14,7 +14,7 @@ import type { IpcObject, Snapshot } from '../../src/core/model';
 import { refreshQueues } from '../../src/core/scan/refresh';
 import { takeSnapshot } from '../../src/core/scan/snapshot';
 import { objectDescription } from '../../src/core/view/treeModel';
-import { startHelper, type Holder } from './helpers/holders';
+import { ownFdTargets, startHelper, type Holder } from './helpers/holders';
 
 interface Info {
   pid: number; dgram: number; udp: number; tcpSender: number; unacceptedClient: number;
@@ -104,10 +104,10 @@ describe('figures and states that are easy to misreport (real objects)', functio
     assert.deepEqual(p.queue, { used: 12000, capacity: 65536, unit: 'bytes' });
     const f = obj('fifo', h.info.unreadFifo);
     assert.deepEqual(f.queue, { used: 3000, capacity: 65536, unit: 'bytes' });
-    const fdsBefore = readdirSync('/proc/self/fd').length;
+    const fdsBefore = ownFdTargets();
     const r = refreshQueues([p, f]).samples;
     assert.deepEqual(r.map((x) => x.queue?.used), [12000, 3000], 'the refresh path too');
-    assert.equal(readdirSync('/proc/self/fd').length, fdsBefore, 'no fd of ours left behind');
+    assert.deepEqual(ownFdTargets(), fdsBefore, 'no fd of ours left behind');
     // Still no reader: the sample added no open file (a re-open would have made the pipe readable again).
     assert.deepEqual(takeSnapshot({ kinds: ['pipe'] }).objects.find((o) => o.id === p.id)?.endpoints, p.endpoints);
   });

@@ -46,6 +46,36 @@ describe('procfs: /proc/PID/maps', () => {
     assert.equal(mapsDevField(makedev(259, 0x12345)), '103:12345');
   });
 
+  it('pre-filter: a path that contains a device field does not count, the line\'s own field does', () => {
+    const text = [
+      '7f00-7f10 r--p 00000000 fe:00 77                         /tmp/a 00:01 b',
+      '7f10-7f20 r--p 00000000 fe:00 78                         /tmp/c:01 d',
+      '7f20-7f30 rw-s 00000000 100:01 79                        /big major',
+      '7f30-7f40 rw-s 00000000 00:01 80                         /memfd: 00:01 x (deleted)',
+    ].join('\n') + '\n';
+    assert.deepEqual(mapsOnDevices(text, ['00:01']).map((e) => [e.ino, e.path.toString('latin1'), e.deleted]), [[80, '/memfd: 00:01 x', true]]);
+    assert.deepEqual(mapsOnDevices(text, ['100:01']).map((e) => e.ino), [79]);
+    assert.deepEqual(mapsOnDevices(text, ['fe:00']).map((e) => e.ino), [77, 78]);
+  });
+
+  it('property: the pre-filter finds exactly what the full parse finds on those devices', () => {
+    const hex = (n: number) => n.toString(16);
+    const devField = fc.constantFrom('00:1a', '00:01', 'fe:00', '00:00', '103:12345', '01:00', '10:01');
+    const pathText = fc.oneof(
+      fc.constant(''), fc.constantFrom(' 00:01 ', ':1a ', ' 00:1a x', '/memfd:a (deleted)', '/SYSV00000001 (deleted)', '\\012', '00:01'),
+      fc.string({ maxLength: 12 }).map((x) => x.replace(/\n/g, '\\012')),
+    );
+    const line = fc.tuple(fc.nat(0xffffff), fc.constantFrom('r--p', 'rw-s', 'r-xp'), devField, fc.nat(40), fc.array(pathText, { maxLength: 3 }))
+      .map(([a, perms, dev, ino, parts]) => `${hex(a)}-${hex(a + 1)} ${perms} 00000000 ${dev} ${dev === '00:00' ? 0 : ino}   ${parts.join('')}`.trimEnd());
+    const key = (e: { dev: number; ino: number; path: Buffer; deleted: boolean }) => `${e.dev}:${e.ino}:${e.deleted}:${e.path.toString('latin1')}`;
+    fc.assert(fc.property(fc.array(line, { maxLength: 30 }), fc.subarray(['00:1a', '00:01', '103:12345', '10:01']), (lines, fields) => {
+      const text = lines.join('\n') + '\n';
+      const fast = mapsOnDevices(text, fields).map(key).sort();
+      const full = parseMaps(text).entries.filter((e) => fields.includes(mapsDevField(e.dev))).map(key).sort();
+      assert.deepEqual(fast, full);
+    }), { numRuns: 1000 });
+  });
+
   it('malformed lines are skipped, anonymous ones dropped', () => {
     assert.equal(parseMapsLine('garbage'), null);
     assert.equal(parseMapsLine('7f-7f rw-p 00000000 00:00 0'), undefined);

@@ -1,7 +1,7 @@
 // Starts the Python helpers that create real kernel objects, reads their JSON lines, and ends them.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -66,4 +66,25 @@ export async function startHelper<T>(script: string, args: string[] = [], prefix
         child.stdin!.end();
       }),
   };
+}
+
+/**
+ * What this process's fds name (their link targets, sorted), without the event-loop fds of threads that are
+ * starting or stopping meanwhile (a scan's helper threads start in the background: each opens an epoll fd,
+ * an eventfd and possibly an io_uring of its own at a moment of its choosing). A leaked pipe duplicate, pidfd
+ * or /proc file still shows.
+ */
+export function ownFdTargets(): string[] {
+  const out: string[] = [];
+  for (const fd of readdirSync('/proc/self/fd')) {
+    let target: string;
+    try {
+      target = readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      continue; // the fd of the directory listing itself, closed by now
+    }
+    if (/^anon_inode:\[(eventpoll|eventfd|io_uring)\]$/.test(target)) continue;
+    out.push(target);
+  }
+  return out.sort();
 }
