@@ -12,8 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { refreshQueues } from '../src/core/scan/refresh';
-import { takeSnapshot } from '../src/core/scan/snapshot';
+import * as esbuild from 'esbuild';
 import { PYTHON, helperPath } from '../test/integration/helpers/holders';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -27,6 +26,22 @@ if (!SCAN_PROCESS_FLAGS.every((f) => process.execArgv.includes(f))) {
   const again = spawnSync(process.execPath, [...process.execArgv, ...SCAN_PROCESS_FLAGS, ...process.argv.slice(1)], { stdio: 'inherit' });
   process.exit(again.status ?? 1);
 }
+
+/**
+ * The engine as the extension ships it: scripts/bench-engine.ts and the helper threads' walk.worker.ts bundled
+ * side by side (the helper pool finds walk.worker.js next to the bundle), minified, as `npm run package`
+ * builds dist/scan.worker.js.
+ */
+function loadEngine(): typeof import('./bench-engine') {
+  const dir = path.join(__dirname, '..', 'node_modules', '.cache', 'ipc-inspector', 'bench-engine');
+  esbuild.buildSync({
+    entryPoints: { engine: path.join(__dirname, 'bench-engine.ts'), 'walk.worker': path.join(__dirname, '../src/core/scan/walk.worker.ts') },
+    outdir: dir, bundle: true, minify: true, platform: 'node', format: 'cjs', target: 'node20', external: ['koffi'], logLevel: 'warning',
+  });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(path.join(dir, 'engine.js')) as typeof import('./bench-engine');
+}
+const { takeSnapshot, refreshQueues } = loadEngine();
 
 // Each in-process series starts from a collected heap: otherwise a series pays for the garbage of the one
 // before it (a 10k snapshot leaves ~30 MB), and the refresh figures measured after 24 snapshots would
@@ -96,8 +111,8 @@ function timeIt(f: () => void, runs = RUNS, warmups = 1): number {
 let processFresh = true;
 
 /**
- * Warm-up runs before a snapshot series (see benchSize). Ten, after the first snapshot and the five of the
- * warming-up row: on a 10k-fd population the snapshots of a fresh process took 480, 286, 250, 175, 269, 137,
+ * Warm-up rounds before the snapshot series (see benchSize), each a run of every variant: ten, after the first
+ * snapshot and the five of the warming-up row: on a 10k-fd population the snapshots of a fresh process took 480, 286, 250, 175, 269, 137,
  * 220, 226, 138, 171 ms and then 62-103 ms (`scripts/tmp/warm.ts`, by hand): under --single-threaded V8
  * optimizes the scan's functions on the scan thread itself, and its heap grows to the snapshot's size.
  */
@@ -140,6 +155,29 @@ function timeOwn(name: string, f: () => void, warmups = 1, runs = RUNS): number 
   const ms = timeIt(f, runs, warmups);
   if (lastCpu !== null) cpuOf.set(name, lastCpu);
   return ms;
+}
+
+/**
+ * Medians of several in-process variants run in turns (one run of each, then the next round), after
+ * `warmups` rounds, from a collected heap; their CPU is recorded for the table as timeOwn does.
+ */
+function timeTurnsOwn(variants: [string, () => void][], warmups: number, runs = RUNS): number[] {
+  collect();
+  for (let i = 0; i < warmups; i++) for (const [, f] of variants) f();
+  const ts = variants.map((): number[] => []);
+  const cpu = variants.map((): number[] => []);
+  for (let i = 0; i < runs; i++) {
+    variants.forEach(([, f], k) => {
+      const c = process.cpuUsage();
+      const t = performance.now();
+      f();
+      ts[k]!.push(performance.now() - t);
+      const d = process.cpuUsage(c);
+      cpu[k]!.push((d.user + d.system) / 1000);
+    });
+  }
+  variants.forEach(([name], k) => cpuOf.set(name, median(cpu[k]!)));
+  return ts.map(median);
 }
 
 /** A C helper of this directory built with gcc into node_modules/.cache on first use; null without gcc. */
@@ -254,10 +292,15 @@ async function benchSize(label: string, size: number[]): Promise<void> {
     const warming = timeOwn(warmingLabel, () => void takeSnapshot(), 0, WARMING_RUNS);
     // The explorer takes a snapshot every few seconds while it is shown: the series time that steady state,
     // after SNAPSHOT_WARMUPS more snapshots (see there).
-    const ours = timeOwn('takeSnapshot() in process', () => void takeSnapshot(), SNAPSHOT_WARMUPS);
-    const single = timeOwn('takeSnapshot({ threads: 1 })', () => void takeSnapshot({ threads: 1 }), SNAPSHOT_WARMUPS);
-    // The same walk without pipe/FIFO fill sampling (5 syscalls per pipe): what lazy fill would save.
-    const noFill = timeOwn('takeSnapshot({ sampleFill: false })', () => void takeSnapshot({ sampleFill: false }), SNAPSHOT_WARMUPS);
+    // The three variants take turns, run by run: timed one after the other, the last series met a process
+    // warmed up for longer (and the machine minutes later), and the fill-less one seemed to save 37 ms of a
+    // 79 ms snapshot where taking turns showed 5-13 ms (scripts/tmp/ab.ts, by hand).
+    const [ours, single, noFill] = timeTurnsOwn([
+      ['takeSnapshot() in process', () => void takeSnapshot()],
+      ['takeSnapshot({ threads: 1 })', () => void takeSnapshot({ threads: 1 })],
+      // The same walk without pipe/FIFO fill sampling (5 syscalls per pipe): what lazy fill would save.
+      ['takeSnapshot({ sampleFill: false })', () => void takeSnapshot({ sampleFill: false })],
+    ], SNAPSHOT_WARMUPS) as [number, number, number];
     // Live views refresh at 1-10 Hz: the refresh is timed in that steady state. Its first runs after a burst of
     // snapshots are slower while the helper thread's sampling code is optimized again (by hand: 19-28 µs per
     // pipe in the first four, 12 µs from the tenth on).

@@ -13,6 +13,8 @@ import { mqFiguresViaFd } from '../../src/core/scan/heldMq';
 import { readThreadSignals } from '../../src/core/scan/processes';
 import { refreshQueues } from '../../src/core/scan/refresh';
 import { takeSnapshot } from '../../src/core/scan/snapshot';
+import { mapsFileOnDevices, procmapQuery } from '../../src/core/scan/mapsQuery';
+import { openPidDir, closeFd } from '../../src/core/scan/procio';
 import { startHelper, type Holder } from './helpers/holders';
 
 interface Ident { dev: number; ino: number }
@@ -42,13 +44,26 @@ const sorted = (e: Endpoint[]): Endpoint[] => [...e].sort((a, b) => a.pid - b.pi
 const bytesOf = (o: IpcObject, prefix: string): string =>
   o.nameBase64 !== undefined ? (o.nameBase64 as string) : Buffer.from(o.name.slice(prefix.length), 'utf8').toString('base64');
 
-describe('takeSnapshot: shared memory (real kernel objects)', function () {
+// Mapping-only holders are found through PROCMAP_QUERY where the kernel has it (then the maps text is read only
+// for processes that map a file of those devices) and through the maps text of every process otherwise.
+for (const via of ['PROCMAP_QUERY', 'the maps text of every process'] as const) describe(`takeSnapshot: shared memory (real kernel objects), mappings through ${via}`, function () {
   this.timeout(20000);
+  let usable = true;
+  before(function () {
+    usable = procmapQuery.usable;
+    if (via === 'PROCMAP_QUERY' && !mapsQuerySupported()) this.skip(); // a kernel before 6.11
+    procmapQuery.usable = via === 'PROCMAP_QUERY';
+  });
+  after(() => {
+    procmapQuery.usable = usable;
+  });
+  // (The switch is this thread's: the text variant walks on this thread alone, helper threads have their own.)
+  const snap = (): Snapshot => takeSnapshot(via === 'PROCMAP_QUERY' ? {} : { threads: 1 });
 
   it('POSIX shm with an fd holder and a mapping-only holder, hostile names byte for byte; a named semaphore', async () => {
     type Shm = Ident & { fd: number; raw: string };
     const h = await start<{ pid: number; mapper: number; shm: Shm[]; sem: Ident & { raw: string } }>('shm');
-    const s = takeSnapshot();
+    const s = snap();
     for (const x of h.info.shm) {
       const o = find(s, `posix-shm:${x.dev}:${x.ino}`);
       assert.equal(o.kind, 'posix-shm');
@@ -68,7 +83,7 @@ describe('takeSnapshot: shared memory (real kernel objects)', function () {
 
   it('memfd with an fd holder and a mapping-only holder', async () => {
     const h = await start<Ident & { pid: number; mapper: number; fd: number; size: number }>('memfd');
-    const s = takeSnapshot();
+    const s = snap();
     const o = find(s, `memfd:${h.info.dev}:${h.info.ino}`);
     assert.equal(o.name, 'memfd:ipci-memfd\x1b[31m');
     assert.deepEqual(o.endpoints, sorted([{ pid: h.info.pid, fd: h.info.fd, access: 'rw' }, { pid: h.info.mapper, fd: null, access: 'map' }]));
@@ -80,7 +95,7 @@ describe('takeSnapshot: shared memory (real kernel objects)', function () {
       pid: number; child: number; key: number; shmid: number; size: number; msqid: number; qnum: number; cbytes: number;
       msgmnb: number; semid: number; nsems: number;
     }>('sysv');
-    const s = takeSnapshot();
+    const s = snap();
     const ns = s.processes.find((p) => p.pid === h.info.pid)!.ipcns;
     const keyHex = '0x' + h.info.key.toString(16).padStart(8, '0');
     const shm = find(s, `sysv-shm:${ns}:${h.info.shmid}`);
@@ -98,6 +113,58 @@ describe('takeSnapshot: shared memory (real kernel objects)', function () {
     const sem = find(s, `sysv-sem:${ns}:${h.info.semid}`);
     assert.equal(sem['nsems'], h.info.nsems);
     assert.equal(sem.name, `key ${keyHex}`);
+  });
+});
+
+/** Whether this kernel answers PROCMAP_QUERY (asked about our own mappings). */
+function mapsQuerySupported(): boolean {
+  const saved = procmapQuery.usable;
+  procmapQuery.usable = true;
+  const dir = openPidDir(process.pid);
+  try {
+    return typeof dir !== 'string' && mapsFileOnDevices(dir, [], []) !== null;
+  } finally {
+    if (typeof dir !== 'string') closeFd(dir);
+    procmapQuery.usable = saved && procmapQuery.usable;
+  }
+}
+
+describe('mapsFileOnDevices (PROCMAP_QUERY on /proc/PID/maps)', function () {
+  this.timeout(20000);
+  it('says which processes map a file of a device, and nothing more; null where the ioctl is off', async function () {
+    if (!mapsQuerySupported()) this.skip();
+    const h = await start<Ident & { pid: number; mapper: number; fd: number; size: number }>('memfd');
+    const dev = (st: number): [number, number] => [Math.floor((st % 2 ** 32) / 256) & 0xfff, (st & 0xff) | (Math.floor((st % 2 ** 32) / 4096) & 0xfff00)];
+    const [major, minor] = dev(h.info.dev);
+    const ask = (pid: number, majors: number[], minors: number[]): boolean | null => {
+      const dir = openPidDir(pid);
+      assert.ok(typeof dir !== 'string', String(dir));
+      try {
+        return mapsFileOnDevices(dir, majors, minors);
+      } finally {
+        closeFd(dir);
+      }
+    };
+    // The mapper maps the memfd (and holds no fd of it); `sleep` maps no file of that device, only its
+    // program and libraries, which are files of another device, found among several.
+    const sleeper = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      await new Promise((r) => setTimeout(r, 200)); // exec'd and linked
+      assert.equal(ask(h.info.mapper, [major], [minor]), true);
+      assert.equal(ask(sleeper.pid!, [major], [minor]), false);
+      const [pmaj, pmin] = dev(statSync('/usr/bin/sleep').dev);
+      assert.equal(ask(sleeper.pid!, [major, pmaj], [minor, pmin]), true);
+      assert.equal(ask(sleeper.pid!, [], []), false);
+    } finally {
+      sleeper.kill();
+    }
+    const saved = procmapQuery.usable;
+    procmapQuery.usable = false;
+    try {
+      assert.equal(ask(h.info.mapper, [major], [minor]), null);
+    } finally {
+      procmapQuery.usable = saved;
+    }
   });
 });
 

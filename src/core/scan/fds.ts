@@ -3,9 +3,8 @@
 
 import {
   AT_EMPTY_PATH, AT_FDCWD, AT_STATX_DONT_SYNC, AT_SYMLINK_NOFOLLOW, MQUEUE_MAGIC, O_CLOEXEC, O_DIRECTORY, O_PATH, O_RDONLY, S_IFIFO, S_IFMT,
-  S_IFSOCK, S_IFREG, STATFS_BUF_SIZE, STATX_BUF_SIZE, STATX_INO, STATX_MODE, STATX_SIZE, STATX_TYPE, STATX_UID, inspectorFds, libc, u64, parseDirents,
+  S_IFSOCK, S_IFREG, STATFS_BUF_SIZE, STATX_INO, STATX_MODE, STATX_SIZE, STATX_TYPE, STATX_UID, StatxBuf, inspectorFds, libc, parseDirents,
 } from '../../../native/libc';
-import { makedev } from '../../../native/netlinkParse';
 import type { Access } from '../model';
 import { parseFdinfo, scanFdinfoScm } from '../procfs/fdinfo';
 import { openPidfd, sampleAt, sampleViaPidfd, selfFds, type PipeSample } from './fill';
@@ -96,7 +95,8 @@ export function walkFds(pids: readonly number[], opts: WalkOptions): FdWalk {
   return out;
 }
 
-const st = Buffer.alloc(STATX_BUF_SIZE);
+const sx = new StatxBuf();
+const st = sx.buf;
 const dents = Buffer.alloc(32 * 1024);
 const link = Buffer.alloc(8192); // > PATH_MAX: a full-length path is never cut
 const names: string[] = [];
@@ -165,7 +165,7 @@ export function walkProcessFds(pid: number, pidDirfd: number, opts: WalkOptions,
         out.vanishedFds++;
         continue;
       }
-      const mode = st.readUInt16LE(28);
+      const mode = sx.mode();
       const type = mode & S_IFMT;
       if (type !== S_IFIFO && type !== S_IFSOCK) {
         if (opts.ipc && (type === S_IFREG || type === 0)) {
@@ -175,8 +175,8 @@ export function walkProcessFds(pid: number, pidDirfd: number, opts: WalkOptions,
         }
         continue;
       }
-      const ino = u64(st, 32);
-      const dev = makedev(st.readUInt32LE(136), st.readUInt32LE(140));
+      const ino = sx.ino();
+      const dev = sx.dev();
       let access: FdRecord['access'] = 'rw';
       let linkText: Buffer | null = null;
       if (type === S_IFIFO) {
@@ -187,7 +187,7 @@ export function walkProcessFds(pid: number, pidDirfd: number, opts: WalkOptions,
           out.vanishedFds++;
           continue;
         }
-        const lmode = st.readUInt16LE(28);
+        const lmode = sx.mode();
         const r = (lmode & S_IRUSR) !== 0;
         const w = (lmode & S_IWUSR) !== 0;
         // Neither bit: an O_PATH fd, which is no end of the pipe (it neither reads nor writes).
@@ -227,7 +227,7 @@ export function walkProcessFds(pid: number, pidDirfd: number, opts: WalkOptions,
   }
 }
 
-const own = Buffer.alloc(STATX_BUF_SIZE);
+const own = new StatxBuf();
 
 /**
  * The path of fd `name` (relative to `dfd`, an fd on /proc/PID/fd) if it still is the file (dev, ino) stat'd
@@ -267,8 +267,8 @@ function viaCheckedRef<T>(dfd: number, name: string, dev: number, ino: number, q
   if (ref < 0) return null;
   inspectorFds.add(ref);
   try {
-    if (c.statx(ref, '', AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_INO, own) !== 0) return null;
-    if (u64(own, 32) !== ino || makedev(own.readUInt32LE(136), own.readUInt32LE(140)) !== dev) return null;
+    if (c.statx(ref, '', AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_INO, own.buf) !== 0) return null;
+    if (own.ino() !== ino || own.dev() !== dev) return null;
     return query(ref);
   } finally {
     c.close(ref);
@@ -300,7 +300,7 @@ let mqueueDevsAt = 0;
  * statfs of an arbitrary file could wait on a network file system.
  */
 function isMqueueFile(dfd: number, name: string, dev: number, ino: number): boolean {
-  if (st.readUInt32LE(136) !== 0 || u64(st, 40) !== MQUEUE_FILE_SIZE) return false;
+  if (sx.devMajor() !== 0 || sx.size() !== MQUEUE_FILE_SIZE) return false;
   const now = Date.now();
   if (now - mqueueDevsAt > 1000) {
     mqueueDevs.clear();
@@ -326,20 +326,20 @@ const ANON_SIGNALFD = 'anon_inode:[signalfd]';
  */
 function ipcFd(pid: number, fd: number, dfd: number, openInfoDir: () => number, name: string, devs: IpcDevices): FdRecord | null | 'vanished' {
   const c = libc();
-  const mode = st.readUInt16LE(28);
+  const mode = sx.mode();
   const type = mode & S_IFMT;
-  const dev = makedev(st.readUInt32LE(136), st.readUInt32LE(140));
-  const ino = u64(st, 32);
+  const dev = sx.dev();
+  const ino = sx.ino();
   if (type === S_IFREG) {
     const otherMq = dev !== devs.shmDev && dev !== devs.mqDev && dev !== devs.memfdDev;
     if (otherMq && !isMqueueFile(dfd, name, dev, ino)) return null;
-    const size = u64(st, 40);
-    const uid = st.readUInt32LE(20);
+    const size = sx.size();
+    const uid = sx.uid();
     const linkText = linkOf(dfd, name, dev, ino);
     if (linkText === null) return 'vanished';
     // Access from the symlink's own mode bits, as for FIFOs (the kernel mirrors f_mode there).
     if (c.statx(dfd, name, AT_SYMLINK_NOFOLLOW, STATX_MODE, st) !== 0) return 'vanished';
-    const lmode = st.readUInt16LE(28);
+    const lmode = sx.mode();
     const r = (lmode & S_IRUSR) !== 0;
     const w = (lmode & S_IWUSR) !== 0;
     if (!r && !w) return null; // O_PATH

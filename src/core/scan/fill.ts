@@ -4,9 +4,8 @@
 
 import {
   AT_EMPTY_PATH, AT_FDCWD, AT_STATX_DONT_SYNC, FIONREAD, F_GETPIPE_SZ, O_CLOEXEC, O_DIRECTORY, O_NONBLOCK, O_PATH, O_RDONLY, S_IFIFO,
-  S_IFMT, STATX_BUF_SIZE, STATX_INO, STATX_TYPE, inspectorFds, libc, u64,
+  S_IFMT, STATX_INO, STATX_TYPE, StatxBuf, inspectorFds, libc,
 } from '../../../native/libc';
-import { makedev } from '../../../native/netlinkParse';
 import type { Endpoint, IpcObject } from '../model';
 
 export interface PipeSample {
@@ -14,7 +13,7 @@ export interface PipeSample {
   capacity: number;
 }
 
-const st = Buffer.alloc(STATX_BUF_SIZE);
+const sx = new StatxBuf();
 const count = new Int32Array(1);
 let selfFdDir = -1;
 
@@ -72,10 +71,10 @@ export function viaReopen<T>(fdDir: number, name: string, check: (pathFd: number
 function isPipe(fd: number, dev: number, ino: number): boolean {
   const c = libc();
   // (AT_STATX_DONT_SYNC: a FIFO on a network file system is not asked to its server.)
-  if (c.statx(fd, '', AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_TYPE | STATX_INO, st) !== 0) return false;
-  if ((st.readUInt16LE(28) & S_IFMT) !== S_IFIFO) return false;
-  if (u64(st, 32) !== ino) return false;
-  return makedev(st.readUInt32LE(136), st.readUInt32LE(140)) === dev;
+  if (c.statx(fd, '', AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_TYPE | STATX_INO, sx.buf) !== 0) return false;
+  if ((sx.mode() & S_IFMT) !== S_IFIFO) return false;
+  if (sx.ino() !== ino) return false;
+  return sx.dev() === dev;
 }
 
 /** Bytes queued (FIONREAD) and capacity (F_GETPIPE_SZ) of a pipe fd of ours; reads nothing. */

@@ -7,6 +7,7 @@ import { mapsOnDevices } from '../procfs/maps';
 import type { ProcessMaps } from './ipcJoin';
 import { emptyWalk, walkProcessFds, type AnonFd, type FdRecord, type FdWalk, type IpcDevices, type WalkOptions } from './fds';
 import { readProcess } from './processes';
+import { devFieldNumbers, mapsFileOnDevices } from './mapsQuery';
 import { closeFd, openPidDir, readProcFile } from './procio';
 
 /** WalkOptions as plain data, as a helper thread receives them. */
@@ -45,6 +46,18 @@ export function walkOptions(o: WalkJobOptions): WalkOptions {
   };
 }
 
+const devNumberCache = new WeakMap<readonly string[], [number[], number[]]>();
+
+/** Majors and minors of maps device fields, kept per array (one per walk). */
+function devNumbers(fields: readonly string[]): [number[], number[]] {
+  let r = devNumberCache.get(fields);
+  if (!r) {
+    const pairs = fields.map(devFieldNumbers);
+    devNumberCache.set(fields, (r = [pairs.map((p) => p[0]), pairs.map((p) => p[1])]));
+  }
+  return r;
+}
+
 /** Identity and fds of one process, relative to one /proc/PID directory fd; appended to `out`. */
 export function walkOneProcess(pid: number, opts: WalkOptions, out: ProcessWalk, mapDevs: readonly string[] = []): void {
   const dirfd = openPidDir(pid);
@@ -69,8 +82,9 @@ export function walkOneProcess(pid: number, opts: WalkOptions, out: ProcessWalk,
       return;
     }
     out.processes.push(info);
-    // Mappings with the same directory fd (shm and memfds mapped without an fd).
-    if (mapDevs.length && pid !== opts.selfPid) {
+    // Mappings with the same directory fd (shm and memfds mapped without an fd): the text only of a process
+    // that maps a file of those devices, when PROCMAP_QUERY can tell (mapsQuery.ts).
+    if (mapDevs.length && pid !== opts.selfPid && mapsFileOnDevices(dirfd, ...devNumbers(mapDevs)) !== false) {
       const m = readProcFile('maps', dirfd, false, false);
       const entries = m.data ? mapsOnDevices(m.data, mapDevs) : [];
       if (entries.length) out.maps.push({ pid, entries });
