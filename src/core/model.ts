@@ -111,6 +111,7 @@ export interface ProcessInfo {
   pid: number;
   ppid: number;
   comm: string;
+  /** Arguments decoded with U+FFFD for bad bytes; `cmdlineBase64` has the exact bytes when some are not UTF-8. */
   cmdline: string[];
   uid: number;
   /** Inode of /proc/PID/ns/net, or null when unreadable. */

@@ -183,6 +183,13 @@ describe('takeSnapshot: Unix sockets (real kernel objects)', function () {
     const proc = s.processes.find((p) => p.pid === h.info.pid);
     assert.deepEqual(Buffer.from(String(proc?.['commBase64']), 'base64'), Buffer.from('x) (y\nz\x1b\xff', 'latin1'));
     assert.equal(proc?.ppid, process.pid, 'the real ppid, whatever the comm says');
+    // An argument that is not UTF-8: decoded for display, exact in cmdlineBase64 (every argument, NUL-ended).
+    const arg = Buffer.from('arg-\xff\xfe\n<b>\x1b[31m', 'latin1');
+    assert.equal(proc?.cmdline.at(-1), 'arg-\ufffd\ufffd\n<b>\x1b[31m');
+    const raw = Buffer.from(String(proc?.['cmdlineBase64']), 'base64');
+    assert.deepEqual(raw.subarray(raw.length - arg.length - 2), Buffer.concat([Buffer.from([0]), arg, Buffer.from([0])]));
+    assert.deepEqual(raw.toString('utf8').split('\0').slice(0, -1), proc?.cmdline);
+    assert.ok(s.processes.filter((p) => p.pid !== h.info.pid && p.cmdline.length > 0).every((p) => p['cmdlineBase64'] === undefined || p.cmdline.some((a) => a.includes('\ufffd'))));
     // A FIFO literally named "pipe:[4242]" is still a FIFO (identity from stat, not the link text).
     assert.ok(s.objects.some((o) => o.kind === 'fifo' && o.name.endsWith('/fifo-pipe:[4242]')));
     assert.ok(!s.objects.some((o) => o.kind === 'pipe' && o.inode === 4242));

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { parseDirents } from '../../native/libc';
-import { parseCmdline } from '../../src/core/procfs/cmdline';
+import { cmdlineBase64, parseCmdline } from '../../src/core/procfs/cmdline';
 import { accessFromFlags, parseFdinfo, scanFdinfoScm } from '../../src/core/procfs/fdinfo';
 import { parseProcNetUnix } from '../../src/core/procfs/netunix';
 import { parsePidStat } from '../../src/core/procfs/pidstat';
@@ -117,6 +117,22 @@ describe('procfs: cmdline', () => {
     assert.deepEqual(parseCmdline(Buffer.from('a\0\0b\0')), ['a', '', 'b']);
     assert.deepEqual(parseCmdline(Buffer.from('nginx: worker process')), ['nginx: worker process']);
     assert.deepEqual(parseCmdline(Buffer.alloc(0)), []);
+  });
+  it('keeps the exact bytes (base64) only when an argument is not UTF-8', () => {
+    assert.equal(cmdlineBase64(Buffer.from('python3\0-c\0print("\u00e9\u202e")\0')), undefined);
+    assert.equal(cmdlineBase64(Buffer.alloc(0)), undefined);
+    const bad = Buffer.from('prog\0arg-\xff\xfe\n<b>\0', 'latin1');
+    assert.deepEqual(Buffer.from(cmdlineBase64(bad)!, 'base64'), bad);
+    assert.deepEqual(parseCmdline(bad), ['prog', 'arg-\ufffd\ufffd\n<b>']);
+    // A truncated multi-byte sequence at the end of a (rewritten, cut) command line is not UTF-8 either.
+    const cut = Buffer.from('caf\u00e9', 'utf8').subarray(0, 4);
+    assert.deepEqual(Buffer.from(cmdlineBase64(cut)!, 'base64'), cut);
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (b) => {
+      const raw = cmdlineBase64(b);
+      const valid = Buffer.from(new TextDecoder().decode(b), 'utf8').equals(Buffer.from(b));
+      assert.equal(raw === undefined, valid);
+      if (raw !== undefined) assert.deepEqual(Buffer.from(raw, 'base64'), Buffer.from(b));
+    }), { numRuns: 2000 });
   });
 });
 

@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { STATX_INO, libc } from '../../../native/libc';
 import type { ProcessInfo } from '../model';
 import { decodeName } from '../names';
-import { parseCmdline } from '../procfs/cmdline';
+import { cmdlineBase64, parseCmdline } from '../procfs/cmdline';
 import { parsePidStat } from '../procfs/pidstat';
 import { statusName, statusSignals, type ThreadSignals } from '../procfs/signals';
 import { statusUid } from '../procfs/status';
@@ -94,6 +94,8 @@ export function readProcess(pid: number, dirfd: number, problems: string[] = [])
   const cwd = readCwd(dirfd);
   if (cwd !== undefined) info.cwd = cwd;
   if (comm.nameBase64 !== undefined) info['commBase64'] = comm.nameBase64;
+  const rawArgs = cmd.data ? cmdlineBase64(cmd.data) : undefined;
+  if (rawArgs !== undefined) info['cmdlineBase64'] = rawArgs;
   // Dispositions, mask and pending signals (names), from the status text already read.
   if (signals) info['signals'] = signals;
   return info;

@@ -119,7 +119,14 @@ HOSTILE = [
 ]
 
 
+HOSTILE_ARG = b"arg-\xff\xfe\n<b>\x1b[31m"
+
+
 def scenario_hostile(work, out):
+    # An argument that is not UTF-8 (with a newline, markup and ESC): exec this script again with it, same pid
+    # and pipes (nothing is written before this).
+    if os.fsencode(sys.argv[-1]) != HOSTILE_ARG:
+        os.execv(sys.executable, [os.fsencode(sys.executable), *map(os.fsencode, sys.argv), HOSTILE_ARG])
     keep = globals().setdefault("_keep", [])
     libc.prctl(15, b"x) (y\nz\x1b\xff", 0, 0, 0)  # PR_SET_NAME: a comm with ') (', newline, ESC, bad UTF-8
     socks, fifos = [], []
