@@ -3,7 +3,8 @@
 
 import { strict as assert } from 'node:assert';
 import type { FdRecord } from '../../src/core/scan/fds';
-import { decodePart, emptyProcessWalk, encodePart } from '../../src/core/scan/processWalk';
+import fc from 'fast-check';
+import { decodePart, emptyProcessWalk, encodePart, mergeByPid, mergeProcessWalk, sortProcessWalk } from '../../src/core/scan/processWalk';
 
 describe('processWalk: a helper part through the wire encoding', () => {
   it('keeps every fd record field: type, identity, access, link bytes, size/uid/mode, anonymous details, the mqueue flag', () => {
@@ -26,5 +27,43 @@ describe('processWalk: a helper part through the wire encoding', () => {
     });
     assert.equal(back.walk.fds[0]!.mqueue, undefined);
     assert.deepEqual(back.walk.fills.get('14:5'), { used: 10, capacity: 65536 });
+  });
+
+  it('threads\' parts merge into the order one thread produces (by pid, then fd), whatever the claims were', () => {
+    // Each thread lists its processes in pid order and their fds in fd order; which thread took which process is
+    // arbitrary. Merged and sorted, the result is the single-threaded order.
+    fc.assert(fc.property(
+      fc.uniqueArray(fc.integer({ min: 1, max: 5000 }), { maxLength: 40 }),
+      fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 40, maxLength: 40 }),
+      fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 40, maxLength: 40 }),
+      (pidsIn, owner, fdCount) => {
+        const pids = [...pidsIn].sort((a, b) => a - b);
+        const parts = [0, 1, 2, 3].map(() => emptyProcessWalk());
+        const all: FdRecord[] = [];
+        pids.forEach((pid, i) => {
+          const part = parts[owner[i]!]!;
+          part.processes.push({ pid, ppid: 1, comm: 'x', cmdline: [], uid: 0, netns: null, ipcns: null });
+          for (let fd = 0; fd < fdCount[i]!; fd++) {
+            const f: FdRecord = { pid, fd, type: 0o010000, dev: 14, ino: pid * 10 + fd, access: 'r', link: null };
+            part.walk.fds.push(f);
+            all.push(f);
+          }
+        });
+        const into = parts[0]!;
+        for (const p of parts.slice(1)) mergeProcessWalk(into, p);
+        sortProcessWalk(into);
+        assert.deepEqual(into.processes.map((p) => p.pid), pids);
+        assert.deepEqual(into.walk.fds, all);
+      },
+    ), { numRuns: 300 });
+    assert.deepEqual(mergeByPid([{ pid: 1 }, { pid: 4 }], [{ pid: 2 }, { pid: 3 }, { pid: 9 }]).map((x) => x.pid), [1, 2, 3, 4, 9]);
+    // Out of order in, out of order out: sortProcessWalk still sorts it.
+    const w = emptyProcessWalk();
+    w.walk.fds.push({ pid: 5, fd: 1, type: 0, dev: 1, ino: 1, access: null, link: null }, { pid: 2, fd: 1, type: 0, dev: 1, ino: 2, access: null, link: null });
+    const o = emptyProcessWalk();
+    o.walk.fds.push({ pid: 3, fd: 1, type: 0, dev: 1, ino: 3, access: null, link: null });
+    mergeProcessWalk(w, o);
+    sortProcessWalk(w);
+    assert.deepEqual(w.walk.fds.map((f) => f.pid), [2, 3, 5]);
   });
 });

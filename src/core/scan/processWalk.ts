@@ -99,14 +99,14 @@ export function walkOneProcess(pid: number, opts: WalkOptions, out: ProcessWalk,
  * first sample; one that failed in one part but was sampled in the other counts as sampled.
  */
 export function mergeProcessWalk(into: ProcessWalk, part: ProcessWalk): void {
-  into.processes.push(...part.processes);
+  into.processes = mergeByPid(into.processes, part.processes);
   into.vanished += part.vanished;
   into.threads += part.threads;
-  into.maps.push(...part.maps);
+  into.maps = mergeByPid(into.maps, part.maps);
   into.problems.push(...part.problems);
   const a = into.walk;
   const b = part.walk;
-  for (let i = 0; i < b.fds.length; i++) a.fds.push(b.fds[i]!);
+  a.fds = mergeByPid(a.fds, b.fds);
   a.hiddenPids.push(...b.hiddenPids);
   a.vanishedPids.push(...b.vanishedPids);
   a.seen += b.seen;
@@ -120,6 +120,25 @@ export function mergeProcessWalk(into: ProcessWalk, part: ProcessWalk): void {
   a.fillFailed.forEach((k) => {
     if (a.fills.has(k)) a.fillFailed.delete(k);
   });
+}
+
+/**
+ * Two lists in pid order (each thread claims processes in the order listed, and lists a process's fds in fd
+ * order) merged into one in pid order, `a`'s items first for a pid in both; linear, where sorting the
+ * concatenation (processes claimed alternately by two threads) took a millisecond of comparator calls at 10k
+ * fds. Lists out of order merge into a list out of order, which sortProcessWalk then sorts.
+ */
+export function mergeByPid<T extends { pid: number }>(a: readonly T[], b: readonly T[]): T[] {
+  if (b.length === 0) return a as T[];
+  if (a.length === 0) return b as T[];
+  // (push: an array made with new Array(n) stays holey, and every later read of it pays for that.)
+  const out: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(b[j]!.pid < a[i]!.pid ? b[j++]! : a[i++]!);
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
 }
 
 /** Processes by pid, fds by (pid, fd): the order a single-threaded pass produces. */
