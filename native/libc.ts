@@ -147,6 +147,16 @@ export interface Libc {
   pidfdGetfd(pidfd: number, targetfd: number): number;
   /** pidfd_send_signal(2) (Linux 5.1): signal the process the pidfd refers to (ESRCH once it has exited). */
   pidfdSendSignal(pidfd: number, sig: number): number;
+  /** bpf(2) through syscall(2) (glibc has no wrapper); `attr` is the union bpf_attr of the command. */
+  bpf(cmd: number, attr: Uint8Array, size: number): number;
+  /** The address of a buffer's bytes, for pointers inside a bpf_attr (valid while the buffer is referenced). */
+  addressOf(buf: Uint8Array): bigint;
+  /**
+   * A private read-only mapping of `len` bytes of fd (a kernel-made file such as /sys/kernel/btf/vmlinux,
+   * never another program's shared memory: see DEVELOPERS.md), or null. The bytes must not be touched after
+   * unmap().
+   */
+  mapReadOnly(fd: number, len: number): { bytes: Uint8Array; unmap(): void } | null;
   /** errno of the last failed call on this thread. */
   errno(): number;
   /** Symbolic name of an errno value ("EACCES"), or "errno N". */
@@ -220,6 +230,11 @@ function load(): Libc {
   // numbers are the same on both (the unified syscall table since 5.x).
   const syscall3 = f('long syscall(long number, long a, long b, long c)');
   const syscall4 = f('long syscall(long number, long a, long b, long c, long d)');
+  const syscallPtr = f('long syscall(long number, long a, void *b, long c)');
+  const mmap = lib.func('void *mmap(void *addr, size_t len, int prot, int flags, int fd, int64_t off)');
+  const munmap = lib.func('int munmap(void *addr, size_t len)');
+  // bpf(2) is one of the calls whose number differs between the two (321 on x86-64, 280 on aarch64).
+  const sysBpf = process.arch === 'arm64' ? 280 : 321;
   const names = new Map<number, string>();
   for (const [name, code] of Object.entries(koffi.os.errno as Record<string, number>)) {
     if (!names.has(code)) names.set(code, name);
@@ -256,6 +271,21 @@ function load(): Libc {
     pidfdGetfd: (pidfd, fd) => syscall3(SYS_PIDFD_GETFD, pidfd, fd, 0),
     // (info NULL: the kernel fills in a siginfo as kill(2) does; flags 0.)
     pidfdSendSignal: (pidfd, sig) => syscall4(SYS_PIDFD_SEND_SIGNAL, pidfd, sig, 0, 0),
+    bpf: (cmd, attr, size) => syscallPtr(sysBpf, cmd, attr, size),
+    addressOf: (buf) => koffi.address(buf),
+    mapReadOnly: (fd, len) => {
+      const p = mmap(null, len, 1 /* PROT_READ */, 2 /* MAP_PRIVATE */, fd, 0) as unknown;
+      const at = p === null ? 0n : koffi.address(p);
+      if (at === 0n || at === 0xffffffffffffffffn) return null; // MAP_FAILED
+      let mapped = true;
+      return {
+        bytes: new Uint8Array(koffi.view(p, len)),
+        unmap: () => {
+          if (mapped) munmap(p, len);
+          mapped = false;
+        },
+      };
+    },
     errno: () => koffi.errno(),
     errnoName: (code) => names.get(code) ?? `errno ${code}`,
   };

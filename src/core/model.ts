@@ -146,6 +146,10 @@ export interface ScanStats {
   phasesMs: Record<string, number>;
   /** Threads that walked processes (the scanning thread and the helpers that took part). */
   walkThreads?: number;
+  /** Where the fds came from: one read of a BPF iterator over every task's files (root), or /proc/PID/fd. */
+  fdSource?: 'bpf-iterator' | 'procfs';
+  /** Why the iterator was not used (not root, no kernel BTF, another namespace, ...), when it was wanted. */
+  fdIteratorUnusable?: string;
 }
 
 /** Stable id of an inode-backed object. */

@@ -9,6 +9,8 @@ import type { Access } from '../model';
 import { parseFdinfo, scanFdinfoScm } from '../procfs/fdinfo';
 import { openPidfd, sampleAt, sampleViaPidfd, selfFds, type PipeSample } from './fill';
 import { isVanished } from './procio';
+import { RECORD_WORDS, REC, type FdTable, type MapperTable } from '../../../native/bpfFdIter';
+import { kernelDevToUser } from '../../../native/netlinkParse';
 
 export interface FdRecord {
   pid: number;
@@ -78,6 +80,10 @@ export interface WalkOptions {
   sampleFill?: boolean;
   /** Keep shm/memfd/mqueue fds and eventfd/signalfd fds on these devices (absent: none). */
   ipc?: IpcDevices;
+  /** Every process's fds from the fd iterator, read at the start of the scan (absent: /proc is walked). */
+  fdTable?: FdTable;
+  /** The processes mapping shm or memfd files, from the mapping iterator read right after the fd iterator. */
+  mappers?: MapperTable;
 }
 
 const STAT_MASK = STATX_TYPE | STATX_MODE | STATX_INO | STATX_UID | STATX_SIZE;
@@ -169,7 +175,13 @@ export function walkProcessFds(pid: number, pidDirfd: number, opts: WalkOptions,
       const type = mode & S_IFMT;
       if (type !== S_IFIFO && type !== S_IFSOCK) {
         if (opts.ipc && (type === S_IFREG || type === 0)) {
-          const r = ipcFd(pid, fd, dfd, openInfoDir, name, opts.ipc);
+          cur.mode = mode;
+          cur.dev = sx.dev();
+          cur.ino = sx.ino();
+          cur.size = sx.size();
+          cur.uid = sx.uid();
+          cur.devMajor = sx.devMajor();
+          const r = ipcFd(pid, fd, dfd, openInfoDir, name, opts.ipc, cur, -1);
           if (r === 'vanished') out.vanishedFds++;
           else if (r) out.fds.push(r);
         }
@@ -227,7 +239,134 @@ export function walkProcessFds(pid: number, pidDirfd: number, opts: WalkOptions,
   }
 }
 
+/**
+ * Like walkProcessFds, from the fd iterator's records [from, to) of this process (native/bpfFdIter.ts) instead
+ * of a getdents and a statx per fd: identity, type, size, owner and open mode come with the record. /proc/PID/fd
+ * is opened only when an fd needs its link read (FIFOs off pipefs, shm, memfd, mqueue, anonymous inodes) or a
+ * pipe sampled without a pidfd; every such read checks that the fd is still that file.
+ */
+export function walkTableFds(pid: number, pidDirfd: number, t: FdTable, from: number, to: number, opts: WalkOptions, out: FdWalk): void {
+  const c = libc();
+  const w = t.words;
+  walkLinks = linkCache(out);
+  let dfd = -1;
+  let infoDir = -1;
+  let pidfd = -1;
+  /** /proc/PID/fd, opened on first need; -2 when it cannot be (the process is gone or hidden since). */
+  const fdDir = (): number => {
+    if (dfd === -1) {
+      const d = c.openat(pidDirfd, 'fd', O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+      if (d >= 0) inspectorFds.add(d);
+      dfd = d >= 0 ? d : -2;
+    }
+    return dfd;
+  };
+  const openInfoDir = (): number => {
+    if (infoDir < 0) {
+      infoDir = c.openat(pidDirfd, 'fdinfo', O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+      if (infoDir >= 0) inspectorFds.add(infoDir);
+    }
+    return infoDir;
+  };
+  try {
+    out.seen += to - from;
+    for (let r = from; r < to; r++) {
+      const k = r * RECORD_WORDS;
+      const mode = w[k + REC.mode]!;
+      const type = mode & S_IFMT;
+      const fmode = w[k + REC.fmode]! & 3; // FMODE_READ | FMODE_WRITE
+      const fd = w[k + REC.fd]!;
+      if (type !== S_IFIFO && type !== S_IFSOCK) {
+        if (!opts.ipc || (type !== S_IFREG && type !== 0)) continue;
+        const kdev = w[k + REC.dev]!;
+        cur.mode = mode;
+        cur.dev = kernelDevToUser(kdev);
+        // (Regular files of other devices are dropped here without a link read, as the /proc walk does.)
+        cur.devMajor = kdev >>> 20;
+        cur.ino = w[k + REC.inoLo]! + w[k + REC.inoHi]! * 2 ** 32;
+        cur.size = w[k + REC.sizeLo]! + w[k + REC.sizeHi]! * 2 ** 32;
+        cur.uid = w[k + REC.uid]!;
+        if (!wantedIpcFile(cur, opts.ipc)) continue;
+        const d = fdDir();
+        if (d < 0) {
+          out.vanishedFds++;
+          continue;
+        }
+        const rec = ipcFd(pid, fd, d, openInfoDir, String(fd), opts.ipc, cur, fmode);
+        if (rec === 'vanished') out.vanishedFds++;
+        else if (rec) out.fds.push(rec);
+        continue;
+      }
+      const ino = w[k + REC.inoLo]! + w[k + REC.inoHi]! * 2 ** 32;
+      const dev = kernelDevToUser(w[k + REC.dev]!);
+      let access: FdRecord['access'] = 'rw';
+      let linkText: Buffer | null = null;
+      if (type === S_IFIFO) {
+        if (fmode === 0) continue; // O_PATH: no end of the pipe
+        access = ACCESS_OF[fmode]!;
+        if (dev !== opts.pipeDev) {
+          const d = fdDir();
+          linkText = d >= 0 ? linkOf(d, String(fd), dev, ino) : null;
+          if (linkText === null) {
+            out.vanishedFds++;
+            continue;
+          }
+        }
+        if (opts.sampleFill && fmode & 1) {
+          const key = `${dev}:${ino}`;
+          if (!out.fills.has(key)) {
+            if (pidfd === -1) {
+              const f = openPidfd(pid);
+              pidfd = f >= 0 ? f : -2;
+            }
+            let got: PipeSample | null | 'fallback' = pidfd >= 0 ? sampleViaPidfd(pidfd, fd, dev, ino) : 'fallback';
+            if (got === 'fallback') {
+              const d = fdDir();
+              got = d >= 0 ? sampleAt(d, String(fd), dev, ino) : null;
+            }
+            if (got) {
+              out.fills.set(key, got);
+              out.fillFailed.delete(key);
+            } else out.fillFailed.add(key);
+          }
+        }
+      }
+      out.fds.push({ pid, fd, type, dev, ino, access, link: linkText });
+    }
+  } finally {
+    for (const f of [dfd, infoDir, pidfd]) {
+      if (f >= 0) {
+        c.close(f);
+        inspectorFds.delete(f);
+      }
+    }
+  }
+}
+
+/**
+ * Whether ipcFd could keep a file with these fields (checked before /proc/PID/fd is opened for it): a file of
+ * shm, memfd or our mqueue mount, one that may be another mqueue file system's queue, or an anonymous inode.
+ */
+function wantedIpcFile(f: FileFields, devs: IpcDevices): boolean {
+  if (f.dev === devs.anonDev) return true;
+  if ((f.mode & S_IFMT) !== S_IFREG) return false;
+  if (f.dev === devs.shmDev || f.dev === devs.mqDev || f.dev === devs.memfdDev) return true;
+  return f.devMajor === 0 && f.size === MQUEUE_FILE_SIZE;
+}
+
 const own = new StatxBuf();
+
+/** What the walk knows of an fd's file before deciding to keep it (from statx, or from the fd iterator). */
+interface FileFields {
+  mode: number;
+  dev: number;
+  ino: number;
+  size: number;
+  uid: number;
+  devMajor: number;
+}
+const cur: FileFields = { mode: 0, dev: 0, ino: 0, size: 0, uid: 0, devMajor: 0 };
+const ACCESS_OF = [null, 'r', 'w', 'rw'] as const;
 
 /**
  * The path of fd `name` (relative to `dfd`, an fd on /proc/PID/fd) if it still is the file (dev, ino) stat'd
@@ -299,8 +438,9 @@ let mqueueDevsAt = 0;
  * that look like one (an anonymous device, size 80) are checked, by fstatfs once per device: a
  * statfs of an arbitrary file could wait on a network file system.
  */
-function isMqueueFile(dfd: number, name: string, dev: number, ino: number): boolean {
-  if (sx.devMajor() !== 0 || sx.size() !== MQUEUE_FILE_SIZE) return false;
+function isMqueueFile(dfd: number, name: string, f: FileFields): boolean {
+  const { dev, ino } = f;
+  if (f.devMajor !== 0 || f.size !== MQUEUE_FILE_SIZE) return false;
   const now = Date.now();
   if (now - mqueueDevsAt > 1000) {
     mqueueDevs.clear();
@@ -324,26 +464,29 @@ const ANON_SIGNALFD = 'anon_inode:[signalfd]';
  * An fd on an IPC filesystem (statx already in `st`): shm/memfd/mqueue files get link, size, owner
  * and access; eventfd/signalfd get their fdinfo. Null for anything else.
  */
-function ipcFd(pid: number, fd: number, dfd: number, openInfoDir: () => number, name: string, devs: IpcDevices): FdRecord | null | 'vanished' {
+function ipcFd(
+  pid: number, fd: number, dfd: number, openInfoDir: () => number, name: string, devs: IpcDevices,
+  f: FileFields, fmodeAccess: number,
+): FdRecord | null | 'vanished' {
   const c = libc();
-  const mode = sx.mode();
+  const { mode, dev, ino } = f;
   const type = mode & S_IFMT;
-  const dev = sx.dev();
-  const ino = sx.ino();
-  if (type === S_IFREG) {
+  // (Anonymous inodes are typeless here; a kernel that gives them S_IFREG still has them on anon_inodefs.)
+  if (type === S_IFREG && dev !== devs.anonDev) {
     const otherMq = dev !== devs.shmDev && dev !== devs.mqDev && dev !== devs.memfdDev;
-    if (otherMq && !isMqueueFile(dfd, name, dev, ino)) return null;
-    const size = sx.size();
-    const uid = sx.uid();
+    if (otherMq && !isMqueueFile(dfd, name, f)) return null;
+    // Access from f_mode (FMODE_READ 1, FMODE_WRITE 2), or from the symlink's own mode bits, which the kernel
+    // sets from f_mode, as for FIFOs.
+    let rw = fmodeAccess;
+    if (rw < 0) {
+      if (c.statx(dfd, name, AT_SYMLINK_NOFOLLOW, STATX_MODE, st) !== 0) return 'vanished';
+      const lmode = sx.mode();
+      rw = ((lmode & S_IRUSR) !== 0 ? 1 : 0) | ((lmode & S_IWUSR) !== 0 ? 2 : 0);
+    }
+    if (rw === 0) return null; // O_PATH
     const linkText = linkOf(dfd, name, dev, ino);
     if (linkText === null) return 'vanished';
-    // Access from the symlink's own mode bits, as for FIFOs (the kernel mirrors f_mode there).
-    if (c.statx(dfd, name, AT_SYMLINK_NOFOLLOW, STATX_MODE, st) !== 0) return 'vanished';
-    const lmode = sx.mode();
-    const r = (lmode & S_IRUSR) !== 0;
-    const w = (lmode & S_IWUSR) !== 0;
-    if (!r && !w) return null; // O_PATH
-    const rec: FdRecord = { pid, fd, type, dev, ino, access: r && w ? 'rw' : r ? 'r' : 'w', link: linkText, size, uid, mode: mode & 0o7777 };
+    const rec: FdRecord = { pid, fd, type, dev, ino, access: ACCESS_OF[rw]!, link: linkText, size: f.size, uid: f.uid, mode: mode & 0o7777 };
     if (otherMq) rec.mqueue = true;
     return rec;
   }

@@ -5,7 +5,8 @@
 import type { ProcessInfo } from '../model';
 import { mapsOnDevices } from '../procfs/maps';
 import type { ProcessMaps } from './ipcJoin';
-import { emptyWalk, walkProcessFds, type AnonFd, type FdRecord, type FdWalk, type IpcDevices, type WalkOptions } from './fds';
+import { startTicks, type FdTable, type MapperTable } from '../../../native/bpfFdIter';
+import { emptyWalk, walkProcessFds, walkTableFds, type AnonFd, type FdRecord, type FdWalk, type IpcDevices, type WalkOptions } from './fds';
 import { readProcess } from './processes';
 import { devFieldNumbers, mapsFileOnDevices } from './mapsQuery';
 import { closeFd, openPidDir, readProcFile } from './procio';
@@ -18,6 +19,10 @@ export interface WalkJobOptions {
   ipc: IpcDevices | null;
   /** /proc/PID/maps device fields ("08:01") whose mappings are kept (shm, memfd); empty = maps not read. */
   mapDevs: string[];
+  /** The fd iterator's records (its words in shared memory), null or absent when /proc is walked. */
+  fdTable?: FdTable | null;
+  /** The processes that mapped a file of mapDevs when the mapping iterator ran right after the fd iterator. */
+  mappers?: MapperTable | null;
 }
 
 export interface ProcessWalk {
@@ -31,6 +36,8 @@ export interface ProcessWalk {
   threads: number;
   /** Mappings on the wanted devices, per process that has any (not of the inspector itself). */
   maps: ProcessMaps[];
+  /** Set when the fds (and, if mappers, the mapping processes) came from the iterators: their read time. */
+  iterators?: { readMs: number; mappers: boolean; byHelper: boolean };
 }
 
 export function emptyProcessWalk(): ProcessWalk {
@@ -43,7 +50,35 @@ export function walkOptions(o: WalkJobOptions): WalkOptions {
     selfPid: o.selfPid,
     sampleFill: o.sampleFill,
     ipc: o.ipc ?? undefined,
+    fdTable: o.fdTable ?? undefined,
+    mappers: o.mappers ?? undefined,
   };
+}
+
+const mapperIndexes = new WeakMap<MapperTable, Map<number, number>>();
+
+/** Start time of `pid` in the mapper table (one map per table and thread), undefined when it is not there. */
+function mapperStart(t: MapperTable, pid: number): number | undefined {
+  let m = mapperIndexes.get(t);
+  if (!m) {
+    m = new Map();
+    for (let i = 0; i + 1 < t.pairs.length; i += 2) m.set(t.pairs[i]!, t.pairs[i + 1]!);
+    mapperIndexes.set(t, m);
+  }
+  return m.get(pid);
+}
+
+const tableIndexes = new WeakMap<FdTable, Map<number, number>>();
+
+/** Index of `pid`'s group in the table (one map per table and thread), -1 when it has none. */
+function tableGroup(t: FdTable, pid: number): number {
+  let m = tableIndexes.get(t);
+  if (!m) {
+    m = new Map();
+    for (let k = 0; k < t.pids.length; k++) m.set(t.pids[k]!, k);
+    tableIndexes.set(t, m);
+  }
+  return m.get(pid) ?? -1;
 }
 
 const devNumberCache = new WeakMap<readonly string[], [number[], number[]]>();
@@ -76,7 +111,13 @@ export function walkOneProcess(pid: number, opts: WalkOptions, out: ProcessWalk,
       return;
     }
     const before = out.walk.vanishedPids.length;
-    walkProcessFds(pid, dirfd, opts, out.walk);
+    // The iterator's records when they are this very process's (the same start time: not a pid reused since),
+    // else (a process started since, or one the iterator did not show: the inspector itself, no fds) /proc.
+    const t = opts.fdTable;
+    const g = t && pid !== opts.selfPid ? tableGroup(t, pid) : -1;
+    const fromTable = g >= 0 && startTicks(t!.words, t!.starts[g]!) === info.starttime;
+    if (fromTable) walkTableFds(pid, dirfd, t!, t!.starts[g]!, t!.ends[g]!, opts, out.walk);
+    else walkProcessFds(pid, dirfd, opts, out.walk);
     if (out.walk.vanishedPids.length !== before) {
       out.vanished++; // exited during the scan: skipped
       return;
@@ -84,7 +125,7 @@ export function walkOneProcess(pid: number, opts: WalkOptions, out: ProcessWalk,
     out.processes.push(info);
     // Mappings with the same directory fd (shm and memfds mapped without an fd): the text only of a process
     // that maps a file of those devices, when PROCMAP_QUERY can tell (mapsQuery.ts).
-    if (mapDevs.length && pid !== opts.selfPid && mapsFileOnDevices(dirfd, ...devNumbers(mapDevs)) !== false) {
+    if (mapDevs.length && pid !== opts.selfPid && mapsAny(pid, dirfd, info['starttime'] as number, fromTable, opts.mappers, mapDevs) !== false) {
       const m = readProcFile('maps', dirfd, false, false);
       const entries = m.data ? mapsOnDevices(m.data, mapDevs) : [];
       if (entries.length) out.maps.push({ pid, entries });
@@ -92,6 +133,20 @@ export function walkOneProcess(pid: number, opts: WalkOptions, out: ProcessWalk,
   } finally {
     closeFd(dirfd);
   }
+}
+
+/**
+ * Whether the process maps a file of mapDevs: from the mapping iterator's table when the process was there when
+ * it ran (its fds came from the fd iterator, read just before, with the same start time: it lived then), else
+ * by PROCMAP_QUERY (null: cannot tell, read the text).
+ */
+function mapsAny(pid: number, dirfd: number, starttime: number, fromTable: boolean, mappers: MapperTable | undefined, mapDevs: readonly string[]): boolean | null {
+  if (fromTable && mappers) {
+    const start = mapperStart(mappers, pid);
+    if (start === undefined) return false;
+    if (start === starttime) return true;
+  }
+  return mapsFileOnDevices(dirfd, ...devNumbers(mapDevs));
 }
 
 /**

@@ -25,6 +25,8 @@ import { statPath } from './procio';
 import { readInetSockets, readUnixSockets, type NetnsTarget } from './sockets';
 import type { UnixSocket } from './unixSockets';
 import { plural } from '../format';
+import { fdIterStatus, prepareIterators } from '../../../native/bpfFdIter';
+import { devFieldNumbers } from './mapsQuery';
 
 export interface SnapshotOptions {
   /** Kinds to report (default: every kind the engine scans). */
@@ -40,6 +42,8 @@ export interface SnapshotOptions {
   threads?: number;
   /** Workspace folders (used by later issues to flag workspace objects). */
   workspaceDirs?: readonly string[];
+  /** Read every fd with the BPF iterator where it can be used (default true); false walks /proc only. */
+  fdIterator?: boolean;
 }
 
 /** The kinds this version of the engine scans. */
@@ -91,6 +95,7 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   const notes: string[] = [];
 
   const pids = listPids();
+  // Every fd of every process at once (a BPF iterator, root only), unless told not to; null: /proc is walked.
   const useDiag = options.sockDiag !== false;
   const wantSockets = kinds.has('unix') || kinds.has('tcp') || kinds.has('udp');
   const unixSockets: UnixSocket[] = [];
@@ -107,6 +112,14 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
   const mapDevs = devs && MAPPED_KINDS.some((k) => kinds.has(k))
     ? [devs.shmDev, devs.memfdDev].filter((d): d is number => d !== null).map(mapsDevField)
     : [];
+
+  // Every fd of every process, and every process that maps a file of those devices, in one run of an iterator
+  // each (BPF, root only): read by a helper thread during the socket dumps; null: /proc is walked.
+  const plan = options.fdIterator === false ? null : prepareIterators(mapDevs.map((d) => {
+    const [major, minor] = devFieldNumbers(d);
+    return { major, minor };
+  }));
+  phase('start, processes listed, iterators ready');
 
   // What is not read per process: the socket dumps and the IPC objects that are not fds (names and
   // figures). This thread reads them while helper threads already walk other processes; its own process
@@ -145,8 +158,9 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
     sampleFill: options.sampleFill !== false && (kinds.has('pipe') || kinds.has('fifo')),
     ipc: devs && FD_IPC_KINDS.some((k) => kinds.has(k)) ? devs : null,
     mapDevs,
-  }, helpers, meanwhile);
+  }, helpers, meanwhile, plan);
   phase('processes+fds+fill+maps');
+  if (pass.iterators) phasesMs[`fd and mapping iterators (within the walk, by ${pass.iterators.byHelper ? 'a helper' : 'the scanning thread'})`] = Math.round(pass.iterators.readMs * 100) / 100;
   const { walk, processes, problems } = pass;
   if (wantSockets) {
     const before = unixSockets.length + inetSockets.length;
@@ -229,7 +243,11 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
     notes,
     processes,
     objects,
-    scan: { fds: walk.seen, vanishedProcesses: vanished, vanishedFds: walk.vanishedFds, phasesMs, walkThreads: pass.threads },
+    scan: {
+      fds: walk.seen, vanishedProcesses: vanished, vanishedFds: walk.vanishedFds, phasesMs, walkThreads: pass.threads,
+      fdSource: pass.iterators ? 'bpf-iterator' : 'procfs',
+      ...(pass.iterators || options.fdIterator === false ? {} : { fdIteratorUnusable: fdIterStatus().reason ?? 'read failed' }),
+    },
   };
 }
 

@@ -17,14 +17,22 @@ PR_SET_PDEATHSIG = 1
 
 
 def fork_holder(keep_fds, close_fds):
-    """Fork a child that keeps keep_fds open and closes close_fds, dies with its parent. Returns pid."""
+    """Fork a child that keeps keep_fds open and closes close_fds, dies with its parent. Returns pid once the
+    child has closed them (a snapshot taken after the scenario's JSON line must not see them still open)."""
+    ready_r, ready_w = os.pipe()
     pid = os.fork()
     if pid == 0:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        os.close(ready_r)
         for fd in close_fds:
             os.close(fd)
+        os.write(ready_w, b"!")
+        os.close(ready_w)
         while True:
             signal.pause()
+    os.close(ready_w)
+    assert os.read(ready_r, 1) == b"!"
+    os.close(ready_r)
     return pid
 
 

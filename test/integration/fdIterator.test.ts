@@ -1,0 +1,243 @@
+// Integration: the fd iterator (a BPF task_file iterator, native/bpfFdIter.ts) against the /proc walk on real
+// kernel objects of every kind held by child processes: the same objects, holders, access modes, names and
+// fills either way; its records are what the walk uses, only for the very process they were read from, and a
+// process started after the read is walked through /proc.
+
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { REC, RECORD_WORDS, fdIterStatus, indexRecords, prepareIterators, readFdTable, readMapperTable, resetFdIter, type FdTable, type MapperTable } from '../../native/bpfFdIter';
+import { mapsDevField } from '../../src/core/procfs/maps';
+import { ipcDevices } from '../../src/core/scan/ipcSources';
+import { devFieldNumbers } from '../../src/core/scan/mapsQuery';
+import type { Snapshot } from '../../src/core/model';
+import { walkProcesses } from '../../src/core/scan/parallelWalk';
+import type { ProcessWalk } from '../../src/core/scan/processWalk';
+import { listPids } from '../../src/core/scan/processes';
+import { stopHelpers } from '../../src/core/scan/helperPool';
+import { pseudoDevices, takeSnapshot } from '../../src/core/scan/snapshot';
+import { startHelper, type Holder } from './helpers/holders';
+
+/** Reasons the iterator may be unusable on a machine; any other reason is a defect of ours. */
+const ENVIRONMENTAL = /not permitted|no kernel BTF|not in the initial|namespaces unreadable|without the task_file iterator|turned off|not on /;
+
+describe('fd iterator (BPF task_file) against the /proc walk (real kernel objects)', function () {
+  this.timeout(60000);
+  const work = mkdtempSync(path.join(tmpdir(), 'ipci-iter-'));
+  const holders: Holder<unknown>[] = [];
+  let pop: Holder<{ pids: number[]; fds: number }>;
+  let pids: Set<number>;
+  let shmHolder: Holder<{ pid: number; mapper: number }>;
+
+  before(async function () {
+    execFileSync('sh', ['-c', 'mountpoint -q /dev/mqueue || mount -t mqueue none /dev/mqueue']);
+    resetFdIter();
+    const t = readFdTable();
+    const why = fdIterStatus().reason;
+    if (!t) {
+      assert.ok(why && ENVIRONMENTAL.test(why), `the iterator failed here for a reason of ours: ${why}`);
+      this.skip(); // (not root, no BTF, a container: the /proc walk is all there is, and other tests cover it)
+    }
+    pop = await startHelper('population.py', [work, '12', '60', '60', '20', '6', '6', '2']);
+    holders.push(pop);
+    for (const [script, scenario] of [
+      ['ipc_kinds.py', 'shm'], ['ipc_kinds.py', 'memfd'], ['ipc_kinds.py', 'mqueue'], ['ipc_kinds.py', 'events'], ['ipc_kinds.py', 'sysv'],
+      ['ipc_objects.py', 'fifo'], ['ipc_objects.py', 'socketpairs'], ['ipc_objects.py', 'listeners'], ['ipc_objects.py', 'hostile'], ['ipc_objects.py', 'inflight'],
+    ] as const) holders.push(await startHelper(script, [scenario, work]));
+    shmHolder = holders[1] as Holder<{ pid: number; mapper: number }>;
+    pids = new Set([...pop.info.pids, ...holders.flatMap((h) => descendants(h.child.pid!))]);
+  });
+  after(async () => {
+    await stopHelpers();
+    await Promise.all(holders.map((h) => h.stop()));
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  /** A process and its descendants (holders fork mappers and peers). */
+  function descendants(pid: number): number[] {
+    const out = [pid];
+    for (let i = 0; i < out.length; i++) {
+      try {
+        const kids = readFileSync(`/proc/${out[i]}/task/${out[i]}/children`, 'latin1').trim();
+        if (kids) out.push(...kids.split(' ').map(Number));
+      } catch {
+        // gone
+      }
+    }
+    return out;
+  }
+
+  /** Every object the test's processes hold, with each holder's fd and access, its fill, names and details. */
+  function rows(s: Snapshot): string[] {
+    const out: string[] = [];
+    for (const o of s.objects) {
+      const mine = o.endpoints.filter((e) => pids.has(e.pid));
+      if (!mine.length) continue;
+      const { endpoints: _e, findings: _f, ...rest } = o;
+      out.push(JSON.stringify({ ...rest, endpoints: mine }));
+    }
+    return out.sort();
+  }
+
+  it('finds exactly what the /proc walk finds: every kind, holders, access, names byte for byte, fills, in-flight fds', () => {
+    for (const threads of [1, 2]) {
+      const viaProc = takeSnapshot({ fdIterator: false, threads });
+      const viaIter = takeSnapshot({ threads });
+      assert.equal(viaProc.scan?.fdSource, 'procfs');
+      assert.equal(viaIter.scan?.fdSource, 'bpf-iterator', viaIter.scan?.fdIteratorUnusable);
+      const a = rows(viaProc);
+      const b = rows(viaIter);
+      const kinds = new Set(b.map((r) => (JSON.parse(r) as { kind: string }).kind));
+      for (const k of ['pipe', 'fifo', 'unix', 'posix-shm', 'posix-sem', 'memfd', 'posix-mq', 'sysv-shm', 'eventfd', 'signalfd']) assert.ok(kinds.has(k), `no ${k} found`);
+      assert.ok(b.length > 200, `${b.length} objects`);
+      assert.deepEqual({ onlyIter: b.filter((r) => !a.includes(r)), onlyProc: a.filter((r) => !b.includes(r)) }, { onlyIter: [], onlyProc: [] }, `threads ${threads}`);
+      // The same fds counted (the inspector's own differ between two scans: leave its process out).
+      const count = (s: Snapshot): number => s.processes.filter((p) => pids.has(p.pid)).length;
+      assert.equal(count(viaIter), count(viaProc));
+    }
+  });
+
+  /** A copy of `t` with `edit` applied to the words of pid's records. */
+  function edited(t: FdTable, pid: number, edit: (words: Uint32Array, from: number, to: number) => Uint32Array): FdTable {
+    const k = [...t.pids].indexOf(pid);
+    assert.ok(k >= 0, `pid ${pid} not in the table`);
+    const words = edit(Uint32Array.from(t.words), t.starts[k]!, t.ends[k]!);
+    return indexRecords(new Uint8Array(words.buffer, words.byteOffset, words.byteLength));
+  }
+
+  function walk(pid: number, table: FdTable | null): string[] {
+    const { pipeDev } = pseudoDevices();
+    const w = walkProcesses([pid], { pipeDev, selfPid: process.pid, sampleFill: false, ipc: null, mapDevs: [], fdTable: table }, 0);
+    return w.walk.fds.map((f) => `${f.fd}:${f.dev}:${f.ino}:${f.access}`);
+  }
+
+  it('uses the records of a process only while they are that process\'s (the same start time), else reads /proc', () => {
+    const t = readFdTable();
+    assert.ok(t);
+    const pid = pop.info.pids[0]!;
+    const all = walk(pid, null);
+    assert.deepEqual(walk(pid, t), all);
+    // One record less: the walk trusts the table (proof it is read), and only for that fd.
+    const dropLast = edited(t, pid, (w, _from, to) => Uint32Array.from([...w.subarray(0, (to - 1) * RECORD_WORDS), ...w.subarray(to * RECORD_WORDS)]));
+    const fewer = walk(pid, dropLast);
+    assert.equal(fewer.length, all.length - 1);
+    assert.ok(fewer.every((r) => all.includes(r)));
+    // The same records from "another process of that pid" (another start time): /proc is read instead.
+    const otherStart = edited(t, pid, (w, from, to) => {
+      for (let r = from; r < to; r++) w[r * RECORD_WORDS + REC.startLo] ^= 0x40000000;
+      return w;
+    });
+    assert.deepEqual(walk(pid, otherStart), all);
+  });
+
+  /** The devices whose mappings the snapshot keeps (shm, memfd), as mapsDevField strings and as numbers. */
+  function mapDevices(): { fields: string[]; devs: { major: number; minor: number }[] } {
+    const d = ipcDevices();
+    const fields = [d.shmDev, d.memfdDev].filter((x): x is number => x !== null).map(mapsDevField);
+    return { fields, devs: fields.map((f) => { const [major, minor] = devFieldNumbers(f); return { major, minor }; }) };
+  }
+  const stat22 = (pid: number): number => Number(readFileSync(`/proc/${pid}/stat`, 'latin1').slice(readFileSync(`/proc/${pid}/stat`, 'latin1').lastIndexOf(')') + 2).split(' ')[19]);
+
+  it('lists the processes that map shm or memfd files (mapping-only holders too), with their start times, and no others', () => {
+    const m = readMapperTable(mapDevices().devs);
+    assert.ok(m, `mapping iterator unusable: ${fdIterStatus().mappings}`);
+    const got = new Map<number, number>();
+    for (let i = 0; i < m.pairs.length; i += 2) got.set(m.pairs[i]!, m.pairs[i + 1]!);
+    const { pid, mapper } = shmHolder.info;
+    for (const p of [pid, mapper]) assert.equal(got.get(p), stat22(p), `process ${p} (maps the segments)`);
+    // The population holds shm segments by fd only: no mapping.
+    for (const p of pop.info.pids) assert.equal(got.has(p), false, `population process ${p} listed`);
+    // Each tgid once.
+    assert.equal(got.size * 2, m.pairs.length);
+  });
+
+  it('takes a mapping-only holder from the mapping table when its process was in the fd table, else asks PROCMAP_QUERY', () => {
+    const t = readFdTable();
+    const m = readMapperTable(mapDevices().devs);
+    assert.ok(t && m);
+    const { pipeDev } = pseudoDevices();
+    const mapper = shmHolder.info.mapper;
+    const run = (mappers: MapperTable | null, table: FdTable | null): number => {
+      const w = walkProcesses([mapper], { pipeDev, selfPid: process.pid, sampleFill: false, ipc: null, mapDevs: mapDevices().fields, fdTable: table, mappers }, 0);
+      return w.maps.filter((x) => x.pid === mapper).flatMap((x) => x.entries).length;
+    };
+    const all = run(null, null);
+    assert.ok(all >= 3, `the mapper's mappings: ${all}`);
+    assert.equal(run(m, t), all);
+    const without = (pairs: number[]): MapperTable => ({ pairs: Float64Array.from(pairs) });
+    const rest: number[] = [];
+    for (let i = 0; i < m.pairs.length; i += 2) if (m.pairs[i] !== mapper) rest.push(m.pairs[i]!, m.pairs[i + 1]!);
+    // Left out of the table: the walk trusts it (proof it is read) and reads no maps.
+    assert.equal(run(without(rest), t), 0);
+    // Listed with another start time (a pid reused): PROCMAP_QUERY decides, and finds them.
+    assert.equal(run(without([...rest, mapper, 1]), t), all);
+    // Not in the fd table (started after it was read): the mapping table is not trusted either.
+    assert.equal(run(without(rest), null), all);
+  });
+
+  it('walks a process started after the iterator was read through /proc', async () => {
+    const t = readFdTable();
+    assert.ok(t);
+    const late = await startHelper<{ holder: number }>('ipc_objects.py', ['pipe', work]);
+    holders.push(late);
+    assert.ok(![...t.pids].includes(late.child.pid!));
+    const viaTable = walk(late.child.pid!, t);
+    assert.ok(viaTable.length >= 3, `the late process's fds: ${viaTable.join(' ')}`);
+    assert.deepEqual(viaTable, walk(late.child.pid!, null));
+  });
+
+  it('a helper reads the tables while the caller reads the dumps, the caller waits and uses them; a failed read means /proc for every thread', function () {
+    const { pipeDev } = pseudoDevices();
+    const devs = mapDevices();
+    const opts = { pipeDev, selfPid: process.pid, sampleFill: true, ipc: ipcDevices(), mapDevs: devs.fields };
+    const all = listPids();
+    const view = (w: ProcessWalk): string[] => w.walk.fds.filter((f) => pids.has(f.pid)).map((f) => `${f.pid}:${f.fd}:${f.dev}:${f.ino}:${f.access}:${f.link?.toString('latin1') ?? ''}`).sort();
+    const mapsOf = (w: ProcessWalk): string[] => w.maps.filter((m) => pids.has(m.pid)).map((m) => `${m.pid}:${m.entries.length}`).sort();
+    const viaProc = walkProcesses(all, opts, 0);
+    assert.equal(viaProc.iterators, undefined);
+    const plan = prepareIterators(devs.devs);
+    assert.ok(plan && plan.vmaLink >= 0, `iterators: ${JSON.stringify(fdIterStatus())}`);
+    // The caller's "socket dumps" take 40 ms: the helper claims the read and the caller takes the tables it left.
+    let byHelper: ProcessWalk | undefined;
+    for (let i = 0; i < 5 && !byHelper?.iterators?.byHelper; i++) {
+      byHelper = walkProcesses(all, opts, 1, () => {
+        const until = performance.now() + 40;
+        while (performance.now() < until);
+      }, plan);
+    }
+    assert.ok(byHelper?.iterators?.byHelper, `the helper never read the tables: ${JSON.stringify(byHelper?.iterators)}`);
+    assert.equal(byHelper.iterators.mappers, true);
+    assert.ok(byHelper.threads >= 2, `threads ${byHelper.threads}`);
+    assert.deepEqual(view(byHelper), view(viaProc));
+    assert.deepEqual(mapsOf(byHelper), mapsOf(viaProc));
+    // Alone, the caller reads them.
+    const alone = walkProcesses(all, opts, 0, undefined, plan);
+    assert.equal(alone.iterators?.byHelper, false);
+    assert.deepEqual(view(alone), view(viaProc));
+    // Iterators that cannot be read (a link fd that is no link): nobody has tables, everyone walks /proc.
+    for (const helpers of [0, 1]) {
+      const failed = walkProcesses(all, opts, helpers, undefined, { fdLink: 1_000_000, vmaLink: -1 });
+      assert.equal(failed.iterators, undefined);
+      assert.deepEqual(view(failed), view(viaProc));
+      assert.deepEqual(mapsOf(failed), mapsOf(viaProc));
+    }
+  });
+
+  it('turned off by IPC_INSPECTOR_BPF=0, with the reason in the snapshot', () => {
+    const saved = process.env['IPC_INSPECTOR_BPF'];
+    process.env['IPC_INSPECTOR_BPF'] = '0';
+    try {
+      resetFdIter();
+      const s = takeSnapshot({ threads: 1 });
+      assert.equal(s.scan?.fdSource, 'procfs');
+      assert.match(s.scan?.fdIteratorUnusable ?? '', /IPC_INSPECTOR_BPF=0/);
+    } finally {
+      if (saved === undefined) delete process.env['IPC_INSPECTOR_BPF'];
+      else process.env['IPC_INSPECTOR_BPF'] = saved;
+      resetFdIter();
+    }
+    assert.equal(takeSnapshot({ threads: 1 }).scan?.fdSource, 'bpf-iterator');
+  });
+});

@@ -1,0 +1,204 @@
+// The BTF reader behind the fd iterator (native/btf.ts) on blobs built here: member offsets through anonymous
+// unions and typedefs, bitfields refused, function ids; random and truncated blobs never throw. The program
+// assembler and the record index (native/bpfFdIter.ts) on layouts and records built here.
+
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { parseBtf } from '../../native/btf';
+import { REC, RECORD_WORDS, VMA_RECORD_WORDS, assemble, assembleVma, indexRecords, layoutFromBtf, startTicks, type Layout, type VmaLayout } from '../../native/bpfFdIter';
+
+/** A BTF blob: types as [nameOff, info, sizeType, ...extra words], strings as one NUL-separated section. */
+function blob(types: number[][], strings: string[]): { bytes: Uint8Array; off: (s: string) => number } {
+  const strs = ['', ...strings].join('\0') + '\0';
+  const off = (s: string): number => (s === '' ? 0 : strs.indexOf(`\0${s}\0`) + 1);
+  const words = types.flat();
+  const typeLen = words.length * 4;
+  const out = Buffer.alloc(24 + typeLen + strs.length);
+  out.writeUInt16LE(0xeb9f, 0);
+  out[2] = 1;
+  out.writeUInt32LE(24, 4);
+  out.writeUInt32LE(0, 8);
+  out.writeUInt32LE(typeLen, 12);
+  out.writeUInt32LE(typeLen, 16);
+  out.writeUInt32LE(strs.length, 20);
+  words.forEach((w, i) => out.writeUInt32LE(w >>> 0, 24 + i * 4));
+  out.write(strs, 24 + typeLen, 'latin1');
+  return { bytes: new Uint8Array(out.buffer, out.byteOffset, out.length), off };
+}
+const info = (kind: number, vlen: number, kflag = false): number => ((kflag ? 1 : 0) << 31) | (kind << 24) | vlen;
+
+function sample(): Uint8Array {
+  const names = ['int', 'pid_t', 'a', 'b', 'task', 'flags', 'tgid', 'bpf_iter_x', 'other', 'tgid2'];
+  const { off } = blob([], names);
+  const b = blob([
+    /* 1 */ [off('int'), info(1, 0), 4, 32],
+    /* 2 */ [off('pid_t'), info(8, 0), 1],
+    /* 3 */ [0, info(5, 2), 8, off('a'), 1, 0, off('b'), 5, 0], // anonymous union { int a; task *b; }
+    /* 4 */ [off('task'), info(4, 3, true), 24, off('flags'), 1, (3 << 24) | 0, off('tgid'), 2, 32, 0, 3, 64], // kflag: bitfield sizes
+    /* 5 */ [0, info(2, 0), 4],
+    /* 6 */ [0, info(13, 0), 1],
+    /* 7 */ [off('bpf_iter_x'), info(12, 0), 6],
+    /* 8 */ [0, info(10, 0), 2], // const pid_t
+    /* 9 */ [off('other'), info(4, 1), 4, off('tgid2'), 8, 0],
+  ], names);
+  return b.bytes;
+}
+
+describe('BTF reader (native/btf.ts)', () => {
+  it('finds members through anonymous unions, follows typedefs and const for sizes, refuses bitfields; function ids', () => {
+    const btf = parseBtf(sample(), ['task', 'other', 'absent'], ['bpf_iter_x', 'nope']);
+    assert.ok(btf);
+    assert.equal(btf.memberOffset('task', 'tgid'), 4);
+    assert.equal(btf.memberSize('task', 'tgid'), 4); // pid_t -> int
+    assert.equal(btf.memberOffset('task', 'a'), 8); // in the anonymous union at byte 8
+    assert.equal(btf.memberSize('task', 'a'), 4);
+    assert.equal(btf.memberOffset('task', 'b'), 8);
+    assert.equal(btf.memberSize('task', 'b'), 8); // a pointer
+    assert.equal(btf.memberOffset('task', 'flags'), -1); // a 3-bit field
+    assert.equal(btf.memberOffset('task', 'nothing'), -1);
+    assert.equal(btf.memberOffset('other', 'tgid2'), 0);
+    assert.equal(btf.memberSize('other', 'tgid2'), 4); // const pid_t
+    assert.equal(btf.memberOffset('absent', 'tgid'), -1);
+    assert.equal(btf.memberOffset('not asked', 'tgid'), -1);
+    assert.equal(btf.funcId('bpf_iter_x'), 7);
+    assert.equal(btf.funcId('nope'), -1);
+    // A name is matched whole: "tgid" is not "tgid2".
+    assert.equal(btf.memberOffset('other', 'tgid'), -1);
+  });
+
+  it('is null for what is not BTF (magic, header, sections out of bounds)', () => {
+    const good = sample();
+    assert.equal(parseBtf(new Uint8Array(10), ['task'], []), null);
+    const badMagic = Uint8Array.from(good);
+    badMagic[0] = 0;
+    assert.equal(parseBtf(badMagic, ['task'], []), null);
+    const long = Uint8Array.from(good);
+    new DataView(long.buffer).setUint32(12, 1 << 30, true);
+    assert.equal(parseBtf(long, ['task'], []), null);
+  });
+
+  it('random bytes, truncations and corruptions of a valid blob never throw', () => {
+    const good = sample();
+    const ask = (b: Uint8Array): void => {
+      const btf = parseBtf(b, ['task', 'other'], ['bpf_iter_x']);
+      if (!btf) return;
+      for (const m of ['tgid', 'a', 'b', 'flags', 'tgid2']) {
+        btf.memberOffset('task', m);
+        btf.memberSize('task', m);
+        btf.memberSize('other', m);
+      }
+      btf.funcId('bpf_iter_x');
+    };
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 400 }), (b) => ask(b)), { numRuns: 2000 });
+    fc.assert(fc.property(fc.nat(good.length), (n) => ask(good.subarray(0, n))), { numRuns: 500 });
+    fc.assert(fc.property(fc.array(fc.tuple(fc.nat(good.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }), (edits) => {
+      const b = Uint8Array.from(good);
+      for (const [i, v] of edits) b[i] = v;
+      ask(b);
+      // Unaligned, as a Buffer from a pool can be.
+      const shifted = new Uint8Array(b.length + 1).subarray(1);
+      shifted.set(b);
+      ask(shifted);
+    }), { numRuns: 2000 });
+  });
+});
+
+describe('fd iterator program and records (native/bpfFdIter.ts)', () => {
+  const layout = (): Layout => {
+    const f = (off: number, size: number): { off: number; size: number } => ({ off, size });
+    return {
+      ctxMeta: f(0, 8), ctxTask: f(8, 8), ctxFd: f(16, 4), ctxFile: f(24, 8), metaSeq: f(0, 8), tgid: f(1268, 4), pid: f(1264, 4),
+      start: f(1560, 8), fMode: f(4, 4), fInode: f(32, 8), iIno: f(64, 8), iSize: f(80, 8), iMode: f(0, 2), iUid: f(4, 4), iSb: f(40, 8), sDev: f(16, 4),
+    };
+  };
+
+  it('assembles loads as wide as the members, one record store per field, the null and leader checks jumping to the exit', () => {
+    const code = assemble(layout());
+    assert.equal(code.length % 8, 0);
+    const n = code.length / 8;
+    const at = (i: number): { op: number; dst: number; src: number; off: number; imm: number } => {
+      const dv = new DataView(code.buffer, code.byteOffset + i * 8, 8);
+      return { op: code[i * 8]!, dst: code[i * 8 + 1]! & 15, src: code[i * 8 + 1]! >> 4, off: dv.getInt16(2, true), imm: dv.getInt32(4, true) };
+    };
+    assert.deepEqual(at(n - 1), { op: 0x95, dst: 0, src: 0, off: 0, imm: 0 }); // exit
+    assert.deepEqual(at(n - 2), { op: 0xb7, dst: 0, src: 0, off: 0, imm: 0 }); // r0 = 0
+    // Every jump lands on "r0 = 0".
+    for (let i = 0; i < n; i++) {
+      const x = at(i);
+      if (x.op === 0x15 || x.op === 0x5d) assert.equal(i + 1 + x.off, n - 2, `jump at ${i}`);
+    }
+    // i_mode is a 2-byte load, i_ino an 8-byte one, at their offsets.
+    assert.ok([...Array(n).keys()].some((i) => at(i).op === 0x69 && at(i).off === 0), 'i_mode load');
+    assert.ok([...Array(n).keys()].some((i) => at(i).op === 0x79 && at(i).off === 64), 'i_ino load');
+    // bpf_seq_write(seq, r10 - 56, 56).
+    const call = [...Array(n).keys()].find((i) => at(i).op === 0x85)!;
+    assert.equal(at(call).imm, 127);
+    assert.deepEqual(at(call - 1), { op: 0xb7, dst: 3, src: 0, off: 0, imm: RECORD_WORDS * 4 });
+    // The record's stores stay within its 56 bytes below r10.
+    for (let i = 0; i < n; i++) {
+      const x = at(i);
+      if ((x.op === 0x63 || x.op === 0x7b || x.op === 0x62) && x.dst === 10) assert.ok(x.off >= -RECORD_WORDS * 4 && x.off < 0, `store at ${i}`);
+    }
+  });
+
+  it('assembles the mapping program: device comparisons (32-bit) jump to the record, everything else to the exit', () => {
+    const f = (off: number, size: number): { off: number; size: number } => ({ off, size });
+    const l: VmaLayout = { ...layout(), vma_ctxMeta: f(0, 8), vma_ctxTask: f(8, 8), vma_ctxVma: f(16, 8), vma_vmFile: f(160, 8) };
+    const devs = [(0 << 20) | 26, (0 << 20) | 1];
+    const code = assembleVma(l, devs);
+    const n = code.length / 8;
+    const at = (i: number): { op: number; dst: number; src: number; off: number; imm: number } => {
+      const dv = new DataView(code.buffer, code.byteOffset + i * 8, 8);
+      return { op: code[i * 8]!, dst: code[i * 8 + 1]! & 15, src: code[i * 8 + 1]! >> 4, off: dv.getInt16(2, true), imm: dv.getInt32(4, true) };
+    };
+    assert.deepEqual(at(n - 1).op, 0x95);
+    const compares = [...Array(n).keys()].filter((i) => at(i).op === 0x16);
+    assert.deepEqual(compares.map((i) => at(i).imm), devs);
+    const emit = compares[0]! + 1 + at(compares[0]!).off;
+    for (const i of compares) assert.equal(i + 1 + at(i).off, emit);
+    assert.deepEqual(at(emit), { op: 0x63, dst: 10, src: 2, off: -VMA_RECORD_WORDS * 4, imm: 0 }); // the tgid, first
+    // No match: "goto exit" right after the comparisons; the null, leader and no-file checks also go there.
+    const ja = compares[compares.length - 1]! + 1;
+    assert.equal(at(ja).op, 0x05);
+    assert.equal(ja + 1 + at(ja).off, n - 2);
+    for (let i = 0; i < n; i++) if (at(i).op === 0x15 || at(i).op === 0x5d) assert.equal(i + 1 + at(i).off, n - 2, `jump at ${i}`);
+    assert.ok([...Array(n).keys()].some((i) => at(i).op === 0x79 && at(i).off === 160), 'vm_file load');
+    const call = [...Array(n).keys()].find((i) => at(i).op === 0x85)!;
+    assert.deepEqual(at(call - 1), { op: 0xb7, dst: 3, src: 0, off: 0, imm: VMA_RECORD_WORDS * 4 });
+  });
+
+  it('refuses a layout whose pointers are not 64-bit or whose members are missing', () => {
+    const btf = { memberOffset: () => 8, memberSize: () => 4, funcId: () => 1 };
+    assert.match(String(layoutFromBtf(btf)), /not a 64-bit pointer/);
+    assert.match(String(layoutFromBtf({ ...btf, memberOffset: () => -1 })), /no usable/);
+  });
+
+  it('groups records by tgid and leaves out a tgid met twice apart; start times as /proc/PID/stat ticks', () => {
+    const recs = (tgids: number[]): Uint8Array => {
+      const w = new Uint32Array(tgids.length * RECORD_WORDS);
+      tgids.forEach((t, i) => {
+        w[i * RECORD_WORDS + REC.tgid] = t;
+        w[i * RECORD_WORDS + REC.fd] = i;
+      });
+      return new Uint8Array(w.buffer);
+    };
+    const t = indexRecords(recs([5, 5, 7, 9, 9, 9, 7, 11]));
+    assert.deepEqual([...t.pids], [5, 9, 11]);
+    assert.deepEqual([...t.starts], [0, 3, 7]);
+    assert.deepEqual([...t.ends], [2, 6, 8]);
+    assert.ok(t.words.buffer instanceof SharedArrayBuffer);
+    assert.deepEqual([...indexRecords(new Uint8Array(0)).pids], []);
+    fc.assert(fc.property(fc.bigInt({ min: 0n, max: 2n ** 53n - 1n }), (ns) => {
+      const w = new Uint32Array(RECORD_WORDS);
+      w[REC.startLo] = Number(ns & 0xffffffffn);
+      w[REC.startHi] = Number(ns >> 32n);
+      assert.equal(startTicks(w, 0), Number(ns / 10_000_000n));
+    }), { numRuns: 3000 });
+    const w = new Uint32Array(RECORD_WORDS);
+    for (const ns of [10_000_000n * 123456789n - 1n, 10_000_000n * 123456789n, 2n ** 53n - 1n]) {
+      w[REC.startLo] = Number(ns & 0xffffffffn);
+      w[REC.startHi] = Number(ns >> 32n);
+      assert.equal(startTicks(w, 0), Number(ns / 10_000_000n));
+    }
+  });
+});
