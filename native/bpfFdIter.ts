@@ -4,8 +4,9 @@
 // files in the kernel and writes one fixed record per fd (identity, type, open mode, size, owner), about
 // 1.7 ms for 10k fds where the walk spent about 30 ms of CPU on them.
 //
-// The program is assembled here (no compiler, no object file): 37 instructions that read fields of the task,
-// the file and its inode at the offsets the running kernel's BTF gives, and bpf_seq_write() them. The
+// The program is assembled here (no compiler, no object file): about 90 instructions that read fields of the
+// task, the file and its inode at the offsets the running kernel's BTF gives (and, for a pipe's read end, sum
+// its ring's slots as FIONREAD does), and bpf_seq_write() them. The
 // verifier checks every load against those BTF types. Nothing is written, attached to an event or left behind:
 // the program runs only while we read the iterator, and its fds close with the process. A second program (a
 // task_vma iterator, Linux 5.12+) lists the processes that map a file of given devices (shm, memfd), so that
@@ -26,15 +27,25 @@ const BPF_ITER_CREATE = 33;
 const BPF_PROG_TYPE_TRACING = 26;
 const BPF_TRACE_ITER = 28;
 const BPF_FUNC_SEQ_WRITE = 127;
+const BPF_FUNC_PROBE_READ_KERNEL = 113;
 /** The init namespaces' inode numbers (PROC_PID_INIT_INO, PROC_USER_INIT_INO): fixed by the kernel. */
 const INIT_PID_NS = 'pid:[4026531836]';
 const INIT_USER_NS = 'user:[4026531837]';
 
 /** One record per fd, in 32-bit words (see the program below). */
-export const RECORD_WORDS = 14;
+export const RECORD_WORDS = 16;
 export const REC = {
-  tgid: 0, pid: 1, fd: 2, fmode: 3, inoLo: 4, inoHi: 5, sizeLo: 6, sizeHi: 7, mode: 8, uid: 9, dev: 10, startLo: 12, startHi: 13,
+  tgid: 0, pid: 1, fd: 2, fmode: 3, inoLo: 4, inoHi: 5, sizeLo: 6, sizeHi: 7, mode: 8, uid: 9, dev: 10, fillUsed: 11, startLo: 12, startHi: 13,
+  fillPages: 14, fill: 15,
 } as const;
+/** REC.fill: no fill read (not a read end of a pipe or FIFO, or no pipe fields in BTF). */
+export const FILL_NONE = 0;
+/** REC.fill: fillUsed bytes queued and fillPages the pipe's capacity in pages, read from the pipe's ring. */
+export const FILL_READ = 1;
+/** REC.fill: the ring could not be read consistently (changing meanwhile, or more slots than the loop's bound). */
+export const FILL_UNSURE = 2;
+/** The most ring slots the program sums (a pipe of 1 MiB, the default pipe-max-size, has 256). */
+const FILL_MAX_SLOTS = 256;
 const RECORD_BYTES = RECORD_WORDS * 4;
 
 /** The fds of a moment, one record per fd of each thread-group leader, grouped by tgid. */
@@ -66,6 +77,48 @@ const FIELDS = {
   iSb: ['inode', 'i_sb'],
   sDev: ['super_block', 's_dev'],
 } as const;
+
+/** The pipe ring's fields, for the fill of read ends (optional: without them the fill is sampled by syscalls). */
+const PIPE_FIELDS = {
+  iPipe: ['inode', 'i_pipe'],
+  head: ['pipe_inode_info', 'head'],
+  tail: ['pipe_inode_info', 'tail'],
+  ringSize: ['pipe_inode_info', 'ring_size'],
+  maxUsage: ['pipe_inode_info', 'max_usage'],
+  bufs: ['pipe_inode_info', 'bufs'],
+  bufLen: ['pipe_buffer', 'len'],
+} as const;
+export interface PipeLayout {
+  iPipe: { off: number; size: number };
+  /** head_tail (Linux 6.14+: both indexes in one word, read at once), else null: head and tail apart. */
+  headTail: { off: number; size: number } | null;
+  head: { off: number; size: number };
+  tail: { off: number; size: number };
+  ringSize: { off: number; size: number };
+  maxUsage: { off: number; size: number };
+  bufs: { off: number; size: number };
+  bufLen: { off: number; size: number };
+  /** sizeof(struct pipe_buffer). */
+  bufSize: number;
+}
+
+/** The pipe ring's layout from BTF, or null when some field is missing or not as expected. */
+export function pipeLayoutFromBtf(btf: Btf): PipeLayout | null {
+  const out: Record<string, { off: number; size: number }> = {};
+  for (const [key, [struct, member]] of Object.entries(PIPE_FIELDS)) {
+    const off = btf.memberOffset(struct, member);
+    const size = btf.memberSize(struct, member);
+    if (off < 0 || off > 0x7fff || ![2, 4, 8].includes(size)) return null;
+    out[key] = { off, size };
+  }
+  if (out['iPipe']!.size !== 8 || out['bufs']!.size !== 8 || out['bufLen']!.size !== 4 || out['ringSize']!.size !== 4 || out['maxUsage']!.size !== 4) return null;
+  const bufSize = btf.structSize('pipe_buffer');
+  if (bufSize <= 0 || bufSize > 4096) return null;
+  const ht = { off: btf.memberOffset('pipe_inode_info', 'head_tail'), size: btf.memberSize('pipe_inode_info', 'head_tail') };
+  // One word holding head (low half: the first member on these little-endian machines) and tail (high half).
+  const headTail = ht.off >= 0 && ht.size === 8 && out['head']!.off === ht.off && out['head']!.size === 4 && out['tail']!.off === ht.off + 4 ? ht : null;
+  return { ...(out as unknown as Omit<PipeLayout, 'headTail' | 'bufSize'>), headTail, bufSize };
+}
 type Field = keyof typeof FIELDS;
 export type Layout = Record<Field, { off: number; size: number }>;
 
@@ -95,6 +148,19 @@ const JEQK = 0x15;
 const JNEX = 0x5d;
 const JEQ32K = 0x16;
 const JA = 0x05;
+const JNEK = 0x55;
+const JGEK = 0x35;
+const JEQX = 0x1d;
+const JGTX = 0x2d;
+const AND64K = 0x57;
+const AND64X = 0x5f;
+const ADD64X = 0x0f;
+const SUB64X = 0x1f;
+const MUL64K = 0x27;
+const RSH64K = 0x77;
+const MOV32X = 0xbc;
+const LDXW = 0x61;
+const LDXDW = 0x79;
 const CALL = 0x85;
 const EXIT = 0x95;
 
@@ -103,14 +169,17 @@ const EXIT = 0x95;
  * table), one record of RECORD_WORDS words: tgid, pid, fd, f_mode, i_ino (64), i_size (64), i_mode, i_uid,
  * s_dev (the kernel's encoding), 0, task start_boottime (64, ns). Nothing for the end-of-iteration call.
  */
-export function assemble(l: Layout): Uint8Array {
+export function assemble(l: Layout, pipe: PipeLayout | null = null): Uint8Array {
   const ins: [number, number, number, number, number][] = [];
   const op = (code: number, dst: number, src: number, off: number, imm: number): number => ins.push([code, dst, src, off, imm]) - 1;
   const ld = (dst: number, src: number, f: { off: number; size: number }): number => op(LDX[f.size as 1 | 2 | 4 | 8], dst, src, f.off, 0);
-  const rec = -RECORD_BYTES; // record on the stack at r10 - 56
+  const rec = -RECORD_BYTES; // record on the stack at r10 - 64
   const st32 = (word: number, reg: number): number => op(STXW, 10, reg, rec + word * 4, 0);
   const st64 = (word: number, reg: number): number => op(STXDW, 10, reg, rec + word * 4, 0);
+  const set32 = (word: number, imm: number): number => op(STW, 10, 0, rec + word * 4, imm);
   const exits: number[] = [];
+  const toEmit: number[] = [];
+  const toUnsure: number[] = [];
   op(MOV64X, 6, 1, 0, 0); // r6 = ctx
   ld(7, 6, l.ctxTask); // r7 = task
   exits.push(op(JEQK, 7, 0, 0, 0));
@@ -139,8 +208,84 @@ export function assemble(l: Layout): Uint8Array {
   ld(2, 9, l.iSb); // r2 = super_block
   ld(2, 2, l.sDev);
   st32(REC.dev, 2);
-  op(STW, 10, 0, rec + 11 * 4, 0);
-  ld(1, 6, l.ctxMeta);
+  set32(REC.fillUsed, 0);
+  set32(REC.fillPages, 0);
+  set32(REC.fill, FILL_NONE);
+  if (pipe) {
+    // The fill of a pipe or FIFO read end, as FIONREAD counts it: the lengths of the ring's slots from tail to
+    // head, and F_GETPIPE_SZ's max_usage (pages). Read without the pipe's lock (a program cannot take it): exact
+    // for a pipe at rest; for one written or read meanwhile, from moments microseconds apart.
+    const SCR_BUFS = rec - 8;
+    const SCR_MASK = rec - 16;
+    const SCR_TAIL = rec - 24;
+    const SCR_TMP = rec - 32;
+    ld(2, 9, l.iMode);
+    op(AND64K, 2, 0, 0, 0xf000);
+    toEmit.push(op(JNEK, 2, 0, 0, 0x1000)); // not S_IFIFO
+    ld(2, 8, l.fMode);
+    op(AND64K, 2, 0, 0, 1);
+    toEmit.push(op(JEQK, 2, 0, 0, 0)); // not open for reading (FMODE_READ)
+    ld(9, 9, pipe.iPipe); // r9 = pipe_inode_info
+    toEmit.push(op(JEQK, 9, 0, 0, 0));
+    ld(2, 9, pipe.maxUsage);
+    st32(REC.fillPages, 2);
+    // bufs, as a plain number (its slots are read with bpf_probe_read_kernel at computed addresses).
+    op(MOV64X, 1, 10, 0, 0);
+    op(ADD64K, 1, 0, 0, SCR_BUFS);
+    op(MOV64K, 2, 0, 0, 8);
+    op(MOV64X, 3, 9, 0, 0);
+    op(ADD64K, 3, 0, 0, pipe.bufs.off);
+    op(CALL, 0, 0, 0, BPF_FUNC_PROBE_READ_KERNEL);
+    toUnsure.push(op(JNEK, 0, 0, 0, 0));
+    if (pipe.headTail) {
+      ld(2, 9, pipe.headTail); // one load: head (low half) and tail (high half) of the same moment
+      op(MOV64X, 3, 2, 0, 0);
+      op(RSH64K, 3, 0, 0, 32);
+      op(MOV32X, 2, 2, 0, 0);
+    } else {
+      ld(2, 9, pipe.head);
+      ld(3, 9, pipe.tail);
+    }
+    ld(4, 9, pipe.ringSize);
+    op(MOV64X, 8, 2, 0, 0);
+    op(SUB64X, 8, 3, 0, 0);
+    op(MOV32X, 8, 8, 0, 0); // r8 = slots in use (head - tail, as the u32 indexes wrap)
+    toUnsure.push(op(JGTX, 8, 4, 0, 0)); // more than the ring holds: head and tail of different moments
+    op(ADD64K, 4, 0, 0, -1);
+    op(STXDW, 10, 4, SCR_MASK, 0);
+    op(STXDW, 10, 3, SCR_TAIL, 0);
+    op(MOV64K, 7, 0, 0, 0); // r7 = slots summed
+    op(MOV64K, 9, 0, 0, 0); // r9 = bytes
+    const loop = op(JGEK, 7, 0, 0, FILL_MAX_SLOTS);
+    toUnsure.push(loop);
+    const toDone = op(JEQX, 7, 8, 0, 0);
+    op(LDXDW, 3, 10, SCR_TAIL, 0);
+    op(ADD64X, 3, 7, 0, 0);
+    op(LDXDW, 2, 10, SCR_MASK, 0);
+    op(AND64X, 3, 2, 0, 0);
+    op(MUL64K, 3, 0, 0, pipe.bufSize);
+    op(LDXDW, 2, 10, SCR_BUFS, 0);
+    op(ADD64X, 3, 2, 0, 0);
+    op(ADD64K, 3, 0, 0, pipe.bufLen.off); // r3 = &bufs[(tail + i) & mask].len
+    op(MOV64X, 1, 10, 0, 0);
+    op(ADD64K, 1, 0, 0, SCR_TMP);
+    op(MOV64K, 2, 0, 0, 4);
+    op(CALL, 0, 0, 0, BPF_FUNC_PROBE_READ_KERNEL);
+    toUnsure.push(op(JNEK, 0, 0, 0, 0));
+    op(LDXW, 1, 10, SCR_TMP, 0);
+    op(ADD64X, 9, 1, 0, 0);
+    op(ADD64K, 7, 0, 0, 1);
+    const back = op(JA, 0, 0, 0, 0);
+    ins[back]![3] = loop - back - 1;
+    ins[toDone]![3] = ins.length - toDone - 1;
+    st32(REC.fillUsed, 9);
+    set32(REC.fill, FILL_READ);
+    toEmit.push(op(JA, 0, 0, 0, 0));
+    const unsure = set32(REC.fill, FILL_UNSURE);
+    for (const j of toUnsure) ins[j]![3] = unsure - j - 1;
+  }
+  const emit = ld(1, 6, l.ctxMeta);
+  for (const j of toEmit) ins[j]![3] = emit - j - 1;
   ld(1, 1, l.metaSeq); // r1 = seq
   op(MOV64X, 2, 10, 0, 0);
   op(ADD64K, 2, 0, 0, rec); // r2 = record
@@ -240,6 +385,8 @@ interface Loaded {
 interface KernelFacts {
   fdAttach: number;
   fd: Layout;
+  /** The pipe ring's layout (fills read by the fd program), null when BTF does not have it as expected. */
+  pipe: PipeLayout | null;
   vma: { attach: number; layout: VmaLayout } | string;
 }
 
@@ -250,10 +397,12 @@ let tried = false;
 /** The mapping program, for one set of devices (key), or why it cannot be loaded. */
 let vmaLoaded: { key: string; it: Loaded } | null = null;
 let vmaReason: string | null = null;
+/** Why the fd program does not read pipe fills (they are sampled by syscalls then), null when it does. */
+let fillReason: string | null = null;
 
 /** Whether the fd iterator is in use in this thread, and if not, why (null until first asked). */
-export function fdIterStatus(): { usable: boolean; reason: string | null; mappings: string | null } {
-  return { usable: loaded !== null, reason, mappings: vmaReason };
+export function fdIterStatus(): { usable: boolean; reason: string | null; mappings: string | null; fills: string | null } {
+  return { usable: loaded !== null, reason, mappings: vmaReason, fills: fillReason };
 }
 
 function closeLoaded(x: Loaded): void {
@@ -272,6 +421,7 @@ export function resetFdIter(): void {
   vmaLoaded = null;
   reason = null;
   vmaReason = null;
+  fillReason = null;
   tried = false;
   facts = null;
 }
@@ -287,7 +437,7 @@ function kernelFacts(): KernelFacts | string {
   } catch {
     return 'namespaces unreadable';
   }
-  const structs = [...new Set([...Object.values(FIELDS), ...Object.values(VMA_FIELDS)].map(([struct]) => struct))];
+  const structs = [...new Set([...Object.values(FIELDS), ...Object.values(VMA_FIELDS), ...Object.values(PIPE_FIELDS)].map(([struct]) => struct))];
   facts = withKernelBtf((blob): KernelFacts | string => {
     const btf = parseBtf(blob, structs, ['bpf_iter_task_file', 'bpf_iter_task_vma']);
     if (!btf) return 'kernel BTF unreadable';
@@ -297,7 +447,7 @@ function kernelFacts(): KernelFacts | string {
     if (typeof l === 'string') return l;
     const vmaId = btf.funcId('bpf_iter_task_vma');
     const vl = vmaId < 0 ? 'kernel without the task_vma iterator' : vmaLayoutFromBtf(btf, l);
-    return { fdAttach: id, fd: l, vma: typeof vl === 'string' ? vl : { attach: vmaId, layout: vl } };
+    return { fdAttach: id, fd: l, pipe: pipeLayoutFromBtf(btf), vma: typeof vl === 'string' ? vl : { attach: vmaId, layout: vl } };
   });
   return facts;
 }
@@ -318,7 +468,16 @@ function loadIterator(code: Uint8Array, attachId: number, name: string): Loaded 
   const prog = c.bpf(BPF_PROG_LOAD, attr, attr.length);
   if (prog < 0) {
     const e = c.errnoName(c.errno());
-    return e === 'EPERM' ? 'bpf(2) not permitted (needs CAP_BPF and CAP_PERFMON)' : `program refused: ${e}`;
+    if (e === 'EPERM') return 'bpf(2) not permitted (needs CAP_BPF and CAP_PERFMON)';
+    // Once more with the verifier's log, whose last line says why (then closed: it was refused).
+    const log = new Uint8Array(64 * 1024);
+    dv.setUint32(24, 1, true);
+    dv.setUint32(28, log.length, true);
+    dv.setBigUint64(32, c.addressOf(log), true);
+    const again = c.bpf(BPF_PROG_LOAD, attr, attr.length);
+    if (again >= 0) c.close(again);
+    const text = Buffer.from(log).toString('latin1', 0, Math.max(0, log.indexOf(0))).trim().split('\n');
+    return `program refused: ${e}${text.length && text[0] ? ` (${text.slice(-2).join(' / ').slice(0, 200)})` : ''}`;
   }
   inspectorFds.add(prog);
   const la = new Uint8Array(64);
@@ -339,6 +498,11 @@ function loadIterator(code: Uint8Array, attachId: number, name: string): Loaded 
 function load(): Loaded | string {
   const f = kernelFacts();
   if (typeof f === 'string') return f;
+  if (f.pipe) {
+    const withFills = loadIterator(assemble(f.fd, f.pipe), f.fdAttach, 'ipci_fds');
+    if (typeof withFills !== 'string') return withFills;
+    fillReason = withFills;
+  } else fillReason = 'kernel BTF without the pipe ring fields';
   return loadIterator(assemble(f.fd), f.fdAttach, 'ipci_fds');
 }
 
@@ -482,7 +646,7 @@ export const TABLES_UNCLAIMED = 0;
 export const TABLES_READING = 1;
 export const TABLES_READY = 2;
 export const TABLES_FAILED = 3;
-/** Records of up to 4.8 million fds (the buffers grow to what a scan needs, this only bounds them). */
+/** Records of up to 4 million fds (the buffers grow to what a scan needs, this only bounds them). */
 const SHARE_MAX_BYTES = 256 * 1024 * 1024;
 
 let share: TableShare | null = null;

@@ -33,6 +33,8 @@ export interface Btf {
   memberSize(struct: string, member: string): number;
   /** BTF type id of the function `name` (one of those given to parseBtf), -1 when absent. */
   funcId(name: string): number;
+  /** Size in bytes of `struct` (one of those given to parseBtf), -1 when absent. */
+  structSize(struct: string): number;
 }
 
 /**
@@ -171,5 +173,10 @@ export function parseBtf(blob: Uint8Array, structs: readonly string[], funcs: re
       return got ? sizeOf(got[1]) : -1;
     },
     funcId: (name) => funcIds.get(name) ?? -1,
+    structSize: (struct) => {
+      const id = structIds.get(struct);
+      const at = id === undefined ? -1 : rec(id);
+      return at < 0 ? -1 : w[at + 2]!;
+    },
   };
 }

@@ -157,6 +157,8 @@ export interface Libc {
    * unmap().
    */
   mapReadOnly(fd: number, len: number): { bytes: Uint8Array; unmap(): void } | null;
+  /** sysconf(_SC_PAGESIZE). */
+  pageSize(): number;
   /** errno of the last failed call on this thread. */
   errno(): number;
   /** Symbolic name of an errno value ("EACCES"), or "errno N". */
@@ -233,6 +235,8 @@ function load(): Libc {
   const syscallPtr = f('long syscall(long number, long a, void *b, long c)');
   const mmap = lib.func('void *mmap(void *addr, size_t len, int prot, int flags, int fd, int64_t off)');
   const munmap = lib.func('int munmap(void *addr, size_t len)');
+  const sysconf = f('long sysconf(int name)');
+  const pageSize = sysconf(30 /* _SC_PAGESIZE */);
   // bpf(2) is one of the calls whose number differs between the two (321 on x86-64, 280 on aarch64).
   const sysBpf = process.arch === 'arm64' ? 280 : 321;
   const names = new Map<number, string>();
@@ -286,6 +290,7 @@ function load(): Libc {
         },
       };
     },
+    pageSize: () => pageSize,
     errno: () => koffi.errno(),
     errnoName: (code) => names.get(code) ?? `errno ${code}`,
   };

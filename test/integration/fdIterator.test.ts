@@ -8,7 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { REC, RECORD_WORDS, fdIterStatus, indexRecords, prepareIterators, readFdTable, readMapperTable, resetFdIter, type FdTable, type MapperTable } from '../../native/bpfFdIter';
+import { libc } from '../../native/libc';
+import { Pidfds, samplePipe } from '../../src/core/scan/fill';
+import { FILL_READ, REC, RECORD_WORDS, fdIterStatus, indexRecords, prepareIterators, readFdTable, readMapperTable, resetFdIter, type FdTable, type MapperTable } from '../../native/bpfFdIter';
 import { mapsDevField } from '../../src/core/procfs/maps';
 import { ipcDevices } from '../../src/core/scan/ipcSources';
 import { devFieldNumbers } from '../../src/core/scan/mapsQuery';
@@ -222,6 +224,50 @@ describe('fd iterator (BPF task_file) against the /proc walk (real kernel object
       assert.equal(failed.iterators, undefined);
       assert.deepEqual(view(failed), view(viaProc));
       assert.deepEqual(mapsOf(failed), mapsOf(viaProc));
+    }
+  });
+
+  it('reads a pipe\'s fill from its ring as FIONREAD and F_GETPIPE_SZ do: across slots, merged writes, the ring wrapping, resized', async () => {
+    assert.equal(fdIterStatus().fills, null, `fills are not read by the iterator: ${fdIterStatus().fills}`);
+    const p = await startHelper<{ pid: number; dev: number; ino: number; r: number; w: number }>('pipe_fill.py');
+    holders.push(p);
+    const { pid, dev, ino, r } = p.info;
+    const pidfds = new Pidfds();
+    const check = (what: string): void => {
+      const t = readFdTable();
+      assert.ok(t);
+      const g = [...t.pids].indexOf(pid);
+      assert.ok(g >= 0);
+      let rec = -1;
+      for (let i = t.starts[g]!; i < t.ends[g]!; i++) if (t.words[i * RECORD_WORDS + REC.fd] === r) rec = i * RECORD_WORDS;
+      assert.ok(rec >= 0, 'the read end is not in the table');
+      const viaSyscalls = samplePipe(pid, r, dev, ino, pidfds);
+      assert.ok(viaSyscalls);
+      assert.equal(t.words[rec + REC.fill], FILL_READ, what);
+      assert.deepEqual({ used: t.words[rec + REC.fillUsed], capacity: t.words[rec + REC.fillPages]! * libc().pageSize() }, viaSyscalls, what);
+    };
+    try {
+      check('empty');
+      await p.command('write 5000'); // two slots: 4096 + 904
+      check('5000 bytes');
+      await p.command('read 3000');
+      check('2000 bytes left');
+      await p.command('write 100'); // merged into the last slot
+      check('2100 bytes');
+      // Tail and head run past the 16 slots: the indexes wrap through the mask.
+      await p.command('cycle 3000 40');
+      check('after 40 rounds of 3000 bytes in and out');
+      await p.command('resize 1048576');
+      await p.command('write 300000');
+      check('resized to 1 MiB, 300 kB queued (74 slots)');
+      // A write end has no fill of its own in the table (the read end's stands for the pipe).
+      const t = readFdTable()!;
+      const g = [...t.pids].indexOf(pid);
+      for (let i = t.starts[g]!; i < t.ends[g]!; i++) {
+        if (t.words[i * RECORD_WORDS + REC.fd] === p.info.w) assert.equal(t.words[i * RECORD_WORDS + REC.fill], 0);
+      }
+    } finally {
+      pidfds.close();
     }
   });
 

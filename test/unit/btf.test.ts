@@ -5,7 +5,9 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { parseBtf } from '../../native/btf';
-import { REC, RECORD_WORDS, VMA_RECORD_WORDS, assemble, assembleVma, indexRecords, layoutFromBtf, startTicks, type Layout, type VmaLayout } from '../../native/bpfFdIter';
+import {
+  REC, RECORD_WORDS, VMA_RECORD_WORDS, assemble, assembleVma, indexRecords, layoutFromBtf, startTicks, type Layout, type PipeLayout, type VmaLayout,
+} from '../../native/bpfFdIter';
 
 /** A BTF blob: types as [nameOff, info, sizeType, ...extra words], strings as one NUL-separated section. */
 function blob(types: number[][], strings: string[]): { bytes: Uint8Array; off: (s: string) => number } {
@@ -167,8 +169,34 @@ describe('fd iterator program and records (native/bpfFdIter.ts)', () => {
     assert.deepEqual(at(call - 1), { op: 0xb7, dst: 3, src: 0, off: 0, imm: VMA_RECORD_WORDS * 4 });
   });
 
+  it('with the pipe ring\'s layout: a loop bounded at 256 slots over probe_read_kernel, every jump inside the program', () => {
+    const f = (off: number, size: number): { off: number; size: number } => ({ off, size });
+    const pipe: PipeLayout = {
+      iPipe: f(584, 8), head: f(200, 4), tail: f(204, 4), headTail: f(200, 8), ringSize: f(212, 4), maxUsage: f(208, 4), bufs: f(280, 8), bufLen: f(12, 4), bufSize: 40,
+    };
+    for (const p of [pipe, { ...pipe, headTail: null }]) {
+      const code = assemble(layout(), p);
+      const n = code.length / 8;
+      const at = (i: number): { op: number; dst: number; src: number; off: number; imm: number } => {
+        const dv = new DataView(code.buffer, code.byteOffset + i * 8, 8);
+        return { op: code[i * 8]!, dst: code[i * 8 + 1]! & 15, src: code[i * 8 + 1]! >> 4, off: dv.getInt16(2, true), imm: dv.getInt32(4, true) };
+      };
+      const jumps = [...Array(n).keys()].filter((i) => (at(i).op & 0x07) === 0x05 && at(i).op !== 0x85 && at(i).op !== 0x95);
+      for (const i of jumps) assert.ok(i + 1 + at(i).off >= 0 && i + 1 + at(i).off < n, `jump at ${i} leaves the program`);
+      const bound = [...Array(n).keys()].find((i) => at(i).op === 0x35)!;
+      assert.equal(at(bound).imm, 256);
+      const back = jumps.filter((i) => at(i).off < 0);
+      assert.deepEqual(back.map((i) => i + 1 + at(i).off), [bound], 'the only backward jump goes to the bound check');
+      assert.equal([...Array(n).keys()].filter((i) => at(i).op === 0x85 && at(i).imm === 113).length, 2, 'probe_read_kernel: bufs, then each slot');
+      assert.ok([...Array(n).keys()].some((i) => at(i).op === 0x27 && at(i).imm === 40), 'slot index times sizeof(pipe_buffer)');
+      // head_tail read at once when there is one, else head and tail apart.
+      assert.equal([...Array(n).keys()].some((i) => at(i).op === 0x79 && at(i).off === 200), p.headTail !== null);
+    }
+    assert.equal(assemble(layout()).length, assemble(layout(), null).length);
+  });
+
   it('refuses a layout whose pointers are not 64-bit or whose members are missing', () => {
-    const btf = { memberOffset: () => 8, memberSize: () => 4, funcId: () => 1 };
+    const btf = { memberOffset: () => 8, memberSize: () => 4, funcId: () => 1, structSize: () => 40 };
     assert.match(String(layoutFromBtf(btf)), /not a 64-bit pointer/);
     assert.match(String(layoutFromBtf({ ...btf, memberOffset: () => -1 })), /no usable/);
   });

@@ -9,7 +9,7 @@ import type { Access } from '../model';
 import { parseFdinfo, scanFdinfoScm } from '../procfs/fdinfo';
 import { openPidfd, sampleAt, sampleViaPidfd, selfFds, type PipeSample } from './fill';
 import { isVanished } from './procio';
-import { RECORD_WORDS, REC, type FdTable, type MapperTable } from '../../../native/bpfFdIter';
+import { FILL_READ, RECORD_WORDS, REC, type FdTable, type MapperTable } from '../../../native/bpfFdIter';
 import { kernelDevToUser } from '../../../native/netlinkParse';
 
 export interface FdRecord {
@@ -315,11 +315,14 @@ export function walkTableFds(pid: number, pidDirfd: number, t: FdTable, from: nu
         if (opts.sampleFill && fmode & 1) {
           const key = `${dev}:${ino}`;
           if (!out.fills.has(key)) {
-            if (pidfd === -1) {
+            if (pidfd === -1 && w[k + REC.fill] !== FILL_READ) {
               const f = openPidfd(pid);
               pidfd = f >= 0 ? f : -2;
             }
-            let got: PipeSample | null | 'fallback' = pidfd >= 0 ? sampleViaPidfd(pidfd, fd, dev, ino) : 'fallback';
+            // The iterator read the ring itself (FIONREAD's sum, F_GETPIPE_SZ's pages), else a sample by syscalls.
+            let got: PipeSample | null | 'fallback' = w[k + REC.fill] === FILL_READ
+              ? { used: w[k + REC.fillUsed]!, capacity: w[k + REC.fillPages]! * c.pageSize() }
+              : pidfd >= 0 ? sampleViaPidfd(pidfd, fd, dev, ino) : 'fallback';
             if (got === 'fallback') {
               const d = fdDir();
               got = d >= 0 ? sampleAt(d, String(fd), dev, ino) : null;
