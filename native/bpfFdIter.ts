@@ -164,47 +164,82 @@ const LDXDW = 0x79;
 const CALL = 0x85;
 const EXIT = 0x95;
 
+type Slot = { off: number; size: number };
+
+/** An instruction list under construction: op() appends one and returns its index (to patch jumps). */
+class Asm {
+  readonly ins: [number, number, number, number, number][] = [];
+  /** Jumps to the end ("r0 = 0; exit"), patched by finish(). */
+  readonly exits: number[] = [];
+
+  op(code: number, dst: number, src: number, off: number, imm: number): number {
+    return this.ins.push([code, dst, src, off, imm]) - 1;
+  }
+
+  /** dst = *(src + f.off), as wide as the field. */
+  ld(dst: number, src: number, f: Slot): number {
+    return this.op(LDX[f.size as 1 | 2 | 4 | 8], dst, src, f.off, 0);
+  }
+
+  /**
+   * r6 = ctx, r7 = ctx->task, r8 = the context's other pointer (file or vma), r2 = tgid, r3 = pid; to the end
+   * when either pointer is null (the end-of-iteration call) or the task is not its thread group's leader.
+   */
+  prologue(task: Slot, other: Slot): void {
+    this.op(MOV64X, 6, 1, 0, 0);
+    this.ld(7, 6, task);
+    this.exits.push(this.op(JEQK, 7, 0, 0, 0));
+    this.ld(8, 6, other);
+    this.exits.push(this.op(JEQK, 8, 0, 0, 0));
+  }
+
+  /** To the end unless the task in r7 leads its thread group (r2 = tgid, r3 = pid after it). */
+  leaderOnly(l: Layout): void {
+    this.ld(2, 7, l.tgid);
+    this.ld(3, 7, l.pid);
+    this.exits.push(this.op(JNEX, 2, 3, 0, 0));
+  }
+
+  /** "r0 = 0; exit", every exit jump patched to it; the encoded program. */
+  finish(): Uint8Array {
+    const out = this.op(MOV64K, 0, 0, 0, 0);
+    this.op(EXIT, 0, 0, 0, 0);
+    for (const j of this.exits) this.ins[j]![3] = out - j - 1;
+    return encode(this.ins);
+  }
+}
+
 /**
  * The iterator program: for a leader's file (task->pid == task->tgid, as /proc/PID/fd shows the leader's
  * table), one record of RECORD_WORDS words: tgid, pid, fd, f_mode, i_ino (64), i_size (64), i_mode, i_uid,
  * s_dev (the kernel's encoding), 0, task start_boottime (64, ns). Nothing for the end-of-iteration call.
  */
 export function assemble(l: Layout, pipe: PipeLayout | null = null): Uint8Array {
-  const ins: [number, number, number, number, number][] = [];
-  const op = (code: number, dst: number, src: number, off: number, imm: number): number => ins.push([code, dst, src, off, imm]) - 1;
-  const ld = (dst: number, src: number, f: { off: number; size: number }): number => op(LDX[f.size as 1 | 2 | 4 | 8], dst, src, f.off, 0);
+  const a = new Asm();
+  const { ins } = a;
+  const op = a.op.bind(a);
+  const ld = a.ld.bind(a);
   const rec = -RECORD_BYTES; // record on the stack at r10 - 64
   const st32 = (word: number, reg: number): number => op(STXW, 10, reg, rec + word * 4, 0);
   const st64 = (word: number, reg: number): number => op(STXDW, 10, reg, rec + word * 4, 0);
   const set32 = (word: number, imm: number): number => op(STW, 10, 0, rec + word * 4, imm);
-  const exits: number[] = [];
   const toEmit: number[] = [];
   const toUnsure: number[] = [];
-  op(MOV64X, 6, 1, 0, 0); // r6 = ctx
-  ld(7, 6, l.ctxTask); // r7 = task
-  exits.push(op(JEQK, 7, 0, 0, 0));
-  ld(8, 6, l.ctxFile); // r8 = file
-  exits.push(op(JEQK, 8, 0, 0, 0));
-  ld(2, 7, l.tgid);
-  ld(3, 7, l.pid);
-  exits.push(op(JNEX, 2, 3, 0, 0)); // not the leader: /proc/PID/fd never shows that table
+  a.prologue(l.ctxTask, l.ctxFile); // r7 = task, r8 = file
+  a.leaderOnly(l); // /proc/PID/fd shows the leader's table only
   st32(REC.tgid, 2);
   st32(REC.pid, 3);
-  ld(2, 6, l.ctxFd);
-  st32(REC.fd, 2);
-  ld(2, 8, l.fMode);
-  st32(REC.fmode, 2);
-  ld(2, 7, l.start);
-  st64(REC.startLo, 2);
   ld(9, 8, l.fInode); // r9 = inode
-  ld(2, 9, l.iIno);
-  st64(REC.inoLo, 2);
-  ld(2, 9, l.iSize);
-  st64(REC.sizeLo, 2);
-  ld(2, 9, l.iMode);
-  st32(REC.mode, 2);
-  ld(2, 9, l.iUid);
-  st32(REC.uid, 2);
+  // Each field through r2 into its record word(s): [base register, field, word, 64-bit].
+  const fields: [number, Slot, number, boolean][] = [
+    [6, l.ctxFd, REC.fd, false], [8, l.fMode, REC.fmode, false], [7, l.start, REC.startLo, true],
+    [9, l.iIno, REC.inoLo, true], [9, l.iSize, REC.sizeLo, true], [9, l.iMode, REC.mode, false], [9, l.iUid, REC.uid, false],
+  ];
+  for (const [base, f, word, wide] of fields) {
+    ld(2, base, f);
+    if (wide) st64(word, 2);
+    else st32(word, 2);
+  }
   ld(2, 9, l.iSb); // r2 = super_block
   ld(2, 2, l.sDev);
   st32(REC.dev, 2);
@@ -291,10 +326,7 @@ export function assemble(l: Layout, pipe: PipeLayout | null = null): Uint8Array 
   op(ADD64K, 2, 0, 0, rec); // r2 = record
   op(MOV64K, 3, 0, 0, RECORD_BYTES);
   op(CALL, 0, 0, 0, BPF_FUNC_SEQ_WRITE);
-  const out = op(MOV64K, 0, 0, 0, 0);
-  op(EXIT, 0, 0, 0, 0);
-  for (const j of exits) ins[j]![3] = out - j - 1;
-  return encode(ins);
+  return a.finish();
 }
 
 /** The mapping iterator's fields (bpf_iter task_vma, Linux 5.12+), besides the fd program's. */
@@ -326,20 +358,14 @@ export const VMA_RECORD_WORDS = 4;
  * encoding), one record of VMA_RECORD_WORDS words. Nothing for other mappings, other threads or the end.
  */
 export function assembleVma(l: VmaLayout, kdevs: readonly number[]): Uint8Array {
-  const ins: [number, number, number, number, number][] = [];
-  const op = (code: number, dst: number, src: number, off: number, imm: number): number => ins.push([code, dst, src, off, imm]) - 1;
-  const ld = (dst: number, src: number, f: { off: number; size: number }): number => op(LDX[f.size as 1 | 2 | 4 | 8], dst, src, f.off, 0);
+  const a = new Asm();
+  const { ins, exits } = a;
+  const op = a.op.bind(a);
+  const ld = a.ld.bind(a);
   const rec = -VMA_RECORD_WORDS * 4;
-  const exits: number[] = [];
   const emits: number[] = [];
-  op(MOV64X, 6, 1, 0, 0); // r6 = ctx
-  ld(7, 6, l.vma_ctxTask); // r7 = task
-  exits.push(op(JEQK, 7, 0, 0, 0));
-  ld(8, 6, l.vma_ctxVma); // r8 = vma
-  exits.push(op(JEQK, 8, 0, 0, 0));
-  ld(2, 7, l.tgid);
-  ld(3, 7, l.pid);
-  exits.push(op(JNEX, 2, 3, 0, 0)); // the leader's view of the (shared) address space only
+  a.prologue(l.vma_ctxTask, l.vma_ctxVma); // r7 = task, r8 = vma
+  a.leaderOnly(l); // the leader's view of the (shared) address space only
   ld(9, 8, l.vma_vmFile); // r9 = file
   exits.push(op(JEQK, 9, 0, 0, 0)); // anonymous memory
   ld(9, 9, l.fInode);
@@ -357,11 +383,8 @@ export function assembleVma(l: VmaLayout, kdevs: readonly number[]): Uint8Array 
   op(ADD64K, 2, 0, 0, rec);
   op(MOV64K, 3, 0, 0, VMA_RECORD_WORDS * 4);
   op(CALL, 0, 0, 0, BPF_FUNC_SEQ_WRITE);
-  const out = op(MOV64K, 0, 0, 0, 0);
-  op(EXIT, 0, 0, 0, 0);
-  for (const j of exits) ins[j]![3] = out - j - 1;
   for (const j of emits) ins[j]![3] = emit - j - 1;
-  return encode(ins);
+  return a.finish();
 }
 
 function encode(ins: readonly [number, number, number, number, number][]): Uint8Array {
@@ -539,19 +562,25 @@ function withKernelBtf<T>(use: (blob: Uint8Array) => T | string): T | string {
 
 let buf = new Uint8Array(1 << 20);
 
-/**
- * Every fd of every thread-group leader, now, or null when the iterator is not usable here (see
- * fdIterStatus) or a read failed (the caller then reads /proc). Only the thread that loaded it reads it.
- */
-export function readFdTable(): FdTable | null {
+/** The fd program, loaded on first use (whether it loads, and why not, is remembered). */
+function fdIterator(): Loaded | null {
   if (!tried) {
     tried = true;
     const got = load();
     if (typeof got === 'string') reason = got;
     else loaded = got;
   }
-  if (!loaded) return null;
-  const len = readIterator(loaded);
+  return loaded;
+}
+
+/**
+ * Every fd of every thread-group leader, now, or null when the iterator is not usable here (see
+ * fdIterStatus) or a read failed (the caller then reads /proc). Only the thread that loaded it reads it.
+ */
+export function readFdTable(): FdTable | null {
+  const fd = fdIterator();
+  if (!fd) return null;
+  const len = readIterator(fd);
   return len < 0 ? null : indexRecords(buf.subarray(0, len - (len % RECORD_BYTES)));
 }
 
@@ -597,14 +626,9 @@ export interface IterPlan {
  * the fd iterator is not usable here (fdIterStatus() says why).
  */
 export function prepareIterators(devs: readonly { major: number; minor: number }[]): IterPlan | null {
-  if (!tried) {
-    tried = true;
-    const got = load();
-    if (typeof got === 'string') reason = got;
-    else loaded = got;
-  }
-  if (!loaded) return null;
-  return { fdLink: loaded.link, vmaLink: devs.length ? mappingIterator(devs)?.link ?? -1 : -1 };
+  const fd = fdIterator();
+  if (!fd) return null;
+  return { fdLink: fd.link, vmaLink: devs.length ? mappingIterator(devs)?.link ?? -1 : -1 };
 }
 
 /** The mapping program for these devices, loaded (or reloaded) as needed; null when it cannot be. */

@@ -190,7 +190,7 @@ describe('fd iterator (BPF task_file) against the /proc walk (real kernel object
     assert.deepEqual(viaTable, walk(late.child.pid!, null));
   });
 
-  it('a helper reads the tables while the caller reads the dumps, the caller waits and uses them; a failed read means /proc for every thread', function () {
+  it('a helper reads the tables while the caller reads the dumps, the caller waits and uses them; a failed read means /proc for every thread', async function () {
     const { pipeDev } = pseudoDevices();
     const devs = mapDevices();
     const opts = { pipeDev, selfPid: process.pid, sampleFill: true, ipc: ipcDevices(), mapDevs: devs.fields };
@@ -203,7 +203,9 @@ describe('fd iterator (BPF task_file) against the /proc walk (real kernel object
     assert.ok(plan && plan.vmaLink >= 0, `iterators: ${JSON.stringify(fdIterStatus())}`);
     // The caller's "socket dumps" take 40 ms: the helper claims the read and the caller takes the tables it left.
     let byHelper: ProcessWalk | undefined;
-    for (let i = 0; i < 5 && !byHelper?.iterators?.byHelper; i++) {
+    // (A helper still starting misses the job: then the caller reads them; try again once it runs.)
+    for (let i = 0; i < 50 && !byHelper?.iterators?.byHelper; i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 100));
       byHelper = walkProcesses(all, opts, 1, () => {
         const until = performance.now() + 40;
         while (performance.now() < until);

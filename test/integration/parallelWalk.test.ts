@@ -49,14 +49,16 @@ describe('parallel per-process pass (helper threads, real kernel objects)', func
     return out.sort();
   }
 
-  it('finds the same objects, holders and fills with 3 threads as with 1', function () {
+  it('finds the same objects, holders and fills with 3 threads as with 1', async function () {
     const pids = new Set(pop.info.pids);
     const single = takeSnapshot({ threads: 1 });
     let parallel: Snapshot | undefined;
-    // The first parallel scan may finish before a helper has loaded; a warm one shares the work.
-    for (let i = 0; i < 5; i++) {
+    // A scan may finish before a helper has loaded (helpers start on the first scan that wants them, and a scan
+    // of this small machine takes milliseconds): a warm one shares the work.
+    for (let i = 0; i < 50; i++) {
       parallel = takeSnapshot({ threads: 3 });
       if ((parallel.scan?.walkThreads ?? 1) > 1) break;
+      await new Promise((r) => setTimeout(r, 100));
     }
     assert.ok(parallel);
     assert.ok((parallel.scan?.walkThreads ?? 1) > 1, `no helper thread took part (walkThreads ${parallel.scan?.walkThreads})`);

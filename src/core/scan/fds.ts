@@ -214,13 +214,7 @@ export function walkProcessFds(pid: number, pidDirfd: number, opts: WalkOptions,
         }
         if (opts.sampleFill && (access === 'r' || access === 'rw')) {
           const key = `${dev}:${ino}`;
-          if (!out.fills.has(key)) {
-            const got = sample(name, fd, dev, ino);
-            if (got) {
-              out.fills.set(key, got);
-              out.fillFailed.delete(key);
-            } else out.fillFailed.add(key);
-          }
+          if (!out.fills.has(key)) keepFill(out, key, sample(name, fd, dev, ino));
         }
       }
       out.fds.push({ pid, fd, type, dev, ino, access, link: linkText });
@@ -327,10 +321,7 @@ export function walkTableFds(pid: number, pidDirfd: number, t: FdTable, from: nu
               const d = fdDir();
               got = d >= 0 ? sampleAt(d, String(fd), dev, ino) : null;
             }
-            if (got) {
-              out.fills.set(key, got);
-              out.fillFailed.delete(key);
-            } else out.fillFailed.add(key);
+            keepFill(out, key, got);
           }
         }
       }
@@ -355,6 +346,14 @@ function wantedIpcFile(f: FileFields, devs: IpcDevices): boolean {
   if ((f.mode & S_IFMT) !== S_IFREG) return false;
   if (f.dev === devs.shmDev || f.dev === devs.mqDev || f.dev === devs.memfdDev) return true;
   return f.devMajor === 0 && f.size === MQUEUE_FILE_SIZE;
+}
+
+/** A pipe's fill ("dev:ino") as sampled, or its failure (a later read end may still succeed). */
+function keepFill(out: FdWalk, key: string, got: PipeSample | null): void {
+  if (got) {
+    out.fills.set(key, got);
+    out.fillFailed.delete(key);
+  } else out.fillFailed.add(key);
 }
 
 const own = new StatxBuf();
