@@ -18,6 +18,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+
+const PROC_WALK_LABEL = 'takeSnapshot({ fdIterator: false })';
 import { SCAN_PROCESS_FLAGS } from '../src/core/worker/client';
 
 // The snapshots and refreshes are timed under the V8 flags of the extension's scan process (where the
@@ -295,12 +297,14 @@ async function benchSize(label: string, size: number[]): Promise<void> {
     // The three variants take turns, run by run: timed one after the other, the last series met a process
     // warmed up for longer (and the machine minutes later), and the fill-less one seemed to save 37 ms of a
     // 79 ms snapshot where taking turns showed 5-13 ms (scripts/tmp/ab.ts, by hand).
-    const [ours, single, noFill] = timeTurnsOwn([
+    const [ours, single, noFill, procWalk] = timeTurnsOwn([
       ['takeSnapshot() in process', () => void takeSnapshot()],
       ['takeSnapshot({ threads: 1 })', () => void takeSnapshot({ threads: 1 })],
       // The same walk without pipe/FIFO fill sampling (5 syscalls per pipe): what lazy fill would save.
       ['takeSnapshot({ sampleFill: false })', () => void takeSnapshot({ sampleFill: false })],
-    ], SNAPSHOT_WARMUPS) as [number, number, number];
+      // Without the BPF fd iterator (as a user who is not root): /proc/PID/fd walked, PROCMAP_QUERY, fill samples.
+      [PROC_WALK_LABEL, () => void takeSnapshot({ fdIterator: false })],
+    ], SNAPSHOT_WARMUPS) as [number, number, number, number];
     // Live views refresh at 1-10 Hz: the refresh is timed in that steady state. Its first runs after a burst of
     // snapshots are slower while the helper thread's sampling code is optimized again (by hand: 19-28 µs per
     // pipe in the first four, 12 µs from the tenth on).
@@ -318,6 +322,7 @@ async function benchSize(label: string, size: number[]): Promise<void> {
       ['takeSnapshot() in process', ours],
       ['takeSnapshot({ threads: 1 })', single],
       ['takeSnapshot({ sampleFill: false })', noFill],
+      [PROC_WALK_LABEL, procWalk],
       ['refreshQueues(all objects)', refresh],
       ['refreshQueues(all, { threads: 1 })', refreshSingle],
       ['refreshQueues(unix objects)', refreshUnix],
@@ -337,7 +342,9 @@ async function benchSize(label: string, size: number[]): Promise<void> {
       const cpu = cpuOf.get(name);
       console.log(`${name.padEnd(44)} ${ms === null ? 'n/a'.padStart(10) : (ms.toFixed(1) + ' ms').padStart(10)}  ${ratio.padStart(15)}  ${(cpu === undefined ? '' : cpu.toFixed(1) + ' ms').padStart(17)}`);
     }
-    console.log(`goal 1 (the series above): takeSnapshot / ss -xap = ${ssXap ? (ours / ssXap).toFixed(2) : 'n/a'} (goal <= 1.00)`);
+    console.log(`fds read by: ${last?.fdSource ?? 'n/a'}${last?.fdIteratorUnusable ? ` (the BPF iterator is not usable here: ${last.fdIteratorUnusable})` : ''}`);
+    console.log(`goal 1 (the series above): takeSnapshot / ss -xap = ${ssXap ? (ours / ssXap).toFixed(2) : 'n/a'} (goal <= 1.00); `
+      + `walking /proc instead of the fd iterator: ${ssXap ? (procWalk / ssXap).toFixed(2) : 'n/a'}`);
     console.log(`goal 2 (the series above): refresh / ss -xa = ${ssXa ? (refresh / ssXa).toFixed(2) : 'n/a'} (goal <= 1.50); unix-only refresh / ss -xa = ${ssXa ? (refreshUnix / ssXa).toFixed(2) : 'n/a'}`);
     // The same comparisons with the two sides taking turns, so that both meet the same machine (the series
     // above run minutes apart, and this VM's load drifts by tens of percent in that time).
@@ -361,14 +368,14 @@ async function benchSize(label: string, size: number[]): Promise<void> {
       const ourFloor = (cost.fds * cost.statx_us + pipeFds * cost.lstat_us) / 1000;
       console.log(`kernel time per fd (C, best of 4 over ${cost.fds} fds): readlink ${cost.readlink_us.toFixed(2)} µs, statx ${cost.statx_us.toFixed(2)} µs, `
         + `statx of the link ${cost.lstat_us.toFixed(2)} µs, a bare getppid ${cost.getppid_us.toFixed(2)} µs`);
-      console.log(`floor of the fd walk alone, on one CPU: ss -xap's readlinks ${ssFloor.toFixed(1)} ms; the snapshot's statx per fd + access mode of `
+      console.log(`floor of the /proc fd walk alone (the fd iterator replaces it as root), on one CPU: ss -xap's readlinks ${ssFloor.toFixed(1)} ms; its statx per fd + access mode of `
         + `${pipeFds} pipe/FIFO fds ${ourFloor.toFixed(1)} ms (${(ourFloor / ssFloor).toFixed(2)} x), before fills, /proc files, dumps and JS`);
       // What goal 1 leaves to JS: the walk's calls above and the fill samples (the same five calls per pipe as the
       // refresh's, below) from C, against ss -xap's wall time. Well under it, spread over the CPUs: the kernel
       // work does not decide goal 1 here; our CPU per snapshot, next to it, does.
       const snapFloor = ourFloor + cost.samples_ms;
       const snapCpu = cpuOf.get('takeSnapshot() in process');
-      console.log(`floor of the snapshot's fd calls (the walk's above + ${cost.pipes} fill samples): ${snapFloor.toFixed(1)} ms from C on one CPU`
+      console.log(`floor of the /proc walk's fd calls (the walk's above + ${cost.pipes} fill samples): ${snapFloor.toFixed(1)} ms from C on one CPU`
         + `${ssXap ? ` (${(snapFloor / ssXap).toFixed(2)} x ss -xap; ${(snapFloor / 2 / ssXap).toFixed(2)} x spread over two CPUs)` : ''}; `
         + `ours: ${(snapCpu === undefined ? NaN : snapCpu).toFixed(1)} ms of CPU per snapshot (${(snapCpu === undefined ? NaN : snapCpu / snapFloor).toFixed(1)} x that floor)`);
       // The part of goal 2 that no code can remove: the refresh samples every pipe through its first read end,
