@@ -454,6 +454,8 @@ function kernelFacts(): KernelFacts | string {
   if (facts) return facts;
   if (process.env['IPC_INSPECTOR_BPF'] === '0') return 'turned off (IPC_INSPECTOR_BPF=0)';
   if (process.platform !== 'linux' || (process.arch !== 'x64' && process.arch !== 'arm64')) return `not on ${process.platform}/${process.arch}`;
+  // A tracing program needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN): without them, say so before reading BTF.
+  if (!mayLoadTracing()) return 'bpf(2) not permitted (needs CAP_BPF and CAP_PERFMON)';
   // Its records carry the kernel's global pids and uids: only where they are the ones /proc shows us.
   try {
     if (readlinkSync('/proc/self/ns/pid') !== INIT_PID_NS || readlinkSync('/proc/self/ns/user') !== INIT_USER_NS) return 'not in the initial pid and user namespaces';
@@ -473,6 +475,24 @@ function kernelFacts(): KernelFacts | string {
     return { fdAttach: id, fd: l, pipe: pipeLayoutFromBtf(btf), vma: typeof vl === 'string' ? vl : { attach: vmaId, layout: vl } };
   });
   return facts;
+}
+
+const CAP_SYS_ADMIN = 21n;
+const CAP_PERFMON = 38n;
+const CAP_BPF = 39n;
+
+/** Whether this process's effective capabilities allow loading a tracing program (false when unreadable). */
+function mayLoadTracing(): boolean {
+  let eff: bigint;
+  try {
+    const m = /^CapEff:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'latin1'));
+    if (!m) return false;
+    eff = BigInt(`0x${m[1]}`);
+  } catch {
+    return false;
+  }
+  const has = (cap: bigint): boolean => ((eff >> cap) & 1n) === 1n;
+  return (has(CAP_BPF) || has(CAP_SYS_ADMIN)) && (has(CAP_PERFMON) || has(CAP_SYS_ADMIN));
 }
 
 /** Load `code` as an iterator program attached to the BTF function `attachId`, and link it. */

@@ -57,6 +57,9 @@ describe('takeSnapshot as an unprivileged user', function () {
     assert.ok(out.pipe, 'own pipe found');
     assert.deepEqual(out.pipe.endpoints.map((e: { pid: number }) => e.pid).sort(), [out.info.writer.pid, out.info.reader.pid].sort());
     assert.deepEqual(out.pipe.queue, { used: 1234, capacity: 65536, unit: 'bytes' });
+    // No BPF for a user without CAP_BPF/CAP_PERFMON: the /proc walk, and the snapshot says why.
+    assert.equal(out.fdSource, 'procfs');
+    assert.match(out.fdIteratorUnusable, /not permitted/);
   });
 
   it('the refresh path on root\'s objects it may not read: no exception, no sample for pipes and queues, sockets still sampled', async function () {

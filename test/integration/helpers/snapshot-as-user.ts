@@ -31,6 +31,7 @@ async function main(): Promise<void> {
       uid: process.getuid!(), hidden: s.hidden.processes, foreign, kernelThreads, notes: s.notes,
       pipe: pipe ? { endpoints: pipe.endpoints, queue: pipe.queue } : null, info: h.info,
       unixSockets: s.objects.filter((o) => o.kind === 'unix').length,
+      fdSource: s.scan?.fdSource, fdIteratorUnusable: s.scan?.fdIteratorUnusable,
     }));
   } finally {
     await h.stop();
