@@ -623,7 +623,9 @@ function readIterator(x: Loaded): number {
       const n = c.read(it, buf.subarray(len), buf.length - len);
       if (n === 0) return len;
       if (n < 0) {
-        if (c.errnoName(c.errno()) === 'EINTR') continue;
+        // EAGAIN: a million tasks' files visited without a record (threads with tables of their own): go on.
+        const e = c.errnoName(c.errno());
+        if (e === 'EINTR' || e === 'EAGAIN') continue;
         return -1;
       }
       len += n;
@@ -726,22 +728,28 @@ export function readTablesInto(plan: IterPlan, to: TableShare, reader = 0): void
   const t0 = performance.now();
   let ok = false;
   try {
-    const n = readIterator({ prog: -1, link: plan.fdLink });
-    const bytes = n - (n % RECORD_BYTES);
-    if (n >= 0 && putShared(to.fd, buf.subarray(0, bytes))) {
-      meta[1] = bytes;
-      meta[2] = -1;
-      ok = true;
-      if (plan.vmaLink >= 0) {
-        const pairs = mapperPairs(readIterator({ prog: -1, link: plan.vmaLink }));
-        if (pairs && putShared(to.maps, new Uint8Array(pairs.buffer))) meta[2] = pairs.length / 2;
-      }
-    }
+    ok = readInto(plan, to, meta);
+  } catch {
+    ok = false; // (a buffer that cannot grow: the /proc walk for everyone)
   } finally {
     meta[3] = Math.round((performance.now() - t0) * 1000);
     Atomics.store(meta, 0, ok ? TABLES_READY : TABLES_FAILED);
     Atomics.notify(meta, 0);
   }
+}
+
+/** The fd records (and the mapper pairs, when there is a mapping iterator) into the share; false if no records. */
+function readInto(plan: IterPlan, to: TableShare, meta: Int32Array): boolean {
+  const n = readIterator({ prog: -1, link: plan.fdLink });
+  const bytes = n - (n % RECORD_BYTES);
+  if (n < 0 || !putShared(to.fd, buf.subarray(0, bytes))) return false;
+  meta[1] = bytes;
+  meta[2] = -1;
+  if (plan.vmaLink >= 0) {
+    const pairs = mapperPairs(readIterator({ prog: -1, link: plan.vmaLink }));
+    if (pairs && putShared(to.maps, new Uint8Array(pairs.buffer))) meta[2] = pairs.length / 2;
+  }
+  return true;
 }
 
 /** The tables a share holds (views of it, indexed for this thread), or null when it holds none. */

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { libc } from '../../native/libc';
 import { Pidfds, samplePipe } from '../../src/core/scan/fill';
-import { FILL_READ, REC, RECORD_WORDS, fdIterStatus, indexRecords, prepareIterators, readFdTable, readMapperTable, resetFdIter, type FdTable, type MapperTable } from '../../native/bpfFdIter';
+import { FILL_READ, REC, RECORD_WORDS, TABLES_FAILED, readTablesInto, tablesFrom, fdIterStatus, indexRecords, prepareIterators, readFdTable, readMapperTable, resetFdIter, type FdTable, type MapperTable } from '../../native/bpfFdIter';
 import { mapsDevField } from '../../src/core/procfs/maps';
 import { ipcDevices } from '../../src/core/scan/ipcSources';
 import { devFieldNumbers } from '../../src/core/scan/mapsQuery';
@@ -220,6 +220,11 @@ describe('fd iterator (BPF task_file) against the /proc walk (real kernel object
     const alone = walkProcesses(all, opts, 0, undefined, plan);
     assert.equal(alone.iterators?.byHelper, false);
     assert.deepEqual(view(alone), view(viaProc));
+    // Records that do not fit the share (bounded growth): no tables, said so, not thrown.
+    const tiny = { meta: new SharedArrayBuffer(32), fd: new SharedArrayBuffer(0, { maxByteLength: 64 }), maps: new SharedArrayBuffer(0, { maxByteLength: 64 }) };
+    readTablesInto(plan, tiny);
+    assert.equal(new Int32Array(tiny.meta)[0], TABLES_FAILED);
+    assert.equal(tablesFrom(tiny), null);
     // Iterators that cannot be read (a link fd that is no link): nobody has tables, everyone walks /proc.
     for (const helpers of [0, 1]) {
       const failed = walkProcesses(all, opts, helpers, undefined, { fdLink: 1_000_000, vmaLink: -1 });
