@@ -31,6 +31,16 @@ const BPF_FUNC_PROBE_READ_KERNEL = 113;
 /** The init namespaces' inode numbers (PROC_PID_INIT_INO, PROC_USER_INIT_INO): fixed by the kernel. */
 const INIT_PID_NS = 'pid:[4026531836]';
 const INIT_USER_NS = 'user:[4026531837]';
+/** PROC_TIME_INIT_INO; kernels before 5.6 have no time namespaces (then taken as the initial one). */
+const INIT_TIME_NS = 'time:[4026531834]';
+
+function timeNamespace(): string {
+  try {
+    return readlinkSync('/proc/self/ns/time');
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? INIT_TIME_NS : 'unreadable';
+  }
+}
 
 /** One record per fd, in 32-bit words (see the program below). */
 export const RECORD_WORDS = 16;
@@ -462,6 +472,8 @@ function kernelFacts(): KernelFacts | string {
   } catch {
     return 'namespaces unreadable';
   }
+  // /proc/PID/stat's start time is shifted by the reader's time namespace, and records are matched by it.
+  if (timeNamespace() !== INIT_TIME_NS) return 'not in the initial time namespace';
   const structs = [...new Set([...Object.values(FIELDS), ...Object.values(VMA_FIELDS), ...Object.values(PIPE_FIELDS)].map(([struct]) => struct))];
   facts = withKernelBtf((blob): KernelFacts | string => {
     const btf = parseBtf(blob, structs, ['bpf_iter_task_file', 'bpf_iter_task_vma']);

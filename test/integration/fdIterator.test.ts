@@ -4,7 +4,7 @@
 // process started after the read is walked through /proc.
 
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,7 +20,7 @@ import type { ProcessWalk } from '../../src/core/scan/processWalk';
 import { listPids } from '../../src/core/scan/processes';
 import { stopHelpers } from '../../src/core/scan/helperPool';
 import { pseudoDevices, takeSnapshot } from '../../src/core/scan/snapshot';
-import { startHelper, type Holder } from './helpers/holders';
+import { helperPath, startHelper, type Holder } from './helpers/holders';
 
 /** Reasons the iterator may be unusable on a machine; any other reason is a defect of ours. */
 const ENVIRONMENTAL = /not permitted|no kernel BTF|not in the initial|namespaces unreadable|without the task_file iterator|turned off|not on /;
@@ -276,6 +276,19 @@ describe('fd iterator (BPF task_file) against the /proc walk (real kernel object
     } finally {
       pidfds.close();
     }
+  });
+
+  it('in another time namespace (start times shifted by its boottime offset) walks /proc and says why', function () {
+    const run = (prefix: string[]): { fdSource: string; fdIteratorUnusable: string | null; objects: number } | null => {
+      const r = spawnSync(prefix[0]!, [...prefix.slice(1), process.execPath, '--require', 'tsx/cjs', helperPath('snapshot-source.ts')], { encoding: 'utf8', timeout: 30000 });
+      return r.status === 0 ? JSON.parse(r.stdout.trim().split('\n').pop()!) : null;
+    };
+    const shifted = run(['unshare', '--time', '--boottime', '1000', '--fork']);
+    if (!shifted) this.skip(); // no time namespaces here (before Linux 5.6, or not permitted)
+    assert.deepEqual([shifted.fdSource, shifted.fdIteratorUnusable], ['procfs', 'not in the initial time namespace']);
+    assert.ok(shifted.objects > 0);
+    const here = run(['env']);
+    assert.deepEqual([here?.fdSource, here?.fdIteratorUnusable], ['bpf-iterator', null]);
   });
 
   it('turned off by IPC_INSPECTOR_BPF=0, with the reason in the snapshot', () => {
