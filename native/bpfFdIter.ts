@@ -48,11 +48,20 @@ export const REC = {
   tgid: 0, pid: 1, fd: 2, fmode: 3, inoLo: 4, inoHi: 5, sizeLo: 6, sizeHi: 7, mode: 8, uid: 9, dev: 10, fillUsed: 11, startLo: 12, startHi: 13,
   fillPages: 14, fill: 15,
 } as const;
-/** REC.fill: no fill read (not a read end of a pipe or FIFO, or no pipe fields in BTF). */
+/**
+ * REC.fill: nothing read (not a read end of a pipe or FIFO, nor a Unix socket; or no such fields in BTF). For a
+ * Unix socket, REC.fill tells of REC.fillUsed as its in-flight fd count.
+ */
 export const FILL_NONE = 0;
-/** REC.fill: fillUsed bytes queued and fillPages the pipe's capacity in pages, read from the pipe's ring. */
+/**
+ * REC.fill: fillUsed bytes queued and fillPages the pipe's capacity in pages, read from the pipe's ring; for a
+ * Unix socket, fillUsed its in-flight fds (fdinfo's scm_fds).
+ */
 export const FILL_READ = 1;
-/** REC.fill: the ring could not be read consistently (changing meanwhile, or more slots than the loop's bound). */
+/**
+ * REC.fill: the ring could not be read consistently (changing meanwhile, or more slots than the loop's bound);
+ * for a Unix socket, a listener (its count is over its accept queue) or a read that failed: read fdinfo.
+ */
 export const FILL_UNSURE = 2;
 /** The most ring slots the program sums (a pipe of 1 MiB, the default pipe-max-size, has 256). */
 const FILL_MAX_SLOTS = 256;
@@ -128,6 +137,61 @@ export function pipeLayoutFromBtf(btf: Btf): PipeLayout | null {
   // One word holding head (low half: the first member on these little-endian machines) and tail (high half).
   const headTail = ht.off >= 0 && ht.size === 8 && out['head']!.off === ht.off && out['head']!.size === 4 && out['tail']!.off === ht.off + 4 ? ht : null;
   return { ...(out as unknown as Omit<PipeLayout, 'headTail' | 'bufSize'>), headTail, bufSize };
+}
+
+/**
+ * A Unix socket's fields for its in-flight fd count (what its fdinfo prints as scm_fds), optional: without
+ * them the count is read from fdinfo. From the file: private_data (the struct socket); from that, type and sk;
+ * from sk, family and state; from the unix_sock around it (sk is its first member), scm_stat.nr_fds.
+ */
+const SOCK_FIELDS = {
+  fPrivate: ['file', 'private_data'],
+  type: ['socket', 'type'],
+  sk: ['socket', 'sk'],
+  common: ['sock', '__sk_common'],
+  family: ['sock_common', 'skc_family'],
+  state: ['sock_common', 'skc_state'],
+  unixSk: ['unix_sock', 'sk'],
+  scm: ['unix_sock', 'scm_stat'],
+  nrFds: ['scm_stat', 'nr_fds'],
+} as const;
+/** Where the program reads a socket's fields: two spans read at once (each at most SOCK_SPAN_MAX bytes). */
+export interface SockLayout {
+  fPrivate: Slot;
+  /** struct socket: [start, start + len) holds type and sk; their offsets within it. */
+  socketSpan: { start: number; len: number; type: Slot; sk: Slot };
+  /** struct sock: [start, start + len) holds skc_family and skc_state; their offsets within it. */
+  commonSpan: { start: number; len: number; family: Slot; state: Slot };
+  /** Offset of scm_stat.nr_fds (4 bytes) in the unix_sock that sk points to. */
+  nrFds: number;
+}
+const SOCK_SPAN_MAX = 32;
+
+/** The socket fields' layout from BTF, or null when some field is missing or not as expected. */
+export function sockLayoutFromBtf(btf: Btf): SockLayout | null {
+  const f: Record<string, Slot> = {};
+  for (const [key, [struct, member]] of Object.entries(SOCK_FIELDS)) {
+    const off = btf.memberOffset(struct, member);
+    const size = btf.memberSize(struct, member);
+    if (off < 0 || off > 0x7fff || size <= 0) return null;
+    f[key] = { off, size };
+  }
+  if (f['fPrivate']!.size !== 8 || f['sk']!.size !== 8 || f['type']!.size !== 2 || f['family']!.size !== 2 || f['state']!.size !== 1) return null;
+  if (f['unixSk']!.off !== 0 || f['nrFds']!.size !== 4) return null;
+  const span = (a: Slot, b: Slot, base: number): { start: number; len: number; a: Slot; b: Slot } | null => {
+    const start = Math.min(a.off, b.off) & ~7; // (8-aligned: loads from the stack must be aligned to their size)
+    const len = Math.max(a.off + a.size, b.off + b.size) - start;
+    return len > SOCK_SPAN_MAX ? null : { start: base + start, len, a: { off: a.off - start, size: a.size }, b: { off: b.off - start, size: b.size } };
+  };
+  const s = span(f['type']!, f['sk']!, 0);
+  const c = span(f['family']!, f['state']!, f['common']!.off);
+  if (!s || !c) return null;
+  return {
+    fPrivate: f['fPrivate']!,
+    socketSpan: { start: s.start, len: s.len, type: s.a, sk: s.b },
+    commonSpan: { start: c.start, len: c.len, family: c.a, state: c.b },
+    nrFds: f['scm']!.off + f['nrFds']!.off,
+  };
 }
 type Field = keyof typeof FIELDS;
 export type Layout = Record<Field, { off: number; size: number }>;
@@ -224,7 +288,7 @@ class Asm {
  * table), one record of RECORD_WORDS words: tgid, pid, fd, f_mode, i_ino (64), i_size (64), i_mode, i_uid,
  * s_dev (the kernel's encoding), 0, task start_boottime (64, ns). Nothing for the end-of-iteration call.
  */
-export function assemble(l: Layout, pipe: PipeLayout | null = null): Uint8Array {
+export function assemble(l: Layout, pipe: PipeLayout | null = null, sock: SockLayout | null = null): Uint8Array {
   const a = new Asm();
   const { ins } = a;
   const op = a.op.bind(a);
@@ -256,6 +320,57 @@ export function assemble(l: Layout, pipe: PipeLayout | null = null): Uint8Array 
   set32(REC.fillUsed, 0);
   set32(REC.fillPages, 0);
   set32(REC.fill, FILL_NONE);
+  if (sock) {
+    // A Unix socket's in-flight fds as its fdinfo counts them (unix_show_fdinfo): scm_stat.nr_fds of a dgram
+    // or an established socket, none for other states, and for a listener the sum over the connections in its
+    // accept queue, which a program cannot walk: FILL_UNSURE (fdinfo is read). Every pointer read with
+    // bpf_probe_read_kernel (private_data is a plain void *); a failed read is FILL_UNSURE too.
+    const SPAN_SOCKET = rec - 32;
+    const SPAN_COMMON = rec - 64;
+    const SCR_NR = rec - 72;
+    ld(2, 9, l.iMode);
+    op(AND64K, 2, 0, 0, 0xf000);
+    const notSocket = op(JNEK, 2, 0, 0, 0xc000);
+    const toSockUnsure: number[] = [];
+    ld(3, 8, sock.fPrivate); // r3 = struct socket *
+    toSockUnsure.push(op(JEQK, 3, 0, 0, 0));
+    const read = (to: number, len: number, base: number, off: number): void => {
+      op(MOV64X, 1, 10, 0, 0);
+      op(ADD64K, 1, 0, 0, to);
+      op(MOV64K, 2, 0, 0, len);
+      if (base !== 3) op(MOV64X, 3, base, 0, 0);
+      op(ADD64K, 3, 0, 0, off);
+      op(CALL, 0, 0, 0, BPF_FUNC_PROBE_READ_KERNEL);
+      toSockUnsure.push(op(JNEK, 0, 0, 0, 0));
+    };
+    const { socketSpan: ss, commonSpan: cs } = sock;
+    read(SPAN_SOCKET, ss.len, 3, ss.start);
+    op(LDX[8], 7, 10, SPAN_SOCKET + ss.sk.off, 0); // r7 = sk
+    toSockUnsure.push(op(JEQK, 7, 0, 0, 0));
+    op(LDX[2], 9, 10, SPAN_SOCKET + ss.type.off, 0); // r9 = type
+    read(SPAN_COMMON, cs.len, 7, cs.start);
+    op(LDX[2], 2, 10, SPAN_COMMON + cs.family.off, 0);
+    toEmit.push(op(JNEK, 2, 0, 0, 1)); // not AF_UNIX: no count (FILL_NONE)
+    op(LDX[1], 2, 10, SPAN_COMMON + cs.state.off, 0);
+    const dgram = op(JEQK, 9, 0, 0, 2); // SOCK_DGRAM
+    const established = op(JEQK, 2, 0, 0, 1); // TCP_ESTABLISHED
+    toSockUnsure.push(op(JEQK, 2, 0, 0, 10)); // TCP_LISTEN
+    set32(REC.fillUsed, 0); // any other state: fdinfo prints 0
+    set32(REC.fill, FILL_READ);
+    toEmit.push(op(JA, 0, 0, 0, 0));
+    const count = ins.length;
+    ins[dgram]![3] = count - dgram - 1;
+    ins[established]![3] = count - established - 1;
+    read(SCR_NR, 4, 7, sock.nrFds);
+    op(LDXW, 2, 10, SCR_NR, 0);
+    st32(REC.fillUsed, 2);
+    set32(REC.fill, FILL_READ);
+    toEmit.push(op(JA, 0, 0, 0, 0));
+    const sockUnsure = set32(REC.fill, FILL_UNSURE);
+    for (const j of toSockUnsure) ins[j]![3] = sockUnsure - j - 1;
+    toEmit.push(op(JA, 0, 0, 0, 0));
+    ins[notSocket]![3] = ins.length - notSocket - 1;
+  }
   if (pipe) {
     // The fill of a pipe or FIFO read end, as FIONREAD counts it: the lengths of the ring's slots from tail to
     // head, and F_GETPIPE_SZ's max_usage (pages). Read without the pipe's lock (a program cannot take it): exact
@@ -420,6 +535,8 @@ interface KernelFacts {
   fd: Layout;
   /** The pipe ring's layout (fills read by the fd program), null when BTF does not have it as expected. */
   pipe: PipeLayout | null;
+  /** Unix sockets' fields (in-flight counts read by the fd program), null when BTF does not have them as expected. */
+  sock: SockLayout | null;
   vma: { attach: number; layout: VmaLayout } | string;
 }
 
@@ -432,10 +549,12 @@ let vmaLoaded: { key: string; it: Loaded } | null = null;
 let vmaReason: string | null = null;
 /** Why the fd program does not read pipe fills (they are sampled by syscalls then), null when it does. */
 let fillReason: string | null = null;
+/** Why the fd program does not read Unix sockets' in-flight counts (fdinfo is read then), null when it does. */
+let inflightReason: string | null = null;
 
 /** Whether the fd iterator is in use in this thread, and if not, why (null until first asked). */
-export function fdIterStatus(): { usable: boolean; reason: string | null; mappings: string | null; fills: string | null } {
-  return { usable: loaded !== null, reason, mappings: vmaReason, fills: fillReason };
+export function fdIterStatus(): { usable: boolean; reason: string | null; mappings: string | null; fills: string | null; inflight: string | null } {
+  return { usable: loaded !== null, reason, mappings: vmaReason, fills: fillReason, inflight: inflightReason };
 }
 
 function closeLoaded(x: Loaded): void {
@@ -455,6 +574,7 @@ export function resetFdIter(): void {
   reason = null;
   vmaReason = null;
   fillReason = null;
+  inflightReason = null;
   tried = false;
   facts = null;
 }
@@ -474,7 +594,7 @@ function kernelFacts(): KernelFacts | string {
   }
   // /proc/PID/stat's start time is shifted by the reader's time namespace, and records are matched by it.
   if (timeNamespace() !== INIT_TIME_NS) return 'not in the initial time namespace';
-  const structs = [...new Set([...Object.values(FIELDS), ...Object.values(VMA_FIELDS), ...Object.values(PIPE_FIELDS)].map(([struct]) => struct))];
+  const structs = [...new Set([...Object.values(FIELDS), ...Object.values(VMA_FIELDS), ...Object.values(PIPE_FIELDS), ...Object.values(SOCK_FIELDS)].map(([struct]) => struct))];
   facts = withKernelBtf((blob): KernelFacts | string => {
     const btf = parseBtf(blob, structs, ['bpf_iter_task_file', 'bpf_iter_task_vma']);
     if (!btf) return 'kernel BTF unreadable';
@@ -484,7 +604,7 @@ function kernelFacts(): KernelFacts | string {
     if (typeof l === 'string') return l;
     const vmaId = btf.funcId('bpf_iter_task_vma');
     const vl = vmaId < 0 ? 'kernel without the task_vma iterator' : vmaLayoutFromBtf(btf, l);
-    return { fdAttach: id, fd: l, pipe: pipeLayoutFromBtf(btf), vma: typeof vl === 'string' ? vl : { attach: vmaId, layout: vl } };
+    return { fdAttach: id, fd: l, pipe: pipeLayoutFromBtf(btf), sock: sockLayoutFromBtf(btf), vma: typeof vl === 'string' ? vl : { attach: vmaId, layout: vl } };
   });
   return facts;
 }
@@ -550,15 +670,33 @@ function loadIterator(code: Uint8Array, attachId: number, name: string): Loaded 
   return { prog, link };
 }
 
+/**
+ * The fd program with as much as the kernel takes: pipe fills and in-flight counts, else each of them alone, else
+ * neither (each part left out says why in fdIterStatus()).
+ */
 function load(): Loaded | string {
   const f = kernelFacts();
   if (typeof f === 'string') return f;
-  if (f.pipe) {
-    const withFills = loadIterator(assemble(f.fd, f.pipe), f.fdAttach, 'ipci_fds');
-    if (typeof withFills !== 'string') return withFills;
-    fillReason = withFills;
-  } else fillReason = 'kernel BTF without the pipe ring fields';
-  return loadIterator(assemble(f.fd), f.fdAttach, 'ipci_fds');
+  fillReason = f.pipe ? null : 'kernel BTF without the pipe ring fields';
+  inflightReason = f.sock ? null : 'kernel BTF without the Unix socket fields';
+  const tries: [PipeLayout | null, SockLayout | null][] = [[f.pipe, f.sock], [f.pipe, null], [null, f.sock], [null, null]];
+  let refused: string | null = null;
+  const seen = new Set<string>();
+  for (const [pipe, sock] of tries) {
+    const key = `${pipe !== null}${sock !== null}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const got = loadIterator(assemble(f.fd, pipe, sock), f.fdAttach, 'ipci_fds');
+    if (typeof got !== 'string') {
+      if (refused !== null) {
+        if (f.pipe && !pipe) fillReason = refused;
+        if (f.sock && !sock) inflightReason = refused;
+      }
+      return got;
+    }
+    refused ??= got;
+  }
+  return refused ?? 'fd program refused';
 }
 
 const BTF_PATH = '/sys/kernel/btf/vmlinux';

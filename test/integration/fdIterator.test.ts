@@ -5,12 +5,12 @@
 
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { libc } from '../../native/libc';
 import { Pidfds, samplePipe } from '../../src/core/scan/fill';
-import { FILL_READ, REC, RECORD_WORDS, TABLES_FAILED, readTablesInto, tablesFrom, fdIterStatus, indexRecords, prepareIterators, readFdTable, readMapperTable, resetFdIter, type FdTable, type MapperTable } from '../../native/bpfFdIter';
+import { FILL_READ, FILL_UNSURE, REC, RECORD_WORDS, TABLES_FAILED, readTablesInto, tablesFrom, fdIterStatus, indexRecords, prepareIterators, readFdTable, readMapperTable, resetFdIter, type FdTable, type MapperTable } from '../../native/bpfFdIter';
 import { mapsDevField } from '../../src/core/procfs/maps';
 import { ipcDevices } from '../../src/core/scan/ipcSources';
 import { devFieldNumbers } from '../../src/core/scan/mapsQuery';
@@ -32,6 +32,7 @@ describe('fd iterator (BPF task_file) against the /proc walk (real kernel object
   let pop: Holder<{ pids: number[]; fds: number }>;
   let pids: Set<number>;
   let shmHolder: Holder<{ pid: number; mapper: number }>;
+  let inflight: Holder<{ pid: number; expect: Record<string, number>; listener: number }>;
 
   before(async function () {
     execFileSync('sh', ['-c', 'mountpoint -q /dev/mqueue || mount -t mqueue none /dev/mqueue']);
@@ -49,6 +50,8 @@ describe('fd iterator (BPF task_file) against the /proc walk (real kernel object
       ['ipc_objects.py', 'fifo'], ['ipc_objects.py', 'socketpairs'], ['ipc_objects.py', 'listeners'], ['ipc_objects.py', 'hostile'], ['ipc_objects.py', 'inflight'],
     ] as const) holders.push(await startHelper(script, [scenario, work]));
     shmHolder = holders[1] as Holder<{ pid: number; mapper: number }>;
+    inflight = await startHelper('ipc_objects.py', ['inflight_kinds', work]);
+    holders.push(inflight);
     pids = new Set([...pop.info.pids, ...holders.flatMap((h) => descendants(h.child.pid!))]);
   });
   after(async () => {
@@ -139,6 +142,52 @@ describe('fd iterator (BPF task_file) against the /proc walk (real kernel object
       return w;
     });
     assert.deepEqual(walk(pid, otherStart), all);
+  });
+
+  it('reads the in-flight fds of Unix sockets as fdinfo counts them (every type and state), leaves a listener\'s to fdinfo, and the walk uses them', () => {
+    const why = fdIterStatus().inflight;
+    assert.equal(why, null, `in-flight counts not read by the iterator: ${why}`);
+    const { pid, expect, listener } = inflight.info;
+    const want = new Map(Object.entries(expect).map(([k, v]) => [Number(k), v]));
+    assert.equal(want.size, 11);
+    // The scenario's figures are the kernel's (fdinfo), so the comparison below is with what fdinfo says.
+    const fdOf = new Map<number, number>();
+    for (const name of readdirSync(`/proc/${pid}/fd`)) {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${name}`));
+      if (m && want.has(Number(m[1]))) fdOf.set(Number(m[1]), Number(name));
+    }
+    for (const [ino, n] of want) {
+      const info = readFileSync(`/proc/${pid}/fdinfo/${fdOf.get(ino)}`, 'latin1');
+      assert.equal(Number(/^scm_fds:\s*(\d+)$/m.exec(info)?.[1]), n, `fdinfo of socket ${ino}`);
+    }
+    const t = readFdTable();
+    assert.ok(t);
+    const k = [...t.pids].indexOf(pid);
+    assert.ok(k >= 0);
+    const seen = new Map<number, [number, number]>();
+    for (let r = t.starts[k]!; r < t.ends[k]!; r++) {
+      const w = r * RECORD_WORDS;
+      const ino = t.words[w + REC.inoLo]! + t.words[w + REC.inoHi]! * 2 ** 32;
+      if (want.has(ino)) seen.set(ino, [t.words[w + REC.fill]!, t.words[w + REC.fillUsed]!]);
+    }
+    assert.equal(seen.size, want.size);
+    for (const [ino, n] of want) assert.deepEqual(seen.get(ino), ino === listener ? [FILL_UNSURE, 0] : [FILL_READ, n], `record of socket ${ino}`);
+    // The walk keeps the counts read (not the listener's): an edited record's count is what it reports.
+    const { pipeDev } = pseudoDevices();
+    const scmOf = (table: FdTable): Map<number, number> => walkProcesses([pid], { pipeDev, selfPid: process.pid, sampleFill: false, ipc: null, mapDevs: [], fdTable: table }, 0).walk.scm;
+    // (Its stdio, socketpairs from node's spawn, are in the walk too: the scenario's sockets are compared.)
+    assert.deepEqual([...scmOf(t)].filter(([ino]) => want.has(ino)).sort((a, b) => a[0] - b[0]), [...want].filter(([ino]) => ino !== listener).sort((a, b) => a[0] - b[0]));
+    const target = [...want].find(([, n]) => n === 7)![0];
+    const bumped = edited(t, pid, (w, from, to) => {
+      for (let r = from; r < to; r++) if (w[r * RECORD_WORDS + REC.inoLo] === target % 2 ** 32) w[r * RECORD_WORDS + REC.fillUsed] = 70;
+      return w;
+    });
+    assert.equal(scmOf(bumped).get(target), 70);
+    // The snapshot: every count as fdinfo says, the listener's through fdinfo, either way.
+    for (const fdIterator of [true, false]) {
+      const s = takeSnapshot({ fdIterator, threads: 1 });
+      for (const [ino, n] of want) assert.equal(s.objects.find((o) => o.kind === 'unix' && o.inode === ino)?.unix?.inflightFds, n, `socket ${ino}, iterator ${fdIterator}`);
+    }
   });
 
   /** The devices whose mappings the snapshot keeps (shm, memfd), as mapsDevField strings and as numbers. */

@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { parseBtf } from '../../native/btf';
 import {
-  REC, RECORD_WORDS, VMA_RECORD_WORDS, assemble, assembleVma, indexRecords, layoutFromBtf, startTicks, type Layout, type PipeLayout, type VmaLayout,
+  REC, RECORD_WORDS, VMA_RECORD_WORDS, assemble, assembleVma, indexRecords, layoutFromBtf, sockLayoutFromBtf, startTicks, type Layout, type PipeLayout, type VmaLayout,
 } from '../../native/bpfFdIter';
 
 /** A BTF blob: types as [nameOff, info, sizeType, ...extra words], strings as one NUL-separated section. */
@@ -193,6 +193,70 @@ describe('fd iterator program and records (native/bpfFdIter.ts)', () => {
       assert.equal([...Array(n).keys()].some((i) => at(i).op === 0x79 && at(i).off === 200), p.headTail !== null);
     }
     assert.equal(assemble(layout()).length, assemble(layout(), null).length);
+  });
+
+  // Offsets of Linux 6.18 x86_64 (struct socket: type at 4, sk at 24; sock_common: family at 16, state at 18).
+  const sockMembers: Record<string, [number, number]> = {
+    'file.private_data': [200, 8], 'socket.type': [4, 2], 'socket.sk': [24, 8], 'sock.__sk_common': [0, 136],
+    'sock_common.skc_family': [16, 2], 'sock_common.skc_state': [18, 1], 'unix_sock.sk': [0, 776], 'unix_sock.scm_stat': [1000, 16], 'scm_stat.nr_fds': [0, 4],
+  };
+  const sockBtf = (over: Record<string, [number, number]> = {}): Parameters<typeof sockLayoutFromBtf>[0] => {
+    const m = { ...sockMembers, ...over };
+    return {
+      memberOffset: (s: string, f: string) => m[`${s}.${f}`]?.[0] ?? -1, memberSize: (s: string, f: string) => m[`${s}.${f}`]?.[1] ?? -1,
+      funcId: () => -1, structSize: () => -1,
+    };
+  };
+
+  it('takes the Unix socket fields from BTF as two 8-aligned spans and scm_stat.nr_fds, or none when one is not as expected', () => {
+    const l = sockLayoutFromBtf(sockBtf());
+    assert.deepEqual(l, {
+      fPrivate: { off: 200, size: 8 },
+      socketSpan: { start: 0, len: 32, type: { off: 4, size: 2 }, sk: { off: 24, size: 8 } },
+      commonSpan: { start: 16, len: 3, family: { off: 0, size: 2 }, state: { off: 2, size: 1 } },
+      nrFds: 1000,
+    });
+    // sock_common elsewhere in sock; a span that starts unaligned is read from the 8-byte boundary below it.
+    assert.deepEqual(sockLayoutFromBtf(sockBtf({ 'sock.__sk_common': [8, 136], 'sock_common.skc_family': [18, 2], 'sock_common.skc_state': [20, 1] }))?.commonSpan,
+      { start: 24, len: 5, family: { off: 2, size: 2 }, state: { off: 4, size: 1 } });
+    for (const bad of [
+      { 'socket.sk': [64, 8] }, // type and sk more than 32 bytes apart
+      { 'unix_sock.sk': [8, 776] }, // sk not the unix_sock's first member
+      { 'scm_stat.nr_fds': [0, 8] }, { 'socket.type': [4, 4] }, { 'sock_common.skc_state': [18, 2] }, { 'file.private_data': [200, 4] },
+      { 'unix_sock.scm_stat': [-1, 0] },
+    ] as Record<string, [number, number]>[]) assert.equal(sockLayoutFromBtf(sockBtf(bad)), null, JSON.stringify(bad));
+  });
+
+  it('with the socket fields: three probe_read_kernel calls, aligned stack loads, the family/type/state tests, every jump forward', () => {
+    const sock = sockLayoutFromBtf(sockBtf())!;
+    const code = assemble(layout(), null, sock);
+    const n = code.length / 8;
+    const at = (i: number): { op: number; dst: number; src: number; off: number; imm: number } => {
+      const dv = new DataView(code.buffer, code.byteOffset + i * 8, 8);
+      return { op: code[i * 8]!, dst: code[i * 8 + 1]! & 15, src: code[i * 8 + 1]! >> 4, off: dv.getInt16(2, true), imm: dv.getInt32(4, true) };
+    };
+    const all = [...Array(n).keys()];
+    const jumps = all.filter((i) => (at(i).op & 0x07) === 0x05 && at(i).op !== 0x85 && at(i).op !== 0x95);
+    for (const i of jumps) assert.ok(at(i).off >= 0 && i + 1 + at(i).off < n, `jump at ${i}`);
+    assert.equal(all.filter((i) => at(i).op === 0x85 && at(i).imm === 113).length, 3, 'probe_read_kernel: socket span, sock_common span, nr_fds');
+    // Loads from the stack are aligned to their width (the verifier refuses others) and below the record.
+    const width = { 0x71: 1, 0x69: 2, 0x61: 4, 0x79: 8 } as Record<number, number>;
+    for (const i of all) {
+      const x = at(i);
+      if (width[x.op] && x.src === 10) {
+        assert.ok(x.off % width[x.op]! === 0, `load at ${i} unaligned`);
+        assert.ok(x.off < -RECORD_WORDS * 4, `load at ${i} inside the record`);
+      }
+    }
+    const cmp = (imm: number): number[] => all.filter((i) => (at(i).op === 0x15 || at(i).op === 0x55) && at(i).imm === imm);
+    assert.ok(cmp(0xc000).length === 1, 'S_IFSOCK test');
+    assert.ok(all.some((i) => at(i).op === 0x55 && at(i).imm === 1), 'AF_UNIX test');
+    assert.ok(cmp(2).length >= 1 && cmp(10).length === 1, 'SOCK_DGRAM and TCP_LISTEN tests');
+    // The count's read: nr_fds at its offset from sk.
+    assert.ok(all.some((i) => at(i).op === 0x07 && at(i).dst === 3 && at(i).imm === 1000), 'sk + nr_fds offset');
+    // Without the pipe layout the non-socket files go straight to the record; with it, the pipe part follows.
+    const both = assemble(layout(), { iPipe: { off: 584, size: 8 }, head: { off: 200, size: 4 }, tail: { off: 204, size: 4 }, headTail: null, ringSize: { off: 212, size: 4 }, maxUsage: { off: 208, size: 4 }, bufs: { off: 280, size: 8 }, bufLen: { off: 12, size: 4 }, bufSize: 40 }, sock);
+    assert.ok(both.length > code.length);
   });
 
   it('refuses a layout whose pointers are not 64-bit or whose members are missing', () => {

@@ -69,6 +69,11 @@ export interface FdWalk {
   fills: Map<string, PipeSample>;
   /** Pipes/FIFOs that had a read end but could not be sampled through any of them. */
   fillFailed: Set<string>;
+  /**
+   * In-flight fds (fdinfo's scm_fds) of Unix sockets by inode, where the fd iterator read them (dgram and
+   * connected sockets); the others' fdinfo is read after the walk (inflight.ts).
+   */
+  scm: Map<number, number>;
 }
 
 export interface WalkOptions {
@@ -91,7 +96,7 @@ const S_IRUSR = 0o400;
 const S_IWUSR = 0o200;
 
 export function emptyWalk(): FdWalk {
-  return { fds: [], hiddenPids: [], vanishedPids: [], seen: 0, vanishedFds: 0, problems: [], fills: new Map(), fillFailed: new Set() };
+  return { fds: [], hiddenPids: [], vanishedPids: [], seen: 0, vanishedFds: 0, problems: [], fills: new Map(), fillFailed: new Set(), scm: new Map() };
 }
 
 /** Walk /proc/PID/fd of every pid, keeping pipes, FIFOs and sockets. Never throws on vanished pids/fds. */
@@ -325,6 +330,8 @@ export function walkTableFds(pid: number, pidDirfd: number, t: FdTable, from: nu
           }
         }
       }
+      // (A Unix socket's in-flight count, when the iterator could read it; fdinfo's otherwise.)
+      else if (w[k + REC.fill] === FILL_READ) out.scm.set(ino, w[k + REC.fillUsed]!);
       out.fds.push({ pid, fd, type, dev, ino, access, link: linkText });
     }
   } finally {

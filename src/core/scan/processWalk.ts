@@ -175,6 +175,9 @@ export function mergeProcessWalk(into: ProcessWalk, part: ProcessWalk): void {
   a.fillFailed.forEach((k) => {
     if (a.fills.has(k)) a.fillFailed.delete(k);
   });
+  b.scm.forEach((n, ino) => {
+    if (!a.scm.has(ino)) a.scm.set(ino, n);
+  });
 }
 
 /**
@@ -233,6 +236,9 @@ export interface WirePart {
   /** The pipe fills ("dev:ino" -> used, capacity), as two arrays. */
   fillKeys: string[];
   fillVals: Int32Array;
+  /** In-flight counts read by the iterator: socket inodes and their counts. */
+  scmInos: Float64Array;
+  scmVals: Int32Array;
 }
 
 const INTS = 7;
@@ -276,8 +282,15 @@ export function encodePart(p: ProcessWalk): WirePart {
     fillVals[2 * i] = v.used;
     fillVals[2 * i + 1] = v.capacity;
   });
-  const { fds: _fds, fills: _fills, ...rest } = p.walk;
-  return { wire: 1, part: { ...p, walk: { ...rest, fills: new Map() } }, n, ints, nums, linkAt, links, anon, fillKeys, fillVals };
+  const scmInos = new Float64Array(p.walk.scm.size);
+  const scmVals = new Int32Array(p.walk.scm.size);
+  let s = 0;
+  p.walk.scm.forEach((v, ino) => {
+    scmInos[s] = ino;
+    scmVals[s++] = v;
+  });
+  const { fds: _fds, fills: _fills, scm: _scm, ...rest } = p.walk;
+  return { wire: 1, part: { ...p, walk: { ...rest, fills: new Map(), scm: new Map() } }, n, ints, nums, linkAt, links, anon, fillKeys, fillVals, scmInos, scmVals };
 }
 
 /**
@@ -313,5 +326,8 @@ export function decodePart(x: unknown): ProcessWalk | null {
   for (const m of w.part.maps) for (const e of m.entries) e.path = asBuffer(e.path);
   if (!Array.isArray(w.fillKeys) || !(w.fillVals instanceof Int32Array) || w.fillVals.length !== w.fillKeys.length * 2) return null;
   const fills = new Map(w.fillKeys.map((key, i) => [key, { used: w.fillVals[2 * i]!, capacity: w.fillVals[2 * i + 1]! }] as const));
-  return { ...w.part, walk: { ...w.part.walk, fds, fills } };
+  if (!(w.scmInos instanceof Float64Array) || !(w.scmVals instanceof Int32Array) || w.scmInos.length !== w.scmVals.length) return null;
+  const scm = new Map<number, number>();
+  for (let i = 0; i < w.scmInos.length; i++) scm.set(w.scmInos[i]!, w.scmVals[i]!);
+  return { ...w.part, walk: { ...w.part.walk, fds, fills, scm } };
 }

@@ -222,8 +222,13 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
     phasesMs['audit (during the in-flight reads)'] = Math.round((performance.now() - ta) * 100) / 100;
   };
   if (kinds.has('unix')) {
-    const candidates = scmCandidates(walk.fds, new Set(unixSockets.filter((u) => mayHoldInflight(u)).map((u) => u.ino)));
+    // (fdinfo only for the sockets whose count the fd iterator did not read: listeners, and all without it.)
+    const known = walk.scm;
+    const candidates = scmCandidates(walk.fds, new Set(unixSockets.filter((u) => !known.has(u.ino) && mayHoldInflight(u)).map((u) => u.ino)));
     const scmFds = readInflight(candidates, helpers, join);
+    known.forEach((n, ino) => {
+      if (n > 0) scmFds.set(ino, n);
+    });
     if (scmFds.size) {
       for (let i = 0; i < objects.length; i++) {
         const o = objects[i]!;

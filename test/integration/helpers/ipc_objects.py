@@ -188,6 +188,54 @@ def scenario_inflight_pending(work, out):
     out.update(pid=os.getpid(), listener={"fd": lst.fileno(), "ino": sock_ino(lst)}, client={"fd": cli.fileno(), "ino": sock_ino(cli)}, inflight=3)
 
 
+def scenario_inflight_kinds(work, out):
+    """fds in flight on Unix sockets of every type and state fdinfo counts differently: established stream and
+    seqpacket pairs, a connected dgram pair, a bound dgram socket that received from an unbound one, a
+    listener with an unaccepted connection carrying fds, and sockets with nothing in flight. `expect` maps
+    each socket's inode to its scm_fds."""
+    keep = globals().setdefault("_keep", [])
+    expect = {}
+
+    def send(sock, n, to=None):
+        r, w = os.pipe()
+        fds = array.array("i", ([r, w] * n)[:n])
+        if to is None:
+            sock.sendmsg([b"!"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, fds)])
+        else:
+            sock.sendmsg([b"!"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, fds)], 0, to)
+        os.close(r)
+        os.close(w)
+
+    for kind, n in ((socket.SOCK_STREAM, 2), (socket.SOCK_SEQPACKET, 3), (socket.SOCK_DGRAM, 1)):
+        a, b = socket.socketpair(socket.AF_UNIX, kind)
+        send(a, n)
+        keep.extend([a, b])
+        expect[sock_ino(a)] = 0
+        expect[sock_ino(b)] = n
+    name = b"\0ipci-inflight-dgram-%d" % os.getpid()
+    rx = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    rx.bind(name)
+    tx = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    send(tx, 5, name)
+    send(tx, 2, name)
+    keep.extend([rx, tx])
+    expect[sock_ino(rx)] = 7
+    expect[sock_ino(tx)] = 0
+    path = os.path.join(work, "inflight-kinds.sock")
+    lst = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    lst.bind(path)
+    lst.listen(4)
+    cli = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    cli.connect(path)
+    send(cli, 4)
+    idle = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)  # never connected
+    keep.extend([lst, cli, idle])
+    expect[sock_ino(lst)] = 4
+    expect[sock_ino(cli)] = 0
+    expect[sock_ino(idle)] = 0
+    out.update(pid=os.getpid(), expect={str(k): v for k, v in expect.items()}, listener=sock_ino(lst))
+
+
 def scenario_inet(work, out):
     """Loopback TCP (IPv4, IPv6, v4-mapped) with bytes queued both ways and a pending connection; UDP."""
     import time
