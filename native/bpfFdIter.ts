@@ -4,9 +4,10 @@
 // files in the kernel and writes one fixed record per fd (identity, type, open mode, size, owner), about
 // 1.7 ms for 10k fds where the walk spent about 30 ms of CPU on them.
 //
-// The program is assembled here (no compiler, no object file): about 90 instructions that read fields of the
+// The program is assembled here (no compiler, no object file): about 175 instructions that read fields of the
 // task, the file and its inode at the offsets the running kernel's BTF gives (and, for a pipe's read end, sum
-// its ring's slots as FIONREAD does), and bpf_seq_write() them. The
+// its ring's slots as FIONREAD does; for a Unix socket, read its in-flight fd count; for a FIFO, an IPC file or
+// an anonymous inode, write its path with bpf_d_path), and bpf_seq_write() them. The
 // verifier checks every load against those BTF types. Nothing is written, attached to an event or left behind:
 // the program runs only while we read the iterator, and its fds close with the process. A second program (a
 // task_vma iterator, Linux 5.12+) lists the processes that map a file of given devices (shm, memfd), so that
@@ -20,6 +21,7 @@
 import { fstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { parseBtf, type Btf } from './btf';
 import { O_CLOEXEC, O_RDONLY, inspectorFds, libc } from './libc';
+import { userDevToKernel } from './netlinkParse';
 
 const BPF_PROG_LOAD = 5;
 const BPF_LINK_CREATE = 28;
@@ -28,6 +30,7 @@ const BPF_PROG_TYPE_TRACING = 26;
 const BPF_TRACE_ITER = 28;
 const BPF_FUNC_SEQ_WRITE = 127;
 const BPF_FUNC_PROBE_READ_KERNEL = 113;
+const BPF_FUNC_D_PATH = 147;
 /** The init namespaces' inode numbers (PROC_PID_INIT_INO, PROC_USER_INIT_INO): fixed by the kernel. */
 const INIT_PID_NS = 'pid:[4026531836]';
 const INIT_USER_NS = 'user:[4026531837]';
@@ -43,11 +46,15 @@ function timeNamespace(): string {
 }
 
 /** One record per fd, in 32-bit words (see the program below). */
-export const RECORD_WORDS = 16;
+export const RECORD_WORDS = 20;
 export const REC = {
   tgid: 0, pid: 1, fd: 2, fmode: 3, inoLo: 4, inoHi: 5, sizeLo: 6, sizeHi: 7, mode: 8, uid: 9, dev: 10, fillUsed: 11, startLo: 12, startHi: 13,
   fillPages: 14, fill: 15,
+  /** Bytes of the file's path (as readlink of /proc/PID/fd/N gives it, plus a NUL) in the blocks after the record; 0: none. */
+  path: 16,
 } as const;
+/** The most bytes of a path the program writes (NUL included): longer ones are read through /proc/PID/fd/N. */
+export const PATH_MAX_BYTES = 4 * RECORD_WORDS * 4;
 /**
  * REC.fill: nothing read (not a read end of a pipe or FIFO, nor a Unix socket; or no such fields in BTF). For a
  * Unix socket, REC.fill tells of REC.fillUsed as its in-flight fd count.
@@ -155,6 +162,12 @@ const SOCK_FIELDS = {
   scm: ['unix_sock', 'scm_stat'],
   nrFds: ['scm_stat', 'nr_fds'],
 } as const;
+/** Offset of file.f_path when it is a struct path of two pointers, else null. */
+export function pathOffset(btf: Btf): number | null {
+  const off = btf.memberOffset('file', 'f_path');
+  return off >= 0 && off <= 0x7fff && btf.memberSize('file', 'f_path') === 16 ? off : null;
+}
+
 /** Where the program reads a socket's fields: two spans read at once (each at most SOCK_SPAN_MAX bytes). */
 export interface SockLayout {
   fPrivate: Slot;
@@ -226,6 +239,8 @@ const JNEK = 0x55;
 const JGEK = 0x35;
 const JEQX = 0x1d;
 const JGTX = 0x2d;
+const JGTK = 0x25;
+const JSLEK = 0xd5;
 const AND64K = 0x57;
 const AND64X = 0x5f;
 const ADD64X = 0x0f;
@@ -285,15 +300,17 @@ class Asm {
 
 /**
  * The iterator program: for a leader's file (task->pid == task->tgid, as /proc/PID/fd shows the leader's
- * table), one record of RECORD_WORDS words: tgid, pid, fd, f_mode, i_ino (64), i_size (64), i_mode, i_uid,
- * s_dev (the kernel's encoding), 0, task start_boottime (64, ns). Nothing for the end-of-iteration call.
+ * table), one record of RECORD_WORDS words (REC): tgid, pid, fd, f_mode, i_ino (64), i_size (64), i_mode, i_uid,
+ * s_dev (the kernel's encoding), task start_boottime (64, ns), a pipe's fill or a Unix socket's in-flight count
+ * (with `pipe`, `sock`), and with `path` the path's length, its blocks following the record. Nothing for the
+ * end-of-iteration call.
  */
-export function assemble(l: Layout, pipe: PipeLayout | null = null, sock: SockLayout | null = null): Uint8Array {
+export function assemble(l: Layout, pipe: PipeLayout | null = null, sock: SockLayout | null = null, path: PathPlan | null = null): Uint8Array {
   const a = new Asm();
   const { ins } = a;
   const op = a.op.bind(a);
   const ld = a.ld.bind(a);
-  const rec = -RECORD_BYTES; // record on the stack at r10 - 64
+  const rec = -RECORD_BYTES; // record on the stack at r10 - 80
   const st32 = (word: number, reg: number): number => op(STXW, 10, reg, rec + word * 4, 0);
   const st64 = (word: number, reg: number): number => op(STXDW, 10, reg, rec + word * 4, 0);
   const set32 = (word: number, imm: number): number => op(STW, 10, 0, rec + word * 4, imm);
@@ -320,6 +337,37 @@ export function assemble(l: Layout, pipe: PipeLayout | null = null, sock: SockLa
   set32(REC.fillUsed, 0);
   set32(REC.fillPages, 0);
   set32(REC.fill, FILL_NONE);
+  set32(REC.path, 0);
+  // The path of a FIFO (not an anonymous pipe), of a regular file on one of path.regularDevs (shm, mqueue, memfd) and
+  // of an anonymous inode, as readlink of /proc/PID/fd/N gives it (bpf_d_path, allowed in iterators, is the same d_path
+  // from the same root, ours): written after the record in blocks of its size. Longer than PATH_MAX_BYTES: none.
+  const PATH_BUF = rec - 72 - PATH_MAX_BYTES;
+  if (path) {
+    const toPath: number[] = [];
+    const noPath: number[] = [];
+    ld(2, 9, l.iMode);
+    op(AND64K, 2, 0, 0, 0xf000);
+    op(LDXW, 4, 10, rec + REC.dev * 4, 0); // r4 = s_dev
+    if (path.anonDev !== null) toPath.push(op(JEQ32K, 4, 0, 0, path.anonDev | 0));
+    const notFifo = op(JNEK, 2, 0, 0, 0x1000);
+    noPath.push(op(JEQ32K, 4, 0, 0, path.pipeDev | 0));
+    toPath.push(op(JA, 0, 0, 0, 0));
+    ins[notFifo]![3] = ins.length - notFifo - 1;
+    noPath.push(op(JNEK, 2, 0, 0, 0x8000));
+    for (const d of path.regularDevs) toPath.push(op(JEQ32K, 4, 0, 0, d | 0));
+    noPath.push(op(JA, 0, 0, 0, 0));
+    const call = op(MOV64X, 1, 8, 0, 0);
+    for (const j of toPath) ins[j]![3] = call - j - 1;
+    op(ADD64K, 1, 0, 0, path.fPath); // r1 = &file->f_path
+    op(MOV64X, 2, 10, 0, 0);
+    op(ADD64K, 2, 0, 0, PATH_BUF);
+    op(MOV64K, 3, 0, 0, PATH_MAX_BYTES);
+    op(CALL, 0, 0, 0, BPF_FUNC_D_PATH);
+    noPath.push(op(JSLEK, 0, 0, 0, 0));
+    noPath.push(op(JGTK, 0, 0, 0, PATH_MAX_BYTES));
+    st32(REC.path, 0);
+    for (const j of noPath) ins[j]![3] = ins.length - j - 1;
+  }
   if (sock) {
     // A Unix socket's in-flight fds as its fdinfo counts them (unix_show_fdinfo): scm_stat.nr_fds of a dgram
     // or an established socket, none for other states, and for a listener the sum over the connections in its
@@ -451,7 +499,51 @@ export function assemble(l: Layout, pipe: PipeLayout | null = null, sock: SockLa
   op(ADD64K, 2, 0, 0, rec); // r2 = record
   op(MOV64K, 3, 0, 0, RECORD_BYTES);
   op(CALL, 0, 0, 0, BPF_FUNC_SEQ_WRITE);
+  if (path) {
+    // The path's blocks: as many records' worth as it needs (a constant size on each branch, as the verifier wants).
+    op(LDXW, 2, 10, rec + REC.path * 4, 0);
+    a.exits.push(op(JEQK, 2, 0, 0, 0));
+    const toWrite: number[] = [];
+    for (let blocks = 1; blocks < PATH_MAX_BYTES / RECORD_BYTES; blocks++) {
+      const more = op(JGTK, 2, 0, 0, blocks * RECORD_BYTES);
+      op(MOV64K, 3, 0, 0, blocks * RECORD_BYTES);
+      toWrite.push(op(JA, 0, 0, 0, 0));
+      ins[more]![3] = ins.length - more - 1;
+    }
+    op(MOV64K, 3, 0, 0, PATH_MAX_BYTES);
+    const write = ld(1, 6, l.ctxMeta);
+    for (const j of toWrite) ins[j]![3] = write - j - 1;
+    ld(1, 1, l.metaSeq);
+    op(MOV64X, 2, 10, 0, 0);
+    op(ADD64K, 2, 0, 0, PATH_BUF);
+    op(CALL, 0, 0, 0, BPF_FUNC_SEQ_WRITE);
+  }
   return a.finish();
+}
+
+/**
+ * What the fd program needs to write paths: the offset of file.f_path, and the devices (the kernel's dev_t
+ * encoding) of pipefs (no path: anonymous pipes), of the regular files wanted (shm, mqueue, memfd) and of
+ * anonymous inodes (eventfd, signalfd: their link text says which), or null.
+ */
+export interface PathPlan {
+  fPath: number;
+  pipeDev: number;
+  regularDevs: readonly number[];
+  anonDev: number | null;
+}
+
+/** The number of RECORD_WORDS-word blocks after record `r` (its path), 0 without one. */
+export function pathBlocks(words: Uint32Array, r: number): number {
+  const len = words[r * RECORD_WORDS + REC.path]!;
+  return len === 0 ? 0 : Math.ceil(Math.min(len, PATH_MAX_BYTES) / RECORD_BYTES);
+}
+
+/** The path of record `r` (a copy, without the NUL), or null when it has none. */
+export function recordPath(words: Uint32Array, r: number): Buffer | null {
+  const len = words[r * RECORD_WORDS + REC.path]!;
+  if (len < 2 || len > PATH_MAX_BYTES) return null;
+  return Buffer.from(new Uint8Array(words.buffer, words.byteOffset + (r + 1) * RECORD_BYTES, len - 1));
 }
 
 /** The mapping iterator's fields (bpf_iter task_vma, Linux 5.12+), besides the fd program's. */
@@ -537,6 +629,8 @@ interface KernelFacts {
   pipe: PipeLayout | null;
   /** Unix sockets' fields (in-flight counts read by the fd program), null when BTF does not have them as expected. */
   sock: SockLayout | null;
+  /** Offset of file.f_path (a struct path of 16 bytes), null when BTF does not have it so. */
+  fPath: number | null;
   vma: { attach: number; layout: VmaLayout } | string;
 }
 
@@ -551,10 +645,14 @@ let vmaReason: string | null = null;
 let fillReason: string | null = null;
 /** Why the fd program does not read Unix sockets' in-flight counts (fdinfo is read then), null when it does. */
 let inflightReason: string | null = null;
+/** Why the fd program does not write paths (links are read through /proc/PID/fd then), null when it does. */
+let pathReason: string | null = null;
+/** pathKey() of the devices the loaded fd program writes paths for. */
+let loadedPaths = '';
 
 /** Whether the fd iterator is in use in this thread, and if not, why (null until first asked). */
-export function fdIterStatus(): { usable: boolean; reason: string | null; mappings: string | null; fills: string | null; inflight: string | null } {
-  return { usable: loaded !== null, reason, mappings: vmaReason, fills: fillReason, inflight: inflightReason };
+export function fdIterStatus(): { usable: boolean; reason: string | null; mappings: string | null; fills: string | null; inflight: string | null; paths: string | null } {
+  return { usable: loaded !== null, reason, mappings: vmaReason, fills: fillReason, inflight: inflightReason, paths: pathReason };
 }
 
 function closeLoaded(x: Loaded): void {
@@ -575,6 +673,8 @@ export function resetFdIter(): void {
   vmaReason = null;
   fillReason = null;
   inflightReason = null;
+  pathReason = null;
+  loadedPaths = '';
   tried = false;
   facts = null;
 }
@@ -604,7 +704,7 @@ function kernelFacts(): KernelFacts | string {
     if (typeof l === 'string') return l;
     const vmaId = btf.funcId('bpf_iter_task_vma');
     const vl = vmaId < 0 ? 'kernel without the task_vma iterator' : vmaLayoutFromBtf(btf, l);
-    return { fdAttach: id, fd: l, pipe: pipeLayoutFromBtf(btf), sock: sockLayoutFromBtf(btf), vma: typeof vl === 'string' ? vl : { attach: vmaId, layout: vl } };
+    return { fdAttach: id, fd: l, pipe: pipeLayoutFromBtf(btf), sock: sockLayoutFromBtf(btf), fPath: pathOffset(btf), vma: typeof vl === 'string' ? vl : { attach: vmaId, layout: vl } };
   });
   return facts;
 }
@@ -674,23 +774,36 @@ function loadIterator(code: Uint8Array, attachId: number, name: string): Loaded 
  * The fd program with as much as the kernel takes: pipe fills and in-flight counts, else each of them alone, else
  * neither (each part left out says why in fdIterStatus()).
  */
-function load(): Loaded | string {
+function load(paths: PathDevices | null): Loaded | string {
   const f = kernelFacts();
   if (typeof f === 'string') return f;
   fillReason = f.pipe ? null : 'kernel BTF without the pipe ring fields';
   inflightReason = f.sock ? null : 'kernel BTF without the Unix socket fields';
-  const tries: [PipeLayout | null, SockLayout | null][] = [[f.pipe, f.sock], [f.pipe, null], [null, f.sock], [null, null]];
+  pathReason = !paths ? 'not asked for' : f.fPath === null ? 'kernel BTF without file.f_path' : null;
+  const plan: PathPlan | null = paths && f.fPath !== null
+    ? {
+      fPath: f.fPath,
+      pipeDev: userDevToKernel(paths.pipeDev),
+      regularDevs: paths.regular.filter((d): d is number => d !== null).map(userDevToKernel),
+      anonDev: paths.anonDev === null ? null : userDevToKernel(paths.anonDev),
+    }
+    : null;
+  // Everything, then without the paths, then without the counts, then without the fills.
+  const tries: [PipeLayout | null, SockLayout | null, PathPlan | null][] = [
+    [f.pipe, f.sock, plan], [f.pipe, f.sock, null], [f.pipe, null, null], [null, f.sock, null], [null, null, null],
+  ];
   let refused: string | null = null;
   const seen = new Set<string>();
-  for (const [pipe, sock] of tries) {
-    const key = `${pipe !== null}${sock !== null}`;
+  for (const [pipe, sock, path] of tries) {
+    const key = `${pipe !== null}${sock !== null}${path !== null}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const got = loadIterator(assemble(f.fd, pipe, sock), f.fdAttach, 'ipci_fds');
+    const got = loadIterator(assemble(f.fd, pipe, sock, path), f.fdAttach, 'ipci_fds');
     if (typeof got !== 'string') {
       if (refused !== null) {
         if (f.pipe && !pipe) fillReason = refused;
         if (f.sock && !sock) inflightReason = refused;
+        if (plan && !path) pathReason = refused;
       }
       return got;
     }
@@ -732,13 +845,39 @@ function withKernelBtf<T>(use: (blob: Uint8Array) => T | string): T | string {
 
 let buf = new Uint8Array(1 << 20);
 
-/** The fd program, loaded on first use (whether it loads, and why not, is remembered). */
-function fdIterator(): Loaded | null {
+/** Devices of the files whose paths the fd program writes (userspace st_dev numbers, as statx gives them). */
+export interface PathDevices {
+  /** pipefs: FIFOs elsewhere get their path, anonymous pipes none. */
+  pipeDev: number;
+  /** Regular files on these (shm, mqueue, memfd). */
+  regular: readonly (number | null)[];
+  /** Anonymous inodes (eventfd, signalfd), or null. */
+  anonDev: number | null;
+}
+
+function pathKey(p: PathDevices | null): string {
+  return p ? `${p.pipeDev};${p.regular.join(',')};${p.anonDev}` : '';
+}
+
+/**
+ * The fd program, loaded on first use (whether it loads, and why not, is remembered), and again when asked for
+ * paths of other devices than it was assembled for (a mount of /dev/mqueue since, say).
+ */
+function fdIterator(paths: PathDevices | null = null): Loaded | null {
+  const key = pathKey(paths);
+  if (loaded && key !== loadedPaths) {
+    closeLoaded(loaded);
+    loaded = null;
+    tried = false;
+  }
   if (!tried) {
     tried = true;
-    const got = load();
+    const got = load(paths);
     if (typeof got === 'string') reason = got;
-    else loaded = got;
+    else {
+      loaded = got;
+      loadedPaths = key;
+    }
   }
   return loaded;
 }
@@ -747,8 +886,8 @@ function fdIterator(): Loaded | null {
  * Every fd of every thread-group leader, now, or null when the iterator is not usable here (see
  * fdIterStatus) or a read failed (the caller then reads /proc). Only the thread that loaded it reads it.
  */
-export function readFdTable(): FdTable | null {
-  const fd = fdIterator();
+export function readFdTable(paths: PathDevices | null = null): FdTable | null {
+  const fd = fdIterator(paths);
   if (!fd) return null;
   const len = readIterator(fd);
   return len < 0 ? null : indexRecords(buf.subarray(0, len - (len % RECORD_BYTES)));
@@ -797,8 +936,8 @@ export interface IterPlan {
  * Load the fd iterator and, for `devs`, the mapping iterator (once; again when the devices change); null when
  * the fd iterator is not usable here (fdIterStatus() says why).
  */
-export function prepareIterators(devs: readonly { major: number; minor: number }[]): IterPlan | null {
-  const fd = fdIterator();
+export function prepareIterators(devs: readonly { major: number; minor: number }[], paths: PathDevices | null = null): IterPlan | null {
+  const fd = fdIterator(paths);
   if (!fd) return null;
   return { fdLink: fd.link, vmaLink: devs.length ? mappingIterator(devs)?.link ?? -1 : -1 };
 }
@@ -963,17 +1102,20 @@ export function indexWords(words: Uint32Array): FdTable {
   const ends: number[] = [];
   const seen = new Map<number, number>();
   const bad = new Set<number>();
-  for (let i = 0; i < n; i++) {
+  // (A record with a path is followed by its blocks: ranges hold them, and a range never ends inside them.)
+  for (let i = 0, next = 0; i < n; i = next) {
+    next = i + 1 + pathBlocks(words, i);
+    if (next > n) break; // (cut short: not a whole record)
     const tgid = words[i * RECORD_WORDS + REC.tgid]!;
     if (pids.length && pids[pids.length - 1] === tgid) {
-      ends[ends.length - 1] = i + 1;
+      ends[ends.length - 1] = next;
       continue;
     }
     if (seen.has(tgid)) bad.add(tgid);
     seen.set(tgid, pids.length);
     pids.push(tgid);
     starts.push(i);
-    ends.push(i + 1);
+    ends.push(next);
   }
   if (bad.size) {
     for (let k = pids.length - 1; k >= 0; k--) {

@@ -335,6 +335,15 @@ export function kernelDevToUser(kdev: number): number {
   return makedev(major, minor);
 }
 
+/** The kernel's dev_t encoding (major << 20 | minor) of a userspace st_dev number: kernelDevToUser's inverse. */
+export function userDevToKernel(dev: number): number {
+  const lo = dev >>> 0;
+  const hi = Math.floor(dev / 2 ** 32) >>> 0;
+  const major = ((lo >>> 8) & 0xfff) | (hi & 0xfffff000);
+  const minor = (lo & 0xff) | (((lo >>> 12) | (hi << 20)) & 0xffffff00);
+  return ((major << 20) | (minor & 0xfffff)) >>> 0;
+}
+
 /** glibc makedev(): the st_dev / st_rdev encoding Node's fs.stat returns. */
 export function makedev(major: number, minor: number): number {
   // ((major & 0xfffff000) << 32) | ((major & 0xfff) << 8) | ((minor & 0xffffff00) << 12) | (minor & 0xff)

@@ -9,8 +9,9 @@ import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { libc } from '../../native/libc';
+import { kernelDevToUser } from '../../native/netlinkParse';
 import { Pidfds, samplePipe } from '../../src/core/scan/fill';
-import { FILL_READ, FILL_UNSURE, REC, RECORD_WORDS, TABLES_FAILED, readTablesInto, tablesFrom, fdIterStatus, indexRecords, prepareIterators, readFdTable, readMapperTable, resetFdIter, type FdTable, type MapperTable } from '../../native/bpfFdIter';
+import { FILL_READ, FILL_UNSURE, PATH_MAX_BYTES, REC, pathBlocks, recordPath, RECORD_WORDS, TABLES_FAILED, readTablesInto, tablesFrom, fdIterStatus, indexRecords, prepareIterators, readFdTable, readMapperTable, resetFdIter, type FdTable, type MapperTable } from '../../native/bpfFdIter';
 import { mapsDevField } from '../../src/core/procfs/maps';
 import { ipcDevices } from '../../src/core/scan/ipcSources';
 import { devFieldNumbers } from '../../src/core/scan/mapsQuery';
@@ -33,6 +34,7 @@ describe('fd iterator (BPF task_file) against the /proc walk (real kernel object
   let pids: Set<number>;
   let shmHolder: Holder<{ pid: number; mapper: number }>;
   let inflight: Holder<{ pid: number; expect: Record<string, number>; listener: number }>;
+  let fifoPaths: Holder<{ pid: number; fds: Record<'plain' | 'long' | 'gone', number>; plain: string; long: string; gone: string }>;
 
   before(async function () {
     execFileSync('sh', ['-c', 'mountpoint -q /dev/mqueue || mount -t mqueue none /dev/mqueue']);
@@ -52,6 +54,8 @@ describe('fd iterator (BPF task_file) against the /proc walk (real kernel object
     shmHolder = holders[1] as Holder<{ pid: number; mapper: number }>;
     inflight = await startHelper('ipc_objects.py', ['inflight_kinds', work]);
     holders.push(inflight);
+    fifoPaths = await startHelper('ipc_objects.py', ['fifo_paths', work]);
+    holders.push(fifoPaths);
     pids = new Set([...pop.info.pids, ...holders.flatMap((h) => descendants(h.child.pid!))]);
   });
   after(async () => {
@@ -187,6 +191,64 @@ describe('fd iterator (BPF task_file) against the /proc walk (real kernel object
     for (const fdIterator of [true, false]) {
       const s = takeSnapshot({ fdIterator, threads: 1 });
       for (const [ino, n] of want) assert.equal(s.objects.find((o) => o.kind === 'unix' && o.inode === ino)?.unix?.inflightFds, n, `socket ${ino}, iterator ${fdIterator}`);
+    }
+  });
+
+  it('writes the paths of FIFOs, shm, mqueue and memfd files and anonymous inodes as readlink gives them; a longer one is read by readlink', () => {
+    const { pipeDev } = pseudoDevices();
+    const d = ipcDevices();
+    const t = readFdTable({ pipeDev, regular: [d.shmDev, d.mqDev, d.memfdDev], anonDev: d.anonDev });
+    assert.ok(t);
+    assert.equal(fdIterStatus().paths, null, `paths not written: ${fdIterStatus().paths}`);
+    // Every record of the test's processes: a path exactly where the walk reads a link, equal to readlink's.
+    let compared = 0;
+    for (let g = 0; g < t.pids.length; g++) {
+      const pid: number = t.pids[g]!;
+      if (!pids.has(pid) && pid !== fifoPaths.info.pid) continue;
+      for (let r: number = t.starts[g]!; r < t.ends[g]!; r += 1 + pathBlocks(t.words, r)) {
+        const p = recordPath(t.words, r);
+        const w: number = r * RECORD_WORDS;
+        const type: number = t.words[w + REC.mode]! & 0o170000;
+        const dev: number = kernelDevToUser(t.words[w + REC.dev]!);
+        const wanted: boolean = dev === d.anonDev || (type === 0o010000 && dev !== pipeDev) || (type === 0o100000 && [d.shmDev, d.mqDev, d.memfdDev].includes(dev));
+        const link: Buffer | null = wanted ? readlinkSync(`/proc/${pid}/fd/${t.words[w + REC.fd]}`, { encoding: 'buffer' }) : null;
+        // (A path longer than the program writes is left to readlink.)
+        assert.equal(p !== null, link !== null && link.length < PATH_MAX_BYTES, `pid ${pid} fd ${t.words[w + REC.fd]}: a path ${p ? 'not wanted' : 'missing'}`);
+        if (!p || !link) continue;
+        assert.ok(p.equals(link), `pid ${pid} fd ${t.words[r * RECORD_WORDS + REC.fd]}: ${JSON.stringify(p.toString())} against ${JSON.stringify(link.toString())}`);
+        compared++;
+      }
+    }
+    assert.ok(compared > 50, `${compared} paths compared`);
+    // The scenario's FIFOs: the plain and the deleted one from the record, the long one not (readlink then).
+    const { pid, fds } = fifoPaths.info;
+    const k = [...t.pids].indexOf(pid);
+    const recOf = (fd: number): number => {
+      for (let r = t.starts[k]!; r < t.ends[k]!; r += 1 + pathBlocks(t.words, r)) if (t.words[r * RECORD_WORDS + REC.fd] === fd) return r;
+      throw new Error(`fd ${fd} not in the records`);
+    };
+    assert.equal(recordPath(t.words, recOf(fds.plain))?.toString(), fifoPaths.info.plain);
+    assert.equal(recordPath(t.words, recOf(fds.gone))?.toString(), `${fifoPaths.info.gone} (deleted)`);
+    assert.ok(Buffer.byteLength(fifoPaths.info.long) >= PATH_MAX_BYTES);
+    assert.equal(t.words[recOf(fds.long) * RECORD_WORDS + REC.path], 0);
+    const linkOfFd = (table: FdTable, fd: number): string | undefined =>
+      walkProcesses([pid], { pipeDev, selfPid: process.pid, sampleFill: false, ipc: null, mapDevs: [], fdTable: table }, 0).walk.fds.find((f) => f.fd === fd)?.link?.toString();
+    assert.equal(linkOfFd(t, fds.long), fifoPaths.info.long);
+    // The walk takes the record's path (proof it is read): an edited byte shows.
+    const r = recOf(fds.plain);
+    const bytes = new Uint8Array(t.words.buffer, t.words.byteOffset, t.words.byteLength).slice();
+    const at = (r + 1) * RECORD_WORDS * 4 + fifoPaths.info.plain.length - 'plain.fifo'.length;
+    assert.equal(String.fromCharCode(bytes[at]!), 'p');
+    bytes[at] = 'q'.charCodeAt(0);
+    assert.equal(linkOfFd(indexRecords(bytes), fds.plain), fifoPaths.info.plain.replace(/plain\.fifo$/, 'qlain.fifo'));
+    // The snapshot names them as the /proc walk does.
+    for (const fdIterator of [true, false]) {
+      const s = takeSnapshot({ fdIterator, threads: 1 });
+      const fifo = (fd: number): Record<string, unknown> | undefined => s.objects.find((o) => o.kind === 'fifo' && o.endpoints.some((e) => e.pid === pid && e.fd === fd));
+      assert.equal(fifo(fds.plain)?.['name'], fifoPaths.info.plain);
+      assert.equal(fifo(fds.long)?.['name'], fifoPaths.info.long);
+      assert.equal(fifo(fds.gone)?.['name'], fifoPaths.info.gone);
+      assert.equal(fifo(fds.gone)?.['deleted'], true);
     }
   });
 

@@ -5,8 +5,10 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { parseBtf } from '../../native/btf';
+import { kernelDevToUser, makedev, userDevToKernel } from '../../native/netlinkParse';
 import {
-  REC, RECORD_WORDS, VMA_RECORD_WORDS, assemble, assembleVma, indexRecords, layoutFromBtf, sockLayoutFromBtf, startTicks, type Layout, type PipeLayout, type VmaLayout,
+  PATH_MAX_BYTES, REC, RECORD_WORDS, VMA_RECORD_WORDS, assemble, assembleVma, indexRecords, layoutFromBtf, pathBlocks, recordPath, sockLayoutFromBtf, startTicks,
+  type Layout, type PathPlan, type PipeLayout, type VmaLayout,
 } from '../../native/bpfFdIter';
 
 /** A BTF blob: types as [nameOff, info, sizeType, ...extra words], strings as one NUL-separated section. */
@@ -132,11 +134,11 @@ describe('fd iterator program and records (native/bpfFdIter.ts)', () => {
     // i_mode is a 2-byte load, i_ino an 8-byte one, at their offsets.
     assert.ok([...Array(n).keys()].some((i) => at(i).op === 0x69 && at(i).off === 0), 'i_mode load');
     assert.ok([...Array(n).keys()].some((i) => at(i).op === 0x79 && at(i).off === 64), 'i_ino load');
-    // bpf_seq_write(seq, r10 - 56, 56).
+    // bpf_seq_write(seq, r10 - 80, 80).
     const call = [...Array(n).keys()].find((i) => at(i).op === 0x85)!;
     assert.equal(at(call).imm, 127);
     assert.deepEqual(at(call - 1), { op: 0xb7, dst: 3, src: 0, off: 0, imm: RECORD_WORDS * 4 });
-    // The record's stores stay within its 56 bytes below r10.
+    // The record's stores stay within its 80 bytes below r10.
     for (let i = 0; i < n; i++) {
       const x = at(i);
       if ((x.op === 0x63 || x.op === 0x7b || x.op === 0x62) && x.dst === 10) assert.ok(x.off >= -RECORD_WORDS * 4 && x.off < 0, `store at ${i}`);
@@ -257,6 +259,93 @@ describe('fd iterator program and records (native/bpfFdIter.ts)', () => {
     // Without the pipe layout the non-socket files go straight to the record; with it, the pipe part follows.
     const both = assemble(layout(), { iPipe: { off: 584, size: 8 }, head: { off: 200, size: 4 }, tail: { off: 204, size: 4 }, headTail: null, ringSize: { off: 212, size: 4 }, maxUsage: { off: 208, size: 4 }, bufs: { off: 280, size: 8 }, bufLen: { off: 12, size: 4 }, bufSize: 40 }, sock);
     assert.ok(both.length > code.length);
+  });
+
+  it('with a path plan: one bpf_d_path into a 320-byte stack buffer for FIFOs off pipefs, the regular devices and anon inodes; its blocks written after the record', () => {
+    const plan: PathPlan = { fPath: 64, pipeDev: 0x0000000f, regularDevs: [0x1b, 0x14, 0x01], anonDev: 0x10 };
+    const code = assemble(layout(), null, null, plan);
+    const n = code.length / 8;
+    const at = (i: number): { op: number; dst: number; src: number; off: number; imm: number } => {
+      const dv = new DataView(code.buffer, code.byteOffset + i * 8, 8);
+      return { op: code[i * 8]!, dst: code[i * 8 + 1]! & 15, src: code[i * 8 + 1]! >> 4, off: dv.getInt16(2, true), imm: dv.getInt32(4, true) };
+    };
+    const all = [...Array(n).keys()];
+    for (const i of all.filter((i) => (at(i).op & 0x07) === 0x05 && at(i).op !== 0x85 && at(i).op !== 0x95)) assert.ok(at(i).off >= 0 && i + 1 + at(i).off < n, `jump at ${i}`);
+    const dPath = all.filter((i) => at(i).op === 0x85 && at(i).imm === 147);
+    assert.equal(dPath.length, 1);
+    assert.deepEqual(at(dPath[0]! - 1), { op: 0xb7, dst: 3, src: 0, off: 0, imm: PATH_MAX_BYTES });
+    assert.equal(PATH_MAX_BYTES, 320);
+    const buf = at(dPath[0]! - 2).imm; // r2 = r10 + buf
+    assert.ok(buf >= -512 && buf + PATH_MAX_BYTES <= -RECORD_WORDS * 4, `path buffer at ${buf}`);
+    // r1 = file + offsetof(f_path).
+    assert.deepEqual(at(dPath[0]! - 5), { op: 0xbf, dst: 1, src: 8, off: 0, imm: 0 });
+    assert.deepEqual(at(dPath[0]! - 4), { op: 0x07, dst: 1, src: 0, off: 0, imm: 64 });
+    // Device tests (32-bit): the anon device, pipefs (no path), each regular device.
+    const devs = all.filter((i) => at(i).op === 0x16).map((i) => at(i).imm);
+    assert.deepEqual(devs.sort((a, b) => a - b), [0x01, 0x0f, 0x10, 0x14, 0x1b]);
+    // A result <= 0 or > 320 leaves the path word 0; the blocks: 80, 160, 240 or 320 bytes from the same buffer.
+    assert.ok(all.some((i) => at(i).op === 0xd5 && at(i).dst === 0 && at(i).imm === 0));
+    assert.ok(all.some((i) => at(i).op === 0x25 && at(i).dst === 0 && at(i).imm === PATH_MAX_BYTES));
+    const writes = all.filter((i) => at(i).op === 0x85 && at(i).imm === 127);
+    assert.equal(writes.length, 2);
+    assert.deepEqual(at(writes[1]! - 1), { op: 0x07, dst: 2, src: 0, off: 0, imm: buf });
+    assert.deepEqual(all.filter((i) => at(i).op === 0xb7 && at(i).dst === 3 && i > writes[0]!).map((i) => at(i).imm), [80, 160, 240, 320]);
+    // Without a plan, none of it (and the path word still 0).
+    assert.ok(!Array.from({ length: assemble(layout()).length / 8 }, (_, i) => assemble(layout())[i * 8] === 0x85 && new DataView(assemble(layout()).buffer).getInt32(i * 8 + 4, true) === 147).some(Boolean));
+  });
+
+  it('indexes records followed by their path blocks: ranges hold the blocks, a cut-off record is dropped; paths as bytes', () => {
+    const path = Buffer.from('/tmp/a\nb<i>\x1b[31m \u202e.fifo (deleted)');
+    const long = Buffer.alloc(200, 0x61);
+    const recs: [number, Buffer | null][] = [[5, null], [5, path], [5, null], [7, long], [9, path]];
+    const words: number[] = [];
+    for (const [tgid, p] of recs) {
+      const w = new Uint32Array(RECORD_WORDS);
+      w[REC.tgid] = tgid;
+      w[REC.fd] = words.length;
+      if (p) w[REC.path] = p.length + 1;
+      words.push(...w);
+      if (p) {
+        const blocks = Math.ceil((p.length + 1) / (RECORD_WORDS * 4));
+        const b = new Uint8Array(blocks * RECORD_WORDS * 4);
+        b.set(p);
+        words.push(...new Uint32Array(b.buffer));
+      }
+    }
+    const bytes = new Uint8Array(Uint32Array.from(words).buffer);
+    const t = indexRecords(bytes);
+    assert.deepEqual([...t.pids], [5, 7, 9]);
+    assert.deepEqual([...t.starts], [0, 4, 8]);
+    assert.deepEqual([...t.ends], [4, 8, 10]);
+    assert.equal(pathBlocks(t.words, 1), 1);
+    assert.equal(pathBlocks(t.words, 4), 3);
+    assert.ok(recordPath(t.words, 1)?.equals(path));
+    assert.ok(recordPath(t.words, 4)?.equals(long));
+    assert.equal(recordPath(t.words, 0), null);
+    // The last record's blocks cut off: that record is not indexed.
+    const cut = indexRecords(bytes.subarray(0, bytes.length - RECORD_WORDS * 4));
+    assert.deepEqual([...cut.pids], [5, 7]);
+    // A path word beyond the most the program writes is never read past PATH_MAX_BYTES.
+    const w = new Uint32Array(RECORD_WORDS * 6);
+    w[REC.path] = 0xffffffff;
+    assert.equal(recordPath(w, 0), null);
+    assert.equal(pathBlocks(w, 0), PATH_MAX_BYTES / (RECORD_WORDS * 4));
+    // Random words never throw and ranges stay inside the table.
+    fc.assert(fc.property(fc.array(fc.nat(), { maxLength: RECORD_WORDS * 12 }), (xs) => {
+      const u = Uint32Array.from(xs.map((x, i) => (i % RECORD_WORDS === REC.path ? x % 400 : x)));
+      const ti = indexRecords(new Uint8Array(u.buffer));
+      for (let g = 0; g < ti.pids.length; g++) assert.ok(ti.ends[g]! * RECORD_WORDS <= u.length);
+    }), { numRuns: 500 });
+  });
+
+  it('converts userspace st_dev numbers to the kernel\'s dev_t encoding and back', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 4095 }), fc.integer({ min: 0, max: 0xfffff }), (major, minor) => {
+      const k = ((major << 20) | minor) >>> 0;
+      assert.equal(userDevToKernel(kernelDevToUser(k)), k);
+      assert.equal(kernelDevToUser(userDevToKernel(makedev(major, minor))), makedev(major, minor));
+    }), { numRuns: 3000 });
+    assert.equal(userDevToKernel(makedev(254, 0)), 0xfe00000);
+    assert.equal(userDevToKernel(27), 27);
   });
 
   it('refuses a layout whose pointers are not 64-bit or whose members are missing', () => {

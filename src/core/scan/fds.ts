@@ -9,7 +9,7 @@ import type { Access } from '../model';
 import { parseFdinfo, scanFdinfoScm } from '../procfs/fdinfo';
 import { openPidfd, sampleAt, sampleViaPidfd, selfFds, type PipeSample } from './fill';
 import { isVanished } from './procio';
-import { FILL_READ, RECORD_WORDS, REC, type FdTable, type MapperTable } from '../../../native/bpfFdIter';
+import { FILL_READ, RECORD_WORDS, REC, pathBlocks, recordPath, type FdTable, type MapperTable } from '../../../native/bpfFdIter';
 import { kernelDevToUser } from '../../../native/netlinkParse';
 
 export interface FdRecord {
@@ -268,8 +268,10 @@ export function walkTableFds(pid: number, pidDirfd: number, t: FdTable, from: nu
     return infoDir;
   };
   try {
-    out.seen += to - from;
-    for (let r = from; r < to; r++) {
+    for (let r = from, next = from; r < to; r = next) {
+      // (The path's blocks after a record, when the iterator wrote one: the link text, from the same moment.)
+      next = r + 1 + pathBlocks(w, r);
+      out.seen++;
       const k = r * RECORD_WORDS;
       const mode = w[k + REC.mode]!;
       const type = mode & S_IFMT;
@@ -286,12 +288,16 @@ export function walkTableFds(pid: number, pidDirfd: number, t: FdTable, from: nu
         cur.size = w[k + REC.sizeLo]! + w[k + REC.sizeHi]! * 2 ** 32;
         cur.uid = w[k + REC.uid]!;
         if (!wantedIpcFile(cur, opts.ipc)) continue;
-        const d = fdDir();
-        if (d < 0) {
+        // With the path from the record, /proc/PID/fd is needed only to tell another mqueue file system's queue.
+        const known = recordPath(w, r);
+        const ipc = opts.ipc;
+        const listed = cur.dev === ipc.shmDev || cur.dev === ipc.mqDev || cur.dev === ipc.memfdDev || cur.dev === ipc.anonDev;
+        const d = known !== null && listed ? AT_FDCWD : fdDir();
+        if (d === -2) {
           out.vanishedFds++;
           continue;
         }
-        const rec = ipcFd(pid, fd, d, openInfoDir, String(fd), opts.ipc, cur, fmode);
+        const rec = ipcFd(pid, fd, d, openInfoDir, String(fd), ipc, cur, fmode, known);
         if (rec === 'vanished') out.vanishedFds++;
         else if (rec) out.fds.push(rec);
         continue;
@@ -304,8 +310,11 @@ export function walkTableFds(pid: number, pidDirfd: number, t: FdTable, from: nu
         if (fmode === 0) continue; // O_PATH: no end of the pipe
         access = ACCESS_OF[fmode]!;
         if (dev !== opts.pipeDev) {
-          const d = fdDir();
-          linkText = d >= 0 ? linkOf(d, String(fd), dev, ino) : null;
+          linkText = recordPath(w, r);
+          if (linkText === null) {
+            const d = fdDir();
+            linkText = d >= 0 ? linkOf(d, String(fd), dev, ino) : null;
+          }
           if (linkText === null) {
             out.vanishedFds++;
             continue;
@@ -475,7 +484,7 @@ const ANON_SIGNALFD = 'anon_inode:[signalfd]';
  */
 function ipcFd(
   pid: number, fd: number, dfd: number, openInfoDir: () => number, name: string, devs: IpcDevices,
-  f: FileFields, fmodeAccess: number,
+  f: FileFields, fmodeAccess: number, knownLink: Buffer | null = null,
 ): FdRecord | null | 'vanished' {
   const c = libc();
   const { mode, dev, ino } = f;
@@ -493,16 +502,20 @@ function ipcFd(
       rw = ((lmode & S_IRUSR) !== 0 ? 1 : 0) | ((lmode & S_IWUSR) !== 0 ? 2 : 0);
     }
     if (rw === 0) return null; // O_PATH
-    const linkText = linkOf(dfd, name, dev, ino);
+    const linkText = knownLink ?? linkOf(dfd, name, dev, ino);
     if (linkText === null) return 'vanished';
     const rec: FdRecord = { pid, fd, type, dev, ino, access: ACCESS_OF[rw]!, link: linkText, size: f.size, uid: f.uid, mode: mode & 0o7777 };
     if (otherMq) rec.mqueue = true;
     return rec;
   }
   if (dev !== devs.anonDev) return null;
-  const n = c.readlinkat(dfd, name, link, link.length);
-  if (n < 0) return 'vanished';
-  const text = link.toString('latin1', 0, n);
+  let text: string;
+  if (knownLink) text = knownLink.toString('latin1');
+  else {
+    const n = c.readlinkat(dfd, name, link, link.length);
+    if (n < 0) return 'vanished';
+    text = link.toString('latin1', 0, n);
+  }
   if (text !== ANON_EVENTFD && text !== ANON_SIGNALFD) return null;
   const infoDir = openInfoDir();
   if (infoDir < 0) return null;

@@ -115,10 +115,11 @@ export function takeSnapshot(options: SnapshotOptions = {}): Snapshot {
 
   // Every fd of every process, and every process that maps a file of those devices, in one run of an iterator
   // each (BPF, root only): read by a helper thread during the socket dumps; null: /proc is walked.
+  // (The fd program also writes the paths of FIFOs, of shm, mqueue and memfd files and of anonymous inodes.)
   const plan = options.fdIterator === false ? null : prepareIterators(mapDevs.map((d) => {
     const [major, minor] = devFieldNumbers(d);
     return { major, minor };
-  }));
+  }), { pipeDev, regular: devs ? [devs.shmDev, devs.mqDev, devs.memfdDev] : [], anonDev: devs?.anonDev ?? null });
   phase('start, processes listed, iterators ready');
 
   // What is not read per process: the socket dumps and the IPC objects that are not fds (names and

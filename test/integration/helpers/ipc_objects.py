@@ -236,6 +236,31 @@ def scenario_inflight_kinds(work, out):
     out.update(pid=os.getpid(), expect={str(k): v for k, v in expect.items()}, listener=sock_ino(lst))
 
 
+def scenario_fifo_paths(work, out):
+    """FIFOs whose paths the fd iterator writes or not: a plain one, one whose path is longer than the program
+    writes (over 320 bytes), and one unlinked while held (" (deleted)")."""
+    keep = globals().setdefault("_keep", [])
+    fds = {}
+
+    def hold(path, name):
+        os.mkfifo(path)
+        r = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        w = os.open(path, os.O_WRONLY)
+        keep.extend([r, w])
+        fds[name] = r
+
+    hold(os.path.join(work, "plain.fifo"), "plain")
+    deep = work
+    while len(deep) < 400:
+        deep = os.path.join(deep, "d" * 60)
+    os.makedirs(deep)
+    hold(os.path.join(deep, "long.fifo"), "long")
+    gone = os.path.join(work, "gone.fifo")
+    hold(gone, "gone")
+    os.unlink(gone)
+    out.update(pid=os.getpid(), fds=fds, long=os.path.join(deep, "long.fifo"), plain=os.path.join(work, "plain.fifo"), gone=gone)
+
+
 def scenario_inet(work, out):
     """Loopback TCP (IPv4, IPv6, v4-mapped) with bytes queued both ways and a pending connection; UDP."""
     import time
