@@ -1,7 +1,7 @@
 // Pure builder and parser for inet_diag (TCP/UDP over NETLINK_SOCK_DIAG), plus address formatting.
 // Like the unix parser, it never throws: a truncated buffer yields the whole records it holds.
 
-import { NLMSG_HDRLEN, NLM_F_DUMP, NLM_F_REQUEST, SOCK_DIAG_BY_FAMILY, parseDiagDump, type DiagDumpParse } from './netlinkParse';
+import { NLMSG_HDRLEN, NLM_F_DUMP, NLM_F_REQUEST, SOCK_DIAG_BY_FAMILY, parseDiagDumpAt, type DiagDumpParse } from './netlinkParse';
 
 export const IPPROTO_TCP = 6;
 export const IPPROTO_UDP = 17;
@@ -79,25 +79,22 @@ export type InetDiagParse = DiagDumpParse<InetDiagRecord>;
 
 /** Parse one recv()'d buffer of an inet_diag dump. */
 export function parseInetDiag(buf: Buffer, messageType = SOCK_DIAG_BY_FAMILY): InetDiagParse {
-  return parseDiagDump(buf, (p) => {
+  return parseDiagDumpAt(buf, (p, b, end) => {
     // struct inet_diag_msg: family, state, timer, retrans; sockid (48); expires, rqueue, wqueue, uid, inode.
-    if (p.length < 72 || (p[0] !== AF_INET && p[0] !== AF_INET6)) return null;
-    const len = p[0] === AF_INET ? 4 : 16;
+    if (end - b < 72 || (p[b] !== AF_INET && p[b] !== AF_INET6)) return null;
+    const len = p[b] === AF_INET ? 4 : 16;
     return {
-      partial: false,
-      record: {
-        family: p[0]!,
-        state: p[1]!,
-        sport: p.readUInt16BE(4),
-        dport: p.readUInt16BE(6),
-        src: Buffer.from(p.subarray(8, 8 + len)),
-        dst: Buffer.from(p.subarray(24, 24 + len)),
-        ifindex: p.readUInt32LE(40),
-        rqueue: p.readUInt32LE(56),
-        wqueue: p.readUInt32LE(60),
-        uid: p.readUInt32LE(64),
-        ino: p.readUInt32LE(68),
-      },
+      family: p[b]!,
+      state: p[b + 1]!,
+      sport: p.readUInt16BE(b + 4),
+      dport: p.readUInt16BE(b + 6),
+      src: Buffer.from(p.subarray(b + 8, b + 8 + len)),
+      dst: Buffer.from(p.subarray(b + 24, b + 24 + len)),
+      ifindex: p.readUInt32LE(b + 40),
+      rqueue: p.readUInt32LE(b + 56),
+      wqueue: p.readUInt32LE(b + 60),
+      uid: p.readUInt32LE(b + 64),
+      ino: p.readUInt32LE(b + 68),
     };
   }, messageType);
 }

@@ -146,22 +146,53 @@ export interface DiagDumpParse<T> {
 export function parseDiagDump<T>(
   buf: Buffer, record: (payload: Buffer) => { record: T; partial: boolean } | null, messageType = SOCK_DIAG_BY_FAMILY,
 ): DiagDumpParse<T> {
+  return parseDiagDumpAt(buf, (b, start, end) => {
+    const r = record(b.subarray(start, end));
+    if (r?.partial) markPartial();
+    return r ? r.record : null;
+  }, messageType);
+}
+
+/** Set by a record parser of parseDiagDumpAt when part of its record was unreadable (one flag, no object per record). */
+let partialRecord = false;
+function markPartial(): void {
+  partialRecord = true;
+}
+
+/**
+ * parseDiagDump with the payload as [start, end) of `buf` (no view or message object per socket: a dump of
+ * thousands of sockets is parsed where it lies); `record` calls markPartial() for a record read in part.
+ */
+export function parseDiagDumpAt<T>(buf: Buffer, record: (buf: Buffer, start: number, end: number) => T | null, messageType: number): DiagDumpParse<T> {
   const out: DiagDumpParse<T> = { sockets: [], done: false, error: null, interrupted: false, truncated: false, skipped: 0 };
-  const { messages, truncated } = parseNetlinkMessages(buf);
-  out.truncated = truncated;
-  for (const m of messages) {
-    if (m.flags & NLM_F_DUMP_INTR) out.interrupted = true;
-    if (m.type === NLMSG_DONE || m.type === NLMSG_ERROR) {
+  let off = 0;
+  while (off < buf.length) {
+    if (buf.length - off < NLMSG_HDRLEN) {
+      out.truncated = true;
+      break;
+    }
+    const len = buf.readUInt32LE(off);
+    if (len < NLMSG_HDRLEN || len > buf.length - off) {
+      out.truncated = true;
+      break;
+    }
+    const type = buf.readUInt16LE(off + 4);
+    const start = off + NLMSG_HDRLEN;
+    const end = off + len;
+    off += align4(len);
+    if (buf.readUInt16LE(start - NLMSG_HDRLEN + 6) & NLM_F_DUMP_INTR) out.interrupted = true;
+    if (type === NLMSG_DONE || type === NLMSG_ERROR) {
       out.done = true;
       // ERROR carries an int (0 = ack); a DONE may end a failed dump with a negative errno.
-      const err = m.payload.length >= 4 ? m.payload.readInt32LE(0) : m.type === NLMSG_ERROR ? -1 : 0;
-      if (err < 0 || (m.type === NLMSG_ERROR && err !== 0)) out.error = Math.abs(err);
+      const err = end - start >= 4 ? buf.readInt32LE(start) : type === NLMSG_ERROR ? -1 : 0;
+      if (err < 0 || (type === NLMSG_ERROR && err !== 0)) out.error = Math.abs(err);
       continue;
     }
-    if (m.type !== messageType) continue;
-    const rec = record(m.payload);
-    if (rec) out.sockets.push(rec.record);
-    if (!rec || rec.partial) out.skipped++;
+    if (type !== messageType) continue;
+    partialRecord = false;
+    const rec = record(buf, start, end);
+    if (rec) out.sockets.push(rec);
+    if (!rec || partialRecord) out.skipped++;
   }
   return out;
 }
@@ -170,24 +201,25 @@ export type UnixDiagParse = DiagDumpParse<UnixDiagRecord>;
 
 /** Parse one recv()'d buffer of a unix sock_diag dump. */
 export function parseUnixDiag(buf: Buffer): UnixDiagParse {
-  return parseDiagDump(buf, parseUnixDiagMsg);
+  return parseDiagDumpAt(buf, parseUnixDiagMsg, SOCK_DIAG_BY_FAMILY);
 }
 
-function parseUnixDiagMsg(p: Buffer): { record: UnixDiagRecord; partial: boolean } | null {
+/** One unix_diag_msg at [base, end) of `p`. */
+function parseUnixDiagMsg(p: Buffer, base: number, end: number): UnixDiagRecord | null {
   // struct unix_diag_msg { u8 family, type, state, pad; u32 ino; u32 cookie[2]; }
-  if (p.length < 16 || p[0] !== 1) return null;
+  if (end - base < 16 || p[base] !== 1) return null;
   const rec: UnixDiagRecord = {
-    type: p[1]!,
-    state: p[2]!,
-    ino: p.readUInt32LE(4),
+    type: p[base + 1]!,
+    state: p[base + 2]!,
+    ino: p.readUInt32LE(base + 4),
     name: null, vfs: null, peer: null, icons: null, rqlen: null, uid: null, shutdown: null,
   };
   // The attributes are read in place (as parseRtattrs would split them): no view or object per attribute.
   let partial = false;
-  let off = 16;
-  while (off + 4 <= p.length) {
+  let off = base + 16;
+  while (off + 4 <= end) {
     const len = p.readUInt16LE(off);
-    if (len < 4 || len > p.length - off) {
+    if (len < 4 || len > end - off) {
       partial = true;
       break;
     }
@@ -225,8 +257,8 @@ function parseUnixDiagMsg(p: Buffer): { record: UnixDiagRecord; partial: boolean
     }
     off += align4(len);
   }
-  if (off < p.length) partial = true;
-  return { record: rec, partial };
+  if (off < end || partial) markPartial();
+  return rec;
 }
 
 /**

@@ -27,6 +27,40 @@ describe('processWalk: a helper part through the wire encoding', () => {
     });
     assert.equal(back.walk.fds[0]!.mqueue, undefined);
     assert.deepEqual(back.walk.fills.get('14:5'), { used: 10, capacity: 65536 });
+    // In-flight counts the iterator read, by socket inode.
+    const q = emptyProcessWalk();
+    q.walk.scm.set(99, 3).set(2 ** 33 + 1, 0);
+    assert.deepEqual([...decodePart(structuredClone(encodePart(q)))!.walk.scm], [[99, 3], [2 ** 33 + 1, 0]]);
+    // A malformed count list is no part (the caller walks those processes itself).
+    assert.equal(decodePart({ ...encodePart(q), scmVals: new Int32Array(5) }), null);
+  });
+
+  it('merged fills and in-flight counts keep the first part\'s entry for a key in both, whichever map is larger', () => {
+    fc.assert(fc.property(
+      fc.uniqueArray(fc.integer({ min: 1, max: 60 }), { maxLength: 40 }), fc.uniqueArray(fc.integer({ min: 1, max: 60 }), { maxLength: 40 }),
+      (ka, kb) => {
+        const a = emptyProcessWalk();
+        const b = emptyProcessWalk();
+        for (const k of ka) {
+          a.walk.scm.set(k, k * 10);
+          a.walk.fills.set(`1:${k}`, { used: k, capacity: 1 });
+        }
+        for (const k of kb) {
+          b.walk.scm.set(k, k * 10 + 1);
+          b.walk.fills.set(`1:${k}`, { used: k, capacity: 2 });
+          b.walk.fillFailed.add(`1:${k + 100}`);
+        }
+        mergeProcessWalk(a, b);
+        const keys = new Set([...ka, ...kb]);
+        assert.equal(a.walk.scm.size, keys.size);
+        assert.equal(a.walk.fills.size, keys.size);
+        for (const k of keys) {
+          assert.equal(a.walk.scm.get(k), ka.includes(k) ? k * 10 : k * 10 + 1);
+          assert.equal(a.walk.fills.get(`1:${k}`)?.capacity, ka.includes(k) ? 1 : 2);
+        }
+        assert.equal(a.walk.fillFailed.size, kb.length);
+      },
+    ), { numRuns: 500 });
   });
 
   it('threads\' parts merge into the order one thread produces (by pid, then fd), whatever the claims were', () => {

@@ -167,17 +167,29 @@ export function mergeProcessWalk(into: ProcessWalk, part: ProcessWalk): void {
   a.seen += b.seen;
   a.vanishedFds += b.vanishedFds;
   a.problems.push(...b.problems);
-  // (forEach: no entry arrays per item, as for-of over a Map would allocate outside optimized code.)
-  b.fills.forEach((sample, k) => {
-    if (!a.fills.has(k)) a.fills.set(k, sample);
-  });
+  a.fills = unionFirstWins(a.fills, b.fills);
   b.fillFailed.forEach((k) => a.fillFailed.add(k));
   a.fillFailed.forEach((k) => {
     if (a.fills.has(k)) a.fillFailed.delete(k);
   });
-  b.scm.forEach((n, ino) => {
-    if (!a.scm.has(ino)) a.scm.set(ino, n);
-  });
+  a.scm = unionFirstWins(a.scm, b.scm);
+}
+
+/**
+ * The entries of both maps, `first`'s where both have a key; the smaller one is copied into the larger (a helper's
+ * part holds most of a scan's pipes and sockets: its map is kept, not grown again entry by entry). Either map may be
+ * the one returned and changed.
+ */
+function unionFirstWins<K, V>(first: Map<K, V>, second: Map<K, V>): Map<K, V> {
+  // (forEach: no entry arrays per item, as for-of over a Map would allocate outside optimized code.)
+  if (first.size >= second.size) {
+    second.forEach((v, k) => {
+      if (!first.has(k)) first.set(k, v);
+    });
+    return first;
+  }
+  first.forEach((v, k) => second.set(k, v));
+  return second;
 }
 
 /**

@@ -39,6 +39,9 @@ export function stateFromTcp(state: number): UnixState {
   }
 }
 
+/** The icons of a socket without pending connections: one frozen list, not one per socket. */
+const NO_ICONS: number[] = Object.freeze([]) as unknown as number[];
+
 /** From a sock_diag record; null for a socket type AF_UNIX does not have. */
 export function fromDiag(r: UnixDiagRecord): UnixSocket | null {
   const type = TYPES[r.type];
@@ -63,7 +66,7 @@ export function fromDiag(r: UnixDiagRecord): UnixSocket | null {
     address,
     name,
     peer: r.peer ? r.peer : null,
-    icons: r.icons ?? [],
+    icons: r.icons ?? NO_ICONS,
     rqueue: r.rqlen?.rqueue ?? null,
     wqueue: r.rqlen?.wqueue ?? null,
     uid: r.uid,
