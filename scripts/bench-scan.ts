@@ -16,6 +16,7 @@ import * as esbuild from 'esbuild';
 import { PYTHON, helperPath } from '../test/integration/helpers/holders';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -270,6 +271,31 @@ function snapshotThreads(runs: number): { main: number; others: number; faults: 
   return { main: main / runs, others: others / runs, faults: faults / runs };
 }
 
+/**
+ * The scanning thread's garbage collection per snapshot over `runs` snapshots (PerformanceObserver 'gc': pauses of
+ * this thread, scavenges and mark-compacts counted apart), and the process's RSS after them.
+ */
+async function gcPerSnapshot(runs: number): Promise<{ ms: number; minor: number; major: number; rssMiB: number }> {
+  let ms = 0;
+  let minor = 0;
+  let major = 0;
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      ms += e.duration;
+      const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
+      if (kind === 1) minor++; // NODE_PERFORMANCE_GC_MINOR
+      else if (kind === 4) major++; // NODE_PERFORMANCE_GC_MAJOR
+    }
+  });
+  void takeSnapshot();
+  await new Promise((r) => setTimeout(r, 20));
+  obs.observe({ entryTypes: ['gc'] });
+  for (let i = 0; i < runs; i++) void takeSnapshot();
+  await new Promise((r) => setTimeout(r, 20));
+  obs.disconnect();
+  return { ms: ms / runs, minor: minor / runs, major: major / runs, rssMiB: process.memoryUsage().rss / 2 ** 20 };
+}
+
 const load = (): string => loadavg().map((x) => x.toFixed(1)).join(' ');
 
 async function benchSize(label: string, size: number[]): Promise<void> {
@@ -353,6 +379,9 @@ async function benchSize(label: string, size: number[]): Promise<void> {
     if (g1) console.log(`goal 1, taking turns (${PAIRS} pairs): takeSnapshot ${g1.ours.toFixed(1)} ms / ss -xap ${g1.theirs.toFixed(1)} ms = ${(g1.ours / g1.theirs).toFixed(2)}; median of the pairs' ratios ${g1.pairRatio.toFixed(2)} (goal <= 1.00)`);
     if (g2) console.log(`goal 2, taking turns (${PAIRS * 2} pairs): refresh ${g2.ours.toFixed(1)} ms / ss -xa ${g2.theirs.toFixed(1)} ms = ${(g2.ours / g2.theirs).toFixed(2)}; median of the pairs' ratios ${g2.pairRatio.toFixed(2)} (goal <= 1.50)`);
     console.log(`phases of one snapshot (ms): ${JSON.stringify(phases)}; threads that walked: ${last?.walkThreads ?? 1}`);
+    const gc = await gcPerSnapshot(RUNS * 4);
+    console.log(`GC of the scanning thread per snapshot (${RUNS * 4} runs, ${SCAN_PROCESS_FLAGS.join(' ')}): ${gc.ms.toFixed(1)} ms, `
+      + `${gc.minor.toFixed(2)} scavenges and ${gc.major.toFixed(2)} mark-compacts; RSS after them ${gc.rssMiB.toFixed(0)} MiB`);
     const th = snapshotThreads(RUNS * 2);
     const cost = callCosts();
     console.log(`CPU of one snapshot (${RUNS * 2} runs, /proc/self/task): scanning thread ${th.main.toFixed(0)} ms, the other threads `

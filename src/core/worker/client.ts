@@ -38,13 +38,17 @@ export type ScanTransport = { kind: 'thread' } | { kind: 'process'; execArgv?: r
 /**
  * V8 flags of a scan process: no background tasks (GC and compilation run on the scan thread), so a
  * 5 s background scan does not wake V8's helper threads (in a worker thread of the extension host, they
- * used about as much CPU as the scan itself); and semi-spaces of 32 MB instead of 16: a 10k-fd snapshot
- * keeps its objects alive while it builds them, so every scavenge copied them again. Measured by hand on a
- * 10k-fd population (40 snapshots per run, 3 runs, interleaved): a background scan (no helper threads)
- * 187-190 ms instead of 230-236, CPU -18 %; a full snapshot unchanged (125-127 ms against 125-136); RSS
- * unchanged (153-163 MB). `npm run bench:scan` times its snapshots under these flags.
+ * used about as much CPU as the scan itself); and semi-spaces of up to 64 MB instead of 16: a snapshot keeps
+ * its objects alive while it builds them, so a scavenge during it copies (and soon promotes) them all. A 20k-fd
+ * snapshot allocates about 26 MB on the scanning thread: with 32 MB semi-spaces it met a scavenge in almost
+ * every snapshot (0.85 per snapshot, 23-34 ms of GC, and a mark-compact in one of eight), with 64 MB in one of
+ * two (10-12 ms of GC, a mark-compact in one of twenty or forty): 66-68 ms a snapshot against 82-118 (3 runs
+ * each, interleaved, 40 snapshots, PerformanceObserver 'gc'). At 10k fds GC was 1.5-1.7 ms against 1.9-4.9, a
+ * snapshot 29-34 ms either way; RSS 224-247 MB against 191-195. V8 grows a semi-space only as far as survivals
+ * ask: a small machine's scans keep it small. `npm run bench:scan` times its snapshots under these flags and
+ * prints their GC and RSS.
  */
-export const SCAN_PROCESS_FLAGS: readonly string[] = ['--single-threaded', '--max-semi-space-size=32'];
+export const SCAN_PROCESS_FLAGS: readonly string[] = ['--single-threaded', '--max-semi-space-size=64'];
 
 /** The two ends a client needs, over either transport. */
 interface Channel {
