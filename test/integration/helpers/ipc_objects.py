@@ -171,15 +171,20 @@ def scenario_inflight(work, out):
     out.update(pid=os.getpid(), sender={"fd": a.fileno(), "ino": sock_ino(a)}, receiver={"fd": b.fileno(), "ino": sock_ino(b)}, inflight=2)
 
 
-def scenario_inflight_pending(work, out):
-    """fds sent over a connection its listener has not accepted yet: in flight on the listener (scm_fds)."""
-    keep = globals().setdefault("_keep", [])
-    path = os.path.join(work, "pending-fds.sock")
+def listener_with_client(path):
+    """A Unix stream listener bound to `path` and a client connected to it, not accepted."""
     lst = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     lst.bind(path)
     lst.listen(4)
     cli = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     cli.connect(path)
+    return lst, cli
+
+
+def scenario_inflight_pending(work, out):
+    """fds sent over a connection its listener has not accepted yet: in flight on the listener (scm_fds)."""
+    keep = globals().setdefault("_keep", [])
+    lst, cli = listener_with_client(os.path.join(work, "pending-fds.sock"))
     r, w = os.pipe()
     cli.sendmsg([b"!"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [r, w, r]))])
     os.close(r)
@@ -221,12 +226,7 @@ def scenario_inflight_kinds(work, out):
     keep.extend([rx, tx])
     expect[sock_ino(rx)] = 7
     expect[sock_ino(tx)] = 0
-    path = os.path.join(work, "inflight-kinds.sock")
-    lst = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    lst.bind(path)
-    lst.listen(4)
-    cli = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    cli.connect(path)
+    lst, cli = listener_with_client(os.path.join(work, "inflight-kinds.sock"))
     send(cli, 4)
     idle = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)  # never connected
     keep.extend([lst, cli, idle])
